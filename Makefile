@@ -1,0 +1,57 @@
+# wormscope: thin front over CMake/CTest. See README.md.
+#   make deps   install the Debian packages the project needs (when root), else print the command
+#   make        build build/wormscope (release flags + tests, sanitizers in the test build)
+#   make check  deps, build, run every CTest test
+#   make demo   deps, build, scan the bundled demo logs
+#   make bench  speed benchmark against grep, GoAccess and AWStats (bench/run.sh)
+#   make fuzz   libFuzzer targets (clang) into build-fuzz/
+#   make install  binary and man page under PREFIX (default /usr/local)
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Build and test dependencies, Debian 12 package names.
+DEPS = build-essential cmake pkg-config libcmocka-dev zlib1g-dev libzstd-dev zstd \
+       libhyperscan-dev libjansson-dev clang python3
+# Peers the benchmark measures against (only needed by `make bench`).
+BENCH_DEPS = awstats goaccess
+
+.PHONY: all deps bench-deps build check demo bench fuzz install clean
+
+all: build
+
+deps:
+	@scripts/deps.sh $(DEPS)
+
+bench-deps:
+	@scripts/deps.sh $(BENCH_DEPS)
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+check: deps
+	$(MAKE) build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: deps
+	$(MAKE) build
+	@scripts/demo.sh $(BUILD)/wormscope
+
+bench: deps bench-deps
+	$(MAKE) build
+	bench/run.sh $(BUILD)
+
+fuzz: deps
+	cmake -S . -B build-fuzz -DWS_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build-fuzz -j $(JOBS)
+	@echo "fuzz targets in build-fuzz/fuzz/ (run e.g. build-fuzz/fuzz/fuzz_ncsa fuzz/corpus/ncsa)"
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) build-fuzz

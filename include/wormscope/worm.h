@@ -1,0 +1,72 @@
+/* The worm table: one const struct ws_worm per file under src/worms/, each
+ * holding how to recognise the worm's requests and (for the simulator) how it
+ * behaves. src/worms/table.c lists them in classification order. */
+#ifndef WORMSCOPE_WORM_H
+#define WORMSCOPE_WORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wormscope/request.h"
+
+enum ws_confidence {
+	WS_CONF_HEURISTIC = 0, /* fits the family, but too little of it is visible */
+	WS_CONF_PARTIAL = 1,   /* the signature core matches; some part differs */
+	WS_CONF_EXACT = 2,     /* the request as the worm sends it */
+};
+
+/* One detection signature: a stable id for EVE output (local sid range
+ * 1900000+), with the Snort / ET rules that fire on the same request. */
+struct ws_signature {
+	uint32_t sid;
+	uint16_t rev;
+	const char *name;  /* short machine name, e.g. "code-red.exact" */
+	const char *msg;   /* human-readable alert text */
+	const char *refs;  /* comma-separated references, e.g. "snort:1243,et:2101243" */
+};
+
+struct ws_verdict {
+	int worm;                        /* index into ws_worms(), -1 = none */
+	enum ws_confidence conf;
+	const struct ws_signature *sig;  /* static, do not free */
+	uint16_t nimda_mask;             /* which of Nimda's 16 probes this can be (bit i) */
+	const char *variant;             /* static note such as "filler 230", or NULL */
+};
+
+/* How a worm spreads, for `wormscope simulate`. Values cite worms.md. */
+struct ws_behaviour {
+	const char *scan_strategy;   /* "uniform", "fixed-sequence", "local-preference", "" */
+	int threads;                 /* per infected host; 0 = unknown */
+	double p_any, p_same8, p_same16; /* local preference (sums to 1) */
+	const char *calendar;        /* prose summary of the calendar */
+};
+
+struct ws_worm {
+	const char *id;            /* stable interface id: "code-red", ... */
+	const char *name;          /* display name */
+	const char *aliases;       /* comma-separated vendor names */
+	const char *first_seen;    /* ISO date */
+	const char *what;          /* one-line description */
+	const char *log_forms;     /* what its requests look like in each log format */
+	const char *sources;       /* where these facts come from */
+	const struct ws_signature *sigs;
+	int nsigs;
+	/* Hyperscan expressions (matched case-insensitively), NULL-terminated:
+	 * every line this worm's matcher can claim contains one of them, so lines
+	 * with none are skipped unparsed. */
+	const char *const *prefilter;
+	/* A success answer that means trouble: 2xx always; 3xx too when set
+	 * (the backdoor's redirects still mean it answered). */
+	bool success_3xx;
+	/* Returns true and fills v when req is this worm's. Called in table order;
+	 * the first match wins. */
+	bool (*match)(const struct ws_request *req, struct ws_verdict *v);
+	const struct ws_behaviour *behaviour;
+};
+
+/* The table, in classification order. Static; do not free. */
+const struct ws_worm *const *ws_worms(int *count);
+/* Index of the worm with this id, or -1. */
+int ws_worm_index(const char *id);
+
+#endif

@@ -1,0 +1,142 @@
+#include "classify/classify.h"
+
+#include <hs/hs.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
+{
+	int n;
+	const struct ws_worm *const *t = ws_worms(&n);
+	for (int i = 0; i < n; i++) {
+		memset(v, 0, sizeof(*v));
+		if (t[i]->match(req, v)) {
+			v->worm = i;
+			return true;
+		}
+	}
+	memset(v, 0, sizeof(*v));
+	v->worm = -1;
+	return false;
+}
+
+struct ws_prefilter {
+	hs_database_t *db;
+};
+
+struct ws_prefilter_scratch {
+	hs_scratch_t *s;
+};
+
+int ws_prefilter_new(struct ws_prefilter **out, struct ws_err *err)
+{
+	int n;
+	const struct ws_worm *const *t = ws_worms(&n);
+	const char **exprs = NULL;
+	unsigned *flags = NULL, *ids = NULL;
+	size_t ne = 0;
+	/* The W3C directive that can change the field layout mid-file. */
+	static const char fields[] = "^#Fields:";
+	exprs = ws_xreallocarray(exprs, ne + 1, sizeof(*exprs));
+	flags = ws_xreallocarray(flags, ne + 1, sizeof(*flags));
+	ids = ws_xreallocarray(ids, ne + 1, sizeof(*ids));
+	exprs[ne] = fields;
+	flags[ne] = HS_FLAG_MULTILINE;
+	ids[ne] = 0;
+	ne++;
+	for (int i = 0; i < n; i++) {
+		for (const char *const *p = t[i]->prefilter; p && *p; p++) {
+			/* The same expression from several worms is compiled once. */
+			bool dup = false;
+			for (size_t k = 0; k < ne && !dup; k++)
+				dup = strcmp(exprs[k], *p) == 0;
+			if (dup)
+				continue;
+			exprs = ws_xreallocarray(exprs, ne + 1, sizeof(*exprs));
+			flags = ws_xreallocarray(flags, ne + 1, sizeof(*flags));
+			ids = ws_xreallocarray(ids, ne + 1, sizeof(*ids));
+			exprs[ne] = *p;
+			flags[ne] = HS_FLAG_CASELESS;
+			ids[ne] = (unsigned)(i + 1);
+			ne++;
+		}
+	}
+	hs_database_t *db = NULL;
+	hs_compile_error_t *cerr = NULL;
+	int rc = 0;
+	if (hs_compile_multi(exprs, flags, ids, (unsigned)ne, HS_MODE_BLOCK, NULL, &db, &cerr) !=
+	    HS_SUCCESS) {
+		rc = ws_err_set(err, WS_EFORMAT, "prefilter: Hyperscan rejected expression %d: %s",
+				cerr ? cerr->expression : -1, cerr ? cerr->message : "?");
+		hs_free_compile_error(cerr);
+		goto out;
+	}
+	*out = ws_xcalloc(1, sizeof(**out));
+	(*out)->db = db;
+out:
+	free(exprs);
+	free(flags);
+	free(ids);
+	return rc;
+}
+
+void ws_prefilter_free(struct ws_prefilter *pf)
+{
+	if (!pf)
+		return;
+	hs_free_database(pf->db);
+	free(pf);
+}
+
+int ws_prefilter_scratch_new(const struct ws_prefilter *pf, struct ws_prefilter_scratch **out,
+			     struct ws_err *err)
+{
+	hs_scratch_t *s = NULL;
+	if (hs_alloc_scratch(pf->db, &s) != HS_SUCCESS)
+		return ws_err_set(err, WS_ENOMEM, "prefilter: cannot allocate Hyperscan scratch");
+	*out = ws_xcalloc(1, sizeof(**out));
+	(*out)->s = s;
+	return 0;
+}
+
+void ws_prefilter_scratch_free(struct ws_prefilter_scratch *s)
+{
+	if (!s)
+		return;
+	hs_free_scratch(s->s);
+	free(s);
+}
+
+struct hit_ctx {
+	ws_hit_fn fn;
+	void *ctx;
+};
+
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+		    unsigned int flags, void *ctx)
+{
+	(void)id;
+	(void)from;
+	(void)flags;
+	struct hit_ctx *h = ctx;
+	return h->fn((size_t)to, h->ctx);
+}
+
+int ws_prefilter_scan(const struct ws_prefilter *pf, struct ws_prefilter_scratch *s,
+		      const char *p, size_t n, ws_hit_fn fn, void *ctx)
+{
+	struct hit_ctx h = {fn, ctx};
+	/* Hyperscan takes a 32-bit length; chunks are far smaller, but be exact. */
+	while (n) {
+		unsigned len = n > 0x40000000u ? 0x40000000u : (unsigned)n;
+		hs_error_t e = hs_scan(pf->db, p, len, 0, s->s, on_match, &h);
+		if (e == HS_SCAN_TERMINATED)
+			return 0;
+		if (e != HS_SUCCESS)
+			return WS_EFORMAT;
+		p += len;
+		n -= len;
+	}
+	return 0;
+}

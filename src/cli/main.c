@@ -1,0 +1,49 @@
+/* wormscope: detect, measure and model Code Red II-class worm outbreaks.
+ * This file dispatches to the commands; only cli/ knows about argv. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/opts.h"
+#include "ws_version.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *about;
+} commands[] = {
+	{"scan", ws_cmd_scan, "detect worm requests in web-server logs"},
+	{"worms", ws_cmd_worms, "list the worm table (ids, signatures, sources)"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: wormscope <command> [options]\n       wormscope --help | --version\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].about);
+	fprintf(f, "\n'wormscope <command> --help' shows a command's options.\n"
+		   "Exit codes: scan 0 = no worm traffic, 1 = worm traffic found, 2 = error;\n"
+		   "other commands 0 = success, 2 = error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return WS_EXIT_ERROR;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("wormscope %s\n", WS_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "wormscope: unknown command '%s' (see wormscope --help)\n", cmd);
+	return WS_EXIT_ERROR;
+}

@@ -1,0 +1,42 @@
+#include "cli/opts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+void ws_opts_build(const struct ws_opt *opts, int n, struct option **longs, char *shorts,
+		   size_t shorts_cap)
+{
+	struct option *l = ws_xcalloc((size_t)n + 1, sizeof(*l));
+	size_t k = 0;
+	if (shorts_cap)
+		shorts[k++] = ':'; /* report a missing argument as ':' */
+	for (int i = 0; i < n; i++) {
+		l[i].name = opts[i].name;
+		l[i].has_arg = opts[i].arg ? required_argument : no_argument;
+		l[i].val = opts[i].key;
+		if (opts[i].key < 256 && k + 3 < shorts_cap) {
+			shorts[k++] = (char)opts[i].key;
+			if (opts[i].arg)
+				shorts[k++] = ':';
+		}
+	}
+	shorts[k] = '\0';
+	*longs = l;
+}
+
+void ws_opts_help(FILE *f, const char *usage, const char *about, const struct ws_opt *opts, int n)
+{
+	fprintf(f, "usage: %s\n\n%s\n\noptions:\n", usage, about);
+	for (int i = 0; i < n; i++) {
+		char left[64];
+		if (opts[i].key < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", opts[i].key, opts[i].name,
+				 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", opts[i].name,
+				 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		fprintf(f, "  %-28s %s\n", left, opts[i].help);
+	}
+}

@@ -1,0 +1,27 @@
+/* One option table per command gives both getopt_long's table and --help. */
+#ifndef WS_CLI_OPTS_H
+#define WS_CLI_OPTS_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+struct ws_opt {
+	const char *name; /* long name */
+	int key;          /* short letter, or a value >= 256 for long-only */
+	const char *arg;  /* argument name, NULL for a flag */
+	const char *help;
+};
+
+/* Builds getopt_long's tables from opts (n entries). Caller frees *longs. */
+void ws_opts_build(const struct ws_opt *opts, int n, struct option **longs, char *shorts,
+		   size_t shorts_cap);
+/* Prints usage, the description and the options table. */
+void ws_opts_help(FILE *f, const char *usage, const char *about, const struct ws_opt *opts, int n);
+
+/* Exit codes (grep's): */
+enum { WS_EXIT_CLEAN = 0, WS_EXIT_FOUND = 1, WS_EXIT_ERROR = 2 };
+
+int ws_cmd_scan(int argc, char **argv);
+int ws_cmd_worms(int argc, char **argv);
+
+#endif

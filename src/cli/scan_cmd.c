@@ -1,0 +1,447 @@
+/* `wormscope scan`: options, input expansion, the worker pool and the output
+ * order. Inputs are scanned in parallel (-j), each into its own temporary
+ * file; the main thread writes them out in input order, so the bytes on
+ * stdout do not depend on -j. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/opts.h"
+#include "output/summary.h"
+#include "scan/scan.h"
+#include "logfmt/logfmt.h"
+#include "util/mem.h"
+
+enum {
+	OPT_LOG_FORMAT = 256, OPT_TZ, OPT_HOME, OPT_IGNORE, OPT_STRICT, OPT_TOP, OPT_MINCONF,
+	OPT_WORM, OPT_SUMMARY,
+};
+
+static const struct ws_opt opts[] = {
+	{"format", 'f', "FMT", "sightings as jsonl, csv or eve (Suricata EVE alerts); default: "
+			       "text summary only"},
+	{"output", 'o', "FILE", "write sightings to FILE instead of stdout"},
+	{"log-format", OPT_LOG_FORMAT, "FMT", "auto (default), common, combined, vhost_combined, "
+					       "w3c, iis, json, error, or an Apache LogFormat / nginx "
+					       "log_format string"},
+	{"tz", OPT_TZ, "ZONE", "zone of logs without offsets (IIS native, error logs): UTC "
+			       "(default), +HH:MM, or an IANA name"},
+	{"home-net", OPT_HOME, "CIDR", "your networks: worm requests from them are flagged "
+				       "(repeatable)"},
+	{"ignore-src", OPT_IGNORE, "CIDR", "drop requests from these sources, e.g. your own "
+					   "scanners (repeatable)"},
+	{"worm", OPT_WORM, "ID,...", "report only these worm ids (see wormscope worms)"},
+	{"min-confidence", OPT_MINCONF, "LEVEL", "heuristic (default), partial or exact"},
+	{"strict", OPT_STRICT, NULL, "parse every line; count and name unparsable ones"},
+	{"jobs", 'j', "N", "inputs scanned in parallel (default: the core count)"},
+	{"top", OPT_TOP, "N", "sources listed in the summary (default 10)"},
+	{"summary", OPT_SUMMARY, "WHERE", "auto (default: stdout for text, stderr with --format), "
+					  "stdout, stderr or none"},
+	{"quiet", 'q', NULL, "no summary, no progress; only sightings and errors"},
+	{"help", 'h', NULL, "show this help"},
+};
+#define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
+
+static const char about[] =
+	"Reads web-server logs (Apache/nginx NCSA, W3C extended, IIS native, JSON lines,\n"
+	"Apache error logs; plain, gzip or zstd, detected by content; '-' is stdin;\n"
+	"directories are read recursively) and names every Code Red I, Code Red II,\n"
+	"Nimda and related IIS-worm request with its source host.\n"
+	"Exit status: 0 no worm traffic, 1 worm traffic found, 2 usage or input error.";
+
+struct inputs {
+	char **v;
+	size_t n;
+};
+
+static void add_input(struct inputs *in, const char *p)
+{
+	in->v = ws_xreallocarray(in->v, in->n + 1, sizeof(*in->v));
+	in->v[in->n++] = ws_xstrdup(p);
+}
+
+static int skip_dot(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* Adds files under dir, in name order, recursively. Returns -1 on error. */
+static int add_dir(struct inputs *in, const char *dir, int depth)
+{
+	struct dirent **list;
+	int n = scandir(dir, &list, skip_dot, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "wormscope scan: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		if (snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name) < (int)sizeof(path)) {
+			struct stat st;
+			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+				if (depth < 32 && add_dir(in, path, depth + 1) < 0)
+					rc = -1;
+			} else if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+				add_input(in, path);
+			}
+		}
+		free(list[i]);
+	}
+	free(list);
+	return rc;
+}
+
+struct pool {
+	const struct ws_scan_config *cfg;
+	const struct ws_prefilter *pf;
+	struct inputs *in;
+	struct ws_job_result *res;
+	FILE **tmp;
+	bool *done;
+	atomic_size_t next;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool direct; /* one worker writing straight to the output */
+	FILE *out;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct ws_prefilter_scratch *s = NULL;
+	struct ws_err err;
+	if (ws_prefilter_scratch_new(p->pf, &s, &err) != 0) {
+		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		exit(WS_EXIT_ERROR);
+	}
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= p->in->n)
+			break;
+		FILE *out = NULL;
+		if (p->cfg->out != WS_OUT_NONE) {
+			out = p->direct ? p->out : tmpfile();
+			if (!out) {
+				fprintf(stderr, "wormscope scan: cannot create a temporary file: %s\n",
+					strerror(errno));
+				exit(WS_EXIT_ERROR);
+			}
+		}
+		ws_job_result_init(&p->res[i]);
+		ws_scan_job(p->cfg, s, p->in->v[i], out, &p->res[i]);
+		pthread_mutex_lock(&p->mu);
+		p->tmp[i] = p->direct ? NULL : out;
+		p->done[i] = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	ws_prefilter_scratch_free(s);
+	return NULL;
+}
+
+static void copy_out(FILE *from, FILE *to)
+{
+	char buf[1 << 16];
+	size_t n;
+	rewind(from);
+	while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
+		fwrite(buf, 1, n, to);
+	fclose(from);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int parse_cidrs(struct ws_cidrset *set, const char *arg, const char *opt)
+{
+	char *copy = ws_xstrdup(arg), *save = NULL;
+	int rc = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		struct ws_cidr c;
+		if (!ws_cidr_parse(t, &c)) {
+			fprintf(stderr, "wormscope scan: --%s: '%s' is not an address or CIDR\n", opt, t);
+			rc = -1;
+			break;
+		}
+		ws_cidrset_add(set, &c);
+	}
+	free(copy);
+	return rc;
+}
+
+static int parse_worms(uint32_t *mask, const char *arg)
+{
+	char *copy = ws_xstrdup(arg), *save = NULL;
+	int rc = 0;
+	*mask = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int w = ws_worm_index(t);
+		if (w < 0) {
+			fprintf(stderr, "wormscope scan: --worm: unknown id '%s' (see wormscope worms)\n",
+				t);
+			rc = -1;
+			break;
+		}
+		*mask |= 1u << w;
+	}
+	free(copy);
+	return rc;
+}
+
+struct scan_args {
+	struct ws_scan_config cfg;
+	const char *output, *summary;
+	int jobs, top;
+	bool quiet;
+};
+
+/* Returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, struct scan_args *a)
+{
+	struct option *longs;
+	char shorts[64];
+	ws_opts_build(opts, NOPTS, &longs, shorts, sizeof(shorts));
+	int c, rc = -1;
+	long v;
+	char *end;
+	while (rc < 0 && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
+				a->cfg.out = WS_OUT_JSONL;
+			else if (strcmp(optarg, "csv") == 0)
+				a->cfg.out = WS_OUT_CSV;
+			else if (strcmp(optarg, "eve") == 0)
+				a->cfg.out = WS_OUT_EVE;
+			else if (strcmp(optarg, "text") == 0)
+				a->cfg.out = WS_OUT_NONE;
+			else {
+				fprintf(stderr, "wormscope scan: --format: text, jsonl, csv or eve\n");
+				rc = WS_EXIT_ERROR;
+			}
+			break;
+		case 'o': a->output = optarg; break;
+		case OPT_LOG_FORMAT: a->cfg.log_format = optarg; break;
+		case OPT_TZ:
+			if (!ws_tz_parse(optarg, &a->cfg.tz)) {
+				fprintf(stderr, "wormscope scan: --tz: unknown zone '%s'\n", optarg);
+				rc = WS_EXIT_ERROR;
+			}
+			break;
+		case OPT_HOME:
+			if (parse_cidrs(&a->cfg.home, optarg, "home-net") < 0)
+				rc = WS_EXIT_ERROR;
+			break;
+		case OPT_IGNORE:
+			if (parse_cidrs(&a->cfg.ignore, optarg, "ignore-src") < 0)
+				rc = WS_EXIT_ERROR;
+			break;
+		case OPT_WORM:
+			if (parse_worms(&a->cfg.worm_mask, optarg) < 0)
+				rc = WS_EXIT_ERROR;
+			break;
+		case OPT_MINCONF: {
+			int m = ws_conf_parse(optarg);
+			if (m < 0) {
+				fprintf(stderr, "wormscope scan: --min-confidence: heuristic, partial or "
+						"exact\n");
+				rc = WS_EXIT_ERROR;
+			}
+			a->cfg.min_conf = (enum ws_confidence)(m < 0 ? 0 : m);
+			break;
+		}
+		case OPT_STRICT: a->cfg.strict = true; break;
+		case 'j':
+		case OPT_TOP:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < (c == 'j' ? 1 : 0) || v > 4096) {
+				fprintf(stderr, "wormscope scan: --%s: a number, not '%s'\n",
+					c == 'j' ? "jobs" : "top", optarg);
+				rc = WS_EXIT_ERROR;
+			}
+			*(c == 'j' ? &a->jobs : &a->top) = (int)v;
+			break;
+		case OPT_SUMMARY:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "stdout") &&
+			    strcmp(optarg, "stderr") && strcmp(optarg, "none")) {
+				fprintf(stderr, "wormscope scan: --summary: auto, stdout, stderr or none\n");
+				rc = WS_EXIT_ERROR;
+			}
+			a->summary = optarg;
+			break;
+		case 'q': a->quiet = true; break;
+		case 'h':
+			ws_opts_help(stdout, "wormscope scan [options] [FILE|DIR|-]...", about, opts,
+				     NOPTS);
+			rc = WS_EXIT_CLEAN;
+			break;
+		case ':':
+			fprintf(stderr, "wormscope scan: option %s needs an argument\n", argv[optind - 1]);
+			rc = WS_EXIT_ERROR;
+			break;
+		default:
+			fprintf(stderr, "wormscope scan: unknown option %s (see --help)\n",
+				argv[optind - 1]);
+			rc = WS_EXIT_ERROR;
+		}
+	}
+	free(longs);
+	return rc;
+}
+
+int ws_cmd_scan(int argc, char **argv)
+{
+	struct scan_args a = {.cfg = {.log_format = "auto", .worm_mask = 0xffffffffu},
+			      .summary = "auto", .top = 10};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	a.jobs = cores > 0 ? (int)cores : 1;
+	int rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		goto out_args;
+	struct ws_err err;
+	struct ws_logfmt probe;
+	if (ws_logfmt_init(&probe, a.cfg.log_format, &a.cfg.tz, &err) != 0) {
+		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		rc = WS_EXIT_ERROR;
+		goto out_args;
+	}
+	ws_logfmt_free(&probe);
+
+	struct inputs in = {0};
+	bool input_error = false;
+	if (optind == argc)
+		add_input(&in, "-");
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (add_dir(&in, argv[i], 0) < 0)
+				input_error = true;
+		} else {
+			add_input(&in, argv[i]); /* missing files are reported by the job */
+		}
+	}
+
+	FILE *out = stdout;
+	if (a.output && !(out = fopen(a.output, "w"))) {
+		fprintf(stderr, "wormscope scan: %s: %s\n", a.output, strerror(errno));
+		rc = WS_EXIT_ERROR;
+		goto out_inputs;
+	}
+	struct ws_prefilter *pf = NULL;
+	if (ws_prefilter_new(&pf, &err) != 0) {
+		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		rc = WS_EXIT_ERROR;
+		goto out_file;
+	}
+	a.cfg.pf = pf;
+	double t0 = now_s();
+	struct ws_buf hdr = {0};
+	ws_out_header(a.cfg.out, &hdr);
+	if (hdr.n)
+		fwrite(hdr.p, 1, hdr.n, out);
+	ws_buf_free(&hdr);
+
+	size_t nworkers = (size_t)a.jobs < in.n ? (size_t)a.jobs : in.n;
+	struct pool p = {.cfg = &a.cfg, .pf = pf, .in = &in, .out = out,
+			 .direct = nworkers <= 1};
+	p.res = ws_xcalloc(in.n, sizeof(*p.res));
+	p.tmp = ws_xcalloc(in.n, sizeof(*p.tmp));
+	p.done = ws_xcalloc(in.n, sizeof(*p.done));
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	pthread_t *th = ws_xcalloc(nworkers ? nworkers : 1, sizeof(*th));
+	for (size_t i = 0; i < nworkers; i++)
+		pthread_create(&th[i], NULL, worker, &p);
+
+	bool tty = isatty(STDERR_FILENO) && !a.quiet;
+	struct ws_job_result total;
+	ws_job_result_init(&total);
+	int failed = 0;
+	struct ws_summary_opts so = {.top = a.top, .strict = a.cfg.strict};
+	static char unparsable_at[WS_EXAMPLES][600];
+	for (size_t i = 0; i < in.n; i++) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.done[i])
+			pthread_cond_wait(&p.cv, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		struct ws_job_result *r = &p.res[i];
+		if (p.tmp[i])
+			copy_out(p.tmp[i], out);
+		if (r->rc) {
+			fprintf(stderr, "wormscope scan: %s\n", r->err.msg);
+			failed++;
+		}
+		for (int k = 0; k < r->n_unparsable_at && so.n_unparsable_at < WS_EXAMPLES; k++) {
+			snprintf(unparsable_at[so.n_unparsable_at], sizeof(unparsable_at[0]), "%s:%llu",
+				 in.v[i], (unsigned long long)r->unparsable_at[k]);
+			so.unparsable_at[so.n_unparsable_at] = unparsable_at[so.n_unparsable_at];
+			so.n_unparsable_at++;
+		}
+		ws_job_result_merge(&total, r);
+		ws_job_result_free(r);
+		if (tty)
+			fprintf(stderr, "\rscanned %zu/%zu inputs, %llu lines, %llu sightings", i + 1,
+				in.n, (unsigned long long)total.lines,
+				(unsigned long long)total.sightings);
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	for (size_t i = 0; i < nworkers; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	fflush(out);
+	if (ferror(out)) {
+		fprintf(stderr, "wormscope scan: error writing %s\n", a.output ? a.output : "stdout");
+		failed++;
+	}
+
+	const char *where = a.summary;
+	if (a.quiet)
+		where = "none";
+	else if (strcmp(where, "auto") == 0)
+		where = a.cfg.out == WS_OUT_NONE && !a.output ? "stdout" : "stderr";
+	if (strcmp(where, "none") != 0) {
+		FILE *sf = strcmp(where, "stdout") == 0 ? stdout : stderr;
+		so.files = (int)in.n;
+		so.failed = failed;
+		so.seconds = now_s() - t0;
+		so.color = isatty(fileno(sf)) && !getenv("NO_COLOR");
+		struct ws_buf sb = {0};
+		ws_summary_text(&sb, &total, &so);
+		fwrite(sb.p, 1, sb.n, sf);
+		ws_buf_free(&sb);
+	}
+	rc = (failed || input_error) ? WS_EXIT_ERROR
+	     : total.sightings      ? WS_EXIT_FOUND
+				    : WS_EXIT_CLEAN;
+	ws_job_result_free(&total);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+	free(p.res);
+	free(p.tmp);
+	free(p.done);
+	ws_prefilter_free(pf);
+out_file:
+	if (out != stdout)
+		fclose(out);
+out_inputs:
+	for (size_t i = 0; i < in.n; i++)
+		free(in.v[i]);
+	free(in.v);
+out_args:
+	ws_cidrset_free(&a.cfg.home);
+	ws_cidrset_free(&a.cfg.ignore);
+	return rc;
+}

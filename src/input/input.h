@@ -1,0 +1,28 @@
+/* Opens a log file or stdin and yields its bytes, decompressing gzip (any
+ * number of members) and zstd (any number of frames) when the content starts
+ * with their magic numbers - never by file name. */
+#ifndef WS_INPUT_H
+#define WS_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wormscope/err.h"
+
+struct ws_input;
+
+enum ws_compression { WS_COMP_NONE, WS_COMP_GZIP, WS_COMP_ZSTD };
+
+/* Opens path ("-" = stdin). Caller frees with ws_input_close. */
+int ws_input_open(const char *path, struct ws_input **out, struct ws_err *err);
+/* Reads up to cap decompressed bytes into buf; *got = 0 at the end. Returns 0,
+ * WS_EIO, or WS_ETRUNC/WS_EFORMAT when the compressed stream is cut short or
+ * corrupt: then *got still holds what was decoded before the damage, err says
+ * where (compressed offset), and later calls return *got = 0. */
+int ws_input_read(struct ws_input *in, char *buf, size_t cap, size_t *got, struct ws_err *err);
+enum ws_compression ws_input_compression(const struct ws_input *in);
+/* Compressed bytes consumed so far (file bytes read). */
+uint64_t ws_input_raw_bytes(const struct ws_input *in);
+void ws_input_close(struct ws_input *in);
+
+#endif

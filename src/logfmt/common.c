@@ -1,0 +1,185 @@
+/* Format selection, detection and the request-line splitting every parser
+ * shares. */
+#include <string.h>
+
+#include "logfmt/logfmt.h"
+#include "util/str.h"
+
+void ws_request_reset(struct ws_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->src_port = req->dst_port = -1;
+	req->status = -1;
+	req->bytes = -1;
+	req->proto_logged = true;
+}
+
+void ws_split_target(const char *p, size_t n, struct ws_request *req)
+{
+	const char *q = memchr(p, '?', n);
+	if (q) {
+		req->path = (struct ws_str){p, (size_t)(q - p)};
+		req->query = (struct ws_str){q + 1, n - (size_t)(q - p) - 1};
+		req->has_query = true;
+	} else {
+		req->path = (struct ws_str){p, n};
+		req->query = (struct ws_str){p + n, 0};
+		req->has_query = false;
+	}
+}
+
+static bool is_proto(const char *p, size_t n)
+{
+	return n >= 5 && (memcmp(p, "HTTP/", 5) == 0 || memcmp(p, "http/", 5) == 0);
+}
+
+bool ws_split_request_line(const char *p, size_t n, struct ws_request *req)
+{
+	struct ws_str s = ws_str_trim((struct ws_str){p, n});
+	const char *sp = memchr(s.p, ' ', s.n);
+	if (!sp || sp == s.p)
+		return false;
+	req->method = (struct ws_str){s.p, (size_t)(sp - s.p)};
+	const char *t = sp;
+	const char *end = s.p + s.n;
+	while (t < end && *t == ' ')
+		t++;
+	if (t == end)
+		return false;
+	/* The protocol is the last token when it looks like HTTP/x; everything
+	 * between is the target, even if it holds spaces (old Apache logged raw
+	 * spaces) - but trailing spaces before the protocol are framing. */
+	const char *last = end;
+	while (last > t && last[-1] != ' ')
+		last--;
+	const char *tend = end;
+	req->proto = (struct ws_str){end, 0};
+	if (last > t && is_proto(last, (size_t)(end - last))) {
+		req->proto = (struct ws_str){last, (size_t)(end - last)};
+		tend = last;
+		while (tend > t && tend[-1] == ' ')
+			tend--;
+	}
+	ws_split_target(t, (size_t)(tend - t), req);
+	return true;
+}
+
+const char *ws_logfmt_name(enum ws_fmt_kind k)
+{
+	switch (k) {
+	case WS_FMT_AUTO: return "auto";
+	case WS_FMT_NCSA: return "ncsa";
+	case WS_FMT_W3C: return "w3c";
+	case WS_FMT_IIS: return "iis";
+	case WS_FMT_JSON: return "json";
+	case WS_FMT_ERROR: return "error";
+	case WS_FMT_CUSTOM: return "custom";
+	}
+	return "?";
+}
+
+int ws_logfmt_init(struct ws_logfmt *f, const char *spec, const struct ws_tz *tz,
+		   struct ws_err *err)
+{
+	memset(f, 0, sizeof(*f));
+	if (tz)
+		f->tz = *tz;
+	static const struct {
+		const char *name;
+		enum ws_fmt_kind kind;
+	} names[] = {
+		{"auto", WS_FMT_AUTO},   {"ncsa", WS_FMT_NCSA},   {"common", WS_FMT_NCSA},
+		{"combined", WS_FMT_NCSA}, {"vhost_combined", WS_FMT_NCSA}, {"w3c", WS_FMT_W3C},
+		{"iis", WS_FMT_IIS},     {"json", WS_FMT_JSON},   {"error", WS_FMT_ERROR},
+	};
+	if (!spec)
+		spec = "auto";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(spec, names[i].name) == 0) {
+			f->kind = names[i].kind;
+			return 0;
+		}
+	}
+	if (!strchr(spec, '%') && !strchr(spec, '$'))
+		return ws_err_set(err, WS_EUSAGE,
+				  "--log-format: unknown format '%s' (auto, common, combined, "
+				  "vhost_combined, w3c, iis, json, error, or a LogFormat/log_format "
+				  "string)",
+				  spec);
+	f->custom = ws_custom_compile(spec, err);
+	if (!f->custom)
+		return WS_EUSAGE;
+	f->kind = WS_FMT_CUSTOM;
+	return 0;
+}
+
+void ws_logfmt_free(struct ws_logfmt *f)
+{
+	ws_custom_free(f->custom);
+	f->custom = NULL;
+}
+
+/* One line's vote. */
+static enum ws_fmt_kind detect_line(const char *p, size_t n)
+{
+	struct ws_str s = {p, n};
+	if (ws_str_istarts(s, "#Software: Microsoft") || ws_str_istarts(s, "#Fields:") ||
+	    ws_str_istarts(s, "#Version:"))
+		return WS_FMT_W3C;
+	if (n && (p[0] == '#' || p[0] == '\r'))
+		return WS_FMT_AUTO; /* comment: no vote */
+	if (n && p[0] == '{')
+		return WS_FMT_JSON;
+	/* [Thu Jun 09 06:07:04 2005] [error] ... / [Fri Sep 09 10:42:29.902022 2011] [core:error] */
+	if (n > 26 && p[0] == '[' && p[4] == ' ' && p[8] == ' ' && memchr(p, ']', n) &&
+	    ws_month_from_name(p + 5))
+		return WS_FMT_ERROR;
+	/* IIS native: "1.2.3.4, -, 7/19/01, 10:00:01, W3SVC1, ..." */
+	int commas = 0;
+	for (size_t i = 0; i < n && i < 2048; i++)
+		commas += p[i] == ',';
+	const char *br = memchr(p, '[', n < 256 ? n : 256);
+	if (!br && commas >= 13 && memchr(p, '/', n))
+		return WS_FMT_IIS;
+	if (br && (size_t)(br - p) + 27 < n && br[3] == '/' && br[7] == '/')
+		return WS_FMT_NCSA;
+	return WS_FMT_AUTO;
+}
+
+enum ws_fmt_kind ws_logfmt_detect(const char *p, size_t n)
+{
+	int votes[WS_FMT_CUSTOM + 1] = {0};
+	size_t off = 0;
+	for (int lines = 0; off < n && lines < 50; lines++) {
+		const char *nl = memchr(p + off, '\n', n - off);
+		size_t len = nl ? (size_t)(nl - (p + off)) : n - off;
+		enum ws_fmt_kind k = detect_line(p + off, len);
+		if (k == WS_FMT_W3C)
+			return WS_FMT_W3C; /* a W3C directive settles it */
+		votes[k]++;
+		off += len + 1;
+	}
+	enum ws_fmt_kind best = WS_FMT_NCSA;
+	int bestv = 0;
+	for (int k = WS_FMT_NCSA; k <= WS_FMT_ERROR; k++)
+		if (votes[k] > bestv) {
+			bestv = votes[k];
+			best = (enum ws_fmt_kind)k;
+		}
+	return best;
+}
+
+int ws_logfmt_parse(struct ws_logfmt *f, const char *line, size_t n, struct ws_request *req,
+		    struct ws_buf *scratch)
+{
+	switch (f->kind) {
+	case WS_FMT_AUTO:
+	case WS_FMT_NCSA: return ws_parse_ncsa(line, n, req);
+	case WS_FMT_W3C: return ws_parse_w3c(f, line, n, req);
+	case WS_FMT_IIS: return ws_parse_iis(&f->tz, line, n, req);
+	case WS_FMT_JSON: return ws_parse_json(line, n, req, scratch);
+	case WS_FMT_ERROR: return ws_parse_error(&f->tz, line, n, req);
+	case WS_FMT_CUSTOM: return ws_parse_custom(f->custom, line, n, req);
+	}
+	return WS_PARSE_BAD;
+}

@@ -1,0 +1,292 @@
+/* W3C extended log format, as IIS writes it:
+ *   #Software: Microsoft Internet Information Services 5.0
+ *   #Fields: date time c-ip cs-username s-ip s-port cs-method cs-uri-stem cs-uri-query sc-status
+ *   2001-08-04 10:00:01 1.2.3.4 - 10.0.0.1 80 GET /default.ida NNNN...%u00=a 400
+ * The #Fields: directive names the columns, in any order, and may change in the
+ * middle of a file (IIS rewrites it after a configuration change), so the map
+ * from column to field lives in struct ws_logfmt and is replaced by each
+ * #Fields: line. IIS writes the stem %-decoded once and the query apart from
+ * it, so Code Red shows up as the two fields "/default.ida NNNN...%u00=a".
+ * IIS replaces spaces inside values with '+', which is why splitting at spaces
+ * is safe; writers that follow the W3C draft may quote strings instead. */
+#include <string.h>
+
+#include "logfmt/logfmt.h"
+#include "util/addr.h"
+#include "util/str.h"
+
+/* Column ids stored in f->w3c_field[]. 0 is a column we do not use. */
+enum {
+	W_OTHER = 0,
+	W_DATE,
+	W_TIME,
+	W_DATETIME,
+	W_CIP,
+	W_SIP,
+	W_SPORT,
+	W_CPORT,
+	W_METHOD,
+	W_STEM,
+	W_QUERY,
+	W_URI,
+	W_VERSION,
+	W_STATUS,
+	W_BYTES,
+	W_AGENT,
+	W_REFERER,
+	W_HOST,
+	W_XFF,
+};
+
+static const struct {
+	const char *name;
+	unsigned char id;
+} field_names[] = {
+	{"date", W_DATE},
+	{"time", W_TIME},
+	{"date-time", W_DATETIME},
+	{"datetime", W_DATETIME},
+	{"c-ip", W_CIP},
+	{"s-ip", W_SIP},
+	{"s-port", W_SPORT},
+	{"c-port", W_CPORT},
+	{"cs-method", W_METHOD},
+	{"cs-uri-stem", W_STEM},
+	{"cs-uri-query", W_QUERY},
+	{"cs-uri", W_URI},
+	{"cs-version", W_VERSION},
+	{"sc-status", W_STATUS},
+	{"sc-bytes", W_BYTES},
+	{"cs(User-Agent)", W_AGENT},
+	{"cs(Referer)", W_REFERER},
+	{"cs-host", W_HOST},
+	{"cs(Host)", W_HOST},
+	{"cs(X-Forwarded-For)", W_XFF},
+	/* IIS 8.5+ custom fields are logged under their own name. */
+	{"X-Forwarded-For", W_XFF},
+};
+
+/* The IIS default field set, used until a file names its own. */
+static const unsigned char iis_default[] = {
+	W_DATE, W_TIME, W_CIP, W_OTHER, W_SIP, W_SPORT, W_METHOD, W_STEM, W_QUERY, W_STATUS,
+	W_AGENT,
+};
+
+static bool is_sep(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Next space- or tab-separated token from *pp; a token that opens with '"'
+ * runs to the matching '"' before a separator (W3C draft string syntax) and
+ * is returned without the quotes. Returns false at the end of the line. */
+static bool next_token(const char **pp, const char *end, struct ws_str *out)
+{
+	const char *p = *pp;
+	while (p < end && is_sep(*p))
+		p++;
+	if (p >= end)
+		return false;
+	if (*p == '"') {
+		for (const char *q = p + 1; q < end; q++) {
+			if (*q == '"' && (q + 1 == end || is_sep(q[1]))) {
+				*out = (struct ws_str){p + 1, (size_t)(q - p - 1)};
+				*pp = q + 1;
+				return true;
+			}
+		}
+		/* No closing quote: an ordinary token that happens to start with '"'. */
+	}
+	const char *s = p;
+	while (p < end && !is_sep(*p))
+		p++;
+	*out = (struct ws_str){s, (size_t)(p - s)};
+	*pp = p;
+	return true;
+}
+
+static void parse_fields(struct ws_logfmt *f, const char *p, const char *end)
+{
+	struct ws_str tok;
+	int n = 0;
+	while (n < (int)sizeof(f->w3c_field) && next_token(&p, end, &tok)) {
+		unsigned char id = W_OTHER;
+		for (size_t i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+			if (ws_str_ieq(tok, field_names[i].name)) {
+				id = field_names[i].id;
+				break;
+			}
+		f->w3c_field[n++] = id;
+	}
+	/* Columns past the 64th are never read: the data line's extra tokens are
+	 * ignored like any unused column. */
+	f->w3c_nfields = n;
+	f->w3c_have_fields = true;
+}
+
+/* First address of an X-Forwarded-For list ("a, b, c"); false when it is not
+ * an address (unknown, "-", a hostname). */
+static bool xff_first(struct ws_str v, struct ws_addr *a)
+{
+	const char *c = memchr(v.p, ',', v.n);
+	if (c)
+		v.n = (size_t)(c - v.p);
+	/* IIS writes the spaces of a list as '+'. */
+	while (v.n && (v.p[0] == '+' || v.p[0] == ' ')) {
+		v.p++;
+		v.n--;
+	}
+	v = ws_str_trim(v);
+	if (v.n > 2 && v.p[0] == '[') {
+		const char *rb = memchr(v.p, ']', v.n);
+		if (rb)
+			v = (struct ws_str){v.p + 1, (size_t)(rb - v.p - 1)};
+	}
+	return ws_addr_parse(v, a, NULL);
+}
+
+static int port_of(struct ws_str v)
+{
+	long long p = ws_str_to_ll(v);
+	return p >= 0 && p <= 65535 ? (int)p : -1;
+}
+
+static bool is_dash(struct ws_str v)
+{
+	return v.n == 1 && v.p[0] == '-';
+}
+
+/* "2001-08-04" and "10:00:01[.fff]" are UTC by the W3C draft (IIS follows it). */
+static bool parse_date_time(struct ws_str date, struct ws_str time, int64_t *ts)
+{
+	char buf[48];
+	if (date.n != 10 || time.n < 8 || time.n > sizeof(buf) - 12)
+		return false;
+	memcpy(buf, date.p, 10);
+	buf[10] = 'T';
+	memcpy(buf + 11, time.p, time.n);
+	return ws_time_parse_iso((struct ws_str){buf, 11 + time.n}, ts);
+}
+
+int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_request *req)
+{
+	ws_request_reset(req);
+	const char *end = line + n;
+	while (end > line && (end[-1] == '\r' || end[-1] == '\n' || is_sep(end[-1])))
+		end--;
+	if (end == line)
+		return WS_PARSE_SKIP;
+	if (line[0] == '#') {
+		struct ws_str s = {line, (size_t)(end - line)};
+		if (ws_str_istarts(s, "#Fields:"))
+			parse_fields(f, line + 8, end);
+		return WS_PARSE_SKIP;
+	}
+
+	const unsigned char *map = iis_default;
+	int nmap = (int)sizeof(iis_default);
+	if (f->w3c_have_fields) {
+		map = f->w3c_field;
+		nmap = f->w3c_nfields;
+	}
+	/* Where the target sits decides how short a line may be. */
+	int stem_at = -1, query_at = -1, uri_at = -1;
+	bool have_version = false;
+	for (int i = 0; i < nmap; i++) {
+		if (map[i] == W_STEM && stem_at < 0)
+			stem_at = i;
+		else if (map[i] == W_QUERY && query_at < 0)
+			query_at = i;
+		else if (map[i] == W_URI && uri_at < 0)
+			uri_at = i;
+		else if (map[i] == W_VERSION)
+			have_version = true;
+	}
+	int target_at = stem_at >= 0 ? stem_at : uri_at;
+	if (target_at < 0)
+		return WS_PARSE_SKIP; /* this header logs no target: nothing to judge */
+
+	struct ws_str date = WS_STR_NULL, time = WS_STR_NULL, datetime = WS_STR_NULL;
+	struct ws_str stem = WS_STR_NULL, query = WS_STR_NULL, uri = WS_STR_NULL, xff = WS_STR_NULL;
+	bool got_query = false;
+	const char *p = line;
+	struct ws_str v;
+	int i = 0;
+	for (; i < nmap && next_token(&p, end, &v); i++) {
+		switch (map[i]) {
+		case W_DATE: date = v; break;
+		case W_TIME: time = v; break;
+		case W_DATETIME: datetime = v; break;
+		case W_CIP:
+			if (!ws_addr_parse(v, &req->src, NULL))
+				req->src.fam = 0; /* a host name when reverse lookup is on */
+			break;
+		case W_SIP: ws_addr_parse(v, &req->dst, NULL); break;
+		case W_SPORT: req->dst_port = port_of(v); break;
+		case W_CPORT: req->src_port = port_of(v); break;
+		case W_METHOD:
+			if (!is_dash(v))
+				req->method = v;
+			break;
+		case W_STEM: stem = v; break;
+		case W_QUERY:
+			query = v;
+			got_query = true;
+			break;
+		case W_URI: uri = v; break;
+		case W_VERSION:
+			if (!is_dash(v))
+				req->proto = v;
+			else
+				have_version = false;
+			break;
+		case W_STATUS: {
+			long long st = ws_str_to_ll(v);
+			req->status = st >= 100 && st <= 999 ? (int)st : -1;
+			break;
+		}
+		case W_BYTES: req->bytes = ws_str_to_ll(v); break;
+		case W_AGENT: req->agent = v; break;
+		case W_REFERER: req->referer = v; break;
+		case W_HOST: req->host = v; break;
+		case W_XFF: xff = v; break;
+		default: break;
+		}
+	}
+	if (i <= target_at)
+		return WS_PARSE_BAD; /* ends before the target: not a request line */
+	/* A line cut off while in the stem or the query may have lost the rest of
+	 * the target; a line cut later has the whole request. */
+	if (i < nmap && (i - 1 == target_at || (query_at > target_at && i - 1 <= query_at)))
+		req->truncated = true;
+
+	if (stem_at >= 0) {
+		if (is_dash(stem))
+			return WS_PARSE_SKIP; /* IIS could not parse the request */
+		req->path = stem;
+		req->query = (struct ws_str){stem.p + stem.n, 0};
+		if (got_query && !is_dash(query)) {
+			req->query = query;
+			req->has_query = true;
+		}
+		req->form = WS_TARGET_DECODED;
+	} else {
+		if (is_dash(uri))
+			return WS_PARSE_SKIP;
+		/* cs-uri comes from writers other than IIS, which log the target as
+		 * received. */
+		ws_split_target(uri.p, uri.n, req);
+		req->form = WS_TARGET_RAW;
+	}
+	req->proto_logged = have_version;
+
+	if (datetime.p)
+		req->ts_known = ws_time_parse_iso(datetime, &req->ts);
+	else if (date.p && time.p)
+		req->ts_known = parse_date_time(date, time, &req->ts);
+
+	struct ws_addr fwd;
+	if (xff.p && xff_first(xff, &fwd))
+		req->src = fwd;
+	return WS_PARSE_OK;
+}

@@ -1,0 +1,172 @@
+#include "output/summary.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/addr.h"
+#include "util/time.h"
+
+static uint64_t host_total(const struct ws_host *h)
+{
+	uint64_t t = 0;
+	for (int w = 0; w < WS_MAX_WORMS; w++)
+		t += h->count[w];
+	return t;
+}
+
+/* Most requests first, then address bytes, so the order is stable. */
+static int by_requests(const void *a, const void *b)
+{
+	const struct ws_host *x = *(const struct ws_host *const *)a;
+	const struct ws_host *y = *(const struct ws_host *const *)b;
+	uint64_t tx = host_total(x), ty = host_total(y);
+	if (tx != ty)
+		return tx > ty ? -1 : 1;
+	if (x->addr.fam != y->addr.fam)
+		return x->addr.fam < y->addr.fam ? -1 : 1;
+	return memcmp(x->addr.b, y->addr.b, 16);
+}
+
+static void human_bytes(char *out, size_t n, uint64_t v)
+{
+	if (v >= 10ull << 30)
+		snprintf(out, n, "%.1f GB", (double)v / (1 << 30));
+	else if (v >= 10ull << 20)
+		snprintf(out, n, "%.1f MB", (double)v / (1 << 20));
+	else if (v >= 10ull << 10)
+		snprintf(out, n, "%.1f KB", (double)v / (1 << 10));
+	else
+		snprintf(out, n, "%" PRIu64 " B", v);
+}
+
+static void time_or_dash(char *out, int64_t t, bool known)
+{
+	if (known)
+		ws_time_format_iso(t, out);
+	else
+		strcpy(out, "-");
+}
+
+static void worms_of(struct ws_buf *b, const struct ws_host *h)
+{
+	int n;
+	const struct ws_worm *const *t = ws_worms(&n);
+	bool first = true;
+	for (int w = 0; w < n; w++) {
+		if (!h->count[w])
+			continue;
+		ws_buf_printf(b, "%s%s:%u", first ? "" : ",", t[w]->id, h->count[w]);
+		first = false;
+	}
+}
+
+void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
+		     const struct ws_summary_opts *o)
+{
+	int n;
+	const struct ws_worm *const *t = ws_worms(&n);
+	const char *bold = o->color ? "\033[1m" : "", *red = o->color ? "\033[1;31m" : "",
+		   *off = o->color ? "\033[0m" : "";
+	char sz[32];
+	human_bytes(sz, sizeof(sz), r->bytes);
+	ws_buf_printf(b, "%swormscope scan%s: %d input%s, %" PRIu64 " lines, %s in %.2f s", bold, off,
+		      o->files, o->files == 1 ? "" : "s", r->lines, sz, o->seconds);
+	if (o->seconds > 0)
+		ws_buf_printf(b, " (%.0f MB/s)", (double)r->bytes / (1 << 20) / o->seconds);
+	ws_buf_addc(b, '\n');
+	if (r->sightings == 0) {
+		ws_buf_adds(b, "No worm requests found.\n");
+	} else {
+		ws_buf_printf(b, "\n%-14s %9s %8s %9s  %-20s  %-20s\n", "worm", "requests", "sources",
+			      "exact", "first seen (UTC)", "last seen (UTC)");
+		for (int w = 0; w < n; w++) {
+			const struct ws_worm_stats *s = &r->worms[w];
+			if (!s->requests)
+				continue;
+			uint64_t sources = 0;
+			for (size_t i = 0; i < r->hosts.n; i++)
+				sources += r->hosts.v[i].count[w] > 0;
+			char f[32], l[32];
+			time_or_dash(f, s->first, s->first != INT64_MAX);
+			time_or_dash(l, s->last, s->last != INT64_MIN);
+			ws_buf_printf(b, "%-14s %9" PRIu64 " %8" PRIu64 " %9" PRIu64 "  %-20s  %-20s\n",
+				      t[w]->id, s->requests, sources, s->by_conf[WS_CONF_EXACT], f, l);
+		}
+		ws_buf_printf(b, "%-14s %9" PRIu64 " %8zu\n", "total", r->sightings, r->hosts.n);
+	}
+	/* Top sources. */
+	if (r->hosts.n && o->top > 0) {
+		const struct ws_host **v = malloc(r->hosts.n * sizeof(*v));
+		if (v) {
+			for (size_t i = 0; i < r->hosts.n; i++)
+				v[i] = &r->hosts.v[i];
+			qsort(v, r->hosts.n, sizeof(*v), by_requests);
+			size_t k = r->hosts.n < (size_t)o->top ? r->hosts.n : (size_t)o->top;
+			ws_buf_printf(b, "\nTop sources (%zu of %zu)\n%-39s %8s %6s  %s\n", k, r->hosts.n,
+				      "source", "requests", "nimda", "worms");
+			for (size_t i = 0; i < k; i++) {
+				char a[64], nim[16] = "-";
+				const struct ws_host *h = v[i];
+				if (h->nimda_probes)
+					snprintf(nim, sizeof(nim), "%d/16",
+						 __builtin_popcount(h->nimda_probes));
+				ws_buf_printf(b, "%-39s %8" PRIu64 " %6s  ",
+					      h->addr.fam ? ws_addr_format(&h->addr, a, sizeof(a))
+							  : "(no address)",
+					      host_total(h), nim);
+				worms_of(b, h);
+				if (h->inside)
+					ws_buf_adds(b, "  [inside home net]");
+				if (h->compromised)
+					ws_buf_printf(b, "  %s[%u success answers]%s", red,
+						      h->compromised, off);
+				ws_buf_addc(b, '\n');
+			}
+			free(v);
+		}
+		/* Nimda-infected-looking sources: most of the sixteen probes. */
+		size_t most = 0;
+		for (size_t i = 0; i < r->hosts.n; i++)
+			most += __builtin_popcount(r->hosts.v[i].nimda_probes) >= 9;
+		if (most)
+			ws_buf_printf(b, "Sources that sent most (9+) of Nimda's 16 probes: %zu\n",
+				      most);
+		size_t inside = 0;
+		for (size_t i = 0; i < r->hosts.n; i++)
+			inside += r->hosts.v[i].inside;
+		if (inside)
+			ws_buf_printf(b, "%sSources inside --home-net: %zu (infected machines inside?)%s\n",
+				      red, inside, off);
+	}
+	uint64_t comp = 0;
+	for (int w = 0; w < n; w++)
+		comp += r->worms[w].compromised;
+	if (comp) {
+		ws_buf_printf(b, "\n%s!! COMPROMISED-LOOKING ANSWERS: %" PRIu64
+				 " worm request%s got a success status !!%s\n",
+			      red, comp, comp == 1 ? "" : "s", off);
+		for (int i = 0; i < r->n_compromised; i++)
+			ws_buf_printf(b, "  %s\n", r->compromised[i].text);
+		if ((uint64_t)r->n_compromised < comp)
+			ws_buf_printf(b, "  ... and %" PRIu64 " more (see --format jsonl, field "
+					 "\"compromised\")\n",
+				      comp - (uint64_t)r->n_compromised);
+	} else if (r->sightings) {
+		ws_buf_adds(b, "\nCompromised-looking answers: none (no worm request got a success "
+			       "status)\n");
+	}
+	if (r->ignored)
+		ws_buf_printf(b, "Ignored (--ignore-src): %" PRIu64 " requests\n", r->ignored);
+	if (r->unparsable) {
+		ws_buf_printf(b, "Unparsable lines%s: %" PRIu64, o->strict ? "" : " (among candidates)",
+			      r->unparsable);
+		for (int i = 0; i < o->n_unparsable_at; i++)
+			ws_buf_printf(b, "%s%s", i ? ", " : " (first: ", o->unparsable_at[i]);
+		ws_buf_adds(b, o->n_unparsable_at ? ")\n" : "\n");
+	}
+	if (r->overlong)
+		ws_buf_printf(b, "Lines longer than 64 MiB (cut): %" PRIu64 "\n", r->overlong);
+	if (o->failed)
+		ws_buf_printf(b, "%sInputs with errors: %d (see messages above)%s\n", red, o->failed, off);
+}

@@ -1,0 +1,71 @@
+/* The scan engine: one input (file or stdin) through detection, parsing,
+ * classification and the per-source rollup, writing sightings in the chosen
+ * output format to a FILE. Several jobs may run in parallel on different
+ * inputs; each owns its result. */
+#ifndef WS_SCAN_H
+#define WS_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "classify/classify.h"
+#include "output/output.h"
+#include "scan/hosts.h"
+#include "util/addr.h"
+#include "util/time.h"
+#include "wormscope/err.h"
+
+struct ws_scan_config {
+	const char *log_format;   /* --log-format value, "auto" by default */
+	struct ws_tz tz;          /* --tz */
+	bool strict;              /* parse every line */
+	struct ws_cidrset home;   /* --home-net */
+	struct ws_cidrset ignore; /* --ignore-src */
+	enum ws_out_format out;   /* sightings format, WS_OUT_NONE for the summary only */
+	enum ws_confidence min_conf;
+	uint32_t worm_mask;       /* worms to report (bit = table index) */
+	const struct ws_prefilter *pf;
+};
+
+#define WS_EXAMPLES 5
+
+struct ws_worm_stats {
+	uint64_t requests;
+	uint64_t by_conf[3];
+	uint64_t compromised;
+	int64_t first, last;
+};
+
+/* A compromised-looking answer, kept for the summary. */
+struct ws_example {
+	char text[512];
+};
+
+struct ws_job_result {
+	const char *path;
+	const char *format;            /* detected or forced format name (static) */
+	uint64_t lines, bytes, raw_bytes;
+	uint64_t sightings, ignored, unparsable, overlong;
+	uint64_t unparsable_at[WS_EXAMPLES]; /* first few line numbers */
+	int n_unparsable_at;
+	struct ws_worm_stats worms[WS_MAX_WORMS];
+	struct ws_hosts hosts;
+	struct ws_example compromised[WS_EXAMPLES];
+	int n_compromised;
+	int rc;                        /* 0, or the WS_E* code of an input error */
+	struct ws_err err;
+};
+
+/* Scans path ("-" for stdin), writing sightings to out (may be NULL when
+ * cfg->out is WS_OUT_NONE). Fills res (caller frees with
+ * ws_job_result_free). Input errors are recorded in res->rc/err, not
+ * returned: what was read before them still counts. */
+void ws_scan_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
+		 const char *path, FILE *out, struct ws_job_result *res);
+void ws_job_result_init(struct ws_job_result *res);
+/* Adds src's counts, hosts and examples to dst (in that order). */
+void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src);
+void ws_job_result_free(struct ws_job_result *res);
+
+#endif

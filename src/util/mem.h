@@ -1,0 +1,27 @@
+/* Allocation that cannot return NULL: running out of memory aborts with the
+ * size asked for (masscan's REALLOCARRAY idea); multiplications are checked for
+ * overflow in every build, never by assert. */
+#ifndef WS_UTIL_MEM_H
+#define WS_UTIL_MEM_H
+
+#include <stddef.h>
+
+void *ws_xmalloc(size_t n);
+void *ws_xcalloc(size_t nmemb, size_t size);
+/* Like reallocarray(3), but aborts instead of failing. */
+void *ws_xreallocarray(void *p, size_t nmemb, size_t size);
+char *ws_xstrdup(const char *s);
+
+/* A growable byte buffer. Owner frees with ws_buf_free. */
+struct ws_buf {
+	char *p;
+	size_t n, cap;
+};
+void ws_buf_reserve(struct ws_buf *b, size_t extra);
+void ws_buf_add(struct ws_buf *b, const void *data, size_t n);
+void ws_buf_addc(struct ws_buf *b, char c);
+void ws_buf_adds(struct ws_buf *b, const char *s);
+void ws_buf_printf(struct ws_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ws_buf_free(struct ws_buf *b);
+
+#endif
