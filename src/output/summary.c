@@ -1,6 +1,7 @@
 #include "output/summary.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ static void time_or_dash(char *out, int64_t t, bool known)
 	if (known)
 		ws_time_format_iso(t, out);
 	else
-		strcpy(out, "-");
+		snprintf(out, 32, "-");
 }
 
 static void worms_of(struct ws_buf *b, const struct ws_host *h)
