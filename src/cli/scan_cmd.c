@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include "output/summary.h"
 #include "scan/scan.h"
 #include "logfmt/logfmt.h"
+#include "input/input.h"
+#include "util/lines.h"
 #include "util/mem.h"
 
 enum {
@@ -56,15 +59,94 @@ static const char about[] =
 	"Nimda and related IIS-worm request with its source host.\n"
 	"Exit status: 0 no worm traffic, 1 worm traffic found, 2 usage or input error.";
 
+/* A unit of work: a whole input, or one part of a large plain file. Parts of
+ * one file are consecutive items; part k learns where its first line falls
+ * by waiting for the newline counts of parts 0..k-1, which run concurrently. */
+struct item {
+	char *path;
+	bool ranged;
+	struct ws_range range;
+	size_t first_part;          /* index of part 0 of the same file */
+	_Atomic uint64_t newlines;  /* newlines in the range, once counted */
+	atomic_bool counted;
+};
+
 struct inputs {
-	char **v;
+	struct item *v;
 	size_t n;
 };
 
 static void add_input(struct inputs *in, const char *p)
 {
 	in->v = ws_xreallocarray(in->v, in->n + 1, sizeof(*in->v));
-	in->v[in->n++] = ws_xstrdup(p);
+	memset(&in->v[in->n], 0, sizeof(in->v[0]));
+	in->v[in->n].path = ws_xstrdup(p);
+	in->v[in->n].first_part = in->n;
+	in->n++;
+}
+
+#define SPLIT_MIN (64ull << 20) /* files smaller than this are one job */
+
+/* Splits a large, plain, line-oriented file into `parts` ranges at line
+ * starts. Returns false (and adds nothing) when it should stay whole. */
+static bool add_split(struct inputs *in, const char *path, int parts, const char *log_format)
+{
+	struct stat st;
+	if (parts < 2 || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < SPLIT_MIN)
+		return false;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	char head[65536];
+	size_t hn = fread(head, 1, sizeof(head), f);
+	struct ws_logfmt fmt;
+	struct ws_err err;
+	bool ok = hn >= 4 && !((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b) &&
+		  !((unsigned char)head[0] == 0x28 && (unsigned char)head[1] == 0xb5) &&
+		  ws_logfmt_init(&fmt, log_format, NULL, &err) == 0;
+	enum ws_fmt_kind kind = WS_FMT_AUTO;
+	if (ok) {
+		kind = fmt.kind == WS_FMT_AUTO ? ws_logfmt_detect(head, hn) : fmt.kind;
+		ws_logfmt_free(&fmt);
+		/* W3C's #Fields: state runs through the file: it cannot be cut. */
+		ok = kind != WS_FMT_W3C;
+	}
+	uint64_t size = (uint64_t)st.st_size, start = 0;
+	size_t first = in->n;
+	for (int k = 0; ok && k < parts; k++) {
+		uint64_t end = size;
+		if (k < parts - 1) {
+			/* Move the cut to just after the next newline. */
+			end = size / (uint64_t)parts * (uint64_t)(k + 1);
+			char buf[4096];
+			for (;;) {
+				if (fseeko(f, (off_t)end, SEEK_SET) != 0)
+					break;
+				size_t got = fread(buf, 1, sizeof(buf), f);
+				if (got == 0) {
+					end = size;
+					break;
+				}
+				char *nl = memchr(buf, '\n', got);
+				if (nl) {
+					end += (uint64_t)(nl - buf) + 1;
+					break;
+				}
+				end += got;
+			}
+		}
+		if (end <= start)
+			continue;
+		add_input(in, path);
+		struct item *it = &in->v[in->n - 1];
+		it->ranged = true;
+		it->first_part = first;
+		it->range = (struct ws_range){.off = start, .len = end - start, .kind = (int)kind};
+		start = end;
+	}
+	fclose(f);
+	return ok;
 }
 
 static int skip_dot(const struct dirent *d)
@@ -113,6 +195,39 @@ struct pool {
 	FILE *out;
 };
 
+/* Counts the part's newlines, then waits for the parts before it to do the
+ * same, to learn the number of its first line. */
+static bool locate_part(struct inputs *in, size_t i)
+{
+	struct item *it = &in->v[i];
+	struct ws_input *f;
+	struct ws_err err;
+	if (ws_input_open_range(it->path, it->range.off, it->range.len, &f, &err) != 0) {
+		atomic_store(&it->newlines, 0);
+		atomic_store(&it->counted, true);
+		return false;
+	}
+	char *buf = ws_xmalloc(1 << 20);
+	uint64_t nl = 0;
+	size_t got;
+	while (ws_input_read(f, buf, 1 << 20, &got, &err) == 0 && got)
+		nl += ws_count_newlines(buf, got);
+	free(buf);
+	ws_input_close(f);
+	atomic_store(&it->newlines, nl);
+	atomic_store(&it->counted, true);
+	uint64_t first = 1;
+	for (size_t k = it->first_part; k < i; k++) {
+		/* Earlier parts were handed out before this one, so they are
+		 * counting now; the wait is short. */
+		while (!atomic_load(&in->v[k].counted))
+			sched_yield();
+		first += atomic_load(&in->v[k].newlines);
+	}
+	it->range.first_line = first;
+	return true;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -135,8 +250,16 @@ static void *worker(void *arg)
 				exit(WS_EXIT_ERROR);
 			}
 		}
+		struct item *it = &p->in->v[i];
 		ws_job_result_init(&p->res[i]);
-		ws_scan_job(p->cfg, s, p->in->v[i], out, &p->res[i]);
+		if (it->ranged && !locate_part(p->in, i)) {
+			p->res[i].rc = WS_EIO;
+			ws_err_set(&p->res[i].err, WS_EIO, "%s: cannot read part at offset %llu", it->path,
+				   (unsigned long long)it->range.off);
+		} else {
+			ws_scan_job(p->cfg, s, it->path, it->ranged ? &it->range : NULL, out,
+				    &p->res[i]);
+		}
 		pthread_mutex_lock(&p->mu);
 		p->tmp[i] = p->direct ? NULL : out;
 		p->done[i] = true;
@@ -328,7 +451,7 @@ int ws_cmd_scan(int argc, char **argv)
 		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (add_dir(&in, argv[i], 0) < 0)
 				input_error = true;
-		} else {
+		} else if (!add_split(&in, argv[i], a.jobs, a.cfg.log_format)) {
 			add_input(&in, argv[i]); /* missing files are reported by the job */
 		}
 	}
@@ -368,7 +491,7 @@ int ws_cmd_scan(int argc, char **argv)
 	bool tty = isatty(STDERR_FILENO) && !a.quiet;
 	struct ws_job_result total;
 	ws_job_result_init(&total);
-	int failed = 0;
+	int failed = 0, files = 0;
 	struct ws_summary_opts so = {.top = a.top, .strict = a.cfg.strict};
 	static char unparsable_at[WS_EXAMPLES][600];
 	for (size_t i = 0; i < in.n; i++) {
@@ -385,12 +508,14 @@ int ws_cmd_scan(int argc, char **argv)
 		}
 		for (int k = 0; k < r->n_unparsable_at && so.n_unparsable_at < WS_EXAMPLES; k++) {
 			snprintf(unparsable_at[so.n_unparsable_at], sizeof(unparsable_at[0]), "%s:%llu",
-				 in.v[i], (unsigned long long)r->unparsable_at[k]);
+				 in.v[i].path, (unsigned long long)r->unparsable_at[k]);
 			so.unparsable_at[so.n_unparsable_at] = unparsable_at[so.n_unparsable_at];
 			so.n_unparsable_at++;
 		}
 		ws_job_result_merge(&total, r);
 		ws_job_result_free(r);
+		if (!in.v[i].ranged || in.v[i].first_part == i)
+			files++;
 		if (tty)
 			fprintf(stderr, "\rscanned %zu/%zu inputs, %llu lines, %llu sightings", i + 1,
 				in.n, (unsigned long long)total.lines,
@@ -414,7 +539,7 @@ int ws_cmd_scan(int argc, char **argv)
 		where = a.cfg.out == WS_OUT_NONE && !a.output ? "stdout" : "stderr";
 	if (strcmp(where, "none") != 0) {
 		FILE *sf = strcmp(where, "stdout") == 0 ? stdout : stderr;
-		so.files = (int)in.n;
+		so.files = files;
 		so.failed = failed;
 		so.seconds = now_s() - t0;
 		so.color = isatty(fileno(sf)) && !getenv("NO_COLOR");
@@ -438,7 +563,7 @@ out_file:
 		fclose(out);
 out_inputs:
 	for (size_t i = 0; i < in.n; i++)
-		free(in.v[i]);
+		free(in.v[i].path);
 	free(in.v);
 out_args:
 	ws_cidrset_free(&a.cfg.home);

@@ -24,6 +24,7 @@ struct ws_input {
 	bool eof_raw, done;
 	uint64_t raw_total; /* compressed bytes read from the file */
 	uint64_t out_total; /* decompressed bytes handed out */
+	uint64_t remaining; /* bytes left in a range; UINT64_MAX for a whole file */
 	unsigned char *raw;
 	size_t raw_off, raw_len;
 	z_stream z;
@@ -37,8 +38,9 @@ static int fill_raw(struct ws_input *in, struct ws_err *err)
 	if (in->raw_off < in->raw_len || in->eof_raw)
 		return 0;
 	ssize_t r;
+	size_t want = in->remaining < RAW_CAP ? (size_t)in->remaining : RAW_CAP;
 	do
-		r = read(in->fd, in->raw, RAW_CAP);
+		r = want ? read(in->fd, in->raw, want) : 0;
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return ws_err_set(err, WS_EIO, "%s: read error at offset %llu: %s", in->name,
@@ -46,6 +48,8 @@ static int fill_raw(struct ws_input *in, struct ws_err *err)
 	in->raw_off = 0;
 	in->raw_len = (size_t)r;
 	in->raw_total += (uint64_t)r;
+	if (in->remaining != UINT64_MAX)
+		in->remaining -= (uint64_t)r;
 	if (r == 0)
 		in->eof_raw = true;
 	return 0;
@@ -76,6 +80,7 @@ int ws_input_open(const char *path, struct ws_input **out, struct ws_err *err)
 	in->fd = fd;
 	in->name = ws_xstrdup(path);
 	in->raw = ws_xmalloc(RAW_CAP);
+	in->remaining = UINT64_MAX;
 	int rc = fill_raw(in, err);
 	if (rc) {
 		ws_input_close(in);
@@ -99,6 +104,27 @@ int ws_input_open(const char *path, struct ws_input **out, struct ws_err *err)
 			return ws_err_set(err, WS_ENOMEM, "%s: cannot start zstd decoder", path);
 		}
 	}
+	*out = in;
+	return 0;
+}
+
+int ws_input_open_range(const char *path, uint64_t off, uint64_t len, struct ws_input **out,
+			struct ws_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ws_err_set(err, WS_EIO, "%s: %s", path, strerror(errno));
+	if (lseek(fd, (off_t)off, SEEK_SET) < 0) {
+		int e = errno;
+		close(fd);
+		return ws_err_set(err, WS_EIO, "%s: cannot seek to %llu: %s", path,
+				  (unsigned long long)off, strerror(e));
+	}
+	struct ws_input *in = ws_xcalloc(1, sizeof(*in));
+	in->fd = fd;
+	in->name = ws_xstrdup(path);
+	in->raw = ws_xmalloc(RAW_CAP);
+	in->remaining = len;
 	*out = in;
 	return 0;
 }

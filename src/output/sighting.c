@@ -38,9 +38,22 @@ void ws_out_target(struct ws_buf *b, const struct ws_request *r)
 /* JSON helpers: "key":"escaped" / "key":number / "key":null. */
 static void j_str(struct ws_buf *b, const char *key, const char *p, size_t n)
 {
-	ws_buf_printf(b, ",\"%s\":\"", key);
+	ws_buf_adds(b, ",\"");
+	ws_buf_adds(b, key);
+	ws_buf_adds(b, "\":\"");
 	ws_esc_json(b, p, n);
 	ws_buf_addc(b, '"');
+}
+
+static void j_int(struct ws_buf *b, const char *key, long long v, bool known)
+{
+	ws_buf_adds(b, ",\"");
+	ws_buf_adds(b, key);
+	ws_buf_adds(b, "\":");
+	if (known)
+		ws_buf_addll(b, v);
+	else
+		ws_buf_adds(b, "null");
 }
 
 static void j_opt_str(struct ws_buf *b, const char *key, struct ws_str s)
@@ -48,24 +61,19 @@ static void j_opt_str(struct ws_buf *b, const char *key, struct ws_str s)
 	if (s.n)
 		j_str(b, key, s.p, s.n);
 	else
-		ws_buf_printf(b, ",\"%s\":null", key);
+		j_int(b, key, 0, false);
 }
 
-static void j_int(struct ws_buf *b, const char *key, long long v, bool known)
-{
-	if (known)
-		ws_buf_printf(b, ",\"%s\":%lld", key, v);
-	else
-		ws_buf_printf(b, ",\"%s\":null", key);
-}
 
 static void j_addr(struct ws_buf *b, const char *key, const struct ws_addr *a)
 {
 	char t[64];
-	if (a->fam)
-		ws_buf_printf(b, ",\"%s\":\"%s\"", key, ws_addr_format(a, t, sizeof(t)));
-	else
-		ws_buf_printf(b, ",\"%s\":null", key);
+	if (a->fam) {
+		ws_addr_format(a, t, sizeof(t));
+		j_str(b, key, t, strlen(t));
+	} else {
+		j_int(b, key, 0, false);
+	}
 }
 
 static void ts_text(const struct ws_request *r, char *out)

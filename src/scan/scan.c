@@ -283,23 +283,30 @@ static void read_loop(struct job *j, struct ws_input *in)
 }
 
 void ws_scan_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
-		 const char *path, FILE *out, struct ws_job_result *res)
+		 const char *path, const struct ws_range *range, FILE *out,
+		 struct ws_job_result *res)
 {
+	uint64_t first = range ? range->first_line : 1;
 	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = path, .scratch_pf = scratch,
-			.line_no = 1};
+			.line_no = first};
 	res->path = path;
 	res->format = "?";
 	struct ws_input *in = NULL;
 	res->rc = ws_logfmt_init(&j.fmt, cfg->log_format, &cfg->tz, &res->err);
 	if (res->rc)
 		return;
-	res->rc = ws_input_open(path, &in, &res->err);
+	if (range) {
+		j.fmt.kind = (enum ws_fmt_kind)range->kind;
+		res->rc = ws_input_open_range(path, range->off, range->len, &in, &res->err);
+	} else {
+		res->rc = ws_input_open(path, &in, &res->err);
+	}
 	if (res->rc == 0) {
 		read_loop(&j, in);
 		res->raw_bytes = ws_input_raw_bytes(in);
 		ws_input_close(in);
 	}
-	res->lines = j.line_no - 1;
+	res->lines = j.line_no - first;
 	flush_out(&j, true);
 	ws_buf_free(&j.out);
 	ws_buf_free(&j.scratch);

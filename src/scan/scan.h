@@ -57,12 +57,23 @@ struct ws_job_result {
 	struct ws_err err;
 };
 
-/* Scans path ("-" for stdin), writing sightings to out (may be NULL when
+/* One part of a large plain file scanned in parallel: bytes [off, off+len),
+ * starting at a line start, whose first line is line `first_line` of the
+ * file; `kind` is the format detected once from the file's head, so every
+ * part parses alike. */
+struct ws_range {
+	uint64_t off, len;
+	uint64_t first_line;
+	int kind; /* enum ws_fmt_kind */
+};
+
+/* Scans path ("-" for stdin), or only `range` of it when range is not NULL,, writing sightings to out (may be NULL when
  * cfg->out is WS_OUT_NONE). Fills res (caller frees with
  * ws_job_result_free). Input errors are recorded in res->rc/err, not
  * returned: what was read before them still counts. */
 void ws_scan_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
-		 const char *path, FILE *out, struct ws_job_result *res);
+		 const char *path, const struct ws_range *range, FILE *out,
+		 struct ws_job_result *res);
 void ws_job_result_init(struct ws_job_result *res);
 /* Adds src's counts, hosts and examples to dst (in that order). */
 void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src);

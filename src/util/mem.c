@@ -82,17 +82,38 @@ void ws_buf_adds(struct ws_buf *b, const char *s)
 
 void ws_buf_printf(struct ws_buf *b, const char *fmt, ...)
 {
+	/* Format straight into the spare room; only a result that does not fit
+	 * pays for a second pass. */
+	ws_buf_reserve(b, 64);
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		b->p[b->n] = '\0';
 		return;
-	ws_buf_reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= b->cap - b->n) {
+		ws_buf_reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->n += (size_t)n;
+}
+
+void ws_buf_addll(struct ws_buf *b, long long v)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		t[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		t[--i] = '-';
+	ws_buf_add(b, t + i, sizeof(t) - i);
 }
 
 void ws_buf_free(struct ws_buf *b)

@@ -21,6 +21,8 @@ void ws_buf_reserve(struct ws_buf *b, size_t extra);
 void ws_buf_add(struct ws_buf *b, const void *data, size_t n);
 void ws_buf_addc(struct ws_buf *b, char c);
 void ws_buf_adds(struct ws_buf *b, const char *s);
+/* Appends a decimal integer (no printf). */
+void ws_buf_addll(struct ws_buf *b, long long v);
 void ws_buf_printf(struct ws_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ws_buf_free(struct ws_buf *b);
 

@@ -1,0 +1,29 @@
+#!/bin/sh
+# `make demo`: generate a realistic access log (mostly benign, about 1 % worm
+# requests of every kind, made by bench/genlog from the facts in the worm
+# table; request lines only, never worm code), then scan it the way a user
+# would. scan exits 1 when it finds worms: that is the point of the demo, so
+# only exit 2 (an error) fails it.
+set -eu
+ws=${1:-build/wormscope}
+dir=$(dirname "$ws")/demo
+mkdir -p "$dir"
+"$(dirname "$ws")/genlog" 50000 2001 > "$dir/access.log" 2> "$dir/access.log.truth"
+gzip -c "$dir/access.log" > "$dir/access.log.gz"
+
+run() {
+	echo "\$ $*"
+	set +e
+	"$@"
+	rc=$?
+	set -e
+	[ "$rc" -le 1 ] || { echo "demo: '$*' failed with exit $rc" >&2; exit 1; }
+	echo "(exit $rc)"
+	echo
+}
+
+run "$ws" scan --home-net 10.0.0.0/8 "$dir/access.log.gz"
+run "$ws" scan --quiet --format jsonl -o "$dir/sightings.jsonl" "$dir/access.log"
+run "$ws" scan --quiet --format eve -o "$dir/eve.json" "$dir/access.log"
+echo "demo: log $dir/access.log (what was written: $dir/access.log.truth)"
+echo "demo: sightings $dir/sightings.jsonl ($(wc -l < "$dir/sightings.jsonl") lines), EVE alerts $dir/eve.json"
