@@ -41,9 +41,16 @@ int main(int argc, char **argv)
 		printf("wormscope %s\n", WS_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(cmd, commands[i].name) != 0)
+			continue;
+		for (int k = 2; k < argc && strcmp(argv[k], "--") != 0; k++)
+			if (strcmp(argv[k], "--version") == 0) {
+				printf("wormscope %s\n", WS_VERSION);
+				return 0;
+			}
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "wormscope: unknown command '%s' (see wormscope --help)\n", cmd);
 	return WS_EXIT_ERROR;
 }
