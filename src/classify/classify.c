@@ -36,8 +36,9 @@ int ws_prefilter_new(struct ws_prefilter **out, struct ws_err *err)
 	const char **exprs = NULL;
 	unsigned *flags = NULL, *ids = NULL;
 	size_t ne = 0;
-	/* The W3C directive that can change the field layout mid-file. */
-	static const char fields[] = "^#Fields:";
+	/* The W3C directives that change how later lines read: the field layout
+	 * and, for layouts without a date column, the day. */
+	static const char fields[] = "^#(Fields|Date):";
 	exprs = ws_xreallocarray(exprs, ne + 1, sizeof(*exprs));
 	flags = ws_xreallocarray(flags, ne + 1, sizeof(*flags));
 	ids = ws_xreallocarray(ids, ne + 1, sizeof(*ids));

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "logfmt/logfmt.h"
+#include "util/addr.h"
 #include "util/str.h"
 
 void ws_request_reset(struct ws_request *req)
@@ -62,6 +63,25 @@ bool ws_split_request_line(const char *p, size_t n, struct ws_request *req)
 	}
 	ws_split_target(t, (size_t)(tend - t), req);
 	return true;
+}
+
+bool ws_xff_first(struct ws_str v, struct ws_addr *a)
+{
+	const char *c = memchr(v.p, ',', v.n);
+	if (c)
+		v.n = (size_t)(c - v.p);
+	/* IIS writes the spaces of a list as '+'. */
+	while (v.n && (v.p[0] == '+' || v.p[0] == ' ')) {
+		v.p++;
+		v.n--;
+	}
+	v = ws_str_trim(v);
+	if (v.n > 2 && v.p[0] == '[') {
+		const char *rb = memchr(v.p, ']', v.n);
+		if (rb)
+			v = (struct ws_str){v.p + 1, (size_t)(rb - v.p - 1)};
+	}
+	return ws_addr_parse(v, a, NULL);
 }
 
 const char *ws_logfmt_name(enum ws_fmt_kind k)
@@ -130,6 +150,11 @@ static enum ws_fmt_kind detect_line(const char *p, size_t n)
 		return WS_FMT_AUTO; /* comment: no vote */
 	if (n && p[0] == '{')
 		return WS_FMT_JSON;
+	/* A W3C data line with its directives cut away (a log split by size):
+	 * "2001-07-19 10:00:01 ...". No other format starts with a date. */
+	if (n > 20 && p[4] == '-' && p[7] == '-' && p[10] == ' ' && p[13] == ':' &&
+	    p[16] == ':' && p[19] == ' ' && p[0] >= '1' && p[0] <= '2')
+		return WS_FMT_W3C;
 	/* [Thu Jun 09 06:07:04 2005] [error] ... / [Fri Sep 09 10:42:29.902022 2011] [core:error] */
 	if (n > 26 && p[0] == '[' && p[4] == ' ' && p[8] == ' ' && memchr(p, ']', n) &&
 	    ws_month_from_name(p + 5))

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/mem.h"
 #include "util/time.h"
@@ -43,6 +44,10 @@ struct ws_logfmt {
 	int w3c_nfields;
 	unsigned char w3c_field[64];
 	bool w3c_have_fields;
+	/* W3C: the day of the last #Date: directive, for layouts with a time
+	 * column but no date column (IIS 5's default). */
+	int64_t w3c_date_days;
+	bool w3c_have_date;
 	struct ws_custom *custom; /* WS_FMT_CUSTOM */
 };
 
@@ -79,6 +84,9 @@ void ws_custom_free(struct ws_custom *c);
  * tolerating two spaces, no protocol, lower-case methods, a cut-off end) into
  * method, path, query and protocol. Returns false if there is no target. */
 bool ws_split_request_line(const char *p, size_t n, struct ws_request *req);
+/* The first address of an X-Forwarded-For list (trimmed, brackets and IIS's
+ * '+' removed); false when it is not an address. */
+bool ws_xff_first(struct ws_str v, struct ws_addr *a);
 /* Splits a target into path and query at the first '?'. */
 void ws_split_target(const char *p, size_t n, struct ws_request *req);
 /* Clears req to "nothing known". */

@@ -124,27 +124,6 @@ static void parse_fields(struct ws_logfmt *f, const char *p, const char *end)
 	f->w3c_have_fields = true;
 }
 
-/* First address of an X-Forwarded-For list ("a, b, c"); false when it is not
- * an address (unknown, "-", a hostname). */
-static bool xff_first(struct ws_str v, struct ws_addr *a)
-{
-	const char *c = memchr(v.p, ',', v.n);
-	if (c)
-		v.n = (size_t)(c - v.p);
-	/* IIS writes the spaces of a list as '+'. */
-	while (v.n && (v.p[0] == '+' || v.p[0] == ' ')) {
-		v.p++;
-		v.n--;
-	}
-	v = ws_str_trim(v);
-	if (v.n > 2 && v.p[0] == '[') {
-		const char *rb = memchr(v.p, ']', v.n);
-		if (rb)
-			v = (struct ws_str){v.p + 1, (size_t)(rb - v.p - 1)};
-	}
-	return ws_addr_parse(v, a, NULL);
-}
-
 static int port_of(struct ws_str v)
 {
 	long long p = ws_str_to_ll(v);
@@ -168,6 +147,39 @@ static bool parse_date_time(struct ws_str date, struct ws_str time, int64_t *ts)
 	return ws_time_parse_iso((struct ws_str){buf, 11 + time.n}, ts);
 }
 
+/* "#Date: 2001-08-04 00:00:00": the day the following lines belong to. */
+static void parse_date_directive(struct ws_logfmt *f, struct ws_str v)
+{
+	int64_t ts;
+	if (v.n >= 10 && ws_time_parse_iso((struct ws_str){v.p, v.n < 19 ? 10 : 19}, &ts)) {
+		f->w3c_date_days = ts >= 0 ? ts / 86400 : 0;
+		f->w3c_have_date = true;
+	} else if (v.n >= 10) {
+		char buf[20];
+		memcpy(buf, v.p, 10);
+		memcpy(buf + 10, "T00:00:00", 9);
+		if (ws_time_parse_iso((struct ws_str){buf, 19}, &ts)) {
+			f->w3c_date_days = ts / 86400;
+			f->w3c_have_date = true;
+		}
+	}
+}
+
+/* A time column on the #Date: day. IIS writes lines in time order within a
+ * day and starts a new #Date: block after midnight. */
+static bool time_of_day(struct ws_str t, int64_t days, int64_t *ts)
+{
+	if (t.n < 8 || t.p[2] != ':' || t.p[5] != ':')
+		return false;
+	long long h = ws_str_to_ll((struct ws_str){t.p, 2});
+	long long m = ws_str_to_ll((struct ws_str){t.p + 3, 2});
+	long long sec = ws_str_to_ll((struct ws_str){t.p + 6, 2});
+	if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60)
+		return false;
+	*ts = days * 86400 + h * 3600 + m * 60 + sec;
+	return true;
+}
+
 int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_request *req)
 {
 	ws_request_reset(req);
@@ -180,6 +192,8 @@ int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_requ
 		struct ws_str s = {line, (size_t)(end - line)};
 		if (ws_str_istarts(s, "#Fields:"))
 			parse_fields(f, line + 8, end);
+		else if (ws_str_istarts(s, "#Date:"))
+			parse_date_directive(f, ws_str_trim((struct ws_str){line + 6, s.n - 6}));
 		return WS_PARSE_SKIP;
 	}
 
@@ -284,9 +298,11 @@ int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_requ
 		req->ts_known = ws_time_parse_iso(datetime, &req->ts);
 	else if (date.p && time.p)
 		req->ts_known = parse_date_time(date, time, &req->ts);
+	else if (time.p && f->w3c_have_date)
+		req->ts_known = time_of_day(time, f->w3c_date_days, &req->ts);
 
 	struct ws_addr fwd;
-	if (xff.p && xff_first(xff, &fwd))
+	if (xff.p && ws_xff_first(xff, &fwd))
 		req->src = fwd;
 	return WS_PARSE_OK;
 }
