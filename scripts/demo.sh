@@ -8,7 +8,7 @@ set -eu
 ws=${1:-build/wormscope}
 dir=$(dirname "$ws")/demo
 mkdir -p "$dir"
-"$(dirname "$ws")/genlog" 50000 2001 > "$dir/access.log" 2> "$dir/access.log.truth"
+"$(dirname "$ws")/bench/genlog" 50000 2001 > "$dir/access.log" 2> "$dir/access.log.truth"
 gzip -c "$dir/access.log" > "$dir/access.log.gz"
 
 run() {
@@ -22,7 +22,10 @@ run() {
 	echo
 }
 
-run "$ws" scan --home-net 10.0.0.0/8 "$dir/access.log.gz"
+# A hand-written IIS W3C log (examples/), built from what IIS records for these
+# worms: a Code Red II probe from inside 10/8, and Nimda probes that got 200s.
+run "$ws" scan --home-net 10.0.0.0/8 "$(dirname "$0")/../examples/iis-w3c-2001-08-04.log"
+run "$ws" scan "$dir/access.log.gz"
 run "$ws" scan --quiet --format jsonl -o "$dir/sightings.jsonl" "$dir/access.log"
 run "$ws" scan --quiet --format eve -o "$dir/eve.json" "$dir/access.log"
 echo "demo: log $dir/access.log (what was written: $dir/access.log.truth)"
