@@ -194,17 +194,30 @@ enum ws_fmt_kind ws_logfmt_detect(const char *p, size_t n)
 	return best;
 }
 
+/* Every format writes "-" for a header that was not sent. */
+static void dash_is_none(struct ws_str *s)
+{
+	if (s->n == 1 && s->p[0] == '-')
+		s->n = 0;
+}
+
 int ws_logfmt_parse(struct ws_logfmt *f, const char *line, size_t n, struct ws_request *req,
 		    struct ws_buf *scratch)
 {
+	int rc = WS_PARSE_BAD;
 	switch (f->kind) {
 	case WS_FMT_AUTO:
-	case WS_FMT_NCSA: return ws_parse_ncsa(line, n, req);
-	case WS_FMT_W3C: return ws_parse_w3c(f, line, n, req);
-	case WS_FMT_IIS: return ws_parse_iis(&f->tz, line, n, req);
-	case WS_FMT_JSON: return ws_parse_json(line, n, req, scratch);
-	case WS_FMT_ERROR: return ws_parse_error(&f->tz, line, n, req);
-	case WS_FMT_CUSTOM: return ws_parse_custom(f->custom, line, n, req);
+	case WS_FMT_NCSA: rc = ws_parse_ncsa(line, n, req); break;
+	case WS_FMT_W3C: rc = ws_parse_w3c(f, line, n, req); break;
+	case WS_FMT_IIS: rc = ws_parse_iis(&f->tz, line, n, req); break;
+	case WS_FMT_JSON: rc = ws_parse_json(line, n, req, scratch); break;
+	case WS_FMT_ERROR: rc = ws_parse_error(&f->tz, line, n, req); break;
+	case WS_FMT_CUSTOM: rc = ws_parse_custom(f->custom, line, n, req); break;
 	}
-	return WS_PARSE_BAD;
+	if (rc == WS_PARSE_OK) {
+		dash_is_none(&req->agent);
+		dash_is_none(&req->referer);
+		dash_is_none(&req->host);
+	}
+	return rc;
 }

@@ -357,10 +357,18 @@ static bool plausible(enum cf_kind k, struct ws_str v)
 	case CF_NUMBER:
 	case CF_TIME_EPOCH:
 		return is_dash(v) || all_digits(v, true);
-	case CF_TIME_NCSA:
-		return v.n >= 26 && v.n <= 40;
-	case CF_TIME_ISO:
-		return v.n >= 19 && v.n <= 40;
+	case CF_TIME_NCSA: {
+		/* Apache's %t carries its brackets; nginx's $time_local does not.
+		 * Parse it: a length test let a shifted "- [date]" pass. */
+		int64_t ts;
+		if (v.n >= 2 && v.p[0] == '[' && v.p[v.n - 1] == ']')
+			v = (struct ws_str){v.p + 1, v.n - 2};
+		return ws_time_parse_ncsa(v, &ts) && v.n <= 32;
+	}
+	case CF_TIME_ISO: {
+		int64_t ts;
+		return v.n <= 40 && ws_time_parse_iso(v, &ts);
+	}
 	default:
 		return true;
 	}

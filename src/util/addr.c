@@ -15,7 +15,7 @@ bool ws_addr_parse(struct ws_str s, struct ws_addr *a, int *port)
 	memset(a, 0, sizeof(*a));
 	if (port)
 		*port = -1;
-	if (s.n == 0 || s.n >= sizeof(tmp))
+	if (s.n == 0 || s.n >= sizeof(tmp) || memchr(s.p, '\0', s.n))
 		return false;
 	memcpy(tmp, s.p, s.n);
 	tmp[s.n] = '\0';
@@ -30,7 +30,8 @@ bool ws_addr_parse(struct ws_str s, struct ws_addr *a, int *port)
 		if (inet_pton(AF_INET, tmp, a->b) == 1) {
 			char *end;
 			long p = strtol(colon + 1, &end, 10);
-			if (*end == '\0' && p >= 0 && p <= 65535) {
+			bool digits = colon[1] >= '0' && colon[1] <= '9';
+			if (digits && *end == '\0' && p >= 0 && p <= 65535) {
 				a->fam = 4;
 				if (port)
 					*port = (int)p;

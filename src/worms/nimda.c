@@ -98,7 +98,7 @@ static bool match(const struct ws_request *r, struct ws_verdict *v)
 	}
 	/* A line cut inside "/c+dir" still names the probe. */
 	if (r->truncated && r->query.n < strlen(WS_NIMDA_QUERY) &&
-	    memcmp(r->query.p, WS_NIMDA_QUERY, r->query.n) == 0) {
+	    (r->query.n == 0 || memcmp(r->query.p, WS_NIMDA_QUERY, r->query.n) == 0)) {
 		v->nimda_mask = mask;
 		ws_verdict_set(v, WS_CONF_HEURISTIC, &sigs[2], "line cut");
 		return true;
