@@ -4,63 +4,13 @@
  * /c and /d drive mappings, root.exe without a command, and the error-log
  * file-path form - on hand-built requests and through the NCSA parser with
  * each line against a guard page. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
+#include "wormtest.h"
 
-#include <cmocka.h>
-
-#include "classify/classify.h"
-#include "guard.h"
-#include "logfmt/logfmt.h"
-#include "util/str.h"
-
-static struct ws_request make_req(const char *method, const char *path, const char *query,
-				  const char *proto, enum ws_target_form form)
-{
-	struct ws_request r;
-	ws_request_reset(&r);
-	r.method = ws_str_make(method, strlen(method));
-	r.path = ws_str_make(path, strlen(path));
-	if (query) {
-		r.query = ws_str_make(query, strlen(query));
-		r.has_query = true;
-	}
-	if (proto)
-		r.proto = ws_str_make(proto, strlen(proto));
-	else
-		r.proto_logged = false;
-	r.form = form;
-	return r;
-}
-
-static void expect(const struct ws_request *r, const char *worm, enum ws_confidence conf,
-		   const char *sig, const char *variant)
-{
-	struct ws_verdict v;
-	assert_true(ws_classify(r, &v));
-	assert_int_equal(v.worm, ws_worm_index(worm));
-	assert_int_equal(v.conf, conf);
-	assert_string_equal(v.sig->name, sig);
-	assert_int_equal(v.nimda_mask, 0);
-	if (variant)
-		assert_string_equal(v.variant, variant);
-	else
-		assert_null(v.variant);
-}
-
-static char line[4096];
+#define expect(r, worm, conf, sig, variant) wt_expect(r, worm, conf, sig, variant, 0)
 
 static int parse_line(const char *rq, int status, struct ws_request *r)
 {
-	int n = snprintf(line, sizeof(line),
-			 "198.51.100.23 - - [19/Sep/2001:02:12:04 +0000] \"%s\" %d 0 \"-\" \"-\"", rq,
-			 status);
-	assert_true(n > 0 && (size_t)n < sizeof(line));
-	return ws_parse_ncsa(ws_guard_copy(line, (size_t)n), (size_t)n, r);
+	return wt_parse_line("198.51.100.23", "19/Sep/2001:02:12:04 +0000", rq, true, status, 0, r);
 }
 
 static void test_tftp_follow_up(void **state)

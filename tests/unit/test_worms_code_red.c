@@ -4,101 +4,23 @@
  * lower-case method, other filler lengths, a line cut inside the tail, the
  * IIS stem/query split - checked both on hand-built requests and through the
  * NCSA parser with each line placed against a guard page. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "classify/classify.h"
-#include "guard.h"
-#include "logfmt/logfmt.h"
+#include "wormtest.h"
 #include "worms/internal.h"
 
-/* worms.md §1.1: the 138 characters after the filler, ending in %u00=a. */
-static const char tail[] =
-	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801"
-	"%u9090%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a";
-
-static char qbuf[4096];
-
-/* The query: `run` copies of `filler`, then the first `tail_n` bytes of the tail. */
-static const char *cr_query(char filler, size_t run, size_t tail_n)
-{
-	assert_true(run + tail_n < sizeof(qbuf));
-	memset(qbuf, filler, run);
-	memcpy(qbuf + run, tail, tail_n);
-	qbuf[run + tail_n] = '\0';
-	return qbuf;
-}
-
-static struct ws_request make_req(const char *method, const char *path, const char *query,
-				  const char *proto, enum ws_target_form form)
-{
-	struct ws_request r;
-	ws_request_reset(&r);
-	r.method = ws_str_make(method, strlen(method));
-	r.path = ws_str_make(path, strlen(path));
-	if (query) {
-		r.query = ws_str_make(query, strlen(query));
-		r.has_query = true;
-	}
-	if (proto)
-		r.proto = ws_str_make(proto, strlen(proto));
-	else
-		r.proto_logged = false;
-	r.form = form;
-	return r;
-}
-
-static void expect(const struct ws_request *r, const char *worm, enum ws_confidence conf,
-		   const char *sig, const char *variant)
-{
-	struct ws_verdict v;
-	assert_true(ws_classify(r, &v));
-	assert_int_equal(v.worm, ws_worm_index(worm));
-	assert_int_equal(v.conf, conf);
-	assert_string_equal(v.sig->name, sig);
-	assert_int_equal(v.nimda_mask, 0);
-	if (variant)
-		assert_string_equal(v.variant, variant);
-	else
-		assert_null(v.variant);
-}
+#define expect(r, worm, conf, sig, variant) wt_expect(r, worm, conf, sig, variant, 0)
 
 /* An NCSA combined line around request `rq` (which may lack its closing
  * quote: then the line ends inside the request), parsed from a guard copy. */
-static char line[8192];
-
 static int parse_line(const char *rq, bool close, struct ws_request *r)
 {
-	int n = snprintf(line, sizeof(line),
-			 "211.218.252.9 - - [02/Aug/2001:06:01:38 -0400] \"%s%s", rq,
-			 close ? "\" 400 326 \"-\" \"-\"" : "");
-	assert_true(n > 0 && (size_t)n < sizeof(line));
-	const char *g = ws_guard_copy(line, (size_t)n);
-	return ws_parse_ncsa(g, (size_t)n, r);
-}
-
-static char rqbuf[8192];
-
-static const char *cr_line(const char *method, char filler, size_t run, const char *sep,
-			   const char *proto)
-{
-	int n = snprintf(rqbuf, sizeof(rqbuf), "%s /default.ida?%s%s%s", method,
-			 cr_query(filler, run, strlen(tail)), proto ? sep : "", proto ? proto : "");
-	assert_true(n > 0 && (size_t)n < sizeof(rqbuf));
-	return rqbuf;
+	return wt_parse_line("211.218.252.9", "02/Aug/2001:06:01:38 -0400", rq, close, 400, 326, r);
 }
 
 static void test_tail_facts(void **state)
 {
 	(void)state;
-	assert_int_equal(strlen(tail), 138);
-	assert_string_equal(ws_cr_tail, tail);
+	assert_int_equal(strlen(CR_TAIL), 138);
+	assert_string_equal(ws_cr_tail, CR_TAIL);
 	/* 17 + 224 + 138 = 379 characters from GET through =a (worms.md §1.1). */
 	const char *rq = cr_line("GET", 'N', 224, "", NULL);
 	assert_int_equal(strlen(rq), 379);

@@ -4,87 +4,16 @@
  * 100/230/13, a line cut inside the tail, and the IIS stem/query form; both on
  * hand-built requests and through the NCSA parser with each line against a
  * guard page. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
+#include "wormtest.h"
 
-#include <cmocka.h>
+#define expect(r, worm, conf, sig, variant) wt_expect(r, worm, conf, sig, variant, 0)
 
-#include "classify/classify.h"
-#include "guard.h"
-#include "logfmt/logfmt.h"
-#include "util/str.h"
-
-/* worms.md §1.2: the same 138-character tail as Code Red I. */
-static const char tail[] =
-	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801"
-	"%u9090%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a";
-
-static char qbuf[4096];
-
-static const char *cr_query(char filler, size_t run, size_t tail_n)
-{
-	assert_true(run + tail_n < sizeof(qbuf));
-	memset(qbuf, filler, run);
-	memcpy(qbuf + run, tail, tail_n);
-	qbuf[run + tail_n] = '\0';
-	return qbuf;
-}
-
-static struct ws_request make_req(const char *method, const char *path, const char *query,
-				  const char *proto, enum ws_target_form form)
-{
-	struct ws_request r;
-	ws_request_reset(&r);
-	r.method = ws_str_make(method, strlen(method));
-	r.path = ws_str_make(path, strlen(path));
-	if (query) {
-		r.query = ws_str_make(query, strlen(query));
-		r.has_query = true;
-	}
-	if (proto)
-		r.proto = ws_str_make(proto, strlen(proto));
-	else
-		r.proto_logged = false;
-	r.form = form;
-	return r;
-}
-
-static void expect(const struct ws_request *r, const char *worm, enum ws_confidence conf,
-		   const char *sig, const char *variant)
-{
-	struct ws_verdict v;
-	assert_true(ws_classify(r, &v));
-	assert_int_equal(v.worm, ws_worm_index(worm));
-	assert_int_equal(v.conf, conf);
-	assert_string_equal(v.sig->name, sig);
-	assert_int_equal(v.nimda_mask, 0);
-	if (variant)
-		assert_string_equal(v.variant, variant);
-	else
-		assert_null(v.variant);
-}
-
-static char line[8192], rqbuf[8192];
+/* Code Red II's filler is 'X'. */
+#define cr_line(method, run, sep, proto) cr_line(method, 'X', run, sep, proto)
 
 static int parse_line(const char *rq, bool close, struct ws_request *r)
 {
-	int n = snprintf(line, sizeof(line),
-			 "24.12.7.91 - - [04/Aug/2001:14:22:05 +0000] \"%s%s", rq,
-			 close ? "\" 404 284 \"-\" \"-\"" : "");
-	assert_true(n > 0 && (size_t)n < sizeof(line));
-	return ws_parse_ncsa(ws_guard_copy(line, (size_t)n), (size_t)n, r);
-}
-
-static const char *cr_line(const char *method, size_t run, const char *sep, const char *proto)
-{
-	int n = snprintf(rqbuf, sizeof(rqbuf), "%s /default.ida?%s%s%s", method,
-			 cr_query('X', run, strlen(tail)), proto ? sep : "", proto ? proto : "");
-	assert_true(n > 0 && (size_t)n < sizeof(rqbuf));
-	return rqbuf;
+	return wt_parse_line("24.12.7.91", "04/Aug/2001:14:22:05 +0000", rq, close, 404, 284, r);
 }
 
 static void test_exact(void **state)
@@ -170,7 +99,7 @@ static void test_mixed_filler(void **state)
 	char q[512];
 	memset(q, 'N', 112);
 	memset(q + 112, 'X', 112);
-	memcpy(q + 224, tail, 139);
+	memcpy(q + 224, CR_TAIL, 139);
 	struct ws_request r = make_req("GET", "/default.ida", q, "HTTP/1.0", WS_TARGET_RAW);
 	expect(&r, "code-red", WS_CONF_HEURISTIC, "code-red.filler",
 	       "filler run without Code Red's tail");

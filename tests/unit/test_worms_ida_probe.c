@@ -4,53 +4,9 @@
  * error-log file path), and the boundaries of the overflow shape (run of 100,
  * query of 240) - on hand-built requests and through the NCSA parser with each
  * line against a guard page. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
+#include "wormtest.h"
 
-#include <cmocka.h>
-
-#include "classify/classify.h"
-#include "guard.h"
-#include "logfmt/logfmt.h"
-#include "util/str.h"
-
-static struct ws_request make_req(const char *method, const char *path, const char *query,
-				  const char *proto, enum ws_target_form form)
-{
-	struct ws_request r;
-	ws_request_reset(&r);
-	r.method = ws_str_make(method, strlen(method));
-	r.path = ws_str_make(path, strlen(path));
-	if (query) {
-		r.query = ws_str_make(query, strlen(query));
-		r.has_query = true;
-	}
-	if (proto)
-		r.proto = ws_str_make(proto, strlen(proto));
-	else
-		r.proto_logged = false;
-	r.form = form;
-	return r;
-}
-
-static void expect(const struct ws_request *r, enum ws_confidence conf, const char *sig,
-		   const char *variant)
-{
-	struct ws_verdict v;
-	assert_true(ws_classify(r, &v));
-	assert_int_equal(v.worm, ws_worm_index("ida-probe"));
-	assert_int_equal(v.conf, conf);
-	assert_string_equal(v.sig->name, sig);
-	assert_int_equal(v.nimda_mask, 0);
-	if (variant)
-		assert_string_equal(v.variant, variant);
-	else
-		assert_null(v.variant);
-}
+#define expect(r, conf, sig, variant) wt_expect(r, "ida-probe", conf, sig, variant, 0)
 
 static char q[1024];
 

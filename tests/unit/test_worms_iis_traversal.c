@@ -4,49 +4,9 @@
  * or the Windows tree; cmd.exe asked with a shell command; tokens that sit
  * only in the query (not a path traversal); and the NCSA parser's form of the
  * probes with each line against a guard page. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
+#include "wormtest.h"
 
-#include <cmocka.h>
-
-#include "classify/classify.h"
-#include "guard.h"
-#include "logfmt/logfmt.h"
-#include "util/str.h"
-
-static struct ws_request make_req(const char *method, const char *path, const char *query,
-				  const char *proto, enum ws_target_form form)
-{
-	struct ws_request r;
-	ws_request_reset(&r);
-	r.method = ws_str_make(method, strlen(method));
-	r.path = ws_str_make(path, strlen(path));
-	if (query) {
-		r.query = ws_str_make(query, strlen(query));
-		r.has_query = true;
-	}
-	if (proto)
-		r.proto = ws_str_make(proto, strlen(proto));
-	else
-		r.proto_logged = false;
-	r.form = form;
-	return r;
-}
-
-static void expect(const struct ws_request *r, enum ws_confidence conf, const char *sig)
-{
-	struct ws_verdict v;
-	assert_true(ws_classify(r, &v));
-	assert_int_equal(v.worm, ws_worm_index("iis-traversal"));
-	assert_int_equal(v.conf, conf);
-	assert_string_equal(v.sig->name, sig);
-	assert_int_equal(v.nimda_mask, 0);
-	assert_null(v.variant);
-}
+#define expect(r, conf, sig) wt_expect(r, "iis-traversal", conf, sig, NULL, 0)
 
 static void expect_none(const struct ws_request *r)
 {

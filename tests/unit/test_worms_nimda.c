@@ -5,19 +5,14 @@
  * method and missing protocol (framing), a line cut inside "/c+dir", a probe
  * path with a different query (not Nimda), and all probes through the NCSA
  * parser with each line against a guard page. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
+#include "wormtest.h"
 
-#include <cmocka.h>
+#define expect_nimda(r, conf, sig, variant, mask) wt_expect(r, "nimda", conf, sig, variant, mask)
 
-#include "classify/classify.h"
-#include "guard.h"
-#include "logfmt/logfmt.h"
-#include "util/str.h"
+static int parse_line(const char *rq, bool close, struct ws_request *r)
+{
+	return wt_parse_line("192.0.2.77", "19/Sep/2001:02:12:00 +0000", rq, close, 404, 214, r);
+}
 
 /* On-the-wire / Apache-logged form, worms.md §1.5 (probe i = index i). */
 static const char *const wire[16] = {
@@ -64,41 +59,6 @@ static const char *const decoded[16] = {
 	"/scripts/..%5c../winnt/system32/cmd.exe",
 	"/scripts/..%2f../winnt/system32/cmd.exe",
 };
-
-static struct ws_request make_req(const char *method, const char *path, const char *query,
-				  const char *proto, enum ws_target_form form)
-{
-	struct ws_request r;
-	ws_request_reset(&r);
-	r.method = ws_str_make(method, strlen(method));
-	r.path = ws_str_make(path, strlen(path));
-	if (query) {
-		r.query = ws_str_make(query, strlen(query));
-		r.has_query = true;
-	}
-	if (proto)
-		r.proto = ws_str_make(proto, strlen(proto));
-	else
-		r.proto_logged = false;
-	r.form = form;
-	return r;
-}
-
-static void expect_nimda(const struct ws_request *r, enum ws_confidence conf, const char *sig,
-			 const char *variant, uint16_t mask)
-{
-	struct ws_verdict v;
-	assert_true(ws_classify(r, &v));
-	assert_int_equal(v.worm, ws_worm_index("nimda"));
-	assert_int_equal(v.conf, conf);
-	assert_string_equal(v.sig->name, sig);
-	assert_int_equal(v.nimda_mask, mask);
-	if (variant)
-		assert_string_equal(v.variant, variant);
-	else
-		assert_null(v.variant);
-}
-
 static void test_wire_form(void **state)
 {
 	(void)state;
@@ -181,18 +141,6 @@ static void test_other_query_is_not_nimda(void **state)
 	assert_int_equal(v.worm, ws_worm_index("iis-traversal"));
 	assert_int_equal(v.nimda_mask, 0);
 }
-
-static char line[4096];
-
-static int parse_line(const char *rq, bool close, struct ws_request *r)
-{
-	int n = snprintf(line, sizeof(line),
-			 "192.0.2.77 - - [19/Sep/2001:02:12:00 +0000] \"%s%s", rq,
-			 close ? "\" 404 214 \"-\" \"-\"" : "");
-	assert_true(n > 0 && (size_t)n < sizeof(line));
-	return ws_parse_ncsa(ws_guard_copy(line, (size_t)n), (size_t)n, r);
-}
-
 static void test_ncsa_all_probes(void **state)
 {
 	(void)state;
