@@ -90,6 +90,10 @@ static void add_printable(struct ws_buf *out, const char *p, size_t n)
 			continue;
 		}
 		size_t l = c >= 0x80 ? ws_utf8_seq_len(u + i, n - i) : 0;
+		/* C1 controls (U+0080-U+009F, such as the one-byte CSI U+009B) act
+		 * on some terminals: write them as bytes, like C0 controls. */
+		if (l == 2 && c == 0xc2 && u[i + 1] < 0xa0)
+			l = 0;
 		if (l) {
 			ws_buf_add(out, p + i, l);
 			i += l;

@@ -15,7 +15,8 @@ void ws_esc_json(struct ws_buf *out, const char *p, size_t n);
 void ws_esc_csv(struct ws_buf *out, const char *p, size_t n);
 /* Appends text safe for HTML element content and quoted attribute values. */
 void ws_esc_html(struct ws_buf *out, const char *p, size_t n);
-/* Appends printable text for a terminal: control bytes and invalid UTF-8 as \xHH. */
+/* Appends printable text for a terminal: C0 and C1 controls and invalid UTF-8
+ * as \xHH. */
 void ws_esc_text(struct ws_buf *out, const char *p, size_t n);
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. */

@@ -99,6 +99,11 @@ static void test_text(void **state)
 	/* Terminal escapes cannot reach the terminal: ESC ]0;pwned BEL */
 	CHECK(ws_esc_text, "\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07");
 	CHECK(ws_esc_text, "a\0b\x7f", "a\\x00b\\x7f");
+	/* C1 control U+009B (CSI, C2 9B) is a terminal escape: written as bytes;
+	 * U+00E9 (C3 A9, "é") and U+00A0 (C2 A0) are ordinary text and kept. */
+	CHECK(ws_esc_text, "[\xc2\x9b" "2J]", "[\\xc2\\x9b" "2J]");
+	CHECK(ws_esc_text, "caf\xc3\xa9\xc2\xa0", "caf\xc3\xa9\xc2\xa0");
+	CHECK(ws_esc_html, "\xc2\x85", "\\xc2\\x85");
 	CHECK(ws_esc_text, "..\xc1\x1c..", "..\\xc1\\x1c..");
 	CHECK(ws_esc_text, "\xe2\x82\xac", "\xe2\x82\xac");
 	CHECK(ws_esc_text, "\"'<>", "\"'<>");
