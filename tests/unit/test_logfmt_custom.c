@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "guard.h"
+#include "parsetest.h"
 #include "logfmt/logfmt.h"
 #include "util/str.h"
 
@@ -20,17 +20,6 @@
 #define NGINX_MAIN                                                                         \
 	"$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent " \
 	"\"$http_referer\" \"$http_user_agent\" \"$http_x_forwarded_for\""
-
-static void assert_str(struct ws_str s, const char *want)
-{
-	char *got = malloc(s.n + 1);
-	assert_non_null(got);
-	if (s.n)
-		memcpy(got, s.p, s.n);
-	got[s.n] = '\0';
-	assert_string_equal(got, want);
-	free(got);
-}
 
 static struct ws_custom *compile(const char *spec)
 {
@@ -44,13 +33,6 @@ static struct ws_custom *compile(const char *spec)
 static int parse(const struct ws_custom *c, const char *s, struct ws_request *r)
 {
 	return ws_parse_custom(c, ws_guard_copy(s, strlen(s)), strlen(s), r);
-}
-
-static int release(void **state)
-{
-	(void)state;
-	ws_guard_release();
-	return 0;
 }
 
 /* Code Red in Apache's combined format, as pasted from httpd.conf (with \"),

@@ -10,33 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guard.h"
+#include "parsetest.h"
 #include "logfmt/logfmt.h"
 #include "util/str.h"
-
-static void assert_str(struct ws_str s, const char *want)
-{
-	char *got = malloc(s.n + 1);
-	assert_non_null(got);
-	if (s.n)
-		memcpy(got, s.p, s.n);
-	got[s.n] = '\0';
-	assert_string_equal(got, want);
-	free(got);
-}
 
 static const struct ws_tz utc = {0, 0};
 
 static int parse(const struct ws_tz *tz, const char *s, struct ws_request *r)
 {
 	return ws_parse_iis(tz, ws_guard_copy(s, strlen(s)), strlen(s), r);
-}
-
-static int release(void **state)
-{
-	(void)state;
-	ws_guard_release();
-	return 0;
 }
 
 /* Microsoft's documented example line, with the server five hours behind UTC. */

@@ -11,33 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guard.h"
+#include "parsetest.h"
 #include "logfmt/logfmt.h"
 #include "util/str.h"
 
 static struct ws_buf scratch;
 
-static void assert_str(struct ws_str s, const char *want)
-{
-	char *got = malloc(s.n + 1);
-	assert_non_null(got);
-	if (s.n)
-		memcpy(got, s.p, s.n);
-	got[s.n] = '\0';
-	assert_string_equal(got, want);
-	free(got);
-}
-
 static int parse(const char *s, struct ws_request *r)
 {
 	return ws_parse_json(ws_guard_copy(s, strlen(s)), strlen(s), r, &scratch);
-}
-
-static int release(void **state)
-{
-	(void)state;
-	ws_guard_release();
-	return 0;
 }
 
 /* nginx log_format ... escape=json, every value a string. */

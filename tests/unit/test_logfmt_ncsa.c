@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "guard.h"
+#include "parsetest.h"
 #include "logfmt/logfmt.h"
 #include "util/addr.h"
 
@@ -23,23 +23,10 @@ static int parse(const char *text, struct ws_request *r)
 	return ws_parse_ncsa(ws_guard_copy(text, n), n, r);
 }
 
-static void str_is(struct ws_str s, const char *want)
-{
-	if (s.n != strlen(want) || (s.n && memcmp(s.p, want, s.n) != 0))
-		fail_msg("got '%.*s', want '%s'", (int)s.n, s.p ? s.p : "", want);
-}
-
 static void addr_is(const struct ws_addr *a, const char *want)
 {
 	char out[64];
 	assert_string_equal(ws_addr_format(a, out, sizeof(out)), want);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ws_guard_release();
-	return 0;
 }
 
 static void test_common(void **state)
@@ -53,10 +40,10 @@ static void test_common(void **state)
 	addr_is(&r.src, "211.218.252.9");
 	assert_true(r.ts_known);
 	assert_int_equal(r.ts, 996746498);
-	str_is(r.method, "GET");
-	str_is(r.path, "/index.html");
+	assert_str(r.method, "GET");
+	assert_str(r.path, "/index.html");
 	assert_false(r.has_query);
-	str_is(r.proto, "HTTP/1.0");
+	assert_str(r.proto, "HTTP/1.0");
 	assert_true(r.proto_logged);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.bytes, 1043);
@@ -74,9 +61,9 @@ static void test_common(void **state)
 			 WS_PARSE_OK);
 	assert_int_equal(r.status, 400);
 	assert_int_equal(r.bytes, -1);
-	str_is(r.path, "/default.ida");
+	assert_str(r.path, "/default.ida");
 	assert_true(r.has_query);
-	str_is(r.query, "NNNN%u00=a");
+	assert_str(r.query, "NNNN%u00=a");
 }
 
 static void test_combined(void **state)
@@ -90,13 +77,13 @@ static void test_combined(void **state)
 			       &r),
 			 WS_PARSE_OK);
 	addr_is(&r.src, "198.51.100.4");
-	str_is(r.path, "/apache_pb.gif");
-	str_is(r.query, "x=1");
-	str_is(r.proto, "HTTP/1.1");
+	assert_str(r.path, "/apache_pb.gif");
+	assert_str(r.query, "x=1");
+	assert_str(r.proto, "HTTP/1.1");
 	assert_int_equal(r.status, 304);
 	assert_int_equal(r.bytes, 0);
-	str_is(r.referer, "http://www.example.com/start.html");
-	str_is(r.agent, "Mozilla/4.08 [en] (Win98; I ;Nav)");
+	assert_str(r.referer, "http://www.example.com/start.html");
+	assert_str(r.agent, "Mozilla/4.08 [en] (Win98; I ;Nav)");
 	/* Code Red's "-" "-": no referer, no agent. */
 	assert_int_equal(parse("211.218.252.9 - - [02/Aug/2001:06:01:38 -0400] "
 			       "\"GET /x HTTP/1.0\" 400 326 \"-\" \"-\"",
@@ -114,18 +101,18 @@ static void test_vhost_combined(void **state)
 			       "\"GET /scripts/root.exe?/c+dir HTTP/1.0\" 404 214 \"-\" \"-\"",
 			       &r),
 			 WS_PARSE_OK);
-	str_is(r.host, "www.example.com");
+	assert_str(r.host, "www.example.com");
 	assert_int_equal(r.dst_port, 8080);
 	addr_is(&r.src, "192.0.2.9");
-	str_is(r.path, "/scripts/root.exe");
-	str_is(r.query, "/c+dir");
+	assert_str(r.path, "/scripts/root.exe");
+	assert_str(r.query, "/c+dir");
 	assert_int_equal(r.status, 404);
 	/* Without a port. */
 	assert_int_equal(parse("example.org 192.0.2.9 - - [19/Sep/2001:02:12:00 +0000] "
 			       "\"GET / HTTP/1.0\" 200 5",
 			       &r),
 			 WS_PARSE_OK);
-	str_is(r.host, "example.org");
+	assert_str(r.host, "example.org");
 	assert_int_equal(r.dst_port, -1);
 }
 
@@ -151,7 +138,7 @@ static void test_clients(void **state)
 			       &r),
 			 WS_PARSE_OK);
 	assert_int_equal(r.src.fam, 0);
-	str_is(r.query, "/c+dir");
+	assert_str(r.query, "/c+dir");
 }
 
 static void test_raw_quote_in_request(void **state)
@@ -163,18 +150,18 @@ static void test_raw_quote_in_request(void **state)
 			       "\"GET /a\"b.html?x=\"1\" HTTP/1.0\" 404 209 \"-\" \"Agent \\\"Q\\\"\"",
 			       &r),
 			 WS_PARSE_OK);
-	str_is(r.path, "/a\"b.html");
-	str_is(r.query, "x=\"1\"");
-	str_is(r.proto, "HTTP/1.0");
+	assert_str(r.path, "/a\"b.html");
+	assert_str(r.query, "x=\"1\"");
+	assert_str(r.proto, "HTTP/1.0");
 	assert_int_equal(r.status, 404);
 	assert_int_equal(r.bytes, 209);
-	str_is(r.agent, "Agent \\\"Q\\\"");
+	assert_str(r.agent, "Agent \\\"Q\\\"");
 	/* Escaped quote (Apache 2.0.46+): kept as logged. */
 	assert_int_equal(parse("192.0.2.3 - - [19/Sep/2001:02:12:00 +0000] "
 			       "\"GET /a\\\"b HTTP/1.0\" 404 209",
 			       &r),
 			 WS_PARSE_OK);
-	str_is(r.path, "/a\\\"b");
+	assert_str(r.path, "/a\\\"b");
 }
 
 static void test_empty_request_408(void **state)
@@ -196,9 +183,9 @@ static void test_protocol_forms(void **state)
 			       "\"GET /scripts/..%255c../winnt/system32/cmd.exe?/c+dir\" 404 -",
 			       &r),
 			 WS_PARSE_OK);
-	str_is(r.method, "GET");
-	str_is(r.path, "/scripts/..%255c../winnt/system32/cmd.exe");
-	str_is(r.query, "/c+dir");
+	assert_str(r.method, "GET");
+	assert_str(r.path, "/scripts/..%255c../winnt/system32/cmd.exe");
+	assert_str(r.query, "/c+dir");
 	assert_int_equal(r.proto.n, 0);
 	assert_true(r.proto_logged);
 	assert_int_equal(r.status, 404);
@@ -207,24 +194,24 @@ static void test_protocol_forms(void **state)
 			       "\"GET /default.ida?NNN%u00=a  HTTP/1.0\" 400 326",
 			       &r),
 			 WS_PARSE_OK);
-	str_is(r.query, "NNN%u00=a");
-	str_is(r.proto, "HTTP/1.0");
+	assert_str(r.query, "NNN%u00=a");
+	assert_str(r.proto, "HTTP/1.0");
 	/* Lower-case method and protocol. */
 	assert_int_equal(parse("192.0.2.3 - - [19/Sep/2001:02:12:00 +0000] "
 			       "\"get /x http/1.0\" 404 1",
 			       &r),
 			 WS_PARSE_OK);
-	str_is(r.method, "get");
-	str_is(r.path, "/x");
-	str_is(r.proto, "http/1.0");
+	assert_str(r.method, "get");
+	assert_str(r.path, "/x");
+	assert_str(r.proto, "http/1.0");
 	/* A bare target without method. */
 	assert_int_equal(parse("192.0.2.3 - - [19/Sep/2001:02:12:00 +0000] "
 			       "\"/scripts/root.exe?/c+dir\" 404 1",
 			       &r),
 			 WS_PARSE_OK);
 	assert_int_equal(r.method.n, 0);
-	str_is(r.path, "/scripts/root.exe");
-	str_is(r.query, "/c+dir");
+	assert_str(r.path, "/scripts/root.exe");
+	assert_str(r.query, "/c+dir");
 }
 
 static void test_truncated(void **state)
@@ -236,9 +223,9 @@ static void test_truncated(void **state)
 			       &r),
 			 WS_PARSE_OK);
 	assert_true(r.truncated);
-	str_is(r.method, "GET");
-	str_is(r.path, "/default.ida");
-	str_is(r.query, "NNNNNNNN%u9090%u68");
+	assert_str(r.method, "GET");
+	assert_str(r.path, "/default.ida");
+	assert_str(r.query, "NNNNNNNN%u9090%u68");
 	assert_int_equal(r.proto.n, 0);
 	assert_int_equal(r.status, -1);
 	assert_int_equal(r.bytes, -1);
@@ -271,7 +258,7 @@ static void test_bad_timestamp_still_parses(void **state)
 	assert_int_equal(parse("192.0.2.3 - - [yesterday] \"GET /x HTTP/1.0\" 404 7", &r),
 			 WS_PARSE_OK);
 	assert_false(r.ts_known);
-	str_is(r.path, "/x");
+	assert_str(r.path, "/x");
 }
 
 static void test_garbage(void **state)
@@ -321,18 +308,18 @@ static void test_every_prefix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_common, teardown),
-		cmocka_unit_test_teardown(test_combined, teardown),
-		cmocka_unit_test_teardown(test_vhost_combined, teardown),
-		cmocka_unit_test_teardown(test_clients, teardown),
-		cmocka_unit_test_teardown(test_raw_quote_in_request, teardown),
-		cmocka_unit_test_teardown(test_empty_request_408, teardown),
-		cmocka_unit_test_teardown(test_protocol_forms, teardown),
-		cmocka_unit_test_teardown(test_truncated, teardown),
-		cmocka_unit_test_teardown(test_line_endings_and_skips, teardown),
-		cmocka_unit_test_teardown(test_bad_timestamp_still_parses, teardown),
-		cmocka_unit_test_teardown(test_garbage, teardown),
-		cmocka_unit_test_teardown(test_every_prefix, teardown),
+		cmocka_unit_test_teardown(test_common, release),
+		cmocka_unit_test_teardown(test_combined, release),
+		cmocka_unit_test_teardown(test_vhost_combined, release),
+		cmocka_unit_test_teardown(test_clients, release),
+		cmocka_unit_test_teardown(test_raw_quote_in_request, release),
+		cmocka_unit_test_teardown(test_empty_request_408, release),
+		cmocka_unit_test_teardown(test_protocol_forms, release),
+		cmocka_unit_test_teardown(test_truncated, release),
+		cmocka_unit_test_teardown(test_line_endings_and_skips, release),
+		cmocka_unit_test_teardown(test_bad_timestamp_still_parses, release),
+		cmocka_unit_test_teardown(test_garbage, release),
+		cmocka_unit_test_teardown(test_every_prefix, release),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

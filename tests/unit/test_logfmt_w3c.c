@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guard.h"
+#include "parsetest.h"
 #include "logfmt/logfmt.h"
 #include "util/str.h"
 
@@ -28,17 +28,6 @@ static const char *code_red_query(void)
 	return cr_query;
 }
 
-static void assert_str(struct ws_str s, const char *want)
-{
-	char *got = malloc(s.n + 1);
-	assert_non_null(got);
-	if (s.n)
-		memcpy(got, s.p, s.n);
-	got[s.n] = '\0';
-	assert_string_equal(got, want);
-	free(got);
-}
-
 static int parse(struct ws_logfmt *f, const char *s, struct ws_request *r)
 {
 	return ws_parse_w3c(f, ws_guard_copy(s, strlen(s)), strlen(s), r);
@@ -48,13 +37,6 @@ static void init(struct ws_logfmt *f)
 {
 	struct ws_err err;
 	assert_int_equal(ws_logfmt_init(f, "w3c", NULL, &err), 0);
-}
-
-static int release(void **state)
-{
-	(void)state;
-	ws_guard_release();
-	return 0;
 }
 
 /* No #Fields: yet: the IIS default field list applies. Code Red as IIS logs
