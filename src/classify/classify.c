@@ -1,6 +1,7 @@
 #include "classify/classify.h"
 
 #include <hs/hs.h>
+#include <limits.h>
 #include <string.h>
 
 #include "util/mem.h"
@@ -128,16 +129,11 @@ int ws_prefilter_scan(const struct ws_prefilter *pf, struct ws_prefilter_scratch
 		      const char *p, size_t n, ws_hit_fn fn, void *ctx)
 {
 	struct hit_ctx h = {fn, ctx};
-	/* Hyperscan takes a 32-bit length; chunks are far smaller, but be exact. */
-	while (n) {
-		unsigned len = n > 0x40000000u ? 0x40000000u : (unsigned)n;
-		hs_error_t e = hs_scan(pf->db, p, len, 0, s->s, on_match, &h);
-		if (e == HS_SCAN_TERMINATED)
-			return 0;
-		if (e != HS_SUCCESS)
-			return WS_EFORMAT;
-		p += len;
-		n -= len;
-	}
-	return 0;
+	/* Hyperscan takes a 32-bit length. The scanner's chunks are at most
+	 * 72 MiB; a longer buffer is refused, not cut, since a cut would hand
+	 * the callback offsets relative to the piece. */
+	if (n > UINT_MAX)
+		return WS_EFORMAT;
+	hs_error_t e = hs_scan(pf->db, p, (unsigned)n, 0, s->s, on_match, &h);
+	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? 0 : WS_EFORMAT;
 }

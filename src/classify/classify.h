@@ -31,7 +31,8 @@ void ws_prefilter_scratch_free(struct ws_prefilter_scratch *s);
 /* Called for each candidate, in increasing order of end offset (a line may be
  * reported more than once). Return non-zero to stop the scan. */
 typedef int (*ws_hit_fn)(size_t end, void *ctx);
-/* Scans p[0..n); returns 0, or WS_EFORMAT if Hyperscan failed. */
+/* Scans p[0..n); returns 0, or WS_EFORMAT if Hyperscan failed or n exceeds
+ * 4 GiB (the caller then parses every line). */
 int ws_prefilter_scan(const struct ws_prefilter *pf, struct ws_prefilter_scratch *s,
 		      const char *p, size_t n, ws_hit_fn fn, void *ctx);
 

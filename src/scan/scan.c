@@ -181,34 +181,41 @@ static int on_hit(size_t end, void *ctx)
 }
 
 /* Processes chunk[0..n), which ends at a line end (or at end of input). */
+/* Parses every line of the chunk from j->next on. */
+static void walk_lines(struct job *j, const char *chunk, size_t n)
+{
+	while (j->next < n) {
+		const char *e = memchr(chunk + j->next, '\n', n - j->next);
+		size_t stop = e ? (size_t)(e - chunk) : n;
+		do_line(j, chunk + j->next, stop - j->next, j->line_no);
+		j->line_no++;
+		j->next = e ? stop + 1 : n;
+	}
+}
+
 static void do_chunk(struct job *j, const char *chunk, size_t n, bool final)
 {
 	j->chunk = chunk;
 	j->complete = n;
 	j->next = 0;
 	if (j->cfg->strict || !j->cfg->pf) {
-		while (j->next < n) {
-			const char *e = memchr(chunk + j->next, '\n', n - j->next);
-			size_t stop = e ? (size_t)(e - chunk) : n;
-			do_line(j, chunk + j->next, stop - j->next, j->line_no);
-			j->line_no++;
-			j->next = e ? stop + 1 : n;
-		}
-	} else {
-		/* Nothing in this thread's scratch is shared, so this cannot fail
-		 * short of a Hyperscan bug; fall back to strict parsing if it does. */
-		if (ws_prefilter_scan(j->cfg->pf, j->scratch_pf, chunk, n, on_hit, j) != 0) {
-			j->next = n;
-		}
-		/* Count the newlines after the last hit. */
-		size_t rest = n - j->next;
-		uint64_t nl = ws_count_newlines(chunk + j->next, rest);
-		j->line_no += nl;
-		/* A final line without a newline is a line too. */
-		if (final && rest && chunk[n - 1] != '\n')
-			j->line_no++;
-		j->next = n;
+		walk_lines(j, chunk, n);
+		return;
 	}
+	/* Nothing in this thread's scratch is shared, so the scan cannot fail
+	 * short of a Hyperscan bug; if it does, parse the rest line by line
+	 * rather than lose it. */
+	if (ws_prefilter_scan(j->cfg->pf, j->scratch_pf, chunk, n, on_hit, j) != 0) {
+		walk_lines(j, chunk, n);
+		return;
+	}
+	/* Count the newlines after the last hit. */
+	size_t rest = n - j->next;
+	j->line_no += ws_count_newlines(chunk + j->next, rest);
+	/* A final line without a newline is a line too. */
+	if (final && rest && chunk[n - 1] != '\n')
+		j->line_no++;
+	j->next = n;
 }
 
 /* Reads the whole input, handing complete lines to do_chunk. */
