@@ -168,10 +168,12 @@ static int add_dir(struct inputs *in, const char *dir, int depth)
 		char path[4096];
 		if (snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name) < (int)sizeof(path)) {
 			struct stat st;
-			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (stat(path, &st) != 0) {
+				/* vanished or unreadable entry: nothing to scan */
+			} else if (S_ISDIR(st.st_mode)) {
 				if (depth < 32 && add_dir(in, path, depth + 1) < 0)
 					rc = -1;
-			} else if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			} else if (S_ISREG(st.st_mode)) {
 				add_input(in, path);
 			}
 		}

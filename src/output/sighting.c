@@ -56,6 +56,25 @@ static void j_int(struct ws_buf *b, const char *key, long long v, bool known)
 		ws_buf_adds(b, "null");
 }
 
+/* The target as logged, escaped in place (no copy of a 30 KB target). */
+static void json_target(struct ws_buf *b, const struct ws_request *r)
+{
+	ws_esc_json(b, r->path.p, r->path.n);
+	if (r->has_query) {
+		ws_buf_addc(b, '?');
+		ws_esc_json(b, r->query.p, r->query.n);
+	}
+}
+
+static void j_target(struct ws_buf *b, const char *key, const struct ws_request *r)
+{
+	ws_buf_adds(b, ",\"");
+	ws_buf_adds(b, key);
+	ws_buf_adds(b, "\":\"");
+	json_target(b, r);
+	ws_buf_addc(b, '"');
+}
+
 static void j_opt_str(struct ws_buf *b, const char *key, struct ws_str s)
 {
 	if (s.n)
@@ -112,12 +131,7 @@ static void out_jsonl(struct ws_buf *b, const struct ws_sighting *s)
 		ws_buf_adds(b, ",\"variant\":null");
 	j_int(b, "nimda_probe", s->nimda_probe, s->nimda_probe > 0);
 	j_opt_str(b, "method", r->method);
-	ws_buf_adds(b, ",\"uri\":\"");
-	struct ws_buf t = {0};
-	ws_out_target(&t, r);
-	ws_esc_json(b, t.p ? t.p : "", t.n);
-	ws_buf_free(&t);
-	ws_buf_addc(b, '"');
+	j_target(b, "uri", r);
 	j_opt_str(b, "proto", r->proto);
 	j_int(b, "status", r->status, r->status >= 0);
 	j_int(b, "bytes", r->bytes, r->bytes >= 0);
@@ -223,12 +237,8 @@ static void out_eve(struct ws_buf *b, const struct ws_sighting *s)
 		p = c ? c + 1 : p + n;
 	}
 	ws_buf_printf(b, "],\"compromised\":[\"%s\"]}}", s->compromised ? "true" : "false");
-	ws_buf_adds(b, ",\"http\":{");
-	ws_buf_adds(b, "\"url\":\"");
-	struct ws_buf t = {0};
-	ws_out_target(&t, r);
-	ws_esc_json(b, t.p ? t.p : "", t.n);
-	ws_buf_free(&t);
+	ws_buf_adds(b, ",\"http\":{\"url\":\"");
+	json_target(b, r);
 	ws_buf_addc(b, '"');
 	if (r->host.n)
 		j_str(b, "hostname", r->host.p, r->host.n);

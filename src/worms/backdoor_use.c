@@ -26,7 +26,7 @@ static const char *const prefilter[] = {"cmd\\.exe", "root\\.exe", NULL};
 
 static bool match(const struct ws_request *r, struct ws_verdict *v)
 {
-	if (ws_path_iends(r, "/root.exe")) {
+	if (ws_str_iends(r->path, "/root.exe")) {
 		if (r->form == WS_TARGET_FSPATH || !r->has_query) {
 			ws_verdict_set(v, WS_CONF_HEURISTIC, &sigs[2],
 				       r->form == WS_TARGET_FSPATH ? "error log: query not logged"

@@ -35,12 +35,6 @@ bool ws_req_is_get10(const struct ws_request *r);
 void ws_verdict_set(struct ws_verdict *v, enum ws_confidence conf, const struct ws_signature *sig,
 		    const char *variant);
 
-/* Path suffix test that also works on error-log file-system paths. */
-static inline bool ws_path_iends(const struct ws_request *r, const char *suffix)
-{
-	return ws_str_iends(r->path, suffix);
-}
-
 #define WS_NSIGS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 #endif
