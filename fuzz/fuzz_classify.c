@@ -34,7 +34,7 @@ static void check_verdict(bool hit, const struct ws_verdict *v)
 static void check_sightings(const struct ws_request *req, const struct ws_verdict *v)
 {
 	static const enum ws_out_format fmts[] = {WS_OUT_JSONL, WS_OUT_CSV, WS_OUT_EVE};
-	struct ws_sighting s = {req, v, "fuzz.log", 1, false, false, 0};
+	struct ws_sighting s = {.req = req, .v = v, .file = "fuzz.log", .line = 1};
 	for (int i = 0; i < 16; i++)
 		if (v->nimda_mask & (1u << i)) {
 			s.nimda_probe = i + 1;

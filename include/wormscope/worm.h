@@ -9,6 +9,9 @@
 
 #include "wormscope/request.h"
 
+/* Upper bound on the detection table's size (per-source counters are sized by it). */
+#define WS_MAX_WORMS 12
+
 enum ws_confidence {
 	WS_CONF_HEURISTIC = 0, /* fits the family, but too little of it is visible */
 	WS_CONF_PARTIAL = 1,   /* the signature core matches; some part differs */

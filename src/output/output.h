@@ -11,6 +11,10 @@
 #include "wormscope/request.h"
 #include "wormscope/worm.h"
 
+/* First line of every log `wormscope simulate --emit-log` writes; scan marks
+ * the sightings of a file that starts with it as simulated. */
+#define WS_SIMULATED_MARK "#wormscope-simulated"
+
 enum ws_out_format { WS_OUT_NONE = 0, WS_OUT_JSONL, WS_OUT_CSV, WS_OUT_EVE };
 
 struct ws_sighting {
@@ -21,6 +25,7 @@ struct ws_sighting {
 	bool compromised; /* a success answer to a worm request */
 	bool inside;      /* the source is inside --home-net */
 	int nimda_probe;  /* 1..16 when it is one of Nimda's probes, else 0 */
+	bool simulated;   /* read from a log `wormscope simulate` wrote */
 };
 
 /* Appends one sighting in format f (one line, '\n'-terminated). */

@@ -10,8 +10,7 @@
 #include <stdint.h>
 
 #include "wormscope/request.h"
-
-#define WS_MAX_WORMS 12
+#include "wormscope/worm.h"
 
 struct ws_host {
 	int64_t first, last;          /* UTC seconds; first = INT64_MAX when no time known */

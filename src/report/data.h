@@ -1,0 +1,80 @@
+/* What the HTML report shows, read from the store's summary tables (never
+ * from the sightings table) by ws_store_report_data() in src/store/, and
+ * rendered by src/report/. Every string here came from a log or a capture:
+ * treat it as hostile data. All times are UTC seconds since the epoch. */
+#ifndef WS_REPORT_DATA_H
+#define WS_REPORT_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wormscope/worm.h"
+
+/* Requests in one UTC hour, per worm (index = worm table index). */
+struct ws_rep_hour {
+	int64_t hour; /* start of the hour */
+	uint64_t count[WS_MAX_WORMS];
+};
+
+/* The epidemic curve of one worm: cumulative distinct sources, one point per
+ * time at which the count grew (at most `max_points`, thinned evenly). */
+struct ws_rep_curve {
+	int worm;
+	size_t n;
+	int64_t *t;
+	uint64_t *cum;
+};
+
+struct ws_rep_source {
+	char addr[48];
+	uint64_t requests;
+	uint64_t per_worm[WS_MAX_WORMS];
+	int64_t first, last;
+	uint64_t compromised;   /* success answers to its worm requests */
+	uint32_t nimda_probes;  /* bit k-1 set: sent Nimda probe k */
+	uint64_t destinations;  /* distinct destinations touched */
+	bool inside;            /* inside --home-net when it was scanned */
+};
+
+/* A /16 or /8 (IPv4) or /32, /48 (IPv6) network and what came from it. */
+struct ws_rep_net {
+	char prefix[48]; /* "10.1.0.0/16" */
+	uint64_t requests, sources;
+};
+
+/* Answers per worm and status class, with the compromised-looking ones. */
+struct ws_rep_status {
+	int worm;
+	int status;  /* HTTP status, 0 when the log had none */
+	uint64_t count;
+	bool compromised; /* success for that worm */
+};
+
+struct ws_rep_input {
+	char *name;    /* file path or live source name (hostile) */
+	char *format;
+	uint64_t lines, sightings;
+	int64_t scanned_at;
+	bool simulated;
+};
+
+struct ws_report_data {
+	char *db_path;
+	bool simulated;          /* any input was simulated: every view says so */
+	int64_t first, last;     /* first and last sighting */
+	uint64_t sightings, sources, compromised;
+	uint64_t per_worm[WS_MAX_WORMS];         /* requests */
+	uint64_t per_worm_sources[WS_MAX_WORMS]; /* distinct sources */
+	struct ws_rep_hour *hours;     size_t n_hours;   /* ascending, gaps omitted */
+	struct ws_rep_curve *curves;   size_t n_curves;  /* one per worm seen */
+	struct ws_rep_source *top;     size_t n_top;     /* by requests, descending */
+	struct ws_rep_net *top16;      size_t n_top16;
+	struct ws_rep_net *top8;       size_t n_top8;
+	struct ws_rep_status *status;  size_t n_status;  /* by worm, then status */
+	struct ws_rep_input *inputs;   size_t n_inputs;
+};
+
+void ws_report_data_free(struct ws_report_data *d);
+
+#endif
