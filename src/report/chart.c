@@ -13,6 +13,7 @@
 
 #include "report/fmt.h"
 #include "util/escape.h"
+#include "util/time.h"
 #include "wormscope/worm.h"
 
 #define W 960.0
@@ -21,6 +22,11 @@ static const char *const worm_colour[WS_MAX_WORMS] = {
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
     "#F0E442", "#999999", "#332288", "#117733", "#882255", "#44AA99",
 };
+/* Lines are thinner than bars: the palette's yellow is too pale for them. */
+static const char *line_colour(int w)
+{
+	return strcmp(worm_colour[w], "#F0E442") == 0 ? "#9E8A00" : worm_colour[w];
+}
 static const char *const dash[4] = {"none", "8 4", "2 3", "10 3 2 3"};
 
 static const char *const seg_colour[WS_REP_NSEG] = {
@@ -186,28 +192,67 @@ static int64_t floor_div(int64_t a, int64_t d)
 	return a >= 0 ? a / d : -((-a + d - 1) / d);
 }
 
-/* A time axis from t0 to t1 (UTC): ticks at round steps aligned to UTC
- * midnight, labelled with the hour and, where the day changes, the date. */
+static void grid_x(struct ws_buf *b, double x, double ytop, double ybot)
+{
+	ws_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+		      x, ytop, x, ybot);
+}
+
+/* Month ticks (first of the month, every 1, 2, 3, 6 or 12*k months) for
+ * spans of months or years, labelled 2001-08. */
+static void month_ticks(struct ws_buf *b, int64_t t0, int64_t t1, double x0, double x1, double ytop,
+			double ybot)
+{
+	static const int64_t steps[] = {1, 2, 3, 6, 12};
+	int64_t months = (t1 - t0) / (30 * 86400) + 1, step = 12;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (months / steps[i] <= 10) {
+			step = steps[i];
+			break;
+		}
+	while (months / step > 10) /* decades of data */
+		step += 12;
+	int y, m, d;
+	ws_civil_from_days(floor_div(t0, 86400), &y, &m, &d);
+	int64_t idx = (int64_t)y * 12 + (m - 1) + (t0 % 86400 || d != 1); /* next month start */
+	idx = (idx + step - 1) / step * step;
+	for (;; idx += step) {
+		int64_t v = ws_days_from_civil((int)(idx / 12), (int)(idx % 12) + 1, 1) * 86400;
+		if (v > t1)
+			break;
+		double x = x0 + (double)(v - t0) / (double)(t1 - t0) * (x1 - x0);
+		grid_x(b, x, ytop, ybot);
+		ws_buf_printf(b,
+			      "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+			      "text-anchor=\"middle\">%04d-%02d</text>",
+			      x, ybot + 16, (int)(idx / 12) % 10000, (int)(idx % 12) + 1);
+	}
+}
+
+/* A time axis from t0 to t1 (UTC). Up to two months: ticks at round steps
+ * aligned to UTC midnight, labelled with the hour and, where the day
+ * changes, the date (or with the date alone for steps of days). Longer:
+ * month ticks. */
 static void time_axis(struct ws_buf *b, int64_t t0, int64_t t1, double x0, double x1, double ytop,
 		      double ybot)
 {
 	static const int64_t steps[] = {
-	    3600,      7200,       10800,      21600,      43200,       86400,       2 * 86400,
-	    7 * 86400, 14 * 86400, 28 * 86400, 91 * 86400, 182 * 86400, 364 * 86400,
+	    3600, 7200, 10800, 21600, 43200, 86400, 2 * 86400, 7 * 86400, 14 * 86400,
 	};
 	int64_t span = t1 > t0 ? t1 - t0 : 1, step = steps[0];
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && span / step > 8; i++)
-		step = steps[i];
-	while (span / step > 8) /* decades of data: keep going in years */
-		step += 364 * 86400;
+	if (span > 61 * 86400) {
+		month_ticks(b, t0, t0 + span, x0, x1, ytop, ybot);
+	} else {
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && span / step > 10; i++)
+			step = steps[i];
+	}
 	char t[32], d[32];
 	int64_t prev_day = INT64_MIN;
-	for (int64_t v = floor_div(t0 + step - 1, step) * step; v <= t1; v += step) {
+	for (int64_t v = floor_div(t0 + step - 1, step) * step; span <= 61 * 86400 && v <= t1;
+	     v += step) {
 		double x = x0 + (double)(v - t0) / (double)span * (x1 - x0);
 		int64_t day = floor_div(v, 86400);
-		ws_buf_printf(
-		    b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x,
-		    ytop, x, ybot);
+		grid_x(b, x, ytop, ybot);
 		if (step >= 86400) {
 			ws_buf_printf(b,
 				      "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
@@ -340,6 +385,7 @@ void ws_rep_chart_hours(struct ws_buf *b, const struct ws_report_data *d)
 	time_axis(b, t0, tend, x0, x1, ytop, ybot);
 	double bw = (x1 - x0) / (double)nb;
 	double gap = bw > 4 ? 1 : 0;
+	char fill[32];
 	for (size_t k = 0; k < nb; k++) {
 		double y = ybot;
 		for (int w = 0; w < WS_MAX_WORMS; w++) {
@@ -347,10 +393,16 @@ void ws_rep_chart_hours(struct ws_buf *b, const struct ws_report_data *d)
 				continue;
 			double hh = (double)bins[k][w] / ymax * (ybot - ytop);
 			y -= hh;
+			/* A pattern on a bar a few pixels wide reads as noise:
+			 * thin bars get the plain colour. */
+			if (bw < 4)
+				snprintf(fill, sizeof(fill), "%s", worm_colour[w]);
+			else
+				snprintf(fill, sizeof(fill), "url(#wp-%d)", w);
 			ws_buf_printf(b,
 				      "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-				      "fill=\"url(#wp-%d)\"><title>%s UTC, ",
-				      x0 + (double)k * bw, y, fmax(bw - gap, 0.5), hh, w,
+				      "fill=\"%s\"><title>%s UTC, ",
+				      x0 + (double)k * bw, y, fmax(bw - gap, 0.5), hh, fill,
 				      ws_rep_time(t0 + (int64_t)k * binsec, WS_REP_T_MINUTE, ta));
 			ws_rep_esc(b, ws_rep_worm_name(w));
 			ws_buf_printf(b, ": %s</title></rect>", ws_rep_num(bins[k][w], n1));
@@ -376,7 +428,7 @@ static int by_y(const void *a, const void *b)
 
 void ws_rep_chart_curves(struct ws_buf *b, const struct ws_report_data *d)
 {
-	const double h = 330, x0 = 70, x1 = W - 190, ytop = 16, ybot = h - 56;
+	const double h = 330, x0 = 70, x1 = W - 250, ytop = 16, ybot = h - 56;
 	struct ws_buf desc = {0};
 	char n1[32], ta[32], tb[32];
 	int64_t tmin = INT64_MAX, tmax = INT64_MIN;
@@ -430,7 +482,7 @@ void ws_rep_chart_curves(struct ws_buf *b, const struct ws_report_data *d)
 		ws_buf_printf(b,
 			      "<path class=\"curve\" fill=\"none\" stroke=\"%s\" "
 			      "stroke-dasharray=\"%s\" d=\"M%.1f %.1f",
-			      worm_colour[w], dash[w % 4],
+			      line_colour(w), dash[w % 4],
 			      x0 + (double)(cv->t[0] - tmin) / span * (x1 - x0), ybot);
 		double y = ybot;
 		for (size_t i = 0; i < cv->n; i++) {

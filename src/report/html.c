@@ -7,6 +7,7 @@
  * ever put in a URL, and the page holds no links at all. */
 #include "report/html.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "report/chart.h"
@@ -258,7 +259,17 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 	worms_seen(d, seen);
 	ws_buf_adds(
 	    b, "<section aria-labelledby=\"h-hours\"><h2 id=\"h-hours\">Requests over time</h2>");
-	figure_open(b, "Figure 1. Worm requests per hour (UTC), stacked by worm", d->simulated);
+	char caption[96];
+	int64_t bin =
+	    d->n_hours ? ws_rep_hour_bin(d->hours[0].hour, d->hours[d->n_hours - 1].hour) : 3600;
+	if (bin == 3600)
+		snprintf(caption, sizeof(caption),
+			 "Figure 1. Worm requests per hour (UTC), stacked by worm");
+	else
+		snprintf(caption, sizeof(caption),
+			 "Figure 1. Worm requests per %lld hours (UTC), stacked by worm",
+			 (long long)(bin / 3600));
+	figure_open(b, caption, d->simulated);
 	ws_rep_chart_hours(b, d);
 	legend(b, seen);
 	ws_buf_adds(
@@ -362,7 +373,8 @@ static void net_table(struct ws_buf *b, const struct ws_rep_net *nets, size_t n,
 		      const char *what)
 {
 	ws_buf_printf(b,
-		      "<table id=\"%s\"><caption>Top %s networks</caption><thead><tr><th>network"
+		      "<div class=\"scroll\"><table id=\"%s\"><caption>Top %s "
+		      "networks</caption><thead><tr><th>network"
 		      "</th><th class=\"n\">requests</th><th class=\"n\">sources</th></tr></thead>"
 		      "<tbody>",
 		      id, what);
@@ -373,7 +385,7 @@ static void net_table(struct ws_buf *b, const struct ws_rep_net *nets, size_t n,
 		num_cell(b, nets[i].sources);
 		ws_buf_adds(b, "</tr>\n");
 	}
-	ws_buf_adds(b, "</tbody></table>\n");
+	ws_buf_adds(b, "</tbody></table></div>\n");
 }
 
 static void section_sources(struct ws_buf *b, const struct ws_report_data *d)
@@ -457,7 +469,8 @@ static void section_status(struct ws_buf *b, const struct ws_report_data *d)
 	ws_rep_chart_status(b, d);
 	status_legend(b);
 	ws_buf_adds(b,
-		    "</figure>\n<table id=\"tab-status\"><caption>Answers per worm and status"
+		    "</figure>\n<div class=\"scroll\"><table id=\"tab-status\"><caption>Answers "
+		    "per worm and status"
 		    "</caption><thead><tr><th>worm</th><th class=\"n\">status</th><th class=\"n\">"
 		    "answers</th><th>compromised-looking</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->n_status; i++) {
@@ -472,7 +485,7 @@ static void section_status(struct ws_buf *b, const struct ws_report_data *d)
 		num_cell(b, s->count);
 		ws_buf_printf(b, "<td>%s</td></tr>\n", s->compromised ? "\u26a0 yes" : "no");
 	}
-	ws_buf_adds(b, "</tbody></table>\n");
+	ws_buf_adds(b, "</tbody></table></div>\n");
 	answers_table(b, d);
 	ws_buf_adds(b, "</section>\n");
 }

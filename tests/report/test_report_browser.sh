@@ -136,6 +136,12 @@ comp=$(grep -c '"compromised":true' "$tmp/all.jsonl")
 [ "$(card ov-sources)" = "$sources" ] || fail "sources $(card ov-sources), scan found $sources"
 [ "$(card ov-compromised)" = "$comp" ] || fail "compromised $(card ov-compromised), scan found $comp"
 [ "$(card ov-inputs)" = 2 ] || fail "inputs $(card ov-inputs), want 2"
+# ...and the store's own tables, read with the sqlite3 shell.
+if command -v sqlite3 >/dev/null 2>&1; then
+	st=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM sightings) || ' ' || (SELECT count(*) FROM hosts) || ' ' || (SELECT compromised FROM totals)")
+	[ "$st" = "$(card ov-sightings) $(card ov-sources) $(card ov-compromised)" ] ||
+		fail "the store says '$st' (sightings, hosts, compromised); the page $(card ov-sightings) $(card ov-sources) $(card ov-compromised)"
+fi
 for w in code-red-ii nimda; do
 	want=$(grep -c "\"worm\":\"$w\"" "$tmp/all.jsonl")
 	got=$(worm_requests "$w")
