@@ -299,6 +299,9 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 	ws_buf_adds(b, "</tbody></table></div></section>\n");
 }
 
+/* Rows per worm in the epidemic curve's table. */
+#define CURVE_ROWS 40
+
 static void section_curve(struct ws_buf *b, const struct ws_report_data *d)
 {
 	bool seen[WS_MAX_WORMS];
@@ -312,18 +315,25 @@ static void section_curve(struct ws_buf *b, const struct ws_report_data *d)
 	figure_open(b, "Figure 2. Cumulative distinct sources per worm", d->simulated);
 	ws_rep_chart_curves(b, d);
 	legend(b, seen);
-	ws_buf_adds(b,
-		    "</figure>\n<div class=\"scroll\"><table id=\"tab-curve\"><caption>Cumulative "
-		    "distinct sources</caption><thead><tr><th>worm</th><th>time (UTC)</th>"
-		    "<th class=\"n\">distinct sources</th></tr></thead><tbody>");
-	for (size_t c = 0; c < d->n_curves; c++)
-		for (size_t i = 0; i < d->curves[c].n; i++) {
-			ws_buf_printf(b, "<tr data-worm=\"%d\">", d->curves[c].worm);
-			worm_cell(b, d->curves[c].worm);
-			time_cell(b, d->curves[c].t[i], WS_REP_T_SECOND);
-			num_cell(b, d->curves[c].cum[i]);
+	ws_buf_printf(b,
+		      "</figure>\n<div class=\"scroll\"><table id=\"tab-curve\"><caption>Cumulative "
+		      "distinct sources (at most %d evenly spaced points per worm, the first and "
+		      "last included)</caption><thead><tr><th>worm</th><th>time (UTC)</th>"
+		      "<th class=\"n\">distinct sources</th></tr></thead><tbody>",
+		      CURVE_ROWS);
+	for (size_t c = 0; c < d->n_curves; c++) {
+		const struct ws_rep_curve *cv = &d->curves[c];
+		/* The chart draws every point; a person reads a few dozen. */
+		size_t rows = cv->n < CURVE_ROWS ? cv->n : CURVE_ROWS;
+		for (size_t r = 0; r < rows; r++) {
+			size_t i = rows > 1 ? r * (cv->n - 1) / (rows - 1) : 0;
+			ws_buf_printf(b, "<tr data-worm=\"%d\">", cv->worm);
+			worm_cell(b, cv->worm);
+			time_cell(b, cv->t[i], WS_REP_T_SECOND);
+			num_cell(b, cv->cum[i]);
 			ws_buf_adds(b, "</tr>\n");
 		}
+	}
 	ws_buf_adds(b, "</tbody></table></div></section>\n");
 }
 

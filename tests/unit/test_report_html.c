@@ -399,6 +399,34 @@ static void test_style_hash_matches(void **state)
 	free(p);
 }
 
+/* The curve's table shows 40 evenly spaced points per worm, first and last
+ * included; the chart draws them all. */
+static void test_curve_table_thinned(void **state)
+{
+	(void)state;
+	struct ws_report_data d = {0};
+	d.n_curves = 1;
+	d.curves = ws_xcalloc(1, sizeof(*d.curves));
+	struct ws_rep_curve *cv = &d.curves[0];
+	cv->worm = 1;
+	cv->n = 1000;
+	cv->t = ws_xcalloc(cv->n, sizeof(*cv->t));
+	cv->cum = ws_xcalloc(cv->n, sizeof(*cv->cum));
+	for (size_t i = 0; i < cv->n; i++) {
+		cv->t[i] = T0 + (int64_t)i * 60;
+		cv->cum[i] = 1000 + i;
+	}
+	char *p = render(&d, NULL);
+	assert_int_equal(count(p, "<tr data-worm=\"1\">"), 40);
+	assert_non_null(strstr(p, "<td class=\"n\">1,000</td></tr>"));
+	assert_non_null(strstr(p, "<td class=\"n\">1,999</td></tr>"));
+	char *curve = strstr(p, "<path class=\"curve\""), *end = strstr(curve, "/>");
+	*end = '\0';
+	assert_int_equal(count(curve, "V"), 1000); /* a step up at every point */
+	free(p);
+	ws_report_data_free(&d);
+}
+
 static void test_number_format(void **state)
 {
 	(void)state;
@@ -440,6 +468,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_store),
 	    cmocka_unit_test(test_simulated_marked_everywhere),
 	    cmocka_unit_test(test_long_span_is_binned),
+	    cmocka_unit_test(test_curve_table_thinned),
 	    cmocka_unit_test(test_style_hash_matches),
 	    cmocka_unit_test(test_number_format),
 	};
