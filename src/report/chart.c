@@ -498,6 +498,12 @@ void ws_rep_chart_curves(struct ws_buf *b, const struct ws_report_data *d)
 	for (size_t i = 1; i < nlab; i++)
 		if (lab[i].y < lab[i - 1].y + 14)
 			lab[i].y = lab[i - 1].y + 14;
+	/* ...and back up from the bottom when many curves end near zero. */
+	for (size_t i = nlab; i-- > 0;) {
+		double limit = i + 1 < nlab ? lab[i + 1].y - 14 : ybot + 8;
+		if (lab[i].y > limit)
+			lab[i].y = limit;
+	}
 	for (size_t i = 0; i < nlab; i++) {
 		const struct ws_rep_curve *cv = &d->curves[lab[i].curve];
 		ws_buf_printf(b, "<text class=\"endlabel\" x=\"%.1f\" y=\"%.1f\" fill=\"#222\">",
@@ -585,8 +591,9 @@ void ws_rep_chart_nets(struct ws_buf *b, const struct ws_rep_net *nets, size_t n
 	ws_buf_printf(&desc, "The %zu %s networks that sent the most worm requests. The busiest, ",
 		      n, what);
 	ws_esc_html(&desc, nets[0].prefix, strnlen(nets[0].prefix, sizeof(nets[0].prefix)));
-	ws_buf_printf(&desc, ", sent %s requests from %s sources.",
-		      ws_rep_num(nets[0].requests, n1), ws_rep_num(nets[0].sources, n2));
+	ws_buf_printf(&desc, ", sent %s requests from %s source%s.",
+		      ws_rep_num(nets[0].requests, n1), ws_rep_num(nets[0].sources, n2),
+		      nets[0].sources == 1 ? "" : "s");
 	svg_open(b, id, h, title, &desc, simulated);
 	uint64_t maxv = 0;
 	for (size_t i = 0; i < n; i++)
