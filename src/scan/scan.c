@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "logfmt/logfmt.h"
 #include "util/lines.h"
@@ -20,6 +21,7 @@
 #define MAX_LINE (64u << 20)    /* longer lines are cut here and counted */
 #define OUT_FLUSH (256u << 10)  /* sighting bytes buffered before a write */
 #define WS_TAIL_BYTES 4096      /* bytes before a commit's offset, for the store's checks */
+#define COMMIT_S 5              /* longest time between commits while reading */
 
 struct job {
 	const struct ws_scan_config *cfg;
@@ -39,6 +41,7 @@ struct job {
 	 * resume point, sightings since the last commit */
 	const struct ws_scan_sink *sink;
 	uint64_t pos, skip_to, since_commit;
+	time_t last_commit_s;
 	bool simulated, mark, stop;
 };
 
@@ -194,6 +197,26 @@ static void commit_at(struct job *j, size_t at, bool at_end)
 		j->stop = true;
 	}
 	j->since_commit = 0;
+}
+
+/* At a chunk's end: commit when a batch is full, or COMMIT_S seconds after
+ * the last commit, so that a slow trickle is durable soon too. Larger
+ * batches write each busy source's rollup once instead of many times. */
+static bool chunk_commit_due(struct job *j)
+{
+	if (!j->sink)
+		return false;
+	if (j->sink->batch == 0 || j->since_commit >= j->sink->batch)
+		return true;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (j->last_commit_s == 0)
+		j->last_commit_s = now.tv_sec;
+	if (now.tv_sec >= j->last_commit_s + COMMIT_S) {
+		j->last_commit_s = now.tv_sec;
+		return true;
+	}
+	return false;
 }
 
 static void maybe_commit(struct job *j)
@@ -406,9 +429,10 @@ static void read_loop(struct job *j, struct ws_input *in, bool detected)
 			continue;
 		}
 		do_chunk(j, buf, complete, false);
-		commit_at(j, complete, false);
 		if (j->sink && j->sink->stop && *j->sink->stop)
 			j->stop = true;
+		if (j->stop || chunk_commit_due(j))
+			commit_at(j, complete, false);
 		memmove(buf, buf + complete, have - complete);
 		have -= complete;
 		j->pos += complete;

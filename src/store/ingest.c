@@ -15,7 +15,7 @@
 #include "logfmt/logfmt.h"
 #include "util/mem.h"
 
-#define DEFAULT_BATCH 100000
+#define DEFAULT_BATCH 500000
 #define HEAD_READ 65536 /* what format detection looks at */
 
 struct ctx {

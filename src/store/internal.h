@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/mem.h"
 
 /* A small open-addressing map from fixed-size keys to fixed-size items whose
  * first keysz bytes are the key. Items are dense; the batch clears it. */
@@ -18,6 +19,7 @@ struct ws_amap {
 	size_t n, cap;
 	uint32_t *idx; /* slot -> item + 1 */
 	size_t idx_cap;
+	size_t last; /* the item found last */
 };
 void ws_amap_init(struct ws_amap *m, size_t keysz, size_t itemsz);
 /* The item for key, zero-filled (key set) when new; *fresh tells which. */
@@ -67,7 +69,7 @@ struct ws_strslot {
 };
 
 enum ws_stmt {
-	Q_INS_SIGHTING, Q_STR_FIND, Q_STR_ADD, Q_DEST_ADD, Q_HOST_GET, Q_HOST_UPD, Q_HOST_INS,
+	Q_INS_SIGHTING, Q_STR_FIND, Q_STR_ADD, Q_DEST_ADD, Q_HOST_UPSERT,
 	Q_HOUR, Q_STATUS, Q_NET, Q_WORM_TOT, Q_TOTALS, Q_INPUT_SIGHTINGS, Q_NSTMT
 };
 
@@ -84,6 +86,7 @@ struct ws_store {
 	struct ws_amap hosts, hours, status, nets, inputs;
 	uint64_t pending;
 	struct ws_strslot *strs;
+	struct ws_buf tbuf; /* a target with its query, for interning */
 };
 
 /* One-line error naming the store for an SQLite failure. */
@@ -94,6 +97,8 @@ int ws_store_begin(struct ws_store *st, struct ws_err *err);
 int ws_store_migrate(struct ws_store *st, int from, int to, struct ws_err *err);
 /* Loads (and in RW mode completes) the worm number mapping. */
 int ws_store_load_worms(struct ws_store *st, struct ws_err *err);
+/* Registers ws_merge_worms() on the connection (writers). */
+int ws_store_functions(struct ws_store *st);
 /* For tests: the SQLite handle. */
 sqlite3 *ws_store_db(struct ws_store *st);
 

@@ -89,6 +89,11 @@ static void amap_grow(struct ws_amap *m)
 
 void *ws_amap_get(struct ws_amap *m, const void *key, bool *fresh)
 {
+	/* Runs of one key (one input, one hour, a source's burst) are common. */
+	if (m->n && m->last < m->n && memcmp(WS_AMAP_AT(m, m->last), key, m->keysz) == 0) {
+		*fresh = false;
+		return WS_AMAP_AT(m, m->last);
+	}
 	if ((m->n + 1) * 2 > m->idx_cap)
 		amap_grow(m);
 	size_t s = hash_bytes(key, m->keysz) & (m->idx_cap - 1);
@@ -96,6 +101,7 @@ void *ws_amap_get(struct ws_amap *m, const void *key, bool *fresh)
 		void *it = WS_AMAP_AT(m, m->idx[s] - 1);
 		if (memcmp(it, key, m->keysz) == 0) {
 			*fresh = false;
+			m->last = m->idx[s] - 1;
 			return it;
 		}
 		s = (s + 1) & (m->idx_cap - 1);
@@ -108,6 +114,7 @@ void *ws_amap_get(struct ws_amap *m, const void *key, bool *fresh)
 	memset(it, 0, m->itemsz);
 	memcpy(it, key, m->keysz);
 	m->idx[s] = (uint32_t)++m->n;
+	m->last = m->n - 1;
 	*fresh = true;
 	return it;
 }
@@ -202,15 +209,22 @@ static const char *const stmt_sql[Q_NSTMT] = {
 			   " worm, sid, conf, status, method, target, agent, host, compromised,"
 			   " inside, nimda_probe, simulated)"
 			   " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[Q_STR_FIND] = "SELECT id FROM strings WHERE s = ?",
-	[Q_STR_ADD] = "INSERT INTO strings(s) VALUES(?)",
+	[Q_STR_FIND] = "SELECT id, s FROM strings WHERE h = ?",
+	[Q_STR_ADD] = "INSERT INTO strings(h, s) VALUES(?, ?)",
 	[Q_DEST_ADD] = "INSERT OR IGNORE INTO host_dests VALUES(?, ?)",
-	[Q_HOST_GET] = "SELECT first, last, requests, compromised, nimda, destinations, inside,"
-		       " simulated, worms FROM hosts WHERE addr = ?",
-	[Q_HOST_UPD] = "UPDATE hosts SET first = ?2, last = ?3, requests = ?4, compromised = ?5,"
-		       " nimda = ?6, destinations = ?7, inside = ?8, simulated = ?9, worms = ?10"
-		       " WHERE addr = ?1",
-	[Q_HOST_INS] = "INSERT INTO hosts VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	/* One statement per source and batch; RETURNING tells whether the row
+	 * is new (its requests are the batch's) and which worms are new to it. */
+	[Q_HOST_UPSERT] = "INSERT INTO hosts VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+			  " ON CONFLICT(addr) DO UPDATE SET"
+			  " first = coalesce(min(first, excluded.first), first, excluded.first),"
+			  " last = coalesce(max(last, excluded.last), last, excluded.last),"
+			  " requests = requests + excluded.requests,"
+			  " compromised = compromised + excluded.compromised,"
+			  " nimda = nimda | excluded.nimda,"
+			  " destinations = destinations + excluded.destinations,"
+			  " inside = inside | excluded.inside, simulated = simulated | excluded.simulated,"
+			  " worms = ws_merge_worms(worms, excluded.worms)"
+			  " RETURNING requests, worms",
 	[Q_HOUR] = "INSERT INTO hourly VALUES(?1, ?2, ?3) ON CONFLICT DO UPDATE"
 		   " SET requests = requests + ?3",
 	[Q_STATUS] = "INSERT INTO status_mix VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE"
@@ -252,6 +266,7 @@ static void store_free(struct ws_store *st)
 		for (size_t i = 0; i < WS_STRCACHE; i++)
 			free(st->strs[i].s);
 	free(st->strs);
+	ws_buf_free(&st->tbuf);
 	free(st->path);
 	free(st);
 }
@@ -311,7 +326,8 @@ static int open_db(struct ws_store *st, struct ws_err *err)
 		return ws_store_exec(st, "PRAGMA cache_size = -262144", err);
 	}
 	rc = ws_store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-			       "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY",
+			       "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
+			       "PRAGMA wal_autocheckpoint = 20000",
 			   err);
 	if (!rc)
 		rc = ws_store_migrate(st, version, WS_STORE_SCHEMA, err);
@@ -333,7 +349,10 @@ int ws_store_open(const char *path, enum ws_store_mode mode, struct ws_store **o
 	if (!rc)
 		rc = ws_store_load_worms(st, err);
 	if (!rc && mode == WS_STORE_RW) {
-		rc = prepare_all(st, err);
+		if (ws_store_functions(st) != SQLITE_OK)
+			rc = ws_store_sqlerr(st, sqlite3_errcode(st->db), "functions", err);
+		else
+			rc = prepare_all(st, err);
 		st->strs = ws_xcalloc(WS_STRCACHE, sizeof(*st->strs));
 	}
 	if (rc) {
@@ -380,18 +399,24 @@ static int64_t string_id(struct ws_store *st, const char *p, size_t n, struct ws
 		return s->id;
 	int64_t id = 0;
 	sqlite3_stmt *q = st->q[Q_STR_FIND];
-	sqlite3_bind_blob(q, 1, p, (int)n, SQLITE_STATIC);
-	int r = sqlite3_step(q);
-	if (r == SQLITE_ROW)
-		id = sqlite3_column_int64(q, 0);
+	sqlite3_bind_int64(q, 1, (int64_t)h);
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW)
+		if ((size_t)sqlite3_column_bytes(q, 1) == n &&
+		    memcmp(sqlite3_column_blob(q, 1), p, n) == 0) {
+			id = sqlite3_column_int64(q, 0);
+			r = SQLITE_DONE;
+			break;
+		}
 	sqlite3_reset(q);
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+	if (r != SQLITE_DONE) {
 		*rc = ws_store_sqlerr(st, r, "strings", err);
 		return 0;
 	}
 	if (!id) {
 		q = st->q[Q_STR_ADD];
-		sqlite3_bind_blob(q, 1, p, (int)n, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 1, (int64_t)h);
+		sqlite3_bind_blob(q, 2, p, (int)n, SQLITE_STATIC);
 		r = sqlite3_step(q);
 		sqlite3_reset(q);
 		if (r != SQLITE_DONE) {
@@ -423,10 +448,15 @@ static int insert_sighting(struct ws_store *st, int64_t input_id, const struct w
 	const struct ws_request *r = s->req;
 	int rc = 0;
 	int64_t method = string_id(st, r->method.p, r->method.n, err, &rc);
-	struct ws_buf t = {0};
-	ws_out_target(&t, r);
-	int64_t target = string_id(st, t.p, t.n, err, &rc);
-	ws_buf_free(&t);
+	const char *tp = r->path.p;
+	size_t tn = r->path.n;
+	if (r->has_query) {
+		st->tbuf.n = 0;
+		ws_out_target(&st->tbuf, r);
+		tp = st->tbuf.p;
+		tn = st->tbuf.n;
+	}
+	int64_t target = string_id(st, tp, tn, err, &rc);
 	int64_t agent = string_id(st, r->agent.p, r->agent.n, err, &rc);
 	int64_t host = string_id(st, r->host.p, r->host.n, err, &rc);
 	if (rc)
@@ -581,12 +611,6 @@ int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting
 	if (r->src.fam == 4 || r->src.fam == 6) {
 		struct ws_pend_host *h;
 		pend_host(st, s, dbw, &h);
-		for (int level = 1; level <= 2; level++) {
-			struct net_item nk;
-			net_key(&nk, &r->src, level);
-			struct net_item *ni = ws_amap_get(&st->nets, &nk, &fresh);
-			ni->requests++;
-		}
 		if ((rc = note_destination(st, h, r, err)) != 0)
 			return rc;
 	}
@@ -614,39 +638,63 @@ static void bind_time(sqlite3_stmt *q, int col, int64_t t, bool is_first)
 		sqlite3_bind_int64(q, col, t);
 }
 
-static int64_t col_time(sqlite3_stmt *q, int col, bool is_first)
+/* ws_merge_worms(old, add): the per-worm list of a host with a batch's
+ * added (SQL function used by the hosts upsert). */
+static void merge_worms_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	if (sqlite3_column_type(q, col) == SQLITE_NULL)
-		return is_first ? INT64_MAX : INT64_MIN;
-	return sqlite3_column_int64(q, col);
-}
-
-static void merge_worms(struct ws_pend_host *h, const struct ws_hworm *old, size_t n_old,
-			struct tot *t)
-{
-	/* Start from the stored list, add the batch's; worms new to this host
-	 * make it one more source of that worm. */
-	struct ws_hworm all[WS_MAX_WORMS * 2];
-	size_t n = 0;
-	for (size_t i = 0; i < n_old && n < WS_MAX_WORMS; i++)
-		all[n++] = old[i];
-	for (uint8_t i = 0; i < h->nw; i++) {
-		struct ws_hworm *w = &h->w[i], *m = NULL;
+	(void)argc;
+	struct ws_hworm all[WS_MAX_WORMS], add[WS_MAX_WORMS];
+	size_t n = ws_hworms_decode(sqlite3_value_blob(argv[0]),
+				    (size_t)sqlite3_value_bytes(argv[0]), all, WS_MAX_WORMS);
+	size_t na = ws_hworms_decode(sqlite3_value_blob(argv[1]),
+				     (size_t)sqlite3_value_bytes(argv[1]), add, WS_MAX_WORMS);
+	for (size_t i = 0; i < na; i++) {
+		struct ws_hworm *m = NULL;
 		for (size_t k = 0; k < n; k++)
-			if (all[k].dbw == w->dbw)
+			if (all[k].dbw == add[i].dbw)
 				m = &all[k];
 		if (!m) {
-			t->w_src[w->dbw]++;
 			if (n < WS_MAX_WORMS)
-				all[n++] = *w;
+				all[n++] = add[i];
 			continue;
 		}
-		m->n += w->n;
-		tmin(&m->first, w->first);
-		tmax(&m->last, w->last);
+		m->n += add[i].n;
+		tmin(&m->first, add[i].first);
+		tmax(&m->last, add[i].last);
 	}
-	memcpy(h->w, all, n * sizeof(all[0]));
-	h->nw = (uint8_t)n;
+	uint8_t blob[WS_MAX_WORMS * WS_HWORM_BYTES];
+	ws_hworms_encode(all, n, blob);
+	sqlite3_result_blob(ctx, blob, (int)(n * WS_HWORM_BYTES), SQLITE_TRANSIENT);
+}
+
+int ws_store_functions(struct ws_store *st)
+{
+	return sqlite3_create_function(st->db, "ws_merge_worms", 2,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+				       merge_worms_sql, NULL, NULL);
+}
+
+/* After the upsert: a host whose stored requests are this batch's is new,
+ * and so is a worm whose stored count is this batch's. */
+static void count_new(struct ws_store *st, struct ws_pend_host *h, sqlite3_stmt *q, struct tot *t)
+{
+	bool new_host = (uint64_t)sqlite3_column_int64(q, 0) == h->requests;
+	t->sources += new_host;
+	for (int level = 1; level <= 2; level++) {
+		struct net_item nk;
+		bool fresh;
+		net_key(&nk, &h->addr, level);
+		struct net_item *ni = ws_amap_get(&st->nets, &nk, &fresh);
+		ni->requests += h->requests;
+		ni->sources += new_host;
+	}
+	struct ws_hworm now[WS_MAX_WORMS];
+	size_t n = ws_hworms_decode(sqlite3_column_blob(q, 1), (size_t)sqlite3_column_bytes(q, 1),
+				    now, WS_MAX_WORMS);
+	for (uint8_t i = 0; i < h->nw; i++)
+		for (size_t k = 0; k < n; k++)
+			if (now[k].dbw == h->w[i].dbw && now[k].n == h->w[i].n)
+				t->w_src[h->w[i].dbw]++;
 }
 
 static int write_host(struct ws_store *st, struct ws_pend_host *h, struct tot *t,
@@ -654,41 +702,9 @@ static int write_host(struct ws_store *st, struct ws_pend_host *h, struct tot *t
 {
 	uint8_t a[16];
 	size_t an = ws_addr_blob(&h->addr, a);
-	sqlite3_stmt *q = st->q[Q_HOST_GET];
-	sqlite3_bind_blob(q, 1, a, (int)an, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	bool exists = rc == SQLITE_ROW;
-	struct ws_hworm old[WS_MAX_WORMS];
-	size_t n_old = 0;
-	if (exists) {
-		tmin(&h->first, col_time(q, 0, true));
-		tmax(&h->last, col_time(q, 1, false));
-		h->requests += (uint64_t)sqlite3_column_int64(q, 2);
-		h->compromised += (uint64_t)sqlite3_column_int64(q, 3);
-		h->nimda |= (uint16_t)sqlite3_column_int(q, 4);
-		h->dests += (uint64_t)sqlite3_column_int64(q, 5);
-		h->inside |= sqlite3_column_int(q, 6) != 0;
-		h->simulated |= sqlite3_column_int(q, 7) != 0;
-		n_old = ws_hworms_decode(sqlite3_column_blob(q, 8),
-					 (size_t)sqlite3_column_bytes(q, 8), old, WS_MAX_WORMS);
-	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ws_store_sqlerr(st, rc, "hosts", err);
-	merge_worms(h, old, n_old, t);
-	if (!exists) {
-		t->sources++;
-		for (int level = 1; level <= 2; level++) {
-			struct net_item nk;
-			bool fresh;
-			net_key(&nk, &h->addr, level);
-			struct net_item *ni = ws_amap_get(&st->nets, &nk, &fresh);
-			ni->sources++;
-		}
-	}
 	uint8_t blob[WS_MAX_WORMS * WS_HWORM_BYTES];
 	ws_hworms_encode(h->w, h->nw, blob);
-	q = st->q[exists ? Q_HOST_UPD : Q_HOST_INS];
+	sqlite3_stmt *q = st->q[Q_HOST_UPSERT];
 	sqlite3_bind_blob(q, 1, a, (int)an, SQLITE_STATIC);
 	bind_time(q, 2, h->first, true);
 	bind_time(q, 3, h->last, false);
@@ -699,7 +715,11 @@ static int write_host(struct ws_store *st, struct ws_pend_host *h, struct tot *t
 	sqlite3_bind_int(q, 8, h->inside);
 	sqlite3_bind_int(q, 9, h->simulated);
 	sqlite3_bind_blob(q, 10, blob, (int)(h->nw * WS_HWORM_BYTES), SQLITE_STATIC);
-	rc = sqlite3_step(q);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		count_new(st, h, q, t);
+		rc = sqlite3_step(q);
+	}
 	sqlite3_reset(q);
 	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "hosts", err);
 }
