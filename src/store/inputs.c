@@ -8,7 +8,8 @@
  *    copytruncate or a reused inode: the row is retired and the content read
  *    as new from byte 0;
  *  - another inode whose head and tail match a row whose own file is gone
- *    from its path: the same log rotated and maybe compressed: resume there;
+ *    from its path (or was truncated): the same log rotated, maybe
+ *    compressed, or the copy copytruncate made: resume there;
  *  - anything else is new. Two live logs that begin alike never match, since
  *    each row's own file still exists under its name. */
 #include <stdio.h>
@@ -98,11 +99,13 @@ static int find_by_inode(struct ws_store *st, const struct ws_file_id *id, struc
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "inputs", err);
 }
 
-/* The row's own file is gone from where it was last seen (rotated away). */
+/* The row's own file is gone from where it was last seen (rotated away), or
+ * its inode was given other content (the copy copytruncate left is then the
+ * old content). */
 static bool row_file_gone(const struct row *r)
 {
 	struct stat sb;
-	return stat(r->name, &sb) != 0 || (uint64_t)sb.st_dev != r->dev ||
+	return !r->has_ino || stat(r->name, &sb) != 0 || (uint64_t)sb.st_dev != r->dev ||
 	       (uint64_t)sb.st_ino != r->ino;
 }
 
@@ -114,13 +117,13 @@ static int find_rotated(struct ws_store *st, const struct ws_file_id *id, ws_sto
 	sqlite3_stmt *lens, *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "SELECT DISTINCT head_len FROM inputs WHERE kind = 'file' AND"
-				    " ino IS NOT NULL AND head_len <= ? AND head_len > 0",
+				    " head_len <= ? AND head_len > 0",
 				    -1, &lens, NULL);
 	if (rc != SQLITE_OK)
 		return ws_store_sqlerr(st, rc, "inputs", err);
 	rc = sqlite3_prepare_v2(st->db,
 				"SELECT " ROW_COLS " FROM inputs WHERE head_hash = ? AND head_len = ?"
-				" AND kind = 'file' AND ino IS NOT NULL ORDER BY id DESC",
+				" AND kind = 'file' ORDER BY id DESC",
 				-1, &q, NULL);
 	if (rc != SQLITE_OK) {
 		sqlite3_finalize(lens);

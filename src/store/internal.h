@@ -99,6 +99,9 @@ int ws_store_migrate(struct ws_store *st, int from, int to, struct ws_err *err);
 int ws_store_load_worms(struct ws_store *st, struct ws_err *err);
 /* Registers ws_merge_worms() on the connection (writers). */
 int ws_store_functions(struct ws_store *st);
+/* For the migration tests: opens (RW) migrating only up to `version`. */
+int ws_store_open_version(const char *path, enum ws_store_mode mode, int version,
+			  struct ws_store **out, struct ws_err *err);
 /* For tests: the SQLite handle. */
 sqlite3 *ws_store_db(struct ws_store *st);
 
