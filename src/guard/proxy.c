@@ -44,6 +44,7 @@
 #define MAX_RESP_HEADERS 256
 #define LINGER_SECS 2.0
 #define RATE_SLOTS 4096
+#define FIRST_READ 16384
 
 struct listener {
 	struct ws_guard *g;
@@ -90,6 +91,7 @@ struct conn {
 	bool keepalive;     /* the client wants the connection kept */
 	bool close_after;   /* close once this answer is relayed */
 	bool up_close;      /* the upstream will not take another request */
+	bool up_ready;      /* the upstream connect has completed */
 	int minor;
 	struct conn *prev, *next;
 };
@@ -124,6 +126,7 @@ struct ws_guard {
 	struct ws_http_header *hdr;
 	size_t hdrcap;
 	struct ws_buf scratch;
+	char *first; /* FIRST_READ bytes for first_read */
 	struct rate *rates;
 	struct stats st;
 };
@@ -131,6 +134,7 @@ struct ws_guard {
 static void conn_free(struct conn *c);
 static void process_heads(struct conn *c);
 static void answer_error(struct conn *c, int status);
+static void send_bytes(struct bufferevent *out, bool direct, const char *p, size_t n);
 
 /* ---- logging, time ---- */
 
@@ -253,18 +257,11 @@ static void tarpit_cb(evutil_socket_t fd, short what, void *arg)
 
 /* LaBrea's trick on an accepted socket: shrink the receive buffer and stop
  * reading, so the peer's window closes and the worm's thread waits on a
- * connection that never answers. The socket is kept (a dup of it) with one
- * event that fires when the peer gives up (EV_CLOSED, where the backend
- * can tell without reading) or when tarpit-timeout passes. Returns false
- * when the tarpit is full or the socket cannot be kept. */
-static bool tarpit_add(struct conn *c)
+ * connection that never answers. The socket (fd, owned from here on) is
+ * kept with one event that fires when the peer gives up (EV_CLOSED, where
+ * the backend can tell without reading) or when tarpit-timeout passes. */
+static void tarpit_hold(struct ws_guard *g, int fd)
 {
-	struct ws_guard *g = c->g;
-	if (g->ntarpit >= g->conf.max_tarpit)
-		return false;
-	int fd = dup(bufferevent_getfd(c->cli));
-	if (fd < 0)
-		return false;
 	int tiny = 1; /* the kernel rounds up to its minimum */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny));
 	struct tarpit *t = ws_xcalloc(1, sizeof(*t));
@@ -279,8 +276,7 @@ static bool tarpit_add(struct conn *c)
 		g->tarpits->prev = t;
 	g->tarpits = t;
 	g->ntarpit++;
-	g->nconns++; /* the conn's own count goes when it is freed */
-	return true;
+	g->nconns++;
 }
 
 /* ---- sightings ---- */
@@ -295,11 +291,10 @@ static void flush_cb(evutil_socket_t fd, short what, void *arg)
 		g->hooks.flush(g->hooks.ctx);
 }
 
-static void emit_sighting(struct conn *c, const struct ws_request *req,
-			  const struct ws_verdict *v)
+static void emit_sighting(struct ws_guard *g, const struct listener *lis,
+			  const struct ws_request *req, const struct ws_verdict *v)
 {
-	struct ws_guard *g = c->g;
-	struct ws_sighting s = {.req = req, .v = v, .file = c->lis->name, .line = g->st.requests};
+	struct ws_sighting s = {.req = req, .v = v, .file = lis->name, .line = g->st.requests};
 	if (v->nimda_mask)
 		s.nimda_probe = __builtin_ctz(v->nimda_mask) + 1;
 	if (g->hooks.sighting)
@@ -348,16 +343,22 @@ static void start_closing(struct conn *c)
 	}
 }
 
-static void answer_error(struct conn *c, int status)
+/* Writes our own short answer (always with Connection: close) into buf. */
+static size_t format_answer(int status, char *buf, size_t cap)
 {
-	char buf[256];
 	const char *why = reason(status);
-	int n = snprintf(buf, sizeof(buf),
+	int n = snprintf(buf, cap,
 			 "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
 			 "Connection: close\r\n\r\n%s\n",
 			 status, why, strlen(why) + 1, why);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+static void answer_error(struct conn *c, int status)
+{
+	char buf[256];
 	if (!c->resp_started)
-		bufferevent_write(c->cli, buf, (size_t)n);
+		send_bytes(c->cli, true, buf, format_answer(status, buf, sizeof(buf)));
 	c->resp_started = true;
 	start_closing(c);
 }
@@ -459,11 +460,45 @@ static void build_request(struct conn *c, const struct ws_http_req *r, struct ws
 	ws_buf_adds(b, "\r\n");
 }
 
+/* ---- writing ---- */
+
+/* Bytes for the socket behind out go straight to it while its output buffer
+ * is empty; only what the socket does not take is queued. A bufferevent
+ * arms and disarms its write event around every queued message (two
+ * epoll_ctl calls each); on a proxy that is most of the syscalls. direct is
+ * false while an upstream connect is still in progress. A failed direct
+ * write is not reported here: the dead socket shows on its next read. */
+static void send_bytes(struct bufferevent *out, bool direct, const char *p, size_t n)
+{
+	if (direct && evbuffer_get_length(bufferevent_get_output(out)) == 0) {
+		ssize_t w = send(bufferevent_getfd(out), p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		}
+	}
+	if (n)
+		bufferevent_write(out, p, n);
+}
+
+/* The same for n bytes taken from the front of in. */
+static void move(struct evbuffer *in, struct bufferevent *out, bool direct, size_t n)
+{
+	struct evbuffer *ob = bufferevent_get_output(out);
+	if (direct && evbuffer_get_length(ob) == 0) {
+		int w = evbuffer_write_atmost(in, bufferevent_getfd(out), (ev_ssize_t)n);
+		if (w > 0)
+			n -= (size_t)w;
+	}
+	if (n)
+		evbuffer_remove_buffer(in, ob, n);
+}
+
 /* ---- bodies ---- */
 
 /* Moves body bytes from in to out as framing allows; true when it ended.
  * -1 on a chunked framing error. */
-static int pump(struct body *bd, struct evbuffer *in, struct evbuffer *out)
+static int pump(struct body *bd, struct evbuffer *in, struct bufferevent *out, bool direct)
 {
 	for (;;) {
 		size_t len = evbuffer_get_length(in);
@@ -472,12 +507,12 @@ static int pump(struct body *bd, struct evbuffer *in, struct evbuffer *out)
 		if (len == 0)
 			return 0;
 		if (bd->kind == B_EOF) {
-			evbuffer_remove_buffer(in, out, len);
+			move(in, out, direct, len);
 			return 0;
 		}
 		if (bd->kind == B_LEN) {
 			size_t n = (uint64_t)bd->left < len ? (size_t)bd->left : len;
-			evbuffer_remove_buffer(in, out, n);
+			move(in, out, direct, n);
 			bd->left -= (int64_t)n;
 			return bd->left == 0;
 		}
@@ -488,7 +523,7 @@ static int pump(struct body *bd, struct evbuffer *in, struct evbuffer *out)
 		long n = ws_chunked_feed(&bd->ch, v.iov_base, v.iov_len, &done);
 		if (n < 0)
 			return -1;
-		evbuffer_remove_buffer(in, out, (size_t)n);
+		move(in, out, direct, (size_t)n);
 		if (done)
 			return 1;
 	}
@@ -517,6 +552,7 @@ static bool up_connect(struct conn *c)
 	int one = 1;
 	setsockopt(bufferevent_getfd(c->up), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->up_close = false;
+	c->up_ready = false;
 	return true;
 }
 
@@ -546,8 +582,8 @@ static void response_done(struct conn *c)
 	process_heads(c);
 }
 
-/* Writes the answer's head to the client without hop-by-hop fields and with
- * our own Connection. */
+/* Builds the answer's head for the client in the scratch buffer, without
+ * hop-by-hop fields and with our own Connection. */
 static void relay_response_head(struct conn *c, const char *p, size_t n,
 				const struct ws_http_resp *r)
 {
@@ -575,7 +611,6 @@ static void relay_response_head(struct conn *c, const char *p, size_t n,
 			ws_buf_adds(b, "Connection: keep-alive\r\n");
 	}
 	ws_buf_adds(b, "\r\n");
-	bufferevent_write(c->cli, b->p, b->n);
 }
 
 /* Parses the answer's head once it is complete. Returns 1 when the final
@@ -605,6 +640,7 @@ static int response_head(struct conn *c)
 			/* 1xx: relay to HTTP/1.1 clients only (RFC 9110 §15.2). */
 			if (c->minor >= 1) {
 				relay_response_head(c, p, (size_t)n, &r);
+				send_bytes(c->cli, true, g->scratch.p, g->scratch.n);
 				c->resp_started = true;
 			}
 			evbuffer_drain(in, (size_t)n);
@@ -626,6 +662,16 @@ static int response_head(struct conn *c)
 			c->close_after = true;
 		relay_response_head(c, p, (size_t)n, &r);
 		evbuffer_drain(in, (size_t)n);
+		/* A small body that is all here goes out with the head, in one send. */
+		if (c->resp.kind == B_LEN && c->resp.left <= 65536 &&
+		    evbuffer_get_length(in) >= (size_t)c->resp.left) {
+			size_t k = (size_t)c->resp.left;
+			ws_buf_reserve(&g->scratch, k);
+			evbuffer_remove(in, g->scratch.p + g->scratch.n, k);
+			g->scratch.n += k;
+			c->resp.kind = B_NONE;
+		}
+		send_bytes(c->cli, true, g->scratch.p, g->scratch.n);
 		c->resp_started = c->resp_head = true;
 		return 1;
 	}
@@ -647,7 +693,7 @@ static void up_read(struct bufferevent *bev, void *arg)
 			return;
 	}
 	struct evbuffer *out = bufferevent_get_output(c->cli);
-	int rc = pump(&c->resp, bufferevent_get_input(c->up), out);
+	int rc = pump(&c->resp, bufferevent_get_input(c->up), c->cli, true);
 	if (rc < 0) {
 		glog(c->g, LOG_WARNING, "%s: bad chunked answer from upstream", c->lis->name);
 		conn_free(c);
@@ -674,8 +720,10 @@ static void up_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
 	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
+	if (what & BEV_EVENT_CONNECTED) {
+		c->up_ready = true;
 		return;
+	}
 	if ((what & BEV_EVENT_EOF) && c->resp_head && c->resp.kind == B_EOF) {
 		response_done(c);
 		return;
@@ -706,7 +754,7 @@ static void up_event(struct bufferevent *bev, short what, void *arg)
 static void pump_request(struct conn *c)
 {
 	struct evbuffer *out = bufferevent_get_output(c->up);
-	int rc = pump(&c->req, bufferevent_get_input(c->cli), out);
+	int rc = pump(&c->req, bufferevent_get_input(c->cli), c->up, c->up_ready);
 	if (rc < 0) {
 		c->g->st.malformed++;
 		answer_error(c, 400);
@@ -716,7 +764,8 @@ static void pump_request(struct conn *c)
 		c->req_done = true;
 		if (c->st == C_BODY)
 			c->st = C_WAIT;
-		bufferevent_disable(c->cli, EV_READ);
+		/* Reading stays on (a pipelined request waits in the input, up to
+		 * the read watermark), so no epoll change per request. */
 		bufferevent_set_timeouts(c->cli, NULL, NULL);
 		return;
 	}
@@ -738,7 +787,7 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 		return;
 	}
 	build_request(c, r, &g->scratch);
-	bufferevent_write(c->up, g->scratch.p, g->scratch.n);
+	send_bytes(c->up, c->up_ready, g->scratch.p, g->scratch.n);
 	evbuffer_drain(bufferevent_get_input(c->cli), headlen);
 	memset(&c->req, 0, sizeof(c->req));
 	memset(&c->resp, 0, sizeof(c->resp));
@@ -757,17 +806,19 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	pump_request(c);
 }
 
-static void fill_request(struct conn *c, const struct ws_http_req *r, struct ws_request *q)
+static void fill_request(struct ws_guard *g, const struct listener *lis,
+			 const struct ws_addr *src, int src_port, const struct ws_http_req *r,
+			 struct ws_request *q)
 {
 	memset(q, 0, sizeof(*q));
 	struct timeval tv;
-	event_base_gettimeofday_cached(c->g->base, &tv);
+	event_base_gettimeofday_cached(g->base, &tv);
 	q->ts = tv.tv_sec;
 	q->ts_known = true;
-	q->src = c->src;
-	q->src_port = c->src_port;
-	q->dst = c->lis->dst;
-	q->dst_port = c->lis->dst_port;
+	q->src = *src;
+	q->src_port = src_port;
+	q->dst = lis->dst;
+	q->dst_port = lis->dst_port;
 	q->method = r->method;
 	q->path = r->path;
 	q->query = r->query;
@@ -782,9 +833,11 @@ static void fill_request(struct conn *c, const struct ws_http_req *r, struct ws_
 	q->form = WS_TARGET_RAW;
 }
 
-static void worm_action(struct conn *c, struct ws_request *q, const struct ws_verdict *v)
+/* The action for a worm request (tarpit falls back to close when full),
+ * counted and written out as a sighting. */
+static enum ws_guard_action worm_decide(struct ws_guard *g, const struct listener *lis,
+					struct ws_request *q, const struct ws_verdict *v)
 {
-	struct ws_guard *g = c->g;
 	enum ws_guard_action a = g->conf.action[v->worm];
 	if (a == WS_ACT_TARPIT && g->ntarpit >= g->conf.max_tarpit) {
 		g->st.tarpit_full++;
@@ -794,16 +847,23 @@ static void worm_action(struct conn *c, struct ws_request *q, const struct ws_ve
 	g->st.by_action[a]++;
 	if (a == WS_ACT_REJECT)
 		q->status = 403;
-	emit_sighting(c, q, v);
-	switch (a) {
+	emit_sighting(g, lis, q, v);
+	return a;
+}
+
+static void worm_action(struct conn *c, struct ws_request *q, const struct ws_verdict *v)
+{
+	switch (worm_decide(c->g, c->lis, q, v)) {
 	case WS_ACT_REJECT:
 		answer_error(c, 403);
 		return;
-	case WS_ACT_TARPIT:
-		if (!tarpit_add(c))
-			g->st.tarpit_full++;
+	case WS_ACT_TARPIT: {
+		int fd = dup(bufferevent_getfd(c->cli));
+		if (fd >= 0)
+			tarpit_hold(c->g, fd);
 		conn_free(c);
 		return;
+	}
 	case WS_ACT_CLOSE:
 		conn_free(c);
 		return;
@@ -836,7 +896,7 @@ static void process_heads(struct conn *c)
 		return;
 	}
 	struct ws_request q;
-	fill_request(c, &r, &q);
+	fill_request(g, c->lis, &c->src, c->src_port, &r, &q);
 	struct ws_verdict v;
 	if (r.target.n && ws_classify(&q, &v)) {
 		worm_action(c, &q, &v);
@@ -931,6 +991,63 @@ static void conn_free(struct conn *c)
 	maybe_done(g);
 }
 
+/* The first read of a new connection, before anything is allocated for it.
+ * Under a worm flood most connections carry one worm request and nothing
+ * more; answering those straight from the accept callback (recv, classify,
+ * then send a 403, close or tarpit) spares each a bufferevent, a timer and
+ * several epoll changes. A 403 is sent here only when the whole request
+ * was read, so closing cannot turn into a reset that eats the answer.
+ * Returns true when fd was dealt with; otherwise buf[0..*n) is the start of
+ * the stream, for the ordinary path. */
+static bool first_read(struct listener *lis, int fd, const struct ws_addr *src, int port,
+		       ssize_t *n)
+{
+	struct ws_guard *g = lis->g;
+	char *buf = g->first;
+	*n = recv(fd, buf, FIRST_READ, 0);
+	if (*n <= 0) {
+		bool later = *n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+		*n = 0;
+		if (!later)
+			close(fd);
+		return !later;
+	}
+	struct ws_http_req r;
+	int len = ws_http_parse_request(buf, (size_t)*n, g->conf.max_head, &r, g->hdr,
+					g->conf.max_headers);
+	if (len <= 0 || r.target.n == 0)
+		return false;
+	struct ws_request q;
+	fill_request(g, lis, src, port, &r, &q);
+	struct ws_verdict v;
+	if (!ws_classify(&q, &v))
+		return false;
+	int64_t body = r.content_length > 0 ? r.content_length : 0;
+	bool whole = !r.chunked && (int64_t)len + body == (int64_t)*n;
+	if (g->conf.action[v.worm] == WS_ACT_REJECT && !whole)
+		return false;
+	g->st.requests++;
+	char out[256];
+	switch (worm_decide(g, lis, &q, &v)) {
+	case WS_ACT_REJECT: {
+		/* A fresh socket takes 150 bytes whole; if the worm has gone
+		 * already there is nobody to tell. */
+		ssize_t w = send(fd, out, format_answer(403, out, sizeof(out)), MSG_NOSIGNAL);
+		(void)w;
+		close(fd);
+		break;
+	}
+		break;
+	case WS_ACT_TARPIT:
+		tarpit_hold(g, fd);
+		break;
+	case WS_ACT_CLOSE:
+		close(fd);
+		break;
+	}
+	return true;
+}
+
 static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 		      int salen, void *arg)
 {
@@ -951,6 +1068,9 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		close(fd);
 		return;
 	}
+	ssize_t first;
+	if (first_read(lis, fd, &src, port, &first))
+		return;
 	struct conn *c = ws_xcalloc(1, sizeof(*c));
 	c->g = g;
 	c->lis = lis;
@@ -972,6 +1092,7 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	bufferevent_setcb(c->cli, cli_read, cli_write, cli_event, c);
 	bufferevent_setwatermark(c->cli, EV_WRITE, LOW_WATER, 0);
+	bufferevent_setwatermark(c->cli, EV_READ, 0, g->conf.max_head + LOW_WATER);
 	bufferevent_enable(c->cli, EV_READ);
 	c->next = g->conns;
 	if (g->conns)
@@ -981,6 +1102,15 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	c->st = C_HEAD;
 	/* A connection that sends nothing is held no longer than a slow head. */
 	arm(c, g->conf.header_timeout);
+	if (first > 0) {
+		/* A bufferevent's input takes bytes only from its own reads (its
+		 * end is frozen); thaw it for the bytes first_read took. */
+		struct evbuffer *in = bufferevent_get_input(c->cli);
+		evbuffer_unfreeze(in, 0);
+		evbuffer_add(in, g->first, (size_t)first);
+		evbuffer_freeze(in, 0);
+		process_heads(c);
+	}
 }
 
 /* ---- listeners and configuration ---- */
@@ -1169,6 +1299,7 @@ int ws_guard_new(struct ws_guard **out, const struct ws_guard_conf *conf,
 		return ws_err_set(err, WS_EIO, "cannot create the event loop");
 	}
 	g->rates = ws_xcalloc(RATE_SLOTS, sizeof(*g->rates));
+	g->first = ws_xmalloc(FIRST_READ);
 	set_scratch(g);
 	for (size_t i = 0; i < conf->npairs; i++) {
 		rc = listener_bind(g, &conf->pairs[i], err);
@@ -1223,6 +1354,7 @@ void ws_guard_free(struct ws_guard *g)
 		event_base_free(g->base);
 	free(g->hdr);
 	free(g->rates);
+	free(g->first);
 	ws_buf_free(&g->scratch);
 	ws_guard_conf_free(&g->conf);
 	free(g);
