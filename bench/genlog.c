@@ -12,7 +12,12 @@
  * backdoor use, other IIS traversal probes, .ida probes, /sumthin,
  * nsiislog.dll and the ~20 KB WebDAV "SEARCH /\x90\x04H..." line.
  *
- * The output depends only on LINES and SEED (own xorshift64* generator).
+ * Environment (for the store benchmark, bench/store.sh):
+ *   GENLOG_WORM_PCT  percent of lines that are worm lines (default 1; 100 = all)
+ *   GENLOG_SOURCES   worm sources drawn from a pool of this many addresses
+ *                    (default: a fresh random address per worm event)
+ *
+ * The output depends only on LINES, SEED and those (own xorshift64* generator).
  * The truth, the number of lines written per worm id, goes to stderr as
  * "key value" lines, for run.sh to compare with wormscope's sightings.
  */
@@ -181,6 +186,20 @@ static void make_ipv4(char *out, size_t cap)
 	unsigned c = below(256);
 	unsigned d = 1 + below(254);
 	snprintf(out, cap, "%u.%u.%u.%u", a, b, c, d);
+}
+
+/* Worm source number i of a pool: a fixed address per i (a 32-bit mix of
+ * it), avoiding the private and loopback first octets. */
+static void pool_ipv4(char *out, size_t cap, uint32_t i)
+{
+	uint32_t x = i * 2654435761u;
+	x ^= x >> 15;
+	x *= 2246822519u;
+	x ^= x >> 13;
+	unsigned a = 1 + (x >> 24) % 223;
+	if (a == 10 || a == 127 || a == 172 || a == 192)
+		a++;
+	snprintf(out, cap, "%u.%u.%u.%u", a, (x >> 16) & 255, (x >> 8) & 255, 1 + x % 254);
 }
 
 static void make_clients(void)
@@ -570,7 +589,14 @@ int main(int argc, char **argv)
 		wsum += kind_weight[k];
 		lsum += kind_weight[k] * kind_lines[k];
 	}
-	uint32_t event_den = 100u * lsum; /* chance(wsum, event_den) */
+	const char *pct_env = getenv("GENLOG_WORM_PCT"), *pool_env = getenv("GENLOG_SOURCES");
+	unsigned long pct = pct_env ? strtoul(pct_env, NULL, 10) : 1;
+	unsigned long pool = pool_env ? strtoul(pool_env, NULL, 10) : 0;
+	if (pct < 1 || pct > 100) {
+		fprintf(stderr, "genlog: GENLOG_WORM_PCT: 1 to 100\n");
+		return 2;
+	}
+	uint32_t event_den = (uint32_t)(100u * lsum / pct); /* chance(wsum, event_den) */
 
 	now = 994003200; /* 2001-07-01 16:00:00 (written as local time -0400) */
 	char ip[48];
@@ -585,7 +611,7 @@ int main(int argc, char **argv)
 			worm_lines++;
 			continue;
 		}
-		if (!chance(wsum, event_den)) {
+		if (pct < 100 && !chance(wsum, event_den)) {
 			benign_line();
 			continue;
 		}
@@ -593,7 +619,10 @@ int main(int argc, char **argv)
 		int k = 0;
 		while (w >= kind_weight[k])
 			w -= kind_weight[k++];
-		make_ipv4(ip, sizeof(ip));
+		if (pool)
+			pool_ipv4(ip, sizeof(ip), below((uint32_t)pool));
+		else
+			make_ipv4(ip, sizeof(ip));
 		worm_lines++;
 		if (k == K_NIMDA) {
 			probe = 0;

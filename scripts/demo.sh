@@ -30,3 +30,11 @@ run "$ws" scan --quiet --format jsonl -o "$dir/sightings.jsonl" "$dir/access.log
 run "$ws" scan --quiet --format eve -o "$dir/eve.json" "$dir/access.log"
 echo "demo: log $dir/access.log (what was written: $dir/access.log.truth)"
 echo "demo: sightings $dir/sightings.jsonl ($(wc -l < "$dir/sightings.jsonl") lines), EVE alerts $dir/eve.json"
+
+# The store and the HTML report (issue 3): the same two logs kept in SQLite,
+# then one self-contained page with the charts.
+rm -f "$dir/demo.db" "$dir/demo.db-wal" "$dir/demo.db-shm"
+run "$ws" scan --quiet --db "$dir/demo.db" --home-net 10.0.0.0/8 \
+	"$(dirname "$0")/../examples/iis-w3c-2001-08-04.log" "$dir/access.log"
+run "$ws" report --db "$dir/demo.db" -o "$dir/report.html"
+echo "demo: report $dir/report.html (open it in any browser; it needs no network)"

@@ -18,6 +18,7 @@
 #include "cli/opts.h"
 #include "guard/guard.h"
 #include "output/output.h"
+#include "store/store.h"
 #include "util/mem.h"
 
 enum {
@@ -35,7 +36,7 @@ static const struct ws_opt opts[] = {
 				"upstream B' lines); re-read on SIGHUP"},
 	{"action", OPT_ACTION, "WORM=ACT", "close, reject (403) or tarpit for a worm id, or "
 					  "all=ACT (repeatable)"},
-	{"format", 'f', "FMT", "sightings as jsonl (default), csv or eve"},
+	{"format", 'f', "FMT", "sightings as jsonl (default), csv, eve, or none (with --db)"},
 	{"output", 'o', "FILE", "append sightings to FILE (default stdout); reopened on SIGHUP"},
 	{"db", OPT_SET + 100, "FILE", "also record sightings in this SQLite store"},
 	{"user", 'Z', "USER", "drop root to USER after binding"},
@@ -82,11 +83,20 @@ struct guard_args {
 	bool use_syslog, quiet;
 };
 
+/* One store input per listener, registered on its first sighting. */
+struct live_input {
+	char *name;
+	int64_t id;
+};
+
 struct sink {
 	struct guard_args *a;
 	FILE *out;
 	bool own_out;
 	struct ws_buf buf;
+	struct ws_store *st;
+	struct live_input *inputs;
+	size_t ninputs;
 };
 
 static void add_setting(struct guard_args *a, const char *key, const char *val)
@@ -135,14 +145,39 @@ static void flush(void *ctx)
 	if (s->buf.n && (fwrite(s->buf.p, 1, s->buf.n, s->out) != s->buf.n || fflush(s->out)))
 		log_line(s, LOG_ERR, "cannot write sightings");
 	s->buf.n = 0;
+	struct ws_err err;
+	if (s->st && ws_store_flush(s->st, &err) != 0)
+		log_line(s, LOG_ERR, err.msg);
+}
+
+/* The store's input id for the listener that saw si, or -1. */
+static int64_t store_input(struct sink *s, const char *name)
+{
+	for (size_t i = 0; i < s->ninputs; i++)
+		if (strcmp(s->inputs[i].name, name) == 0)
+			return s->inputs[i].id;
+	int64_t id;
+	struct ws_err err;
+	if (ws_store_live_input(s->st, "guard", name, &id, &err) != 0) {
+		log_line(s, LOG_ERR, err.msg);
+		return -1;
+	}
+	s->inputs = ws_xreallocarray(s->inputs, s->ninputs + 1, sizeof(*s->inputs));
+	s->inputs[s->ninputs++] = (struct live_input){ws_xstrdup(name), id};
+	return id;
 }
 
 static void sighting(void *ctx, const struct ws_sighting *si)
 {
 	struct sink *s = ctx;
-	ws_out_sighting(s->a->fmt, &s->buf, si);
+	if (s->a->fmt != WS_OUT_NONE)
+		ws_out_sighting(s->a->fmt, &s->buf, si);
 	if (s->buf.n >= 65536)
 		flush(s);
+	struct ws_err err;
+	int64_t id = s->st ? store_input(s, si->file) : -1;
+	if (id >= 0 && ws_store_add(s->st, id, si, &err) != 0)
+		log_line(s, LOG_ERR, err.msg);
 }
 
 static int open_output(struct sink *s, struct ws_err *err)
@@ -226,8 +261,10 @@ static int parse_args(int argc, char **argv, struct guard_args *a)
 				a->fmt = WS_OUT_CSV;
 			else if (strcmp(optarg, "eve") == 0)
 				a->fmt = WS_OUT_EVE;
+			else if (strcmp(optarg, "none") == 0)
+				a->fmt = WS_OUT_NONE;
 			else {
-				fprintf(stderr, "wormscope guard: --format: jsonl, csv or eve\n");
+				fprintf(stderr, "wormscope guard: --format: jsonl, csv, eve or none\n");
 				rc = WS_EXIT_ERROR;
 			}
 			break;
@@ -273,9 +310,8 @@ int ws_cmd_guard(int argc, char **argv)
 		fprintf(stderr, "wormscope guard: %s\n", err.msg);
 		goto out;
 	}
-	if (a.db) {
-		fprintf(stderr, "wormscope guard: --db: the sightings store is not in this build "
-				"yet; use --format/-o\n");
+	if (a.db && ws_store_open(a.db, WS_STORE_RW, &s.st, &err) != 0) {
+		fprintf(stderr, "wormscope guard: %s\n", err.msg);
 		ws_guard_conf_free(&conf);
 		goto out;
 	}
@@ -292,6 +328,13 @@ int ws_cmd_guard(int argc, char **argv)
 	rc = WS_EXIT_CLEAN;
 out:
 	ws_guard_free(g);
+	if (s.st && ws_store_close(s.st, &err) != 0) {
+		fprintf(stderr, "wormscope guard: %s\n", err.msg);
+		rc = WS_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < s.ninputs; i++)
+		free(s.inputs[i].name);
+	free(s.inputs);
 	if (s.own_out && fclose(s.out) != 0 && rc == WS_EXIT_CLEAN) {
 		fprintf(stderr, "wormscope guard: %s: %s\n", a.output, strerror(errno));
 		rc = WS_EXIT_ERROR;

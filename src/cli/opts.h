@@ -23,6 +23,8 @@ enum { WS_EXIT_CLEAN = 0, WS_EXIT_FOUND = 1, WS_EXIT_ERROR = 2 };
 
 int ws_cmd_scan(int argc, char **argv);
 int ws_cmd_worms(int argc, char **argv);
+int ws_cmd_hosts(int argc, char **argv);
+int ws_cmd_report(int argc, char **argv);
 int ws_cmd_guard(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -21,10 +22,11 @@
 #include "input/input.h"
 #include "util/lines.h"
 #include "util/mem.h"
+#include "store/ingest.h"
 
 enum {
 	OPT_LOG_FORMAT = 256, OPT_TZ, OPT_HOME, OPT_IGNORE, OPT_STRICT, OPT_TOP, OPT_MINCONF,
-	OPT_WORM, OPT_SUMMARY,
+	OPT_WORM, OPT_SUMMARY, OPT_DB, OPT_FOLLOW,
 };
 
 static const struct ws_opt opts[] = {
@@ -48,6 +50,11 @@ static const struct ws_opt opts[] = {
 	{"summary", OPT_SUMMARY, "WHERE", "auto (default: stdout for text, stderr with --format), "
 					  "stdout, stderr or none"},
 	{"quiet", 'q', NULL, "no summary, no progress; only sightings and errors"},
+	{"db", OPT_DB, "FILE", "also store sightings in this SQLite store (created if missing); "
+			       "files already stored are resumed, never counted twice; inputs are "
+			       "read one at a time (-j is ignored)"},
+	{"follow", OPT_FOLLOW, NULL, "with --db: keep reading the inputs as they grow or rotate "
+				     "(like tail -F) until SIGINT/SIGTERM"},
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
@@ -102,7 +109,9 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 	size_t hn = fread(head, 1, sizeof(head), f);
 	struct ws_logfmt fmt;
 	struct ws_err err;
-	bool ok = hn >= 4 && !((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b) &&
+	size_t ml;
+	bool ok = hn >= 4 && !ws_scan_simulated_mark(head, hn, &ml) &&
+		  !((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b) &&
 		  !((unsigned char)head[0] == 0x28 && (unsigned char)head[1] == 0xb5) &&
 		  ws_logfmt_init(&fmt, log_format, NULL, &err) == 0;
 	enum ws_fmt_kind kind = WS_FMT_AUTO;
@@ -327,9 +336,9 @@ static int parse_worms(uint32_t *mask, const char *arg)
 
 struct scan_args {
 	struct ws_scan_config cfg;
-	const char *output, *summary;
+	const char *output, *summary, *db;
 	int jobs, top;
-	bool quiet;
+	bool quiet, follow;
 };
 
 /* Returns -1 to go on, else an exit code. */
@@ -407,6 +416,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			a->summary = optarg;
 			break;
 		case 'q': a->quiet = true; break;
+		case OPT_DB: a->db = optarg; break;
+		case OPT_FOLLOW: a->follow = true; break;
 		case 'h':
 			ws_opts_help(stdout, "wormscope scan [options] [FILE|DIR|-]...", about, opts,
 				     NOPTS);
@@ -426,6 +437,104 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 	return rc;
 }
 
+/* ---- --db: inputs go to the store one at a time, from this thread ---- */
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct db_run {
+	struct ws_store *st;
+	struct ws_prefilter_scratch *scratch;
+	struct ws_ingest_opts io;
+	bool failed;
+	uint64_t why[6]; /* new, resumed, unchanged, rotated, truncated, replaced */
+};
+
+static const char *const why_names[6] = {"new", "resumed", "unchanged", "rotated", "truncated",
+					 "replaced"};
+
+static int db_start(struct db_run *d, const struct scan_args *a, const struct ws_prefilter *pf)
+{
+	struct ws_err err;
+	if (ws_store_open(a->db, WS_STORE_RW, &d->st, &err) != 0 ||
+	    ws_prefilter_scratch_new(pf, &d->scratch, &err) != 0) {
+		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		if (d->st)
+			ws_store_close(d->st, &err);
+		return -1;
+	}
+	/* Ctrl-C commits what was read and ends the run cleanly. */
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	d->io = (struct ws_ingest_opts){.follow = a->follow, .stop = &stop_flag};
+	return 0;
+}
+
+/* Returns -1 when the store failed (the run ends). */
+static int db_ingest(struct db_run *d, const struct ws_scan_config *cfg, const char *path,
+		     FILE *out, struct ws_job_result *res)
+{
+	struct ws_err err;
+	const char *why = "new";
+	ws_job_result_init(res);
+	if (d->failed || stop_flag || ws_ingest(d->st, cfg, d->scratch, path, &d->io, out, res, &why,
+						&err) != 0) {
+		if (!d->failed && !stop_flag) {
+			fprintf(stderr, "wormscope scan: %s\n", err.msg);
+			d->failed = true;
+		}
+		ws_job_result_free(res);
+		return -1;
+	}
+	for (int k = 0; k < 6; k++)
+		if (strcmp(why, why_names[k]) == 0)
+			d->why[k]++;
+	return 0;
+}
+
+/* --follow: waits a second and says whether to read the inputs again. */
+static bool db_next_pass(struct db_run *d, bool follow, FILE *out)
+{
+	if (!follow || d->failed || stop_flag)
+		return false;
+	fflush(out);
+	struct timespec ts = {.tv_sec = 1};
+	nanosleep(&ts, NULL); /* a signal cuts it short */
+	return !stop_flag;
+}
+
+static void db_summary(struct ws_buf *b, const struct db_run *d, const char *path)
+{
+	ws_buf_printf(b, "Store %s: inputs", path);
+	bool any = false;
+	for (int k = 0; k < 6; k++)
+		if (d->why[k]) {
+			ws_buf_printf(b, "%s %llu %s", any ? "," : "", (unsigned long long)d->why[k],
+				      why_names[k]);
+			any = true;
+		}
+	ws_buf_adds(b, any ? "\n" : " none\n");
+}
+
+static int db_finish(struct db_run *d)
+{
+	struct ws_err err;
+	int rc = d->failed ? -1 : 0;
+	if (ws_store_close(d->st, &err) != 0) {
+		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		rc = -1;
+	}
+	ws_prefilter_scratch_free(d->scratch);
+	return rc;
+}
+
 int ws_cmd_scan(int argc, char **argv)
 {
 	struct scan_args a = {.cfg = {.log_format = "auto", .worm_mask = 0xffffffffu},
@@ -433,6 +542,10 @@ int ws_cmd_scan(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	a.jobs = cores > 0 ? (int)cores : 1;
 	int rc = parse_args(argc, argv, &a);
+	if (rc < 0 && a.follow && !a.db) {
+		fprintf(stderr, "wormscope scan: --follow needs --db FILE\n");
+		rc = WS_EXIT_ERROR;
+	}
 	if (rc >= 0)
 		goto out_args;
 	struct ws_err err;
@@ -453,7 +566,7 @@ int ws_cmd_scan(int argc, char **argv)
 		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (add_dir(&in, argv[i], 0) < 0)
 				input_error = true;
-		} else if (!add_split(&in, argv[i], a.jobs, a.cfg.log_format)) {
+		} else if (a.db || !add_split(&in, argv[i], a.jobs, a.cfg.log_format)) {
 			add_input(&in, argv[i]); /* missing files are reported by the job */
 		}
 	}
@@ -471,6 +584,12 @@ int ws_cmd_scan(int argc, char **argv)
 		goto out_file;
 	}
 	a.cfg.pf = pf;
+	struct db_run db = {0};
+	if (a.db && db_start(&db, &a, pf) != 0) {
+		rc = WS_EXIT_ERROR;
+		ws_prefilter_free(pf);
+		goto out_file;
+	}
 	double t0 = now_s();
 	struct ws_buf hdr = {0};
 	ws_out_header(a.cfg.out, &hdr);
@@ -478,7 +597,7 @@ int ws_cmd_scan(int argc, char **argv)
 		fwrite(hdr.p, 1, hdr.n, out);
 	ws_buf_free(&hdr);
 
-	size_t nworkers = (size_t)a.jobs < in.n ? (size_t)a.jobs : in.n;
+	size_t nworkers = a.db ? 0 : (size_t)a.jobs < in.n ? (size_t)a.jobs : in.n;
 	struct pool p = {.cfg = &a.cfg, .pf = pf, .in = &in, .out = out,
 			 .direct = nworkers <= 1};
 	p.res = ws_xcalloc(in.n, sizeof(*p.res));
@@ -496,11 +615,17 @@ int ws_cmd_scan(int argc, char **argv)
 	int failed = 0, files = 0;
 	struct ws_summary_opts so = {.top = a.top, .strict = a.cfg.strict};
 	static char unparsable_at[WS_EXAMPLES][600];
+	for (int pass = 0;; pass++) {
 	for (size_t i = 0; i < in.n; i++) {
-		pthread_mutex_lock(&p.mu);
-		while (!p.done[i])
-			pthread_cond_wait(&p.cv, &p.mu);
-		pthread_mutex_unlock(&p.mu);
+		if (a.db) {
+			if (db_ingest(&db, &a.cfg, in.v[i].path, out, &p.res[i]) != 0)
+				break;
+		} else {
+			pthread_mutex_lock(&p.mu);
+			while (!p.done[i])
+				pthread_cond_wait(&p.cv, &p.mu);
+			pthread_mutex_unlock(&p.mu);
+		}
 		struct ws_job_result *r = &p.res[i];
 		if (p.tmp[i])
 			copy_out(p.tmp[i], out);
@@ -516,12 +641,15 @@ int ws_cmd_scan(int argc, char **argv)
 		}
 		ws_job_result_merge(&total, r);
 		ws_job_result_free(r);
-		if (!in.v[i].ranged || in.v[i].first_part == i)
+		if (pass == 0 && (!in.v[i].ranged || in.v[i].first_part == i))
 			files++;
 		if (tty)
 			fprintf(stderr, "\rscanned %zu/%zu inputs, %llu lines, %llu sightings", i + 1,
 				in.n, (unsigned long long)total.lines,
 				(unsigned long long)total.sightings);
+	}
+	if (!db_next_pass(&db, a.follow, out))
+		break;
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
@@ -547,9 +675,13 @@ int ws_cmd_scan(int argc, char **argv)
 		so.color = isatty(fileno(sf)) && !getenv("NO_COLOR");
 		struct ws_buf sb = {0};
 		ws_summary_text(&sb, &total, &so);
+		if (a.db)
+			db_summary(&sb, &db, a.db);
 		fwrite(sb.p, 1, sb.n, sf);
 		ws_buf_free(&sb);
 	}
+	if (a.db && db_finish(&db) != 0)
+		failed++;
 	rc = (failed || input_error) ? WS_EXIT_ERROR
 	     : total.sightings      ? WS_EXIT_FOUND
 				    : WS_EXIT_CLEAN;

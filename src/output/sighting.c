@@ -142,12 +142,14 @@ static void out_jsonl(struct ws_buf *b, const struct ws_sighting *s)
 		      s->line, s->compromised ? "true" : "false", s->inside ? "true" : "false");
 	if (r->truncated)
 		ws_buf_adds(b, ",\"truncated\":true");
+	if (s->simulated)
+		ws_buf_adds(b, ",\"simulated\":true");
 	ws_buf_adds(b, "}\n");
 }
 
 static const char csv_header[] =
 	"ts,src,src_port,dst,dst_port,worm,confidence,signature,sid,variant,nimda_probe,method,uri,"
-	"proto,status,bytes,host,agent,file,line,compromised,inside_home_net\n";
+	"proto,status,bytes,host,agent,file,line,compromised,inside_home_net,simulated\n";
 
 static void c_field(struct ws_buf *b, const char *p, size_t n, bool last)
 {
@@ -194,8 +196,8 @@ static void out_csv(struct ws_buf *b, const struct ws_sighting *s)
 	c_field(b, r->host.p, r->host.n, false);
 	c_field(b, r->agent.p, r->agent.n, false);
 	c_field(b, s->file, strlen(s->file), false);
-	ws_buf_printf(b, "%" PRIu64 ",%s,%s\n", s->line, s->compromised ? "true" : "false",
-		      s->inside ? "true" : "false");
+	ws_buf_printf(b, "%" PRIu64 ",%s,%s,%s\n", s->line, s->compromised ? "true" : "false",
+		      s->inside ? "true" : "false", s->simulated ? "true" : "false");
 }
 
 /* Suricata EVE "alert" records: the fields SIEM pipelines key on
@@ -258,6 +260,8 @@ static void out_eve(struct ws_buf *b, const struct ws_sighting *s)
 		      s->inside ? "true" : "false");
 	if (s->v->variant)
 		j_str(b, "variant", s->v->variant, strlen(s->v->variant));
+	if (s->simulated)
+		ws_buf_adds(b, ",\"simulated\":true");
 	ws_buf_adds(b, "}}\n");
 }
 

@@ -76,6 +76,10 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 	if (o->seconds > 0)
 		ws_buf_printf(b, " (%.0f MB/s)", (double)r->bytes / (1 << 20) / o->seconds);
 	ws_buf_addc(b, '\n');
+	if (r->simulated)
+		ws_buf_printf(b, "%sSIMULATED DATA: input written by 'wormscope simulate' (%s), not "
+				 "real traffic%s\n",
+			      red, WS_SIMULATED_MARK, off);
 	if (r->sightings == 0) {
 		ws_buf_adds(b, "No worm requests found.\n");
 	} else {

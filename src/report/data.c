@@ -21,5 +21,11 @@ void ws_report_data_free(struct ws_report_data *d)
 		free(d->inputs[i].format);
 	}
 	free(d->inputs);
+	for (size_t i = 0; i < d->n_answers; i++) {
+		free(d->answers[i].uri);
+		free(d->answers[i].agent);
+		free(d->answers[i].host);
+	}
+	free(d->answers);
 	*d = (struct ws_report_data){0};
 }

@@ -51,6 +51,20 @@ struct ws_rep_status {
 	bool compromised; /* success for that worm */
 };
 
+/* One compromised-looking answer (a success status to a worm request), for
+ * the call-out under the status chart. Added by the report (issue 3): the
+ * store may leave n_answers at 0; the page then says none were kept. uri,
+ * agent and host are hostile log bytes (NUL-terminated, bounded by the store). */
+struct ws_rep_answer {
+	int64_t ts;
+	char src[48];
+	int worm;
+	int status;
+	char *uri;   /* may be NULL */
+	char *agent; /* may be NULL */
+	char *host;  /* Host header or destination, may be NULL */
+};
+
 struct ws_rep_input {
 	char *name;    /* file path or live source name (hostile) */
 	char *format;
@@ -73,6 +87,8 @@ struct ws_report_data {
 	struct ws_rep_net *top8;       size_t n_top8;
 	struct ws_rep_status *status;  size_t n_status;  /* by worm, then status */
 	struct ws_rep_input *inputs;   size_t n_inputs;
+	/* Added by the report (issue 3); see docs/report-needs.md. */
+	struct ws_rep_answer *answers; size_t n_answers; /* newest first, at most top_n */
 };
 
 void ws_report_data_free(struct ws_report_data *d);

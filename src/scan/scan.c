@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "logfmt/logfmt.h"
 #include "util/lines.h"
@@ -19,6 +20,8 @@
 #define CHUNK (8u << 20)        /* read size */
 #define MAX_LINE (64u << 20)    /* longer lines are cut here and counted */
 #define OUT_FLUSH (256u << 10)  /* sighting bytes buffered before a write */
+#define WS_TAIL_BYTES 4096      /* bytes before a commit's offset, for the store's checks */
+#define COMMIT_S 5              /* longest time between commits while reading */
 
 struct job {
 	const struct ws_scan_config *cfg;
@@ -34,6 +37,12 @@ struct job {
 	size_t next;       /* first byte not yet consumed by a processed line */
 	uint64_t line_no;  /* line number of the line starting at `next` */
 	bool line_is_cut;  /* the current line was cut at MAX_LINE */
+	/* scan --db (sink): where chunk[0] lies in the decompressed input, the
+	 * resume point, sightings since the last commit */
+	const struct ws_scan_sink *sink;
+	uint64_t pos, skip_to, since_commit;
+	time_t last_commit_s;
+	bool simulated, mark, stop;
 };
 
 void ws_job_result_init(struct ws_job_result *res)
@@ -105,6 +114,7 @@ static void record(struct job *j, const struct ws_request *req, const struct ws_
 		.req = req, .v = v, .file = j->path, .line = line,
 		.compromised = success_answer(w, req->status),
 		.inside = ws_cidrset_contains(&cfg->home, &req->src),
+		.simulated = j->simulated,
 	};
 	struct ws_host *h = ws_hosts_get(&r->hosts, &req->src);
 	if (v->nimda_mask) {
@@ -135,6 +145,14 @@ static void record(struct job *j, const struct ws_request *req, const struct ws_
 		keep_example(j, req, w, line);
 	}
 	r->sightings++;
+	if (j->sink && !j->stop) {
+		int rc = j->sink->sighting(j->sink->ctx, &s, &r->err);
+		if (rc) {
+			r->rc = rc;
+			j->stop = true;
+		}
+		j->since_commit++;
+	}
 	if (cfg->out != WS_OUT_NONE) {
 		ws_out_sighting(cfg->out, &j->out, &s);
 		flush_out(j, false);
@@ -144,6 +162,8 @@ static void record(struct job *j, const struct ws_request *req, const struct ws_
 /* Parses and classifies one line (without its newline). */
 static void do_line(struct job *j, const char *p, size_t n, uint64_t line)
 {
+	if (line == 1 && j->mark)
+		return; /* WS_SIMULATED_MARK: not a log line */
 	struct ws_request req;
 	int rc = ws_logfmt_parse(&j->fmt, p, n, &req, &j->scratch);
 	if (rc == WS_PARSE_BAD) {
@@ -162,6 +182,49 @@ static void do_line(struct job *j, const char *p, size_t n, uint64_t line)
 	record(j, &req, &v, line);
 }
 
+/* Hands everything before chunk[at] (a line start) to the sink, which
+ * commits it with the offset. */
+static void commit_at(struct job *j, size_t at, bool at_end)
+{
+	if (!j->sink || j->stop)
+		return;
+	size_t tl = at < WS_TAIL_BYTES ? at : WS_TAIL_BYTES;
+	struct ws_job_result *r = j->res;
+	int rc = j->sink->progress(j->sink->ctx, j->pos + at, j->line_no, j->chunk + at - tl, tl,
+				   at_end && r->rc == 0, &r->err);
+	if (rc) {
+		r->rc = rc;
+		j->stop = true;
+	}
+	j->since_commit = 0;
+}
+
+/* At a chunk's end: commit when a batch is full, or COMMIT_S seconds after
+ * the last commit, so that a slow trickle is durable soon too. Larger
+ * batches write each busy source's rollup once instead of many times. */
+static bool chunk_commit_due(struct job *j)
+{
+	if (!j->sink)
+		return false;
+	if (j->sink->batch == 0 || j->since_commit >= j->sink->batch)
+		return true;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (j->last_commit_s == 0)
+		j->last_commit_s = now.tv_sec;
+	if (now.tv_sec >= j->last_commit_s + COMMIT_S) {
+		j->last_commit_s = now.tv_sec;
+		return true;
+	}
+	return false;
+}
+
+static void maybe_commit(struct job *j)
+{
+	if (j->sink && j->sink->batch && j->since_commit >= j->sink->batch)
+		commit_at(j, j->next, false);
+}
+
 static int on_hit(size_t end, void *ctx)
 {
 	struct job *j = ctx;
@@ -177,7 +240,8 @@ static int on_hit(size_t end, void *ctx)
 	do_line(j, c + start, stop - start, j->line_no);
 	j->line_no++;
 	j->next = stop < j->complete ? stop + 1 : j->complete;
-	return 0;
+	maybe_commit(j);
+	return j->stop;
 }
 
 /* Processes chunk[0..n), which ends at a line end (or at end of input). */
@@ -190,6 +254,9 @@ static void walk_lines(struct job *j, const char *chunk, size_t n)
 		do_line(j, chunk + j->next, stop - j->next, j->line_no);
 		j->line_no++;
 		j->next = e ? stop + 1 : n;
+		maybe_commit(j);
+		if (j->stop)
+			return;
 	}
 }
 
@@ -205,7 +272,7 @@ static void do_chunk(struct job *j, const char *chunk, size_t n, bool final)
 	/* Nothing in this thread's scratch is shared, so the scan cannot fail
 	 * short of a Hyperscan bug; if it does, parse the rest line by line
 	 * rather than lose it. */
-	if (ws_prefilter_scan(j->cfg->pf, j->scratch_pf, chunk, n, on_hit, j) != 0) {
+	if (ws_prefilter_scan(j->cfg->pf, j->scratch_pf, chunk, n, on_hit, j) != 0 && !j->stop) {
 		walk_lines(j, chunk, n);
 		return;
 	}
@@ -218,15 +285,88 @@ static void do_chunk(struct job *j, const char *chunk, size_t n, bool final)
 	j->next = n;
 }
 
+bool ws_scan_simulated_mark(const char *p, size_t n, size_t *len)
+{
+	size_t m = sizeof(WS_SIMULATED_MARK) - 1;
+	if (n < m || memcmp(p, WS_SIMULATED_MARK, m) != 0)
+		return false;
+	if (n == m || p[m] == '\n') {
+		*len = n == m ? m : m + 1;
+		return true;
+	}
+	if (p[m] == '\r' && (n == m + 1 || p[m + 1] == '\n')) {
+		*len = n == m + 1 ? m + 1 : m + 2;
+		return true;
+	}
+	return false;
+}
+
+/* Resuming: drops buf's bytes before the resume offset. W3C logs carry
+ * their field list in directives, so those lines are still parsed. Returns
+ * the bytes dropped. */
+static size_t skip_before(struct job *j, char *buf, size_t have, bool eof)
+{
+	uint64_t left = j->skip_to - j->pos;
+	size_t take = have < left ? have : (size_t)left;
+	if (take < left && !eof) {
+		/* stop at a line end so a directive is never cut */
+		const char *nl = memrchr(buf, '\n', take);
+		if (nl)
+			take = (size_t)(nl - buf) + 1;
+	}
+	if (j->fmt.kind == WS_FMT_W3C) {
+		for (size_t at = 0; at < take;) {
+			const char *e = memchr(buf + at, '\n', take - at);
+			size_t stop = e ? (size_t)(e - buf) : take;
+			if (buf[at] == '#') {
+				struct ws_request req;
+				ws_logfmt_parse(&j->fmt, buf + at, stop - at, &req, &j->scratch);
+			}
+			at = e ? stop + 1 : take;
+		}
+	}
+	memmove(buf, buf + take, have - take);
+	j->pos += take;
+	return take;
+}
+
+static void detect(struct job *j, const char *buf, size_t have)
+{
+	size_t ml = 0;
+	if (j->pos == 0 && ws_scan_simulated_mark(buf, have, &ml)) {
+		j->simulated = true;
+		j->mark = true;
+	}
+	if (j->fmt.kind == WS_FMT_AUTO)
+		j->fmt.kind = ws_logfmt_detect(buf + ml, have - ml);
+	j->res->format = ws_logfmt_name(j->fmt.kind);
+}
+
+/* The input ended: the last line may lack its newline. A growing file's
+ * last line may still be being written; --follow leaves it for later. */
+static void final_chunk(struct job *j, struct ws_input *in, char *buf, size_t have)
+{
+	const char *last_nl = have ? memrchr(buf, '\n', have) : NULL;
+	size_t complete = last_nl ? (size_t)(last_nl - buf) + 1 : 0;
+	if (j->sink && j->sink->hold_partial && complete < have &&
+	    ws_input_compression(in) == WS_COMP_NONE && j->res->rc == 0) {
+		do_chunk(j, buf, complete, false);
+		commit_at(j, complete, false);
+		return;
+	}
+	do_chunk(j, buf, have, true);
+	commit_at(j, have, true);
+}
+
 /* Reads the whole input, handing complete lines to do_chunk. */
-static void read_loop(struct job *j, struct ws_input *in)
+static void read_loop(struct job *j, struct ws_input *in, bool detected)
 {
 	struct ws_job_result *r = j->res;
 	size_t cap = CHUNK;
 	char *buf = ws_xmalloc(cap);
 	size_t have = 0;
-	bool detected = false, eof = false, skipping = false;
-	while (!eof) {
+	bool eof = false, skipping = false;
+	while (!eof && !j->stop) {
 		size_t got = 0;
 		int rc = ws_input_read(in, buf + have, cap - have, &got, &r->err);
 		if (rc) {
@@ -237,10 +377,13 @@ static void read_loop(struct job *j, struct ws_input *in)
 			eof = true;
 		r->bytes += got;
 		have += got;
+		if (j->pos < j->skip_to) {
+			have -= skip_before(j, buf, have, eof);
+			if (!eof)
+				continue;
+		}
 		if (!detected && (have >= 65536 || eof)) {
-			if (j->fmt.kind == WS_FMT_AUTO)
-				j->fmt.kind = ws_logfmt_detect(buf, have);
-			r->format = ws_logfmt_name(j->fmt.kind);
+			detect(j, buf, have);
 			detected = true;
 		}
 		if (!detected)
@@ -251,18 +394,20 @@ static void read_loop(struct job *j, struct ws_input *in)
 			/* Dropping the rest of a line longer than MAX_LINE. */
 			const char *nl = memchr(buf, '\n', have);
 			if (!nl) {
+				j->pos += have;
 				have = 0;
 				continue;
 			}
 			size_t drop = (size_t)(nl - buf) + 1;
 			memmove(buf, buf + drop, have - drop);
 			have -= drop;
+			j->pos += drop;
 			skipping = false;
 			last_nl = have ? memrchr(buf, '\n', have) : NULL;
 			complete = last_nl ? (size_t)(last_nl - buf) + 1 : 0;
 		}
 		if (eof) {
-			do_chunk(j, buf, have, true);
+			final_chunk(j, in, buf, have);
 			have = 0;
 			break;
 		}
@@ -278,46 +423,99 @@ static void read_loop(struct job *j, struct ws_input *in)
 			j->line_is_cut = true;
 			do_chunk(j, buf, have, true);
 			j->line_is_cut = false; /* counted once, above; its tail is dropped */
+			j->pos += have;
 			have = 0;
 			skipping = true;
 			continue;
 		}
 		do_chunk(j, buf, complete, false);
+		if (j->sink && j->sink->stop && *j->sink->stop)
+			j->stop = true;
+		if (j->stop || chunk_commit_due(j))
+			commit_at(j, complete, false);
 		memmove(buf, buf + complete, have - complete);
 		have -= complete;
+		j->pos += complete;
 	}
 	free(buf);
 }
 
-void ws_scan_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
-		 const char *path, const struct ws_range *range, FILE *out,
-		 struct ws_job_result *res)
+/* Opens path for a job starting at `sink`'s offset: plain files (other
+ * than W3C, whose directives must be re-read) are entered with a seek,
+ * others are read from the start and skipped. */
+static int open_at(struct job *j, const char *path, const struct ws_scan_sink *sink,
+		   struct ws_input **in)
 {
-	uint64_t first = range ? range->first_line : 1;
+	struct ws_job_result *r = j->res;
+	int rc = ws_input_open(path, in, &r->err);
+	if (rc || !sink || sink->offset == 0)
+		return rc;
+	if (j->fmt.kind == WS_FMT_AUTO)
+		j->fmt.kind = (enum ws_fmt_kind)sink->kind;
+	r->format = ws_logfmt_name(j->fmt.kind);
+	j->simulated = sink->simulated;
+	if (ws_input_compression(*in) != WS_COMP_NONE || j->fmt.kind == WS_FMT_W3C ||
+	    strcmp(path, "-") == 0) {
+		j->skip_to = sink->offset;
+		return 0;
+	}
+	ws_input_close(*in);
+	*in = NULL;
+	rc = ws_input_open_range(path, sink->offset, UINT64_MAX - sink->offset, in, &r->err);
+	j->pos = sink->offset;
+	return rc;
+}
+
+static void run_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
+		    const char *path, const struct ws_range *range,
+		    const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res)
+{
+	uint64_t first = range ? range->first_line : sink && sink->offset ? sink->line : 1;
 	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = path, .scratch_pf = scratch,
-			.line_no = first};
+			.line_no = first, .sink = sink};
 	res->path = path;
 	res->format = "?";
 	struct ws_input *in = NULL;
 	res->rc = ws_logfmt_init(&j.fmt, cfg->log_format, &cfg->tz, &res->err);
 	if (res->rc)
 		return;
+	bool detected = false;
 	if (range) {
 		j.fmt.kind = (enum ws_fmt_kind)range->kind;
 		res->rc = ws_input_open_range(path, range->off, range->len, &in, &res->err);
+		j.pos = range->off; /* parts never start at a simulated mark */
+		detected = true;
+		res->format = ws_logfmt_name(j.fmt.kind);
 	} else {
-		res->rc = ws_input_open(path, &in, &res->err);
+		res->rc = open_at(&j, path, sink, &in);
+		detected = sink && sink->offset > 0;
 	}
 	if (res->rc == 0) {
-		read_loop(&j, in);
+		read_loop(&j, in, detected);
 		res->raw_bytes = ws_input_raw_bytes(in);
-		ws_input_close(in);
 	}
+	if (in)
+		ws_input_close(in);
 	res->lines = j.line_no - first;
+	res->simulated = j.simulated;
 	flush_out(&j, true);
 	ws_buf_free(&j.out);
 	ws_buf_free(&j.scratch);
 	ws_logfmt_free(&j.fmt);
+}
+
+void ws_scan_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
+		 const char *path, const struct ws_range *range, FILE *out,
+		 struct ws_job_result *res)
+{
+	run_job(cfg, scratch, path, range, NULL, out, res);
+}
+
+void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
+		      const char *path, const struct ws_scan_sink *sink, FILE *out,
+		      struct ws_job_result *res)
+{
+	run_job(cfg, scratch, path, NULL, sink, out, res);
 }
 
 void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src)
@@ -329,6 +527,7 @@ void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *
 	dst->ignored += src->ignored;
 	dst->unparsable += src->unparsable;
 	dst->overlong += src->overlong;
+	dst->simulated |= src->simulated;
 	for (int w = 0; w < WS_MAX_WORMS; w++) {
 		struct ws_worm_stats *d = &dst->worms[w];
 		const struct ws_worm_stats *s = &src->worms[w];

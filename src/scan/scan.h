@@ -5,6 +5,7 @@
 #ifndef WS_SCAN_H
 #define WS_SCAN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +56,7 @@ struct ws_job_result {
 	int n_compromised;
 	int rc;                        /* 0, or the WS_E* code of an input error */
 	struct ws_err err;
+	bool simulated;                /* an input started with WS_SIMULATED_MARK */
 };
 
 /* One part of a large plain file scanned in parallel: bytes [off, off+len),
@@ -74,6 +76,34 @@ struct ws_range {
 void ws_scan_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
 		 const char *path, const struct ws_range *range, FILE *out,
 		 struct ws_job_result *res);
+/* Where a job starts and who else receives its sightings: `scan --db`
+ * resumes files at a committed offset and hands each sighting to the store,
+ * committing at line boundaries (every `batch` sightings and at each chunk's
+ * end) together with the offset reached. */
+struct ws_scan_sink {
+	uint64_t offset, line; /* start: decompressed byte offset, the number of its line */
+	int kind;              /* enum ws_fmt_kind found at the file's start (offset > 0) */
+	bool simulated;        /* the file starts with WS_SIMULATED_MARK (offset > 0) */
+	bool hold_partial;     /* leave a last line without a newline for later (--follow) */
+	uint64_t batch;        /* sightings between commits, 0 = only at chunk ends */
+	const volatile sig_atomic_t *stop; /* set (by a signal): commit and stop early */
+	void *ctx;
+	/* Non-zero return (with err filled) stops the job with that error. */
+	int (*sighting)(void *ctx, const struct ws_sighting *s, struct ws_err *err);
+	/* Everything before `offset` (lines before `next_line`) is handed over;
+	 * tail holds the last bytes before offset; at_end: the input ended
+	 * without an error. */
+	int (*progress)(void *ctx, uint64_t offset, uint64_t next_line, const char *tail,
+			size_t tail_len, bool at_end, struct ws_err *err);
+};
+
+/* ws_scan_job over a whole file, from sink->offset on, calling the sink. */
+void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
+		      const char *path, const struct ws_scan_sink *sink, FILE *out,
+		      struct ws_job_result *res);
+/* True when the first line of p[0..n) is WS_SIMULATED_MARK; *len gets its
+ * length with the newline. */
+bool ws_scan_simulated_mark(const char *p, size_t n, size_t *len);
 void ws_job_result_init(struct ws_job_result *res);
 /* Adds src's counts, hosts and examples to dst (in that order). */
 void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src);

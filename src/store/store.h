@@ -1,17 +1,24 @@
 /* The sightings store: SQLite (WAL, batched transactions, versioned schema).
  * It owns the database handle and every statement; callers see only this
  * API. Writers: `scan --db` (file inputs, resumable), `guard --db` (live
- * inputs). Readers: `hosts`, `report` (through ws_store_report_data). */
+ * inputs). Readers: `hosts`, `report` (through ws_store_report_data).
+ * Owner: the store (issue 3). docs/store.md describes the schema. */
 #ifndef WS_STORE_H
 #define WS_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "output/output.h"
+#include "util/addr.h"
 #include "wormscope/err.h"
 
 struct ws_store;
+struct ws_report_data;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define WS_STORE_SCHEMA 2
 
 enum ws_store_mode {
 	WS_STORE_RO, /* hosts, report: never writes, never migrates */
@@ -38,5 +45,74 @@ int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting
 		 struct ws_err *err);
 /* Commits the current batch. */
 int ws_store_flush(struct ws_store *st, struct ws_err *err);
+
+/* ---- file inputs (scan --db): identity and resume ------------------------ */
+
+/* What the store knows about a file input, and where to go on reading it. */
+struct ws_store_file {
+	int64_t id;          /* inputs.id */
+	uint64_t offset;     /* decompressed bytes already ingested */
+	uint64_t lines;      /* lines already ingested (the next one is lines + 1) */
+	int kind;            /* enum ws_fmt_kind detected at the file's start, 0 = auto */
+	bool simulated;      /* the file starts with WS_SIMULATED_MARK */
+	bool done;           /* nothing new to read (same compressed file, or no growth) */
+	const char *why;     /* static: "new", "resumed", "unchanged", "rotated",
+				"truncated", "replaced" */
+};
+
+/* The identity of a file as scan sees it before reading. */
+struct ws_file_id {
+	uint64_t dev, ino, size; /* size: bytes on disk */
+	bool compressed;
+	const char *head; size_t head_len; /* first decompressed bytes (up to WS_HEAD_BYTES) */
+};
+#define WS_HEAD_BYTES 4096
+
+/* Callback reading decompressed bytes [off, off+n) of the file being
+ * identified; returns the bytes read (fewer at its end). */
+typedef size_t (*ws_store_pread)(void *ctx, uint64_t off, char *buf, size_t n);
+
+/* Finds (or creates) the input row for the file at path, deciding whether it
+ * is new, grown, rotated (renamed, maybe compressed later) or truncated
+ * (copytruncate); fills f with where to start. rd reads its content for the
+ * checks. Opens a transaction that ws_store_file_progress' commit closes. */
+int ws_store_file_begin(struct ws_store *st, const char *path, const struct ws_file_id *id,
+			ws_store_pread rd, void *rd_ctx, const char *format, int kind,
+			bool simulated, struct ws_store_file *f, struct ws_err *err);
+/* Records that everything before decompressed offset `offset` (line
+ * `lines`) has been read, with `tail` the up-to-WS_HEAD_BYTES bytes just
+ * before it, then commits the pending sightings and the offset together. */
+int ws_store_file_progress(struct ws_store *st, int64_t input_id, uint64_t offset, uint64_t lines,
+			   const char *tail, size_t tail_len, bool complete, struct ws_err *err);
+
+/* ---- readers ---------------------------------------------------------- */
+
+/* One row of `wormscope hosts`. */
+struct ws_store_host {
+	struct ws_addr addr;
+	int64_t first, last;   /* INT64_MIN when unknown */
+	uint64_t requests, compromised, destinations;
+	uint64_t per_worm[WS_MAX_WORMS]; /* by worm table index */
+	int64_t worm_first[WS_MAX_WORMS], worm_last[WS_MAX_WORMS];
+	uint16_t nimda_probes; /* bit k-1: sent Nimda probe k */
+	bool inside, simulated;
+};
+
+/* Calls fn for every source in address order; stops when fn returns non-zero
+ * (and returns that). */
+int ws_store_hosts(struct ws_store *st, int (*fn)(void *ctx, const struct ws_store_host *h),
+		   void *ctx, struct ws_err *err);
+
+/* Fills out from the summary tables (never from the sightings table): totals,
+ * hours, curves, top_n sources and networks, status mix, inputs and the
+ * newest top_n compromised-looking answers. Free with ws_report_data_free. */
+int ws_store_report_data(struct ws_store *st, size_t top_n, struct ws_report_data *out,
+			 struct ws_err *err);
+
+/* Counts of the main tables, for tests and `hosts --stats`. */
+struct ws_store_counts {
+	uint64_t inputs, sightings, hosts, simulated_sightings;
+};
+int ws_store_counts(struct ws_store *st, struct ws_store_counts *c, struct ws_err *err);
 
 #endif

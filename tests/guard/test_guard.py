@@ -635,6 +635,27 @@ def case_flood_limits():
         up.stop()
 
 
+def case_db():
+    """--db records every worm request in the store, where `hosts` reads it."""
+    up = Upstream()
+    db = os.path.join(tempfile.mkdtemp(prefix="wsguard."), "guard.db")
+    g = Guard(up.port, "--db", db, "--action", "all=reject")
+    try:
+        for req in (CODE_RED, CODE_RED_II, NIMDA, NIMDA):
+            send_worm(g.port, req, expect_answer=403)
+        assert get(g.port)[0] == 200
+        wait_for(lambda: len(g.sightings()) == 4, "4 sightings")
+    finally:
+        assert g.stop() == 0
+        up.stop()
+    out = subprocess.run([WORMSCOPE, "hosts", "--db", db, "-f", "jsonl"], capture_output=True,
+                         text=True, check=True).stdout
+    rows = [json.loads(l) for l in out.splitlines()]
+    assert len(rows) == 1 and rows[0]["source"] == "127.0.0.1", out
+    assert rows[0]["requests"] == 4, out
+    assert rows[0]["worms"] == {"code-red": 1, "code-red-ii": 1, "nimda": 2}, out
+
+
 def _get_ok(port):
     try:
         return get(port)[0] == 200

@@ -1,0 +1,405 @@
+/* `wormscope hosts`: the sources a store has seen sending worm requests, one
+ * line each, filtered, as text, JSON Lines, CSV or a bare address list (for
+ * an ipset or nftables set). Reads the hosts rollup, never the sightings. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/opts.h"
+#include "store/store.h"
+#include "util/addr.h"
+#include "util/escape.h"
+#include "util/mem.h"
+#include "util/time.h"
+
+enum { OPT_DB = 256, OPT_WORM, OPT_SINCE, OPT_UNTIL, OPT_CIDR, OPT_MIN, OPT_INSIDE, OPT_OUTSIDE,
+       OPT_COMPROMISED };
+
+static const struct ws_opt opts[] = {
+	{"db", OPT_DB, "FILE", "the store written by 'wormscope scan --db' (required)"},
+	{"format", 'f', "FMT", "text (default), jsonl, csv, or list (one address per line, for "
+			       "ipset/nftables)"},
+	{"worm", OPT_WORM, "ID,...", "only sources that sent these worms' requests; counts and "
+				     "times are then theirs alone"},
+	{"since", OPT_SINCE, "TIME", "only sources seen at or after TIME (ISO 8601 UTC, e.g. "
+				     "2001-08-01 or 2001-08-01T12:00:00Z)"},
+	{"until", OPT_UNTIL, "TIME", "only sources seen at or before TIME"},
+	{"cidr", OPT_CIDR, "CIDR", "only sources inside these networks (repeatable, or "
+				   "comma-separated)"},
+	{"min-requests", OPT_MIN, "N", "only sources with at least N worm requests"},
+	{"inside", OPT_INSIDE, NULL, "only sources inside --home-net (as scanned)"},
+	{"outside", OPT_OUTSIDE, NULL, "only sources outside --home-net"},
+	{"compromised", OPT_COMPROMISED, NULL, "only sources whose worm requests got a success "
+					       "answer"},
+	{"help", 'h', NULL, "show this help"},
+};
+#define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
+
+static const char about[] =
+	"Lists the probing and infected sources in a store, one line each, in address\n"
+	"order: first and last seen, worm requests (per worm), Nimda probes sent,\n"
+	"compromised-looking answers, destinations touched, inside --home-net or not.\n"
+	"Sources seen only in simulated logs are marked simulated.\n"
+	"Exit status: 0 success (also when nothing matches), 2 usage or store error.";
+
+enum fmt { F_TEXT, F_JSONL, F_CSV, F_LIST };
+
+struct filter {
+	enum fmt fmt;
+	uint32_t worms; /* 0 = all */
+	bool has_since, has_until;
+	int64_t since, until;
+	struct ws_cidrset cidr;
+	uint64_t min_requests;
+	int where; /* 0 any, 1 inside, -1 outside */
+	bool compromised;
+};
+
+struct out {
+	const struct filter *f;
+	struct ws_buf b;
+	uint64_t shown, seen, simulated;
+};
+
+/* Counts and times of h restricted to the selected worms. */
+struct view {
+	uint64_t requests;
+	int64_t first, last;
+};
+
+static void view_of(const struct filter *f, const struct ws_store_host *h, struct view *v)
+{
+	if (!f->worms) {
+		*v = (struct view){h->requests, h->first, h->last};
+		return;
+	}
+	*v = (struct view){0, INT64_MAX, INT64_MIN};
+	for (int w = 0; w < WS_MAX_WORMS; w++) {
+		if (!(f->worms & (1u << w)) || !h->per_worm[w])
+			continue;
+		v->requests += h->per_worm[w];
+		if (h->worm_first[w] != INT64_MIN && h->worm_first[w] < v->first)
+			v->first = h->worm_first[w];
+		if (h->worm_last[w] > v->last)
+			v->last = h->worm_last[w];
+	}
+	if (v->first == INT64_MAX)
+		v->first = INT64_MIN;
+}
+
+static bool keep(const struct filter *f, const struct ws_store_host *h, const struct view *v)
+{
+	if (v->requests == 0 || v->requests < f->min_requests)
+		return false;
+	if (f->has_since && (v->last == INT64_MIN || v->last < f->since))
+		return false;
+	if (f->has_until && (v->first == INT64_MIN || v->first > f->until))
+		return false;
+	if (f->cidr.n && !ws_cidrset_contains(&f->cidr, &h->addr))
+		return false;
+	if ((f->where > 0 && !h->inside) || (f->where < 0 && h->inside))
+		return false;
+	return !f->compromised || h->compromised > 0;
+}
+
+static void time_text(int64_t t, char *out)
+{
+	if (t == INT64_MIN)
+		strcpy(out, "none");
+	else
+		ws_time_format_iso(t, out);
+}
+
+/* "code-red:3,nimda:16" for the selected worms; "none" when empty. */
+static void worm_list(struct ws_buf *b, const struct filter *f, const struct ws_store_host *h,
+		      char sep)
+{
+	int n;
+	const struct ws_worm *const *t = ws_worms(&n);
+	bool any = false;
+	for (int w = 0; w < n && w < WS_MAX_WORMS; w++) {
+		if (!h->per_worm[w] || (f->worms && !(f->worms & (1u << w))))
+			continue;
+		ws_buf_printf(b, "%s%s:%" PRIu64, any ? (sep == ',' ? "," : ";") : "", t[w]->id,
+			      h->per_worm[w]);
+		any = true;
+	}
+	if (!any)
+		ws_buf_adds(b, "none");
+}
+
+static void line_text(struct out *o, const struct ws_store_host *h, const struct view *v,
+		      const char *addr, const char *first, const char *last)
+{
+	struct ws_buf *b = &o->b;
+	ws_buf_printf(b, "%-39s %-20s  %-20s  %8" PRIu64 "  ", addr, first, last, v->requests);
+	worm_list(b, o->f, h, ',');
+	if (h->nimda_probes)
+		ws_buf_printf(b, "  nimda:%d/16", __builtin_popcount(h->nimda_probes));
+	if (h->compromised)
+		ws_buf_printf(b, "  compromised:%" PRIu64, h->compromised);
+	if (h->destinations)
+		ws_buf_printf(b, "  destinations:%" PRIu64, h->destinations);
+	if (h->inside)
+		ws_buf_adds(b, "  inside");
+	if (h->simulated)
+		ws_buf_adds(b, "  SIMULATED");
+	ws_buf_addc(b, '\n');
+}
+
+static void line_jsonl(struct out *o, const struct ws_store_host *h, const struct view *v,
+		       const char *addr, const char *first, const char *last)
+{
+	struct ws_buf *b = &o->b;
+	int n;
+	const struct ws_worm *const *t = ws_worms(&n);
+	ws_buf_printf(b, "{\"source\":\"%s\"", addr);
+	if (v->first == INT64_MIN)
+		ws_buf_adds(b, ",\"first\":null,\"last\":null");
+	else
+		ws_buf_printf(b, ",\"first\":\"%s\",\"last\":\"%s\"", first, last);
+	ws_buf_printf(b, ",\"requests\":%" PRIu64 ",\"worms\":{", v->requests);
+	bool any = false;
+	for (int w = 0; w < n && w < WS_MAX_WORMS; w++) {
+		if (!h->per_worm[w] || (o->f->worms && !(o->f->worms & (1u << w))))
+			continue;
+		ws_buf_printf(b, "%s\"%s\":%" PRIu64, any ? "," : "", t[w]->id, h->per_worm[w]);
+		any = true;
+	}
+	ws_buf_printf(b,
+		      "},\"nimda_probes\":%d,\"compromised\":%" PRIu64 ",\"destinations\":%" PRIu64
+		      ",\"inside_home_net\":%s",
+		      __builtin_popcount(h->nimda_probes), h->compromised, h->destinations,
+		      h->inside ? "true" : "false");
+	if (h->simulated)
+		ws_buf_adds(b, ",\"simulated\":true");
+	ws_buf_adds(b, "}\n");
+}
+
+static void line_csv(struct out *o, const struct ws_store_host *h, const struct view *v,
+		     const char *addr, const char *first, const char *last)
+{
+	struct ws_buf *b = &o->b;
+	ws_esc_csv(b, addr, strlen(addr));
+	ws_buf_addc(b, ',');
+	if (v->first != INT64_MIN)
+		ws_buf_printf(b, "%s,%s", first, last);
+	else
+		ws_buf_addc(b, ',');
+	ws_buf_printf(b, ",%" PRIu64 ",", v->requests);
+	struct ws_buf w = {0};
+	worm_list(&w, o->f, h, ';');
+	ws_esc_csv(b, w.p, w.n);
+	ws_buf_free(&w);
+	ws_buf_printf(b, ",%d,%" PRIu64 ",%" PRIu64 ",%s,%s\n", __builtin_popcount(h->nimda_probes),
+		      h->compromised, h->destinations, h->inside ? "true" : "false",
+		      h->simulated ? "true" : "false");
+}
+
+static int on_host(void *ctx, const struct ws_store_host *h)
+{
+	struct out *o = ctx;
+	o->seen++;
+	struct view v;
+	view_of(o->f, h, &v);
+	if (!keep(o->f, h, &v))
+		return 0;
+	o->shown++;
+	o->simulated += h->simulated;
+	char addr[64], first[32], last[32];
+	ws_addr_format(&h->addr, addr, sizeof(addr));
+	time_text(v.first, first);
+	time_text(v.last, last);
+	switch (o->f->fmt) {
+	case F_TEXT: line_text(o, h, &v, addr, first, last); break;
+	case F_JSONL: line_jsonl(o, h, &v, addr, first, last); break;
+	case F_CSV: line_csv(o, h, &v, addr, first, last); break;
+	case F_LIST: ws_buf_printf(&o->b, "%s\n", addr); break;
+	}
+	if (o->b.n >= (1u << 16)) {
+		fwrite(o->b.p, 1, o->b.n, stdout);
+		o->b.n = 0;
+	}
+	return 0;
+}
+
+/* "2001-08-01" (midnight) or a full ISO 8601 time. */
+static bool parse_time(const char *s, bool end_of_day, int64_t *t)
+{
+	char buf[64];
+	if (strlen(s) == 10) {
+		snprintf(buf, sizeof(buf), "%sT%s", s, end_of_day ? "23:59:59Z" : "00:00:00Z");
+		s = buf;
+	}
+	return ws_time_parse_iso((struct ws_str){s, strlen(s)}, t);
+}
+
+static int parse_worms(uint32_t *mask, const char *arg)
+{
+	char *copy = ws_xstrdup(arg), *save = NULL;
+	int rc = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int w = ws_worm_index(t);
+		if (w < 0) {
+			fprintf(stderr, "wormscope hosts: --worm: unknown id '%s' (see wormscope worms)\n",
+				t);
+			rc = -1;
+			break;
+		}
+		*mask |= 1u << w;
+	}
+	free(copy);
+	return rc;
+}
+
+static int parse_cidrs(struct ws_cidrset *set, const char *arg)
+{
+	char *copy = ws_xstrdup(arg), *save = NULL;
+	int rc = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		struct ws_cidr c;
+		if (!ws_cidr_parse(t, &c)) {
+			fprintf(stderr, "wormscope hosts: --cidr: '%s' is not an address or CIDR\n", t);
+			rc = -1;
+			break;
+		}
+		ws_cidrset_add(set, &c);
+	}
+	free(copy);
+	return rc;
+}
+
+static int parse_format(const char *s, enum fmt *f)
+{
+	static const char *const names[] = {"text", "jsonl", "csv", "list"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*f = (enum fmt)i;
+			return 0;
+		}
+	fprintf(stderr, "wormscope hosts: --format: text, jsonl, csv or list\n");
+	return -1;
+}
+
+/* Returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, struct filter *f, const char **db)
+{
+	struct option *longs;
+	char shorts[32];
+	ws_opts_build(opts, NOPTS, &longs, shorts, sizeof(shorts));
+	int c, rc = -1;
+	char *end;
+	while (rc < 0 && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		bool bad = false;
+		switch (c) {
+		case OPT_DB: *db = optarg; break;
+		case 'f': bad = parse_format(optarg, &f->fmt) < 0; break;
+		case OPT_WORM: bad = parse_worms(&f->worms, optarg) < 0; break;
+		case OPT_SINCE:
+		case OPT_UNTIL: {
+			int64_t t;
+			if (!parse_time(optarg, c == OPT_UNTIL, &t)) {
+				fprintf(stderr, "wormscope hosts: --%s: not an ISO 8601 time: '%s'\n",
+					c == OPT_SINCE ? "since" : "until", optarg);
+				bad = true;
+			} else if (c == OPT_SINCE) {
+				f->since = t;
+				f->has_since = true;
+			} else {
+				f->until = t;
+				f->has_until = true;
+			}
+			break;
+		}
+		case OPT_CIDR: bad = parse_cidrs(&f->cidr, optarg) < 0; break;
+		case OPT_MIN:
+			f->min_requests = strtoull(optarg, &end, 10);
+			if (*end || !*optarg || optarg[0] == '-') {
+				fprintf(stderr, "wormscope hosts: --min-requests: a number, not '%s'\n",
+					optarg);
+				bad = true;
+			}
+			break;
+		case OPT_INSIDE: f->where = 1; break;
+		case OPT_OUTSIDE: f->where = -1; break;
+		case OPT_COMPROMISED: f->compromised = true; break;
+		case 'h':
+			ws_opts_help(stdout, "wormscope hosts --db FILE [options]", about, opts, NOPTS);
+			rc = WS_EXIT_CLEAN;
+			break;
+		case ':':
+			fprintf(stderr, "wormscope hosts: option %s needs an argument\n",
+				argv[optind - 1]);
+			bad = true;
+			break;
+		default:
+			fprintf(stderr, "wormscope hosts: unknown option %s (see --help)\n",
+				argv[optind - 1]);
+			bad = true;
+		}
+		if (bad)
+			rc = WS_EXIT_ERROR;
+	}
+	free(longs);
+	if (rc < 0 && optind < argc) {
+		fprintf(stderr, "wormscope hosts: unexpected argument '%s' (see --help)\n",
+			argv[optind]);
+		rc = WS_EXIT_ERROR;
+	}
+	if (rc < 0 && !*db) {
+		fprintf(stderr, "wormscope hosts: --db FILE is required\n");
+		rc = WS_EXIT_ERROR;
+	}
+	return rc;
+}
+
+static void header(struct out *o)
+{
+	if (o->f->fmt == F_TEXT)
+		ws_buf_printf(&o->b, "%-39s %-20s  %-20s  %8s  %s\n", "source", "first seen (UTC)",
+			      "last seen (UTC)", "requests", "worms");
+	else if (o->f->fmt == F_CSV)
+		ws_buf_adds(&o->b, "source,first,last,requests,worms,nimda_probes,compromised,"
+				   "destinations,inside_home_net,simulated\n");
+}
+
+int ws_cmd_hosts(int argc, char **argv)
+{
+	struct filter f = {0};
+	const char *db = NULL;
+	int rc = parse_args(argc, argv, &f, &db);
+	if (rc >= 0) {
+		ws_cidrset_free(&f.cidr);
+		return rc;
+	}
+	struct ws_store *st;
+	struct ws_err err;
+	if (ws_store_open(db, WS_STORE_RO, &st, &err) != 0) {
+		fprintf(stderr, "wormscope hosts: %s\n", err.msg);
+		ws_cidrset_free(&f.cidr);
+		return WS_EXIT_ERROR;
+	}
+	struct out o = {.f = &f};
+	header(&o);
+	rc = ws_store_hosts(st, on_host, &o, &err);
+	if (rc == 0 && f.fmt == F_TEXT)
+		ws_buf_printf(&o.b, "%" PRIu64 " of %" PRIu64 " sources%s\n", o.shown, o.seen,
+			      o.simulated ? " (SIMULATED DATA among them)" : "");
+	if (o.b.n)
+		fwrite(o.b.p, 1, o.b.n, stdout);
+	ws_buf_free(&o.b);
+	if (rc)
+		fprintf(stderr, "wormscope hosts: %s\n", err.msg);
+	else if (o.simulated && f.fmt == F_LIST)
+		fprintf(stderr, "wormscope hosts: warning: %" PRIu64 " of these sources come from "
+				"simulated logs\n",
+			o.simulated);
+	ws_store_close(st, &err);
+	ws_cidrset_free(&f.cidr);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "wormscope hosts: error writing stdout\n");
+		return WS_EXIT_ERROR;
+	}
+	return rc ? WS_EXIT_ERROR : WS_EXIT_CLEAN;
+}

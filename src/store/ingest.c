@@ -1,0 +1,201 @@
+/* scan --db: identify the file, resume it, commit sightings with offsets.
+ * Test hooks (environment): WS_STORE_BATCH=N commits every N sightings;
+ * WS_STORE_KILL_AFTER=K sends the process SIGKILL right after its K-th
+ * commit, for the crash-recovery test. */
+#include "store/ingest.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "input/input.h"
+#include "logfmt/logfmt.h"
+#include "util/mem.h"
+
+#define DEFAULT_BATCH 500000
+#define HEAD_READ 65536 /* what format detection looks at */
+
+struct ctx {
+	struct ws_store *st;
+	int64_t id;
+	bool is_stdin;
+	int failed; /* a store error stopped the job */
+	struct ws_err err;
+};
+
+static long kill_after = -1;
+static long commits;
+
+static int on_sighting(void *c, const struct ws_sighting *s, struct ws_err *err)
+{
+	struct ctx *x = c;
+	int rc = ws_store_add(x->st, x->id, s, err);
+	if (rc) {
+		x->failed = rc;
+		x->err = *err;
+	}
+	return rc;
+}
+
+static int on_progress(void *c, uint64_t offset, uint64_t next_line, const char *tail,
+		       size_t tail_len, bool at_end, struct ws_err *err)
+{
+	struct ctx *x = c;
+	int rc = x->is_stdin ? ws_store_flush(x->st, err)
+			     : ws_store_file_progress(x->st, x->id, offset, next_line - 1, tail,
+						      tail_len, at_end, err);
+	if (rc) {
+		x->failed = rc;
+		x->err = *err;
+	} else if (kill_after >= 0 && ++commits >= kill_after) {
+		raise(SIGKILL);
+	}
+	return rc;
+}
+
+/* Reads decompressed bytes [off, off+n) of the file for the store's checks. */
+struct reader {
+	const char *path;
+	bool compressed;
+};
+
+static size_t read_at(void *c, uint64_t off, char *buf, size_t n)
+{
+	struct reader *r = c;
+	struct ws_input *in;
+	struct ws_err err;
+	int rc = r->compressed ? ws_input_open(r->path, &in, &err)
+			       : ws_input_open_range(r->path, off, n, &in, &err);
+	if (rc)
+		return 0;
+	uint64_t skip = r->compressed ? off : 0;
+	char tmp[65536];
+	size_t got = 0, k;
+	while (skip > 0 && ws_input_read(in, tmp, skip < sizeof(tmp) ? (size_t)skip : sizeof(tmp),
+					 &k, &err) == 0 && k)
+		skip -= k;
+	while (skip == 0 && got < n && ws_input_read(in, buf + got, n - got, &k, &err) == 0 && k)
+		got += k;
+	ws_input_close(in);
+	return got;
+}
+
+/* The first bytes, decompressed, and whether the file is compressed. */
+static int read_head(const char *path, char *head, size_t *n, bool *compressed,
+		     struct ws_err *err)
+{
+	struct ws_input *in;
+	int rc = ws_input_open(path, &in, err);
+	if (rc)
+		return rc;
+	size_t got = 0, k;
+	while (got < HEAD_READ && (rc = ws_input_read(in, head + got, HEAD_READ - got, &k, err)) == 0 &&
+	       k)
+		got += k;
+	*compressed = ws_input_compression(in) != WS_COMP_NONE;
+	ws_input_close(in);
+	*n = got;
+	return rc == WS_ETRUNC || rc == WS_EFORMAT ? 0 : rc; /* the scan reports those */
+}
+
+static int head_kind(const struct ws_scan_config *cfg, const char *head, size_t n)
+{
+	struct ws_logfmt fmt;
+	struct ws_err e;
+	if (ws_logfmt_init(&fmt, cfg->log_format, &cfg->tz, &e) != 0)
+		return WS_FMT_AUTO;
+	int kind = fmt.kind;
+	ws_logfmt_free(&fmt);
+	if (kind != WS_FMT_AUTO)
+		return kind;
+	size_t ml = 0;
+	ws_scan_simulated_mark(head, n, &ml);
+	return ws_logfmt_detect(head + ml, n - ml);
+}
+
+static void init_hooks(void)
+{
+	const char *k = getenv("WS_STORE_KILL_AFTER");
+	if (k && *k)
+		kill_after = strtol(k, NULL, 10);
+}
+
+static uint64_t batch_of(const struct ws_ingest_opts *o)
+{
+	const char *b = getenv("WS_STORE_BATCH");
+	if (b && *b && strtoull(b, NULL, 10) > 0)
+		return strtoull(b, NULL, 10);
+	return o->batch ? o->batch : DEFAULT_BATCH;
+}
+
+int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
+	      struct ws_prefilter_scratch *scratch, const char *path,
+	      const struct ws_ingest_opts *o, FILE *out, struct ws_job_result *res,
+	      const char **why, struct ws_err *err)
+{
+	init_hooks();
+	struct ctx x = {.st = st};
+	struct ws_scan_sink sink = {.ctx = &x, .sighting = on_sighting, .progress = on_progress,
+				    .batch = batch_of(o), .stop = o->stop,
+				    .hold_partial = o->follow};
+	int rc;
+	*why = "new";
+	if (strcmp(path, "-") == 0) {
+		x.is_stdin = true;
+		if ((rc = ws_store_live_input(st, "stdin", "-", &x.id, err)) != 0)
+			return rc;
+		ws_scan_job_sink(cfg, scratch, path, &sink, out, res);
+		if (x.failed) {
+			*err = x.err;
+			return x.failed;
+		}
+		return ws_store_flush(st, err);
+	}
+	struct stat sb;
+	char *head = ws_xmalloc(HEAD_READ);
+	size_t hn = 0;
+	struct ws_file_id id = {0};
+	if (stat(path, &sb) != 0 || read_head(path, head, &hn, &id.compressed, &res->err) != 0) {
+		/* missing or unreadable: the scan job names the problem */
+		free(head);
+		ws_scan_job(cfg, scratch, path, NULL, out, res);
+		return 0;
+	}
+	id.dev = (uint64_t)sb.st_dev;
+	id.ino = (uint64_t)sb.st_ino;
+	id.size = (uint64_t)sb.st_size;
+	id.head = head;
+	id.head_len = hn < WS_HEAD_BYTES ? hn : WS_HEAD_BYTES;
+	size_t ml = 0;
+	bool simulated = ws_scan_simulated_mark(head, hn, &ml);
+	int kind = head_kind(cfg, head, hn);
+	struct reader rd = {.path = path, .compressed = id.compressed};
+	struct ws_store_file f;
+	rc = ws_store_file_begin(st, path, &id, read_at, &rd, ws_logfmt_name(kind), kind,
+				 simulated, &f, err);
+	free(head);
+	if (rc)
+		return rc;
+	*why = f.why;
+	res->path = path;
+	res->format = ws_logfmt_name(f.kind);
+	res->simulated = f.simulated;
+	if (f.done)
+		return 0;
+	x.id = f.id;
+	sink.offset = f.offset;
+	sink.line = f.lines + 1;
+	sink.kind = f.kind;
+	sink.simulated = f.simulated;
+	ws_scan_job_sink(cfg, scratch, path, &sink, out, res);
+	/* A store failure inside the job stopped it; it ends the run. */
+	if (x.failed) {
+		*err = x.err;
+		res->rc = 0;
+		return x.failed;
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* `scan --db`: one input into the store, resumably. The file is identified
+ * (store/inputs.c), scanned from the offset reached before, and every batch
+ * of sightings is committed together with the new offset. Owner: the store
+ * (issue 3). */
+#ifndef WS_STORE_INGEST_H
+#define WS_STORE_INGEST_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "scan/scan.h"
+#include "store/store.h"
+
+struct ws_ingest_opts {
+	bool follow;              /* leave an unfinished last line for the next pass */
+	uint64_t batch;           /* sightings per commit (0: the default) */
+	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: commit and return */
+};
+
+/* Scans path ("-": standard input, always read whole) into st, writing
+ * sightings in cfg->out to out as well. Input errors go to res as in
+ * ws_scan_job; a store error is returned (with err filled) and ends the run.
+ * *why says what the store made of the file ("new", "resumed", ...). */
+int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
+	      struct ws_prefilter_scratch *scratch, const char *path,
+	      const struct ws_ingest_opts *o, FILE *out, struct ws_job_result *res,
+	      const char **why, struct ws_err *err);
+
+#endif

@@ -1,0 +1,108 @@
+/* Inside the store: the handle, its prepared statements and the batch being
+ * aggregated before commit. Only src/store/ and the store's unit tests see
+ * this. Owner: the store (issue 3). */
+#ifndef WS_STORE_INTERNAL_H
+#define WS_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/mem.h"
+
+/* A small open-addressing map from fixed-size keys to fixed-size items whose
+ * first keysz bytes are the key. Items are dense; the batch clears it. */
+struct ws_amap {
+	size_t keysz, itemsz;
+	char *items;
+	size_t n, cap;
+	uint32_t *idx; /* slot -> item + 1 */
+	size_t idx_cap;
+	size_t last; /* the item found last */
+};
+void ws_amap_init(struct ws_amap *m, size_t keysz, size_t itemsz);
+/* The item for key, zero-filled (key set) when new; *fresh tells which. */
+void *ws_amap_get(struct ws_amap *m, const void *key, bool *fresh);
+void ws_amap_clear(struct ws_amap *m);
+void ws_amap_free(struct ws_amap *m);
+#define WS_AMAP_AT(m, i) ((void *)((m)->items + (size_t)(i) * (m)->itemsz))
+
+/* Address key: family then 16 bytes, IPv4 in the first four, rest zero. */
+struct ws_akey {
+	uint8_t fam;
+	uint8_t b[16];
+};
+void ws_akey_of(struct ws_akey *k, const struct ws_addr *a);
+/* The address as stored (4 or 16 bytes); returns the length. */
+size_t ws_addr_blob(const struct ws_addr *a, uint8_t out[16]);
+bool ws_addr_from_blob(const void *p, size_t n, struct ws_addr *a);
+
+/* Per-worm part of a host, as kept in hosts.worms: dbw (1 byte), requests,
+ * first, last (8 bytes each, little-endian host order). */
+struct ws_hworm {
+	uint8_t dbw;
+	uint64_t n;
+	int64_t first, last; /* INT64_MAX / INT64_MIN when no time known */
+};
+#define WS_HWORM_BYTES 25
+size_t ws_hworms_decode(const void *blob, size_t n, struct ws_hworm *out, size_t max);
+void ws_hworms_encode(const struct ws_hworm *w, size_t n, uint8_t *out);
+
+struct ws_pend_host {
+	struct ws_akey key;
+	struct ws_addr addr;
+	int64_t first, last;
+	uint64_t requests, compromised, dests;
+	uint16_t nimda;
+	bool inside, simulated;
+	uint8_t nw;
+	struct ws_hworm w[WS_MAX_WORMS];
+};
+
+#define WS_STRCACHE 16384
+struct ws_strslot {
+	uint64_t h;
+	int64_t id;
+	char *s;
+	size_t n;
+};
+
+enum ws_stmt {
+	Q_INS_SIGHTING, Q_STR_FIND, Q_STR_ADD, Q_DEST_ADD, Q_HOST_UPSERT,
+	Q_HOUR, Q_STATUS, Q_NET, Q_WORM_TOT, Q_TOTALS, Q_INPUT_SIGHTINGS, Q_NSTMT
+};
+
+struct ws_store {
+	sqlite3 *db;
+	char *path;
+	enum ws_store_mode mode;
+	sqlite3_stmt *q[Q_NSTMT];
+	bool in_tx;
+	/* worm table index <-> the store's own worm numbers (worms table) */
+	int to_db[WS_MAX_WORMS];
+	int from_db[256];
+	/* the batch */
+	struct ws_amap hosts, hours, status, nets, inputs;
+	uint64_t pending;
+	struct ws_strslot *strs;
+	struct ws_buf tbuf; /* a target with its query, for interning */
+};
+
+/* One-line error naming the store for an SQLite failure. */
+int ws_store_sqlerr(struct ws_store *st, int rc, const char *what, struct ws_err *err);
+int ws_store_exec(struct ws_store *st, const char *sql, struct ws_err *err);
+int ws_store_begin(struct ws_store *st, struct ws_err *err);
+/* Runs the migrations from user_version `from` up to `to`. */
+int ws_store_migrate(struct ws_store *st, int from, int to, struct ws_err *err);
+/* Loads (and in RW mode completes) the worm number mapping. */
+int ws_store_load_worms(struct ws_store *st, struct ws_err *err);
+/* Registers ws_merge_worms() on the connection (writers). */
+int ws_store_functions(struct ws_store *st);
+/* For the migration tests: opens (RW) migrating only up to `version`. */
+int ws_store_open_version(const char *path, enum ws_store_mode mode, int version,
+			  struct ws_store **out, struct ws_err *err);
+/* For tests: the SQLite handle. */
+sqlite3 *ws_store_db(struct ws_store *st);
+
+#endif

@@ -1,0 +1,126 @@
+/* The store's schema and its migrations. PRAGMA user_version holds the
+ * version; each step runs in the transaction that sets it, so a crash leaves
+ * the file at the old version or the new one, never between. Versions:
+ *   1  inputs, strings, sightings, hosts (with per-worm first/last/requests),
+ *      host_dests, hourly, status_mix, nets, worm_totals, totals, worms, meta
+ *   2  a partial index on compromised-looking sightings (report call-out) */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "wormscope/worm.h"
+
+static const char v1[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+	"CREATE TABLE worms(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+	/* One row per file generation or live source. dev/ino are NULL once the
+	 * file they named was replaced (copytruncate, inode reuse). */
+	"CREATE TABLE inputs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+	" dev INTEGER, ino INTEGER, size INTEGER, compressed INTEGER NOT NULL DEFAULT 0,"
+	" head_len INTEGER, head_hash INTEGER, tail_len INTEGER, tail_hash INTEGER,"
+	" offset INTEGER NOT NULL DEFAULT 0, lines INTEGER NOT NULL DEFAULT 0,"
+	" complete INTEGER NOT NULL DEFAULT 0, format TEXT, kind_code INTEGER,"
+	" simulated INTEGER NOT NULL DEFAULT 0, sightings INTEGER NOT NULL DEFAULT 0,"
+	" first_scanned INTEGER, scanned_at INTEGER, replaced_by INTEGER);"
+	"CREATE INDEX inputs_file ON inputs(dev, ino);"
+	"CREATE INDEX inputs_head ON inputs(head_hash);"
+	/* interned targets, agents, hosts, methods, found by a hash of s */
+	"CREATE TABLE strings(id INTEGER PRIMARY KEY, h INTEGER NOT NULL, s BLOB NOT NULL);"
+	"CREATE INDEX strings_h ON strings(h);"
+	"CREATE TABLE sightings(id INTEGER PRIMARY KEY, input_id INTEGER NOT NULL,"
+	" line INTEGER NOT NULL, ts INTEGER, src BLOB NOT NULL, src_port INTEGER, dst BLOB,"
+	" dst_port INTEGER, worm INTEGER NOT NULL, sid INTEGER, conf INTEGER, status INTEGER,"
+	" method INTEGER, target INTEGER, agent INTEGER, host INTEGER,"
+	" compromised INTEGER NOT NULL, inside INTEGER NOT NULL, nimda_probe INTEGER,"
+	" simulated INTEGER NOT NULL);"
+	/* Rows arrive in input and line order, so this index is appended to;
+	 * per-source questions go to the hosts table (an index on src, in random
+	 * order, measured at half the ingest speed; docs/store.md). */
+	"CREATE INDEX sightings_input ON sightings(input_id, line);"
+	"CREATE TABLE hosts(addr BLOB PRIMARY KEY, first INTEGER, last INTEGER,"
+	" requests INTEGER NOT NULL, compromised INTEGER NOT NULL, nimda INTEGER NOT NULL,"
+	" destinations INTEGER NOT NULL, inside INTEGER NOT NULL, simulated INTEGER NOT NULL,"
+	" worms BLOB NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE host_dests(addr BLOB, dst BLOB, PRIMARY KEY(addr, dst)) WITHOUT ROWID;"
+	"CREATE TABLE hourly(hour INTEGER, worm INTEGER, requests INTEGER NOT NULL,"
+	" PRIMARY KEY(hour, worm)) WITHOUT ROWID;"
+	"CREATE TABLE status_mix(worm INTEGER, status INTEGER, count INTEGER NOT NULL,"
+	" compromised INTEGER NOT NULL, PRIMARY KEY(worm, status)) WITHOUT ROWID;"
+	/* level 1: /8 (IPv4) or /32 (IPv6); level 2: /16 or /48 */
+	"CREATE TABLE nets(level INTEGER, prefix BLOB, requests INTEGER NOT NULL,"
+	" sources INTEGER NOT NULL, PRIMARY KEY(level, prefix)) WITHOUT ROWID;"
+	"CREATE TABLE worm_totals(worm INTEGER PRIMARY KEY, requests INTEGER NOT NULL,"
+	" sources INTEGER NOT NULL, compromised INTEGER NOT NULL, first INTEGER, last INTEGER);"
+	"CREATE TABLE totals(id INTEGER PRIMARY KEY CHECK (id = 1), sightings INTEGER NOT NULL,"
+	" sources INTEGER NOT NULL, compromised INTEGER NOT NULL, first INTEGER, last INTEGER,"
+	" simulated INTEGER NOT NULL);"
+	"INSERT INTO totals VALUES(1, 0, 0, 0, NULL, NULL, 0);";
+
+static const char v2[] =
+	"CREATE INDEX sightings_compromised ON sightings(ts) WHERE compromised = 1;";
+
+static const char *const steps[WS_STORE_SCHEMA] = {v1, v2};
+
+int ws_store_migrate(struct ws_store *st, int from, int to, struct ws_err *err)
+{
+	for (int v = from; v < to; v++) {
+		int rc = ws_store_exec(st, "BEGIN IMMEDIATE", err);
+		if (rc)
+			return rc;
+		char set[64];
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
+		rc = ws_store_exec(st, steps[v], err);
+		if (!rc)
+			rc = ws_store_exec(st, set, err);
+		if (!rc && v == 0)
+			rc = ws_store_exec(st, "INSERT INTO meta VALUES('created_by', 'wormscope')",
+					   err);
+		if (!rc)
+			rc = ws_store_exec(st, "COMMIT", err);
+		if (rc) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int ws_store_load_worms(struct ws_store *st, struct ws_err *err)
+{
+	int n;
+	const struct ws_worm *const *t = ws_worms(&n);
+	for (int i = 0; i < WS_MAX_WORMS; i++)
+		st->to_db[i] = -1;
+	for (int i = 0; i < 256; i++)
+		st->from_db[i] = -1;
+	sqlite3_stmt *q;
+	if (st->mode == WS_STORE_RW) {
+		int rc = sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO worms(name) VALUES(?)", -1,
+					    &q, NULL);
+		if (rc != SQLITE_OK)
+			return ws_store_sqlerr(st, rc, "worm table", err);
+		for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+			sqlite3_bind_text(q, 1, t[i]->id, -1, SQLITE_STATIC);
+			rc = sqlite3_step(q) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+			sqlite3_reset(q);
+		}
+		sqlite3_finalize(q);
+		if (rc != SQLITE_OK)
+			return ws_store_sqlerr(st, rc, "worm table", err);
+	}
+	int rc = sqlite3_prepare_v2(st->db, "SELECT id, name FROM worms", -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return ws_store_sqlerr(st, rc, "worm table", err);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		const char *name = (const char *)sqlite3_column_text(q, 1);
+		int w = name ? ws_worm_index(name) : -1;
+		/* ids of worms this build does not know are left unmapped */
+		if (id >= 0 && id < 256 && w >= 0) {
+			st->from_db[id] = w;
+			st->to_db[w] = (int)id;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "worm table", err);
+}

@@ -1,0 +1,934 @@
+/* Opening the store, and the write path: sightings are inserted as they
+ * come, while the rollups (hosts, hours, status mix, networks, totals) are
+ * aggregated in memory and written once per source / hour / status at
+ * commit, in the same transaction as the sightings and the input offsets.
+ * That keeps the summary tables exactly consistent with the sightings at
+ * every commit, crash or not. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "store/internal.h"
+#include "util/mem.h"
+
+#define PENDING_CAP 1000000 /* sightings in one batch before a forced commit */
+#define MAX_STR 2048        /* longest string kept per field */
+
+sqlite3 *ws_store_db(struct ws_store *st)
+{
+	return st->db;
+}
+
+int ws_store_sqlerr(struct ws_store *st, int rc, const char *what, struct ws_err *err)
+{
+	const char *why;
+	int code = WS_EIO;
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: why = "database is locked by another process"; break;
+	case SQLITE_READONLY: why = "database is read-only"; break;
+	case SQLITE_FULL: why = "disk or database is full; the last batch was not committed"; break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		why = "file is corrupt or not a wormscope store";
+		code = WS_EFORMAT;
+		break;
+	case SQLITE_CANTOPEN: why = "cannot open the database file"; break;
+	default: why = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	}
+	return ws_err_set(err, code, "%s: %s: %s", st->path, what, why);
+}
+
+int ws_store_exec(struct ws_store *st, const char *sql, struct ws_err *err)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : ws_store_sqlerr(st, rc, "query", err);
+}
+
+int ws_store_begin(struct ws_store *st, struct ws_err *err)
+{
+	if (st->in_tx)
+		return 0;
+	int rc = ws_store_exec(st, "BEGIN IMMEDIATE", err);
+	if (rc == 0)
+		st->in_tx = true;
+	return rc;
+}
+
+/* ---- small map ----------------------------------------------------------- */
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+void ws_amap_init(struct ws_amap *m, size_t keysz, size_t itemsz)
+{
+	*m = (struct ws_amap){.keysz = keysz, .itemsz = itemsz};
+}
+
+static void amap_grow(struct ws_amap *m)
+{
+	size_t cap = m->idx_cap ? m->idx_cap * 2 : 1024;
+	free(m->idx);
+	m->idx = ws_xcalloc(cap, sizeof(*m->idx));
+	m->idx_cap = cap;
+	for (size_t i = 0; i < m->n; i++) {
+		size_t s = hash_bytes(WS_AMAP_AT(m, i), m->keysz) & (cap - 1);
+		while (m->idx[s])
+			s = (s + 1) & (cap - 1);
+		m->idx[s] = (uint32_t)i + 1;
+	}
+}
+
+void *ws_amap_get(struct ws_amap *m, const void *key, bool *fresh)
+{
+	/* Runs of one key (one input, one hour, a source's burst) are common. */
+	if (m->n && m->last < m->n && memcmp(WS_AMAP_AT(m, m->last), key, m->keysz) == 0) {
+		*fresh = false;
+		return WS_AMAP_AT(m, m->last);
+	}
+	if ((m->n + 1) * 2 > m->idx_cap)
+		amap_grow(m);
+	size_t s = hash_bytes(key, m->keysz) & (m->idx_cap - 1);
+	while (m->idx[s]) {
+		void *it = WS_AMAP_AT(m, m->idx[s] - 1);
+		if (memcmp(it, key, m->keysz) == 0) {
+			*fresh = false;
+			m->last = m->idx[s] - 1;
+			return it;
+		}
+		s = (s + 1) & (m->idx_cap - 1);
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->items = ws_xreallocarray(m->items, m->cap, m->itemsz);
+	}
+	void *it = WS_AMAP_AT(m, m->n);
+	memset(it, 0, m->itemsz);
+	memcpy(it, key, m->keysz);
+	m->idx[s] = (uint32_t)++m->n;
+	m->last = m->n - 1;
+	*fresh = true;
+	return it;
+}
+
+void ws_amap_clear(struct ws_amap *m)
+{
+	if (m->n && m->idx)
+		memset(m->idx, 0, m->idx_cap * sizeof(*m->idx));
+	m->n = 0;
+}
+
+void ws_amap_free(struct ws_amap *m)
+{
+	free(m->items);
+	free(m->idx);
+	ws_amap_init(m, m->keysz, m->itemsz);
+}
+
+/* ---- addresses ----------------------------------------------------------- */
+
+void ws_akey_of(struct ws_akey *k, const struct ws_addr *a)
+{
+	memset(k, 0, sizeof(*k));
+	k->fam = a->fam;
+	memcpy(k->b, a->b, a->fam == 4 ? 4 : a->fam == 6 ? 16 : 0);
+}
+
+size_t ws_addr_blob(const struct ws_addr *a, uint8_t out[16])
+{
+	size_t n = a->fam == 4 ? 4 : a->fam == 6 ? 16 : 0;
+	memcpy(out, a->b, n);
+	return n;
+}
+
+bool ws_addr_from_blob(const void *p, size_t n, struct ws_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (n != 4 && n != 16)
+		return false;
+	a->fam = n == 4 ? 4 : 6;
+	memcpy(a->b, p, n);
+	return true;
+}
+
+size_t ws_hworms_decode(const void *blob, size_t n, struct ws_hworm *out, size_t max)
+{
+	const uint8_t *p = blob;
+	size_t k = 0;
+	for (; k < max && (k + 1) * WS_HWORM_BYTES <= n; k++) {
+		const uint8_t *e = p + k * WS_HWORM_BYTES;
+		out[k].dbw = e[0];
+		memcpy(&out[k].n, e + 1, 8);
+		memcpy(&out[k].first, e + 9, 8);
+		memcpy(&out[k].last, e + 17, 8);
+	}
+	return k;
+}
+
+void ws_hworms_encode(const struct ws_hworm *w, size_t n, uint8_t *out)
+{
+	for (size_t k = 0; k < n; k++) {
+		uint8_t *e = out + k * WS_HWORM_BYTES;
+		e[0] = w[k].dbw;
+		memcpy(e + 1, &w[k].n, 8);
+		memcpy(e + 9, &w[k].first, 8);
+		memcpy(e + 17, &w[k].last, 8);
+	}
+}
+
+/* ---- open / close -------------------------------------------------------- */
+
+struct hour_item {
+	int64_t hour;
+	int32_t dbw, pad;
+	uint64_t n;
+};
+struct status_item {
+	int32_t dbw, status;
+	uint64_t n, compromised;
+};
+struct net_item {
+	uint8_t level, len, prefix[16];
+	uint64_t requests, sources;
+};
+struct input_item {
+	int64_t id;
+	uint64_t sightings;
+};
+
+static const char *const stmt_sql[Q_NSTMT] = {
+	[Q_INS_SIGHTING] = "INSERT INTO sightings(input_id, line, ts, src, src_port, dst, dst_port,"
+			   " worm, sid, conf, status, method, target, agent, host, compromised,"
+			   " inside, nimda_probe, simulated)"
+			   " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[Q_STR_FIND] = "SELECT id, s FROM strings WHERE h = ?",
+	[Q_STR_ADD] = "INSERT INTO strings(h, s) VALUES(?, ?)",
+	[Q_DEST_ADD] = "INSERT OR IGNORE INTO host_dests VALUES(?, ?)",
+	/* One statement per source and batch; RETURNING tells whether the row
+	 * is new (its requests are the batch's) and which worms are new to it. */
+	[Q_HOST_UPSERT] = "INSERT INTO hosts VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+			  " ON CONFLICT(addr) DO UPDATE SET"
+			  " first = coalesce(min(first, excluded.first), first, excluded.first),"
+			  " last = coalesce(max(last, excluded.last), last, excluded.last),"
+			  " requests = requests + excluded.requests,"
+			  " compromised = compromised + excluded.compromised,"
+			  " nimda = nimda | excluded.nimda,"
+			  " destinations = destinations + excluded.destinations,"
+			  " inside = inside | excluded.inside, simulated = simulated | excluded.simulated,"
+			  " worms = ws_merge_worms(worms, excluded.worms)"
+			  " RETURNING requests, worms",
+	[Q_HOUR] = "INSERT INTO hourly VALUES(?1, ?2, ?3) ON CONFLICT DO UPDATE"
+		   " SET requests = requests + ?3",
+	[Q_STATUS] = "INSERT INTO status_mix VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE"
+		     " SET count = count + ?3, compromised = compromised + ?4",
+	[Q_NET] = "INSERT INTO nets VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE"
+		  " SET requests = requests + ?3, sources = sources + ?4",
+	[Q_WORM_TOT] = "INSERT INTO worm_totals VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE"
+		       " SET requests = requests + ?2, sources = sources + ?3,"
+		       " compromised = compromised + ?4, first = coalesce(min(first, ?5), first, ?5),"
+		       " last = coalesce(max(last, ?6), last, ?6)",
+	[Q_TOTALS] = "UPDATE totals SET sightings = sightings + ?1, sources = sources + ?2,"
+		     " compromised = compromised + ?3, first = coalesce(min(first, ?4), first, ?4),"
+		     " last = coalesce(max(last, ?5), last, ?5), simulated = simulated | ?6",
+	[Q_INPUT_SIGHTINGS] = "UPDATE inputs SET sightings = sightings + ?2 WHERE id = ?1",
+};
+
+static int prepare_all(struct ws_store *st, struct ws_err *err)
+{
+	for (int i = 0; i < Q_NSTMT; i++) {
+		int rc = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+					    &st->q[i], NULL);
+		if (rc != SQLITE_OK)
+			return ws_store_sqlerr(st, rc, "preparing statements", err);
+	}
+	return 0;
+}
+
+static void store_free(struct ws_store *st)
+{
+	for (int i = 0; i < Q_NSTMT; i++)
+		sqlite3_finalize(st->q[i]);
+	sqlite3_close(st->db);
+	ws_amap_free(&st->hosts);
+	ws_amap_free(&st->hours);
+	ws_amap_free(&st->status);
+	ws_amap_free(&st->nets);
+	ws_amap_free(&st->inputs);
+	if (st->strs)
+		for (size_t i = 0; i < WS_STRCACHE; i++)
+			free(st->strs[i].s);
+	free(st->strs);
+	ws_buf_free(&st->tbuf);
+	free(st->path);
+	free(st);
+}
+
+static int read_version(struct ws_store *st, int *version, struct ws_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			*version = sqlite3_column_int(q, 0);
+			rc = SQLITE_OK;
+		}
+		sqlite3_finalize(q);
+	}
+	return rc == SQLITE_OK ? 0 : ws_store_sqlerr(st, rc, "reading the schema version", err);
+}
+
+/* The version checks come before anything that writes (WAL mode included),
+ * so a newer store is left byte for byte as it was. */
+static int open_db(struct ws_store *st, int target, struct ws_err *err)
+{
+	int flags = st->mode == WS_STORE_RW ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+					    : SQLITE_OPEN_READONLY;
+	if (st->mode == WS_STORE_RO) {
+		struct stat sb;
+		if (stat(st->path, &sb) != 0)
+			return ws_err_set(err, WS_EIO, "%s: %s", st->path, strerror(errno));
+	}
+	int rc = sqlite3_open_v2(st->path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return ws_store_sqlerr(st, rc, "open", err);
+	sqlite3_extended_result_codes(st->db, 1);
+	const char *busy = getenv("WS_STORE_BUSY_MS");
+	sqlite3_busy_timeout(st->db, busy ? atoi(busy) : 2000);
+	int version = 0;
+	rc = read_version(st, &version, err);
+	if (rc)
+		return rc;
+	if (version > WS_STORE_SCHEMA)
+		return ws_err_set(err, WS_EFORMAT,
+				  "%s: written by a newer wormscope (schema %d; this one knows up "
+				  "to %d); left unchanged",
+				  st->path, version, WS_STORE_SCHEMA);
+	if (st->mode == WS_STORE_RW && sqlite3_db_readonly(st->db, "main") == 1)
+		return ws_err_set(err, WS_EIO, "%s: database is read-only", st->path);
+	if (st->mode == WS_STORE_RO) {
+		if (version == 0)
+			return ws_err_set(err, WS_EFORMAT, "%s: not a wormscope store (empty schema)",
+					  st->path);
+		if (version < WS_STORE_SCHEMA)
+			return ws_err_set(err, WS_EFORMAT,
+					  "%s: schema %d is older than %d; run 'wormscope scan "
+					  "--db' on it once to migrate",
+					  st->path, version, WS_STORE_SCHEMA);
+		return ws_store_exec(st, "PRAGMA cache_size = -262144", err);
+	}
+	rc = ws_store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+			       "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
+			       "PRAGMA wal_autocheckpoint = 20000",
+			   err);
+	if (!rc)
+		rc = ws_store_migrate(st, version, target, err);
+	return rc;
+}
+
+int ws_store_open(const char *path, enum ws_store_mode mode, struct ws_store **out,
+		  struct ws_err *err)
+{
+	return ws_store_open_version(path, mode, WS_STORE_SCHEMA, out, err);
+}
+
+int ws_store_open_version(const char *path, enum ws_store_mode mode, int version,
+			  struct ws_store **out, struct ws_err *err)
+{
+	struct ws_store *st = ws_xcalloc(1, sizeof(*st));
+	st->path = ws_xstrdup(path);
+	st->mode = mode;
+	ws_amap_init(&st->hosts, sizeof(struct ws_akey), sizeof(struct ws_pend_host));
+	ws_amap_init(&st->hours, 16, sizeof(struct hour_item));
+	ws_amap_init(&st->status, 8, sizeof(struct status_item));
+	ws_amap_init(&st->nets, 18, sizeof(struct net_item));
+	ws_amap_init(&st->inputs, 8, sizeof(struct input_item));
+	int rc = open_db(st, version, err);
+	if (!rc)
+		rc = ws_store_load_worms(st, err);
+	if (!rc && version < WS_STORE_SCHEMA) {
+		/* an old schema, for the migration tests: nothing more to set up */
+		*out = st;
+		return 0;
+	}
+	if (!rc && mode == WS_STORE_RW) {
+		if (ws_store_functions(st) != SQLITE_OK)
+			rc = ws_store_sqlerr(st, sqlite3_errcode(st->db), "functions", err);
+		else
+			rc = prepare_all(st, err);
+		st->strs = ws_xcalloc(WS_STRCACHE, sizeof(*st->strs));
+	}
+	if (rc) {
+		store_free(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+int ws_store_close(struct ws_store *st, struct ws_err *err)
+{
+	int rc = 0;
+	if (st->mode == WS_STORE_RW)
+		rc = ws_store_flush(st, err);
+	store_free(st);
+	return rc;
+}
+
+/* ---- adding sightings ---------------------------------------------------- */
+
+static void forget_strings(struct ws_store *st)
+{
+	if (!st->strs)
+		return;
+	for (size_t i = 0; i < WS_STRCACHE; i++) {
+		free(st->strs[i].s);
+		st->strs[i] = (struct ws_strslot){0};
+	}
+}
+
+/* The id of a string in the strings table (interned: worm requests repeat
+ * the same few targets and agents), or 0 for none. */
+static int64_t string_id(struct ws_store *st, const char *p, size_t n, struct ws_err *err,
+			 int *rc)
+{
+	if (!p || n == 0)
+		return 0;
+	if (n > MAX_STR)
+		n = MAX_STR;
+	uint64_t h = hash_bytes(p, n);
+	struct ws_strslot *s = &st->strs[h & (WS_STRCACHE - 1)];
+	if (s->s && s->h == h && s->n == n && memcmp(s->s, p, n) == 0)
+		return s->id;
+	int64_t id = 0;
+	sqlite3_stmt *q = st->q[Q_STR_FIND];
+	sqlite3_bind_int64(q, 1, (int64_t)h);
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW)
+		if ((size_t)sqlite3_column_bytes(q, 1) == n &&
+		    memcmp(sqlite3_column_blob(q, 1), p, n) == 0) {
+			id = sqlite3_column_int64(q, 0);
+			r = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(q);
+	if (r != SQLITE_DONE) {
+		*rc = ws_store_sqlerr(st, r, "strings", err);
+		return 0;
+	}
+	if (!id) {
+		q = st->q[Q_STR_ADD];
+		sqlite3_bind_int64(q, 1, (int64_t)h);
+		sqlite3_bind_blob(q, 2, p, (int)n, SQLITE_STATIC);
+		r = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (r != SQLITE_DONE) {
+			*rc = ws_store_sqlerr(st, r, "strings", err);
+			return 0;
+		}
+		id = sqlite3_last_insert_rowid(st->db);
+	}
+	free(s->s);
+	s->s = ws_xmalloc(n);
+	memcpy(s->s, p, n);
+	s->n = n;
+	s->h = h;
+	s->id = id;
+	return id;
+}
+
+static void bind_id(sqlite3_stmt *q, int col, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(q, col, id);
+	else
+		sqlite3_bind_null(q, col);
+}
+
+static int insert_sighting(struct ws_store *st, int64_t input_id, const struct ws_sighting *s,
+			   int dbw, struct ws_err *err)
+{
+	const struct ws_request *r = s->req;
+	int rc = 0;
+	int64_t method = string_id(st, r->method.p, r->method.n, err, &rc);
+	const char *tp = r->path.p;
+	size_t tn = r->path.n;
+	if (r->has_query) {
+		st->tbuf.n = 0;
+		ws_out_target(&st->tbuf, r);
+		tp = st->tbuf.p;
+		tn = st->tbuf.n;
+	}
+	int64_t target = string_id(st, tp, tn, err, &rc);
+	int64_t agent = string_id(st, r->agent.p, r->agent.n, err, &rc);
+	int64_t host = string_id(st, r->host.p, r->host.n, err, &rc);
+	if (rc)
+		return rc;
+	sqlite3_stmt *q = st->q[Q_INS_SIGHTING];
+	uint8_t src[16], dst[16];
+	size_t sn = ws_addr_blob(&r->src, src), dn = ws_addr_blob(&r->dst, dst);
+	sqlite3_bind_int64(q, 1, input_id);
+	sqlite3_bind_int64(q, 2, (int64_t)s->line);
+	if (r->ts_known)
+		sqlite3_bind_int64(q, 3, r->ts);
+	else
+		sqlite3_bind_null(q, 3);
+	sqlite3_bind_blob(q, 4, src, (int)sn, SQLITE_STATIC);
+	if (r->src_port >= 0)
+		sqlite3_bind_int(q, 5, r->src_port);
+	else
+		sqlite3_bind_null(q, 5);
+	if (dn)
+		sqlite3_bind_blob(q, 6, dst, (int)dn, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 6);
+	if (r->dst_port >= 0)
+		sqlite3_bind_int(q, 7, r->dst_port);
+	else
+		sqlite3_bind_null(q, 7);
+	sqlite3_bind_int(q, 8, dbw);
+	sqlite3_bind_int64(q, 9, s->v->sig ? s->v->sig->sid : 0);
+	sqlite3_bind_int(q, 10, (int)s->v->conf);
+	if (r->status >= 0)
+		sqlite3_bind_int(q, 11, r->status);
+	else
+		sqlite3_bind_null(q, 11);
+	bind_id(q, 12, method);
+	bind_id(q, 13, target);
+	bind_id(q, 14, agent);
+	bind_id(q, 15, host);
+	sqlite3_bind_int(q, 16, s->compromised);
+	sqlite3_bind_int(q, 17, s->inside);
+	if (s->nimda_probe > 0)
+		sqlite3_bind_int(q, 18, s->nimda_probe);
+	else
+		sqlite3_bind_null(q, 18);
+	sqlite3_bind_int(q, 19, s->simulated);
+	int r2 = sqlite3_step(q);
+	sqlite3_reset(q);
+	return r2 == SQLITE_DONE ? 0 : ws_store_sqlerr(st, r2, "adding a sighting", err);
+}
+
+static int note_destination(struct ws_store *st, struct ws_pend_host *h,
+			    const struct ws_request *r, struct ws_err *err)
+{
+	uint8_t src[16], dst[16];
+	size_t sn = ws_addr_blob(&r->src, src), dn = ws_addr_blob(&r->dst, dst);
+	if (!dn || !sn)
+		return 0;
+	sqlite3_stmt *q = st->q[Q_DEST_ADD];
+	sqlite3_bind_blob(q, 1, src, (int)sn, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, dst, (int)dn, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return ws_store_sqlerr(st, rc, "destinations", err);
+	h->dests += (uint64_t)sqlite3_changes(st->db);
+	return 0;
+}
+
+static void tmin(int64_t *a, int64_t b)
+{
+	if (b < *a)
+		*a = b;
+}
+
+static void tmax(int64_t *a, int64_t b)
+{
+	if (b > *a)
+		*a = b;
+}
+
+/* Prefix key of a at level 1 (/8, /32) or 2 (/16, /48). */
+static void net_key(struct net_item *k, const struct ws_addr *a, int level)
+{
+	memset(k, 0, sizeof(*k));
+	k->level = (uint8_t)level;
+	size_t bytes = a->fam == 4 ? (size_t)level : (size_t)(2 + 2 * level);
+	k->len = a->fam == 4 ? 4 : 16;
+	memcpy(k->prefix, a->b, bytes);
+}
+
+static void pend_host(struct ws_store *st, const struct ws_sighting *s, int dbw,
+		      struct ws_pend_host **out)
+{
+	const struct ws_request *r = s->req;
+	struct ws_akey key;
+	ws_akey_of(&key, &r->src);
+	bool fresh;
+	struct ws_pend_host *h = ws_amap_get(&st->hosts, &key, &fresh);
+	if (fresh) {
+		h->addr = r->src;
+		h->first = INT64_MAX;
+		h->last = INT64_MIN;
+	}
+	struct ws_hworm *w = NULL;
+	for (uint8_t i = 0; i < h->nw; i++)
+		if (h->w[i].dbw == dbw)
+			w = &h->w[i];
+	if (!w) {
+		w = &h->w[h->nw++];
+		*w = (struct ws_hworm){.dbw = (uint8_t)dbw, .first = INT64_MAX, .last = INT64_MIN};
+	}
+	w->n++;
+	h->requests++;
+	if (r->ts_known) {
+		tmin(&h->first, r->ts);
+		tmax(&h->last, r->ts);
+		tmin(&w->first, r->ts);
+		tmax(&w->last, r->ts);
+	}
+	h->compromised += s->compromised;
+	if (s->nimda_probe > 0)
+		h->nimda |= (uint16_t)(1u << (s->nimda_probe - 1));
+	h->inside |= s->inside;
+	h->simulated |= s->simulated;
+	*out = h;
+}
+
+int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s,
+		 struct ws_err *err)
+{
+	int worm = s->v->worm;
+	if (worm < 0 || worm >= WS_MAX_WORMS || st->to_db[worm] < 0)
+		return ws_err_set(err, WS_EUSAGE, "%s: unknown worm %d", st->path, worm);
+	int dbw = st->to_db[worm];
+	int rc = ws_store_begin(st, err);
+	if (!rc)
+		rc = insert_sighting(st, input_id, s, dbw, err);
+	if (rc)
+		return rc;
+	const struct ws_request *r = s->req;
+	bool fresh;
+	struct input_item *in = ws_amap_get(&st->inputs, &input_id, &fresh);
+	in->sightings++;
+	if (r->ts_known) {
+		struct hour_item hk = {.hour = r->ts - (r->ts % 3600 + 3600) % 3600, .dbw = dbw};
+		struct hour_item *hi = ws_amap_get(&st->hours, &hk, &fresh);
+		hi->n++;
+	}
+	struct status_item sk = {.dbw = dbw, .status = r->status < 0 ? 0 : r->status};
+	struct status_item *si = ws_amap_get(&st->status, &sk, &fresh);
+	si->n++;
+	si->compromised += s->compromised;
+	if (r->src.fam == 4 || r->src.fam == 6) {
+		struct ws_pend_host *h;
+		pend_host(st, s, dbw, &h);
+		if ((rc = note_destination(st, h, r, err)) != 0)
+			return rc;
+	}
+	if (++st->pending >= PENDING_CAP)
+		return ws_store_flush(st, err);
+	return 0;
+}
+
+/* ---- commit -------------------------------------------------------------- */
+
+struct tot {
+	uint64_t sightings, sources, compromised;
+	int64_t first, last;
+	bool simulated;
+	uint64_t w_req[256], w_src[256], w_comp[256];
+	int64_t w_first[256], w_last[256];
+	bool w_seen[256];
+};
+
+static void bind_time(sqlite3_stmt *q, int col, int64_t t, bool is_first)
+{
+	if (is_first ? t == INT64_MAX : t == INT64_MIN)
+		sqlite3_bind_null(q, col);
+	else
+		sqlite3_bind_int64(q, col, t);
+}
+
+/* ws_merge_worms(old, add): the per-worm list of a host with a batch's
+ * added (SQL function used by the hosts upsert). */
+static void merge_worms_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct ws_hworm all[WS_MAX_WORMS], add[WS_MAX_WORMS];
+	size_t n = ws_hworms_decode(sqlite3_value_blob(argv[0]),
+				    (size_t)sqlite3_value_bytes(argv[0]), all, WS_MAX_WORMS);
+	size_t na = ws_hworms_decode(sqlite3_value_blob(argv[1]),
+				     (size_t)sqlite3_value_bytes(argv[1]), add, WS_MAX_WORMS);
+	for (size_t i = 0; i < na; i++) {
+		struct ws_hworm *m = NULL;
+		for (size_t k = 0; k < n; k++)
+			if (all[k].dbw == add[i].dbw)
+				m = &all[k];
+		if (!m) {
+			if (n < WS_MAX_WORMS)
+				all[n++] = add[i];
+			continue;
+		}
+		m->n += add[i].n;
+		tmin(&m->first, add[i].first);
+		tmax(&m->last, add[i].last);
+	}
+	uint8_t blob[WS_MAX_WORMS * WS_HWORM_BYTES];
+	ws_hworms_encode(all, n, blob);
+	sqlite3_result_blob(ctx, blob, (int)(n * WS_HWORM_BYTES), SQLITE_TRANSIENT);
+}
+
+int ws_store_functions(struct ws_store *st)
+{
+	return sqlite3_create_function(st->db, "ws_merge_worms", 2,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+				       merge_worms_sql, NULL, NULL);
+}
+
+/* After the upsert: a host whose stored requests are this batch's is new,
+ * and so is a worm whose stored count is this batch's. */
+static void count_new(struct ws_store *st, struct ws_pend_host *h, sqlite3_stmt *q, struct tot *t)
+{
+	bool new_host = (uint64_t)sqlite3_column_int64(q, 0) == h->requests;
+	t->sources += new_host;
+	for (int level = 1; level <= 2; level++) {
+		struct net_item nk;
+		bool fresh;
+		net_key(&nk, &h->addr, level);
+		struct net_item *ni = ws_amap_get(&st->nets, &nk, &fresh);
+		ni->requests += h->requests;
+		ni->sources += new_host;
+	}
+	struct ws_hworm now[WS_MAX_WORMS];
+	size_t n = ws_hworms_decode(sqlite3_column_blob(q, 1), (size_t)sqlite3_column_bytes(q, 1),
+				    now, WS_MAX_WORMS);
+	for (uint8_t i = 0; i < h->nw; i++)
+		for (size_t k = 0; k < n; k++)
+			if (now[k].dbw == h->w[i].dbw && now[k].n == h->w[i].n)
+				t->w_src[h->w[i].dbw]++;
+}
+
+static int write_host(struct ws_store *st, struct ws_pend_host *h, struct tot *t,
+		      struct ws_err *err)
+{
+	uint8_t a[16];
+	size_t an = ws_addr_blob(&h->addr, a);
+	uint8_t blob[WS_MAX_WORMS * WS_HWORM_BYTES];
+	ws_hworms_encode(h->w, h->nw, blob);
+	sqlite3_stmt *q = st->q[Q_HOST_UPSERT];
+	sqlite3_bind_blob(q, 1, a, (int)an, SQLITE_STATIC);
+	bind_time(q, 2, h->first, true);
+	bind_time(q, 3, h->last, false);
+	sqlite3_bind_int64(q, 4, (int64_t)h->requests);
+	sqlite3_bind_int64(q, 5, (int64_t)h->compromised);
+	sqlite3_bind_int(q, 6, h->nimda);
+	sqlite3_bind_int64(q, 7, (int64_t)h->dests);
+	sqlite3_bind_int(q, 8, h->inside);
+	sqlite3_bind_int(q, 9, h->simulated);
+	sqlite3_bind_blob(q, 10, blob, (int)(h->nw * WS_HWORM_BYTES), SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		count_new(st, h, q, t);
+		rc = sqlite3_step(q);
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "hosts", err);
+}
+
+static int step_done(struct ws_store *st, sqlite3_stmt *q, const char *what, struct ws_err *err)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, what, err);
+}
+
+static int write_small(struct ws_store *st, struct ws_err *err)
+{
+	int rc = 0;
+	sqlite3_stmt *q = st->q[Q_HOUR];
+	for (size_t i = 0; i < st->hours.n && !rc; i++) {
+		struct hour_item *h = WS_AMAP_AT(&st->hours, i);
+		sqlite3_bind_int64(q, 1, h->hour);
+		sqlite3_bind_int(q, 2, h->dbw);
+		sqlite3_bind_int64(q, 3, (int64_t)h->n);
+		rc = step_done(st, q, "hourly", err);
+	}
+	q = st->q[Q_STATUS];
+	for (size_t i = 0; i < st->status.n && !rc; i++) {
+		struct status_item *s = WS_AMAP_AT(&st->status, i);
+		sqlite3_bind_int(q, 1, s->dbw);
+		sqlite3_bind_int(q, 2, s->status);
+		sqlite3_bind_int64(q, 3, (int64_t)s->n);
+		sqlite3_bind_int64(q, 4, (int64_t)s->compromised);
+		rc = step_done(st, q, "status mix", err);
+	}
+	q = st->q[Q_NET];
+	for (size_t i = 0; i < st->nets.n && !rc; i++) {
+		struct net_item *n = WS_AMAP_AT(&st->nets, i);
+		sqlite3_bind_int(q, 1, n->level);
+		sqlite3_bind_blob(q, 2, n->prefix, n->len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, (int64_t)n->requests);
+		sqlite3_bind_int64(q, 4, (int64_t)n->sources);
+		rc = step_done(st, q, "networks", err);
+	}
+	q = st->q[Q_INPUT_SIGHTINGS];
+	for (size_t i = 0; i < st->inputs.n && !rc; i++) {
+		struct input_item *in = WS_AMAP_AT(&st->inputs, i);
+		sqlite3_bind_int64(q, 1, in->id);
+		sqlite3_bind_int64(q, 2, (int64_t)in->sightings);
+		rc = step_done(st, q, "inputs", err);
+	}
+	return rc;
+}
+
+static int write_totals(struct ws_store *st, struct tot *t, struct ws_err *err)
+{
+	int rc = 0;
+	sqlite3_stmt *q = st->q[Q_WORM_TOT];
+	for (int w = 0; w < 256 && !rc; w++) {
+		if (!t->w_seen[w])
+			continue;
+		sqlite3_bind_int(q, 1, w);
+		sqlite3_bind_int64(q, 2, (int64_t)t->w_req[w]);
+		sqlite3_bind_int64(q, 3, (int64_t)t->w_src[w]);
+		sqlite3_bind_int64(q, 4, (int64_t)t->w_comp[w]);
+		bind_time(q, 5, t->w_first[w], true);
+		bind_time(q, 6, t->w_last[w], false);
+		rc = step_done(st, q, "worm totals", err);
+	}
+	if (rc)
+		return rc;
+	q = st->q[Q_TOTALS];
+	sqlite3_bind_int64(q, 1, (int64_t)t->sightings);
+	sqlite3_bind_int64(q, 2, (int64_t)t->sources);
+	sqlite3_bind_int64(q, 3, (int64_t)t->compromised);
+	bind_time(q, 4, t->first, true);
+	bind_time(q, 5, t->last, false);
+	sqlite3_bind_int(q, 6, t->simulated);
+	return step_done(st, q, "totals", err);
+}
+
+static void batch_clear(struct ws_store *st)
+{
+	ws_amap_clear(&st->hosts);
+	ws_amap_clear(&st->hours);
+	ws_amap_clear(&st->status);
+	ws_amap_clear(&st->nets);
+	ws_amap_clear(&st->inputs);
+	st->pending = 0;
+}
+
+static int write_batch(struct ws_store *st, struct ws_err *err)
+{
+	struct tot *t = ws_xcalloc(1, sizeof(*t));
+	t->first = INT64_MAX;
+	t->last = INT64_MIN;
+	for (int w = 0; w < 256; w++) {
+		t->w_first[w] = INT64_MAX;
+		t->w_last[w] = INT64_MIN;
+	}
+	/* per-worm requests and compromised answers from the status mix, which
+	 * sees every sighting (also those without a source address) */
+	for (size_t i = 0; i < st->status.n; i++) {
+		struct status_item *s = WS_AMAP_AT(&st->status, i);
+		t->w_seen[s->dbw] = true;
+		t->w_req[s->dbw] += s->n;
+		t->w_comp[s->dbw] += s->compromised;
+		t->sightings += s->n;
+		t->compromised += s->compromised;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < st->hosts.n && !rc; i++) {
+		struct ws_pend_host *h = WS_AMAP_AT(&st->hosts, i);
+		t->simulated |= h->simulated;
+		for (uint8_t k = 0; k < h->nw; k++) {
+			tmin(&t->w_first[h->w[k].dbw], h->w[k].first);
+			tmax(&t->w_last[h->w[k].dbw], h->w[k].last);
+		}
+		tmin(&t->first, h->first);
+		tmax(&t->last, h->last);
+		rc = write_host(st, h, t, err);
+	}
+	if (!rc)
+		rc = write_small(st, err);
+	if (!rc)
+		rc = write_totals(st, t, err);
+	free(t);
+	return rc;
+}
+
+static void rollback(struct ws_store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = false;
+	batch_clear(st);
+	forget_strings(st); /* their ids may have been rolled back */
+}
+
+int ws_store_flush(struct ws_store *st, struct ws_err *err)
+{
+	if (!st->in_tx)
+		return 0;
+	int rc = write_batch(st, err);
+	if (!rc)
+		rc = ws_store_exec(st, "COMMIT", err);
+	if (rc) {
+		rollback(st);
+		return rc;
+	}
+	st->in_tx = false;
+	batch_clear(st);
+	return 0;
+}
+
+int ws_store_live_input(struct ws_store *st, const char *kind, const char *name, int64_t *input_id,
+			struct ws_err *err)
+{
+	int rc = ws_store_begin(st, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *q;
+	int r = sqlite3_prepare_v2(st->db,
+				   "INSERT INTO inputs(kind, name, format, first_scanned, scanned_at)"
+				   " VALUES(?, ?, ?, ?, ?)",
+				   -1, &q, NULL);
+	if (r != SQLITE_OK)
+		return ws_store_sqlerr(st, r, "inputs", err);
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_bind_text(q, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, now);
+	sqlite3_bind_int64(q, 5, now);
+	r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return ws_store_sqlerr(st, r, "inputs", err);
+	*input_id = sqlite3_last_insert_rowid(st->db);
+	return ws_store_flush(st, err);
+}
+
+static int count_of(struct ws_store *st, const char *sql, uint64_t *out, struct ws_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return ws_store_sqlerr(st, rc, "counting", err);
+	rc = sqlite3_step(q);
+	*out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : ws_store_sqlerr(st, rc, "counting", err);
+}
+
+int ws_store_counts(struct ws_store *st, struct ws_store_counts *c, struct ws_err *err)
+{
+	int rc = count_of(st, "SELECT count(*) FROM inputs", &c->inputs, err);
+	if (!rc)
+		rc = count_of(st, "SELECT count(*) FROM sightings", &c->sightings, err);
+	if (!rc)
+		rc = count_of(st, "SELECT count(*) FROM hosts", &c->hosts, err);
+	if (!rc)
+		rc = count_of(st, "SELECT count(*) FROM sightings WHERE simulated",
+			      &c->simulated_sightings, err);
+	return rc;
+}
