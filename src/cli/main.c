@@ -12,6 +12,7 @@ static const struct {
 	const char *about;
 } commands[] = {
 	{"scan", ws_cmd_scan, "detect worm requests in web-server logs"},
+	{"guard", ws_cmd_guard, "reverse proxy that answers worm requests itself"},
 	{"worms", ws_cmd_worms, "list the worm table (ids, signatures, sources)"},
 	{"hosts", ws_cmd_hosts, "list the sources a store has seen (scan --db), with filters"},
 	{"report", ws_cmd_report, "write the HTML report (charts and tables) from a store"},

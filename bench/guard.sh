@@ -1,0 +1,103 @@
+#!/bin/sh
+# Guard speed against a named peer, measured in the same run on loopback:
+#   1. wrk -> nginx directly                  (the peer: what nginx serves alone)
+#   2. wrk -> wormscope guard -> nginx         (ratio to 1: target >= 0.80; p99 added < 1 ms)
+#   3. as 2, while wormflood sends worm requests at FLOOD_RATE/s to the guard
+#                                             (ratio to 2: target > 0.70)
+# nginx is our own instance (temporary config, loopback high port, current
+# user), never the system one. Everything connects to 127.0.0.1 only.
+#
+#   bench/guard.sh [BUILD_DIR]      (default build; needs wormscope and bench/wormflood)
+# Environment: SECS (10), CONNS (50), THREADS (1), FLOOD_RATE (10000), GUARD_ARGS.
+set -eu
+BUILD=${1:-build}
+SECS=${SECS:-10}
+CONNS=${CONNS:-50}
+THREADS=${THREADS:-1}
+FLOOD_RATE=${FLOOD_RATE:-10000}
+GUARD_ARGS=${GUARD_ARGS:-}
+WS=$BUILD/wormscope
+FLOOD=$BUILD/bench/wormflood
+for x in "$WS" "$FLOOD"; do
+	[ -x "$x" ] || { echo "guard.sh: $x missing (cmake --build $BUILD --target wormscope wormflood)" >&2; exit 2; }
+done
+command -v wrk >/dev/null && command -v nginx >/dev/null ||
+	{ echo "guard.sh: needs wrk and nginx (make bench-deps)" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	[ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+	sleep 0.3
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+NPORT=$(free_port)
+mkdir -p "$tmp/logs"
+cat > "$tmp/nginx.conf" <<EOF
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	client_body_temp_path $tmp/body;
+	proxy_temp_path $tmp/proxy;
+	fastcgi_temp_path $tmp/fcgi;
+	uwsgi_temp_path $tmp/uwsgi;
+	scgi_temp_path $tmp/scgi;
+	server {
+		listen 127.0.0.1:$NPORT;
+		location / { default_type text/plain; return 200 "it works: a small page\n"; }
+	}
+}
+EOF
+nginx -p "$tmp" -c "$tmp/nginx.conf"
+
+"$WS" guard --listen 127.0.0.1:0 --upstream 127.0.0.1:$NPORT --source-rate 0 \
+	--max-conns 20000 -o /dev/null $GUARD_ARGS 2>"$tmp/guard.err" &
+pids="$pids $!"
+GPORT=""
+for _ in $(seq 100); do
+	GPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/guard.err" | head -1)
+	[ -n "$GPORT" ] && break
+	sleep 0.1
+done
+[ -n "$GPORT" ] || { cat "$tmp/guard.err" >&2; exit 2; }
+
+# wrk's "Requests/sec" and its 99% latency in ms.
+run_wrk() {
+	wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$1/" > "$tmp/wrk.out"
+	rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out")
+	p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) sub("ms","",v); else if (v ~ /s$/) {sub("s","",v); v*=1000}; print v}' "$tmp/wrk.out")
+	errs=$(awk '/Non-2xx|Socket errors/ {print}' "$tmp/wrk.out")
+	[ -z "$errs" ] || echo "  wrk: $errs"
+	echo "$rps $p99"
+}
+
+echo "guard.sh: $(nproc) cores, wrk -t$THREADS -c$CONNS -d${SECS}s, nginx $(nginx -v 2>&1 | sed 's/.*\///'), flood $FLOOD_RATE/s"
+set -- $(run_wrk "$NPORT"); n_rps=$1; n_p99=$2
+echo "nginx direct:            $n_rps req/s, p99 $n_p99 ms"
+set -- $(run_wrk "$GPORT"); g_rps=$1; g_p99=$2
+echo "through the guard:       $g_rps req/s, p99 $g_p99 ms"
+"$FLOOD" "$GPORT" "$FLOOD_RATE" "$((SECS + 1))" > "$tmp/flood.out" &
+fpid=$!
+sleep 0.5
+set -- $(run_wrk "$GPORT"); f_rps=$1; f_p99=$2
+wait "$fpid" || true
+echo "guard + worm flood:      $f_rps req/s, p99 $f_p99 ms"
+sed 's/^/  /' "$tmp/flood.out"
+awk -v n="$n_rps" -v g="$g_rps" -v f="$f_rps" -v np="$n_p99" -v gp="$g_p99" 'BEGIN {
+	printf "ratio guard/nginx:       %.2f (target >= 0.80)\n", g / n
+	printf "p99 added by the guard:  %.3f ms (target < 1 ms)\n", gp - np
+	printf "ratio flood/no flood:    %.2f (target > 0.70)\n", f / g
+}'
+kill -TERM $pids 2>/dev/null || true
+sleep 0.5
+grep -h "requests:" "$tmp/guard.err" | sed 's/^/  guard: /' || true

@@ -1,0 +1,1361 @@
+/* The guard's event loop: listeners, client connections, the upstream
+ * connection each client is paired with, worm actions, the tarpit, signals.
+ *
+ * One request at a time per connection. A request head is parsed and
+ * classified as soon as it is complete; ordinary requests go to the
+ * upstream (head rewritten, body streamed), and the next request is not
+ * read until the answer to this one has been relayed. Pipelined requests
+ * therefore wait in the socket and in our input buffer and are answered in
+ * order, and every one of them is classified. Each client has at most one
+ * upstream connection, kept alive between its requests.
+ *
+ * Back-pressure: a body is moved between the two bufferevents as it comes;
+ * when the receiving side's output passes HIGH_WATER we stop reading the
+ * sending side until the output drains below LOW_WATER.
+ *
+ * Ownership: struct conn owns both bufferevents (they close their sockets
+ * when freed) and its timer; every path that ends a connection goes through
+ * conn_free, which must be the last thing a callback does with the conn. */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "classify/classify.h"
+#include "guard/guard.h"
+#include "guard/http.h"
+#include "util/addr.h"
+#include "util/mem.h"
+
+#define HIGH_WATER (256 * 1024)
+#define LOW_WATER (64 * 1024)
+#define MAX_RESP_HEAD 65536
+#define MAX_RESP_HEADERS 256
+#define LINGER_SECS 2.0
+#define RATE_SLOTS 4096
+#define FIRST_READ 16384
+
+struct listener {
+	struct ws_guard *g;
+	struct evconnlistener *lev; /* NULL once closed */
+	char *listen;               /* as configured, the key for reloads */
+	char name[96];              /* "guard ADDR:PORT" with the bound port */
+	struct sockaddr_storage ua;
+	socklen_t ualen;
+	struct ws_addr dst;
+	int dst_port;
+	struct listener *next;
+};
+
+enum body_kind { B_NONE, B_LEN, B_CHUNKED, B_EOF };
+
+struct body {
+	enum body_kind kind;
+	int64_t left;
+	struct ws_chunked ch;
+};
+
+enum cstate {
+	C_HEAD,    /* reading a request head (or idle between requests) */
+	C_BODY,    /* streaming a request body upstream */
+	C_WAIT,    /* request sent; relaying the answer */
+	C_CLOSING, /* our last answer is being written */
+	C_LINGER,  /* written and shut down; draining what the client still sends */
+};
+
+struct conn {
+	struct ws_guard *g;
+	struct listener *lis;
+	struct bufferevent *cli, *up;
+	struct event *timer;
+	struct ws_addr src;
+	int src_port;
+	enum cstate st;
+	struct body req, resp;
+	bool head_started;  /* bytes of the next head have arrived */
+	bool req_done;      /* the whole request went upstream */
+	bool resp_started;  /* part of an answer went to the client */
+	bool resp_head;     /* the final answer's head has been relayed */
+	bool is_head;       /* HEAD request: the answer has no body */
+	bool keepalive;     /* the client wants the connection kept */
+	bool close_after;   /* close once this answer is relayed */
+	bool up_close;      /* the upstream will not take another request */
+	bool up_ready;      /* the upstream connect has completed */
+	int minor;
+	struct conn *prev, *next;
+};
+
+struct tarpit {
+	struct ws_guard *g;
+	int fd;
+	struct event *ev;
+	struct tarpit *prev, *next;
+};
+
+struct rate {
+	struct ws_addr a;
+	double tokens, t;
+};
+
+struct stats {
+	uint64_t requests, forwarded, malformed, worms, refused, limited, tarpit_full;
+	uint64_t by_action[3];
+};
+
+struct ws_guard {
+	struct ws_guard_conf conf;
+	struct ws_guard_hooks hooks;
+	struct event_base *base;
+	struct listener *lis;
+	struct conn *conns;
+	struct tarpit *tarpits;
+	unsigned nconns, ntarpit;
+	struct event *sig_term, *sig_int, *sig_hup, *flush_ev, *drain_ev;
+	bool draining, flush_pending;
+	struct ws_http_header *hdr;
+	size_t hdrcap;
+	struct ws_buf scratch;
+	char *first; /* FIRST_READ bytes for first_read */
+	struct rate *rates;
+	struct stats st;
+};
+
+static void conn_free(struct conn *c);
+static void process_heads(struct conn *c);
+static void answer_error(struct conn *c, int status);
+static void send_bytes(struct bufferevent *out, bool direct, const char *p, size_t n);
+
+/* ---- logging, time ---- */
+
+static void glog(struct ws_guard *g, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void glog(struct ws_guard *g, int prio, const char *fmt, ...)
+{
+	if (!g->hooks.log)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	g->hooks.log(g->hooks.ctx, prio, msg);
+}
+
+static struct timeval tv_of(double s)
+{
+	struct timeval tv = {(time_t)s, (suseconds_t)((s - (double)(time_t)s) * 1e6)};
+	return tv;
+}
+
+static double now_s(struct ws_guard *g)
+{
+	struct timeval tv;
+	event_base_gettimeofday_cached(g->base, &tv);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void arm(struct conn *c, double secs)
+{
+	struct timeval tv = tv_of(secs);
+	evtimer_add(c->timer, &tv);
+}
+
+static void sockaddr_to_ws(const struct sockaddr *sa, struct ws_addr *a, int *port)
+{
+	memset(a, 0, sizeof(*a));
+	*port = -1;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+		a->fam = 4;
+		memcpy(a->b, &s4->sin_addr, 4);
+		*port = ntohs(s4->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			a->fam = 4;
+			memcpy(a->b, s6->sin6_addr.s6_addr + 12, 4);
+		} else {
+			a->fam = 6;
+			memcpy(a->b, &s6->sin6_addr, 16);
+		}
+		*port = ntohs(s6->sin6_port);
+	}
+}
+
+/* ---- per-source connection rate: a token bucket per address ---- */
+
+static bool rate_ok(struct ws_guard *g, const struct ws_addr *a)
+{
+	if (g->conf.source_rate <= 0)
+		return true;
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < (a->fam == 6 ? 16 : 4); i++)
+		h = (h ^ a->b[i]) * 16777619u;
+	struct rate *r = &g->rates[h % RATE_SLOTS];
+	double t = now_s(g), burst = g->conf.source_burst;
+	/* A colliding address takes the slot over: an attacker can only reset
+	 * someone's bucket to full, never empty it. */
+	if (!ws_addr_eq(&r->a, a)) {
+		r->a = *a;
+		r->tokens = burst;
+		r->t = t;
+	}
+	r->tokens += (t - r->t) * g->conf.source_rate;
+	if (r->tokens > burst)
+		r->tokens = burst;
+	r->t = t;
+	if (r->tokens < 1)
+		return false;
+	r->tokens -= 1;
+	return true;
+}
+
+/* ---- draining ---- */
+
+static void maybe_done(struct ws_guard *g)
+{
+	if (g->draining && g->nconns == 0)
+		event_base_loopexit(g->base, NULL);
+}
+
+/* ---- the tarpit ---- */
+
+static void tarpit_release(struct tarpit *t)
+{
+	struct ws_guard *g = t->g;
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		g->tarpits = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	event_free(t->ev);
+	close(t->fd);
+	g->ntarpit--;
+	g->nconns--;
+	free(t);
+	maybe_done(g);
+}
+
+static void tarpit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	tarpit_release(arg);
+}
+
+/* LaBrea's trick on an accepted socket: shrink the receive buffer and stop
+ * reading, so the peer's window closes and the worm's thread waits on a
+ * connection that never answers. The socket (fd, owned from here on) is
+ * kept with one event that fires when the peer gives up (EV_CLOSED, where
+ * the backend can tell without reading) or when tarpit-timeout passes. */
+static void tarpit_hold(struct ws_guard *g, int fd)
+{
+	int tiny = 1; /* the kernel rounds up to its minimum */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny));
+	struct tarpit *t = ws_xcalloc(1, sizeof(*t));
+	t->g = g;
+	t->fd = fd;
+	bool early = event_base_get_features(g->base) & EV_FEATURE_EARLY_CLOSE;
+	t->ev = event_new(g->base, early ? fd : -1, early ? EV_CLOSED : 0, tarpit_cb, t);
+	struct timeval tv = tv_of(g->conf.tarpit_timeout);
+	event_add(t->ev, &tv);
+	t->next = g->tarpits;
+	if (g->tarpits)
+		g->tarpits->prev = t;
+	g->tarpits = t;
+	g->ntarpit++;
+	g->nconns++;
+}
+
+/* ---- sightings ---- */
+
+static void flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct ws_guard *g = arg;
+	g->flush_pending = false;
+	if (g->hooks.flush)
+		g->hooks.flush(g->hooks.ctx);
+}
+
+static void emit_sighting(struct ws_guard *g, const struct listener *lis,
+			  const struct ws_request *req, const struct ws_verdict *v)
+{
+	struct ws_sighting s = {.req = req, .v = v, .file = lis->name, .line = g->st.requests};
+	if (v->nimda_mask)
+		s.nimda_probe = __builtin_ctz(v->nimda_mask) + 1;
+	if (g->hooks.sighting)
+		g->hooks.sighting(g->hooks.ctx, &s);
+	if (!g->flush_pending) {
+		struct timeval tv = {0, 200000};
+		evtimer_add(g->flush_ev, &tv);
+		g->flush_pending = true;
+	}
+}
+
+/* ---- answers we write ourselves ---- */
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 408: return "Request Timeout";
+	case 431: return "Request Header Fields Too Large";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	}
+	return "Error";
+}
+
+/* Ends the connection once the output is written: shut our side, then read
+ * and discard for a moment, so the answer is not destroyed by the RST that
+ * closing over unread input would send (the "lingering close"). */
+static void start_closing(struct conn *c)
+{
+	c->st = C_CLOSING;
+	if (c->up) {
+		bufferevent_free(c->up);
+		c->up = NULL;
+	}
+	bufferevent_disable(c->cli, EV_READ);
+	bufferevent_set_timeouts(c->cli, NULL, NULL);
+	arm(c, c->g->conf.header_timeout);
+	if (evbuffer_get_length(bufferevent_get_output(c->cli)) == 0) {
+		shutdown(bufferevent_getfd(c->cli), SHUT_WR);
+		c->st = C_LINGER;
+		bufferevent_enable(c->cli, EV_READ);
+		arm(c, LINGER_SECS);
+	}
+}
+
+/* Writes our own short answer (always with Connection: close) into buf. */
+static size_t format_answer(int status, char *buf, size_t cap)
+{
+	const char *why = reason(status);
+	int n = snprintf(buf, cap,
+			 "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+			 "Connection: close\r\n\r\n%s\n",
+			 status, why, strlen(why) + 1, why);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+static void answer_error(struct conn *c, int status)
+{
+	char buf[256];
+	if (!c->resp_started)
+		send_bytes(c->cli, true, buf, format_answer(status, buf, sizeof(buf)));
+	c->resp_started = true;
+	start_closing(c);
+}
+
+/* ---- the request head we forward ---- */
+
+static bool name_is(struct ws_str n, const char *lit)
+{
+	return n.n == strlen(lit) && strncasecmp(n.p, lit, n.n) == 0;
+}
+
+/* Appends a header value, turning obs-fold line breaks into single spaces. */
+static void add_value(struct ws_buf *b, const struct ws_http_header *h)
+{
+	if (!h->folded) {
+		ws_buf_add(b, h->value.p, h->value.n);
+		return;
+	}
+	bool ws = false;
+	for (size_t i = 0; i < h->value.n; i++) {
+		char ch = h->value.p[i];
+		if (ch == '\r' || ch == '\n' || ch == ' ' || ch == '\t') {
+			ws = true;
+			continue;
+		}
+		if (ws)
+			ws_buf_addc(b, ' ');
+		ws = false;
+		ws_buf_addc(b, ch);
+	}
+}
+
+/* True when h must not cross the proxy: hop-by-hop by name, or named in one
+ * of the message's Connection headers. */
+static bool drop_header(const struct ws_http_header *hdr, size_t n, const struct ws_http_header *h)
+{
+	if (ws_http_hop_by_hop(h->name))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (name_is(hdr[i].name, "connection") && ws_http_conn_lists(hdr[i].value, h->name))
+			return true;
+	return false;
+}
+
+/* Writes the normalised head: one request line with single spaces, Host
+ * first and once, hop-by-hop fields dropped, folded values unfolded, our
+ * X-Forwarded-For and Via appended to the client's, and our own Connection. */
+static void build_request(struct conn *c, const struct ws_http_req *r, struct ws_buf *b)
+{
+	b->n = 0;
+	ws_buf_add(b, r->method.p, r->method.n);
+	ws_buf_addc(b, ' ');
+	ws_buf_add(b, r->target.p, r->target.n);
+	ws_buf_adds(b, r->minor == 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
+	if (r->nhost) {
+		ws_buf_adds(b, "Host: ");
+		ws_buf_add(b, r->host.p, r->host.n);
+		ws_buf_adds(b, "\r\n");
+	}
+	size_t xff = 0, via = 0;
+	for (size_t i = 0; i < r->nhdr; i++) {
+		const struct ws_http_header *h = &r->hdr[i];
+		if (name_is(h->name, "host") || drop_header(r->hdr, r->nhdr, h))
+			continue;
+		if (name_is(h->name, "x-forwarded-for")) {
+			xff++;
+			continue;
+		}
+		if (name_is(h->name, "via")) {
+			via++;
+			continue;
+		}
+		ws_buf_add(b, h->name.p, h->name.n);
+		ws_buf_adds(b, ": ");
+		add_value(b, h);
+		ws_buf_adds(b, "\r\n");
+	}
+	char ip[64];
+	ws_addr_format(&c->src, ip, sizeof(ip));
+	const char *names[2] = {"x-forwarded-for", "via"};
+	size_t counts[2] = {xff, via};
+	for (int k = 0; k < 2; k++) {
+		ws_buf_adds(b, k == 0 ? "X-Forwarded-For: " : "Via: ");
+		for (size_t i = 0; counts[k] && i < r->nhdr; i++)
+			if (name_is(r->hdr[i].name, names[k])) {
+				add_value(b, &r->hdr[i]);
+				ws_buf_adds(b, ", ");
+			}
+		if (k == 0)
+			ws_buf_adds(b, ip);
+		else
+			ws_buf_adds(b, r->minor == 0 ? "1.0 wormscope-guard" : "1.1 wormscope-guard");
+		ws_buf_adds(b, "\r\n");
+	}
+	if (!c->keepalive)
+		ws_buf_adds(b, "Connection: close\r\n");
+	else if (r->minor == 0)
+		ws_buf_adds(b, "Connection: keep-alive\r\n");
+	ws_buf_adds(b, "\r\n");
+}
+
+/* ---- writing ---- */
+
+/* Bytes for the socket behind out go straight to it while its output buffer
+ * is empty; only what the socket does not take is queued. A bufferevent
+ * arms and disarms its write event around every queued message (two
+ * epoll_ctl calls each); on a proxy that is most of the syscalls. direct is
+ * false while an upstream connect is still in progress. A failed direct
+ * write is not reported here: the dead socket shows on its next read. */
+static void send_bytes(struct bufferevent *out, bool direct, const char *p, size_t n)
+{
+	if (direct && evbuffer_get_length(bufferevent_get_output(out)) == 0) {
+		ssize_t w = send(bufferevent_getfd(out), p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		}
+	}
+	if (n)
+		bufferevent_write(out, p, n);
+}
+
+/* The same for n bytes taken from the front of in. */
+static void move(struct evbuffer *in, struct bufferevent *out, bool direct, size_t n)
+{
+	struct evbuffer *ob = bufferevent_get_output(out);
+	if (direct && evbuffer_get_length(ob) == 0) {
+		int w = evbuffer_write_atmost(in, bufferevent_getfd(out), (ev_ssize_t)n);
+		if (w > 0)
+			n -= (size_t)w;
+	}
+	if (n)
+		evbuffer_remove_buffer(in, ob, n);
+}
+
+/* ---- bodies ---- */
+
+/* Moves body bytes from in to out as framing allows; true when it ended.
+ * -1 on a chunked framing error. */
+static int pump(struct body *bd, struct evbuffer *in, struct bufferevent *out, bool direct)
+{
+	for (;;) {
+		size_t len = evbuffer_get_length(in);
+		if (bd->kind == B_NONE)
+			return 1;
+		if (len == 0)
+			return 0;
+		if (bd->kind == B_EOF) {
+			move(in, out, direct, len);
+			return 0;
+		}
+		if (bd->kind == B_LEN) {
+			size_t n = (uint64_t)bd->left < len ? (size_t)bd->left : len;
+			move(in, out, direct, n);
+			bd->left -= (int64_t)n;
+			return bd->left == 0;
+		}
+		struct evbuffer_iovec v;
+		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+			return 0;
+		bool done;
+		long n = ws_chunked_feed(&bd->ch, v.iov_base, v.iov_len, &done);
+		if (n < 0)
+			return -1;
+		move(in, out, direct, (size_t)n);
+		if (done)
+			return 1;
+	}
+}
+
+/* ---- upstream ---- */
+
+static void up_read(struct bufferevent *bev, void *arg);
+static void up_write(struct bufferevent *bev, void *arg);
+static void up_event(struct bufferevent *bev, short what, void *arg);
+
+static bool up_connect(struct conn *c)
+{
+	struct ws_guard *g = c->g;
+	c->up = bufferevent_socket_new(g->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->up)
+		return false;
+	bufferevent_setcb(c->up, up_read, up_write, up_event, c);
+	bufferevent_setwatermark(c->up, EV_WRITE, LOW_WATER, 0);
+	if (bufferevent_socket_connect(c->up, (struct sockaddr *)&c->lis->ua, (int)c->lis->ualen) <
+	    0) {
+		bufferevent_free(c->up);
+		c->up = NULL;
+		return false;
+	}
+	int one = 1;
+	setsockopt(bufferevent_getfd(c->up), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->up_close = false;
+	c->up_ready = false;
+	return true;
+}
+
+/* The answer has been relayed: keep both connections for the next request,
+ * or end what must end. */
+static void response_done(struct conn *c)
+{
+	struct ws_guard *g = c->g;
+	g->st.forwarded++;
+	if (c->up) {
+		bufferevent_set_timeouts(c->up, NULL, NULL);
+		if (c->up_close || evbuffer_get_length(bufferevent_get_input(c->up))) {
+			bufferevent_free(c->up);
+			c->up = NULL;
+		}
+	}
+	if (c->close_after || !c->req_done || g->draining) {
+		start_closing(c);
+		return;
+	}
+	c->st = C_HEAD;
+	c->resp_started = c->resp_head = false;
+	bufferevent_set_timeouts(c->cli, NULL, NULL);
+	bufferevent_enable(c->cli, EV_READ);
+	c->head_started = evbuffer_get_length(bufferevent_get_input(c->cli)) > 0;
+	arm(c, c->head_started ? g->conf.header_timeout : g->conf.idle_timeout);
+	process_heads(c);
+}
+
+/* Builds the answer's head for the client in the scratch buffer, without
+ * hop-by-hop fields and with our own Connection. */
+static void relay_response_head(struct conn *c, const char *p, size_t n,
+				const struct ws_http_resp *r)
+{
+	struct ws_buf *b = &c->g->scratch;
+	b->n = 0;
+	const char *nl = memchr(p, '\n', n); /* the parser saw one */
+	size_t l = (size_t)(nl - p);
+	if (l && p[l - 1] == '\r')
+		l--;
+	ws_buf_add(b, p, l);
+	ws_buf_adds(b, "\r\n");
+	for (size_t i = 0; i < r->nhdr; i++) {
+		const struct ws_http_header *h = &r->hdr[i];
+		if (drop_header(r->hdr, r->nhdr, h))
+			continue;
+		ws_buf_add(b, h->name.p, h->name.n);
+		ws_buf_adds(b, ": ");
+		add_value(b, h);
+		ws_buf_adds(b, "\r\n");
+	}
+	if (r->status >= 200) {
+		if (c->close_after)
+			ws_buf_adds(b, "Connection: close\r\n");
+		else if (c->minor == 0)
+			ws_buf_adds(b, "Connection: keep-alive\r\n");
+	}
+	ws_buf_adds(b, "\r\n");
+}
+
+/* Parses the answer's head once it is complete. Returns 1 when the final
+ * head went out, 0 to wait for more, -1 when the conn was ended. */
+static int response_head(struct conn *c)
+{
+	struct ws_guard *g = c->g;
+	struct evbuffer *in = bufferevent_get_input(c->up);
+	for (;;) {
+		size_t len = evbuffer_get_length(in);
+		if (len == 0)
+			return 0;
+		size_t want = len < MAX_RESP_HEAD ? len : MAX_RESP_HEAD;
+		const char *p = (const char *)evbuffer_pullup(in, (ssize_t)want);
+		struct ws_http_header hdr[MAX_RESP_HEADERS];
+		struct ws_http_resp r;
+		int n = ws_http_parse_response(p, want, MAX_RESP_HEAD, &r, hdr, MAX_RESP_HEADERS);
+		if (n == WS_HTTP_MORE)
+			return 0;
+		if (n < 0 || r.bad || r.status == 101) {
+			glog(g, LOG_WARNING, "%s: bad answer from upstream: %s", c->lis->name,
+			     n < 0 ? "head too large" : r.bad ? r.bad : "protocol switch");
+			answer_error(c, 502);
+			return -1;
+		}
+		if (r.status < 200) {
+			/* 1xx: relay to HTTP/1.1 clients only (RFC 9110 §15.2). */
+			if (c->minor >= 1) {
+				relay_response_head(c, p, (size_t)n, &r);
+				send_bytes(c->cli, true, g->scratch.p, g->scratch.n);
+				c->resp_started = true;
+			}
+			evbuffer_drain(in, (size_t)n);
+			continue;
+		}
+		if (c->is_head || r.status == 204 || r.status == 304)
+			c->resp.kind = B_NONE;
+		else if (r.chunked)
+			c->resp.kind = B_CHUNKED;
+		else if (r.content_length >= 0)
+			c->resp.kind = r.content_length ? B_LEN : B_NONE;
+		else
+			c->resp.kind = B_EOF;
+		c->resp.left = r.content_length;
+		memset(&c->resp.ch, 0, sizeof(c->resp.ch));
+		c->up_close = r.conn_close || (r.minor == 0 && !r.conn_keepalive) ||
+			      c->resp.kind == B_EOF;
+		if (c->resp.kind == B_EOF || g->draining)
+			c->close_after = true;
+		relay_response_head(c, p, (size_t)n, &r);
+		evbuffer_drain(in, (size_t)n);
+		/* A small body that is all here goes out with the head, in one send. */
+		if (c->resp.kind == B_LEN && c->resp.left <= 65536 &&
+		    evbuffer_get_length(in) >= (size_t)c->resp.left) {
+			size_t k = (size_t)c->resp.left;
+			ws_buf_reserve(&g->scratch, k);
+			evbuffer_remove(in, g->scratch.p + g->scratch.n, k);
+			g->scratch.n += k;
+			c->resp.kind = B_NONE;
+		}
+		send_bytes(c->cli, true, g->scratch.p, g->scratch.n);
+		c->resp_started = c->resp_head = true;
+		return 1;
+	}
+}
+
+static void up_read(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	(void)bev;
+	if (!c->resp_head) {
+		if (c->st == C_HEAD) {
+			/* Bytes nobody asked for: this upstream is out of step. */
+			bufferevent_free(c->up);
+			c->up = NULL;
+			return;
+		}
+		int rc = response_head(c);
+		if (rc <= 0)
+			return;
+	}
+	struct evbuffer *out = bufferevent_get_output(c->cli);
+	int rc = pump(&c->resp, bufferevent_get_input(c->up), c->cli, true);
+	if (rc < 0) {
+		glog(c->g, LOG_WARNING, "%s: bad chunked answer from upstream", c->lis->name);
+		conn_free(c);
+		return;
+	}
+	if (rc == 1) {
+		response_done(c);
+		return;
+	}
+	if (evbuffer_get_length(out) >= HIGH_WATER)
+		bufferevent_disable(c->up, EV_READ);
+}
+
+static void up_write(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	(void)bev;
+	/* The upstream took what we had: read more of the request body. */
+	if (c->st == C_BODY)
+		bufferevent_enable(c->cli, EV_READ);
+}
+
+static void up_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		c->up_ready = true;
+		return;
+	}
+	if ((what & BEV_EVENT_EOF) && c->resp_head && c->resp.kind == B_EOF) {
+		response_done(c);
+		return;
+	}
+	if (c->st == C_HEAD) {
+		/* An idle upstream connection went away: the next request opens another. */
+		bufferevent_free(c->up);
+		c->up = NULL;
+		return;
+	}
+	if (c->resp_head) {
+		conn_free(c); /* cut inside an answer: the client must see it cut too */
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		glog(c->g, LOG_WARNING, "%s: upstream timed out", c->lis->name);
+		answer_error(c, 504);
+		return;
+	}
+	glog(c->g, LOG_WARNING, "%s: upstream %s: %s", c->lis->name,
+	     (what & BEV_EVENT_EOF) ? "closed without answering" : "connection failed",
+	     (what & BEV_EVENT_ERROR) ? strerror(EVUTIL_SOCKET_ERROR()) : "no answer");
+	answer_error(c, 502);
+}
+
+/* ---- client ---- */
+
+static void pump_request(struct conn *c)
+{
+	struct evbuffer *out = bufferevent_get_output(c->up);
+	int rc = pump(&c->req, bufferevent_get_input(c->cli), c->up, c->up_ready);
+	if (rc < 0) {
+		c->g->st.malformed++;
+		answer_error(c, 400);
+		return;
+	}
+	if (rc == 1) {
+		c->req_done = true;
+		if (c->st == C_BODY)
+			c->st = C_WAIT;
+		/* Reading stays on (a pipelined request waits in the input, up to
+		 * the read watermark), so no epoll change per request. */
+		bufferevent_set_timeouts(c->cli, NULL, NULL);
+		return;
+	}
+	if (evbuffer_get_length(out) >= HIGH_WATER)
+		bufferevent_disable(c->cli, EV_READ);
+}
+
+static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
+{
+	struct ws_guard *g = c->g;
+	c->minor = r->minor;
+	c->is_head = name_is(r->method, "HEAD") && memcmp(r->method.p, "HEAD", 4) == 0;
+	c->keepalive = !r->conn_close && (r->minor >= 1 || r->conn_keepalive) && !g->draining;
+	c->close_after = !c->keepalive;
+	if (!c->up && !up_connect(c)) {
+		glog(g, LOG_WARNING, "%s: cannot connect upstream: %s", c->lis->name,
+		     strerror(errno));
+		answer_error(c, 502);
+		return;
+	}
+	build_request(c, r, &g->scratch);
+	send_bytes(c->up, c->up_ready, g->scratch.p, g->scratch.n);
+	evbuffer_drain(bufferevent_get_input(c->cli), headlen);
+	memset(&c->req, 0, sizeof(c->req));
+	memset(&c->resp, 0, sizeof(c->resp));
+	c->req.kind = r->chunked ? B_CHUNKED : r->content_length > 0 ? B_LEN : B_NONE;
+	c->req.left = r->content_length;
+	c->req_done = false;
+	c->resp_started = c->resp_head = false;
+	struct timeval rt = tv_of(g->conf.upstream_timeout), wt = tv_of(g->conf.connect_timeout);
+	bufferevent_set_timeouts(c->up, &rt, &wt);
+	bufferevent_enable(c->up, EV_READ);
+	evtimer_del(c->timer);
+	c->head_started = false;
+	c->st = C_BODY;
+	struct timeval bt = tv_of(g->conf.body_timeout);
+	bufferevent_set_timeouts(c->cli, &bt, NULL);
+	pump_request(c);
+}
+
+static void fill_request(struct ws_guard *g, const struct listener *lis,
+			 const struct ws_addr *src, int src_port, const struct ws_http_req *r,
+			 struct ws_request *q)
+{
+	memset(q, 0, sizeof(*q));
+	struct timeval tv;
+	event_base_gettimeofday_cached(g->base, &tv);
+	q->ts = tv.tv_sec;
+	q->ts_known = true;
+	q->src = *src;
+	q->src_port = src_port;
+	q->dst = lis->dst;
+	q->dst_port = lis->dst_port;
+	q->method = r->method;
+	q->path = r->path;
+	q->query = r->query;
+	q->has_query = r->has_query;
+	q->proto = r->proto;
+	q->proto_logged = true;
+	q->agent = r->agent;
+	q->referer = r->referer;
+	q->host = r->host;
+	q->status = -1;
+	q->bytes = -1;
+	q->form = WS_TARGET_RAW;
+}
+
+/* The action for a worm request (tarpit falls back to close when full),
+ * counted and written out as a sighting. */
+static enum ws_guard_action worm_decide(struct ws_guard *g, const struct listener *lis,
+					struct ws_request *q, const struct ws_verdict *v)
+{
+	enum ws_guard_action a = g->conf.action[v->worm];
+	if (a == WS_ACT_TARPIT && g->ntarpit >= g->conf.max_tarpit) {
+		g->st.tarpit_full++;
+		a = WS_ACT_CLOSE;
+	}
+	g->st.worms++;
+	g->st.by_action[a]++;
+	if (a == WS_ACT_REJECT)
+		q->status = 403;
+	emit_sighting(g, lis, q, v);
+	return a;
+}
+
+static void worm_action(struct conn *c, struct ws_request *q, const struct ws_verdict *v)
+{
+	switch (worm_decide(c->g, c->lis, q, v)) {
+	case WS_ACT_REJECT:
+		answer_error(c, 403);
+		return;
+	case WS_ACT_TARPIT: {
+		int fd = dup(bufferevent_getfd(c->cli));
+		if (fd >= 0)
+			tarpit_hold(c->g, fd);
+		conn_free(c);
+		return;
+	}
+	case WS_ACT_CLOSE:
+		conn_free(c);
+		return;
+	}
+}
+
+/* Reads the next request head when it is complete and acts on it. */
+static void process_heads(struct conn *c)
+{
+	struct ws_guard *g = c->g;
+	struct evbuffer *in = bufferevent_get_input(c->cli);
+	size_t len = evbuffer_get_length(in);
+	if (len == 0)
+		return;
+	if (!c->head_started) {
+		c->head_started = true;
+		arm(c, g->conf.header_timeout);
+	}
+	size_t max = g->conf.max_head;
+	size_t want = len < max ? len : max;
+	const char *p = (const char *)evbuffer_pullup(in, (ssize_t)want);
+	struct ws_http_req r;
+	int n = ws_http_parse_request(p, want, max, &r, g->hdr, g->conf.max_headers);
+	if (n == WS_HTTP_MORE)
+		return;
+	g->st.requests++;
+	if (n < 0) {
+		g->st.malformed++;
+		answer_error(c, 431);
+		return;
+	}
+	struct ws_request q;
+	fill_request(g, c->lis, &c->src, c->src_port, &r, &q);
+	struct ws_verdict v;
+	if (r.target.n && ws_classify(&q, &v)) {
+		worm_action(c, &q, &v);
+		return;
+	}
+	if (r.bad) {
+		g->st.malformed++;
+		answer_error(c, 400);
+		return;
+	}
+	forward(c, &r, (size_t)n);
+}
+
+static void cli_read(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	(void)bev;
+	switch (c->st) {
+	case C_HEAD:
+		process_heads(c);
+		return;
+	case C_BODY:
+		pump_request(c);
+		return;
+	case C_LINGER:
+		evbuffer_drain(bufferevent_get_input(c->cli),
+			       evbuffer_get_length(bufferevent_get_input(c->cli)));
+		return;
+	case C_WAIT:
+	case C_CLOSING:
+		return;
+	}
+}
+
+static void cli_write(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	if (c->st == C_CLOSING) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			start_closing(c);
+		return;
+	}
+	/* The client took the answer so far: read more of it from upstream. */
+	if (c->up && c->resp_head)
+		bufferevent_enable(c->up, EV_READ);
+}
+
+static void cli_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+	(void)bev;
+	if ((what & BEV_EVENT_TIMEOUT) && c->st == C_BODY && !c->resp_started) {
+		answer_error(c, 408); /* a request body that stalled */
+		return;
+	}
+	/* EOF while waiting for an answer: the client half-closed after its
+	 * request; the answer is still relayed and the connection then ends. */
+	if ((what & BEV_EVENT_EOF) && c->st == C_WAIT) {
+		c->close_after = true;
+		return;
+	}
+	conn_free(c);
+}
+
+static void conn_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	(void)fd;
+	(void)what;
+	if (c->st == C_HEAD && c->head_started) {
+		answer_error(c, 408); /* a head that did not arrive in time: slowloris */
+		return;
+	}
+	conn_free(c);
+}
+
+static void conn_free(struct conn *c)
+{
+	struct ws_guard *g = c->g;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		g->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	if (c->up)
+		bufferevent_free(c->up);
+	bufferevent_free(c->cli);
+	event_free(c->timer);
+	free(c);
+	g->nconns--;
+	maybe_done(g);
+}
+
+/* The first read of a new connection, before anything is allocated for it.
+ * Under a worm flood most connections carry one worm request and nothing
+ * more; answering those straight from the accept callback (recv, classify,
+ * then send a 403, close or tarpit) spares each a bufferevent, a timer and
+ * several epoll changes. A 403 is sent here only when the whole request
+ * was read, so closing cannot turn into a reset that eats the answer.
+ * Returns true when fd was dealt with; otherwise buf[0..*n) is the start of
+ * the stream, for the ordinary path. */
+static bool first_read(struct listener *lis, int fd, const struct ws_addr *src, int port,
+		       ssize_t *n)
+{
+	struct ws_guard *g = lis->g;
+	char *buf = g->first;
+	*n = recv(fd, buf, FIRST_READ, 0);
+	if (*n <= 0) {
+		bool later = *n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+		*n = 0;
+		if (!later)
+			close(fd);
+		return !later;
+	}
+	struct ws_http_req r;
+	int len = ws_http_parse_request(buf, (size_t)*n, g->conf.max_head, &r, g->hdr,
+					g->conf.max_headers);
+	if (len <= 0 || r.target.n == 0)
+		return false;
+	struct ws_request q;
+	fill_request(g, lis, src, port, &r, &q);
+	struct ws_verdict v;
+	if (!ws_classify(&q, &v))
+		return false;
+	int64_t body = r.content_length > 0 ? r.content_length : 0;
+	bool whole = !r.chunked && (int64_t)len + body == (int64_t)*n;
+	if (g->conf.action[v.worm] == WS_ACT_REJECT && !whole)
+		return false;
+	g->st.requests++;
+	char out[256];
+	switch (worm_decide(g, lis, &q, &v)) {
+	case WS_ACT_REJECT: {
+		/* A fresh socket takes 150 bytes whole; if the worm has gone
+		 * already there is nobody to tell. */
+		ssize_t w = send(fd, out, format_answer(403, out, sizeof(out)), MSG_NOSIGNAL);
+		(void)w;
+		close(fd);
+		break;
+	}
+		break;
+	case WS_ACT_TARPIT:
+		tarpit_hold(g, fd);
+		break;
+	case WS_ACT_CLOSE:
+		close(fd);
+		break;
+	}
+	return true;
+}
+
+static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+		      int salen, void *arg)
+{
+	struct listener *lis = arg;
+	struct ws_guard *g = lis->g;
+	(void)lev;
+	(void)salen;
+	struct ws_addr src;
+	int port;
+	sockaddr_to_ws(sa, &src, &port);
+	if (g->nconns >= g->conf.max_conns || g->draining) {
+		g->st.refused++;
+		close(fd);
+		return;
+	}
+	if (!rate_ok(g, &src)) {
+		g->st.limited++;
+		close(fd);
+		return;
+	}
+	ssize_t first;
+	if (first_read(lis, fd, &src, port, &first))
+		return;
+	struct conn *c = ws_xcalloc(1, sizeof(*c));
+	c->g = g;
+	c->lis = lis;
+	c->src = src;
+	c->src_port = port;
+	c->cli = bufferevent_socket_new(g->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->timer = evtimer_new(g->base, conn_timer, c);
+	if (!c->cli || !c->timer) {
+		if (c->cli)
+			bufferevent_free(c->cli);
+		else
+			close(fd);
+		if (c->timer)
+			event_free(c->timer);
+		free(c);
+		return;
+	}
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	bufferevent_setcb(c->cli, cli_read, cli_write, cli_event, c);
+	bufferevent_setwatermark(c->cli, EV_WRITE, LOW_WATER, 0);
+	bufferevent_setwatermark(c->cli, EV_READ, 0, g->conf.max_head + LOW_WATER);
+	bufferevent_enable(c->cli, EV_READ);
+	c->next = g->conns;
+	if (g->conns)
+		g->conns->prev = c;
+	g->conns = c;
+	g->nconns++;
+	c->st = C_HEAD;
+	/* A connection that sends nothing is held no longer than a slow head. */
+	arm(c, g->conf.header_timeout);
+	if (first > 0) {
+		/* A bufferevent's input takes bytes only from its own reads (its
+		 * end is frozen); thaw it for the bytes first_read took. */
+		struct evbuffer *in = bufferevent_get_input(c->cli);
+		evbuffer_unfreeze(in, 0);
+		evbuffer_add(in, g->first, (size_t)first);
+		evbuffer_freeze(in, 0);
+		process_heads(c);
+	}
+}
+
+/* ---- listeners and configuration ---- */
+
+static void accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct listener *lis = arg;
+	(void)lev;
+	/* EMFILE and friends: libevent keeps the listener; say so once per burst. */
+	glog(lis->g, LOG_ERR, "%s: accept: %s", lis->name, strerror(EVUTIL_SOCKET_ERROR()));
+}
+
+static int listener_bind(struct ws_guard *g, const struct ws_guard_pair *p, struct ws_err *err)
+{
+	struct sockaddr_storage la;
+	socklen_t lalen;
+	struct listener *lis = ws_xcalloc(1, sizeof(*lis));
+	lis->g = g;
+	if (!ws_guard_sockaddr(p->listen, &la, &lalen) ||
+	    !ws_guard_sockaddr(p->upstream, &lis->ua, &lis->ualen)) {
+		free(lis);
+		return ws_err_set(err, WS_EUSAGE, "bad address pair %s -> %s", p->listen,
+				  p->upstream);
+	}
+	lis->lev = evconnlistener_new_bind(g->base, on_accept, lis,
+					   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+						   LEV_OPT_CLOSE_ON_EXEC,
+					   1024, (struct sockaddr *)&la, (int)lalen);
+	if (!lis->lev) {
+		int e = errno;
+		free(lis);
+		return ws_err_set(err, WS_EIO, "cannot listen on %s: %s", p->listen, strerror(e));
+	}
+	evconnlistener_set_error_cb(lis->lev, accept_error);
+	struct sockaddr_storage bound;
+	socklen_t bl = sizeof(bound);
+	getsockname(evconnlistener_get_fd(lis->lev), (struct sockaddr *)&bound, &bl);
+	sockaddr_to_ws((struct sockaddr *)&bound, &lis->dst, &lis->dst_port);
+	char a[64];
+	ws_addr_format(&lis->dst, a, sizeof(a));
+	snprintf(lis->name, sizeof(lis->name), lis->dst.fam == 6 ? "guard [%s]:%d" : "guard %s:%d",
+		 a, lis->dst_port);
+	lis->listen = ws_xstrdup(p->listen);
+	lis->next = g->lis;
+	g->lis = lis;
+	glog(g, LOG_INFO, "listening on %s, upstream %s", lis->name + 6, p->upstream);
+	return 0;
+}
+
+static void set_scratch(struct ws_guard *g)
+{
+	if (g->hdrcap < g->conf.max_headers) {
+		g->hdr = ws_xreallocarray(g->hdr, g->conf.max_headers, sizeof(*g->hdr));
+		g->hdrcap = g->conf.max_headers;
+	}
+}
+
+static void conf_copy(struct ws_guard_conf *dst, const struct ws_guard_conf *src)
+{
+	*dst = *src;
+	dst->pairs = ws_xreallocarray(NULL, src->npairs ? src->npairs : 1, sizeof(*dst->pairs));
+	for (size_t i = 0; i < src->npairs; i++) {
+		dst->pairs[i].listen = ws_xstrdup(src->pairs[i].listen);
+		dst->pairs[i].upstream = ws_xstrdup(src->pairs[i].upstream);
+	}
+}
+
+/* SIGHUP: new limits, actions and timeouts apply to what happens next;
+ * listeners are added and closed by difference (a listener kept keeps its
+ * socket, so nothing is dropped), and open connections carry on. */
+static void reload(struct ws_guard *g)
+{
+	struct ws_guard_conf nc;
+	struct ws_err err;
+	if (!g->hooks.reload)
+		return;
+	ws_guard_conf_init(&nc);
+	if (g->hooks.reload(g->hooks.ctx, &nc, &err) != 0 || ws_guard_conf_check(&nc, &err) != 0) {
+		glog(g, LOG_ERR, "reload failed, keeping the running configuration: %s", err.msg);
+		ws_guard_conf_free(&nc);
+		return;
+	}
+	for (struct listener *l = g->lis; l; l = l->next) {
+		if (!l->lev)
+			continue;
+		bool keep = false;
+		for (size_t i = 0; i < nc.npairs && !keep; i++) {
+			if (strcmp(nc.pairs[i].listen, l->listen) != 0)
+				continue;
+			keep = true;
+			ws_guard_sockaddr(nc.pairs[i].upstream, &l->ua, &l->ualen);
+		}
+		if (!keep) {
+			evconnlistener_free(l->lev);
+			l->lev = NULL;
+			glog(g, LOG_INFO, "stopped listening on %s", l->name + 6);
+		}
+	}
+	for (size_t i = 0; i < nc.npairs; i++) {
+		bool have = false;
+		for (struct listener *l = g->lis; l && !have; l = l->next)
+			have = l->lev && strcmp(l->listen, nc.pairs[i].listen) == 0;
+		if (!have && listener_bind(g, &nc.pairs[i], &err) != 0)
+			glog(g, LOG_ERR, "reload: %s", err.msg);
+	}
+	ws_guard_conf_free(&g->conf);
+	g->conf = nc;
+	set_scratch(g);
+	glog(g, LOG_INFO, "configuration reloaded");
+}
+
+static void log_stats(struct ws_guard *g)
+{
+	glog(g, LOG_INFO,
+	     "%llu requests: %llu forwarded, %llu worm (close %llu, reject %llu, tarpit %llu, "
+	     "tarpit full %llu), %llu malformed; %llu connections refused at the cap, %llu "
+	     "over the per-source rate",
+	     (unsigned long long)g->st.requests, (unsigned long long)g->st.forwarded,
+	     (unsigned long long)g->st.worms, (unsigned long long)g->st.by_action[WS_ACT_CLOSE],
+	     (unsigned long long)g->st.by_action[WS_ACT_REJECT],
+	     (unsigned long long)g->st.by_action[WS_ACT_TARPIT],
+	     (unsigned long long)g->st.tarpit_full, (unsigned long long)g->st.malformed,
+	     (unsigned long long)g->st.refused, (unsigned long long)g->st.limited);
+}
+
+/* SIGTERM/SIGINT: stop accepting, end idle and held connections, let the
+ * requests in flight finish (each closes after its answer), then exit; a
+ * second signal or drain-timeout ends it at once. */
+static void drain(struct ws_guard *g)
+{
+	if (g->draining) {
+		event_base_loopexit(g->base, NULL);
+		return;
+	}
+	g->draining = true;
+	glog(g, LOG_INFO, "stopping: %u connections open", g->nconns - g->ntarpit);
+	for (struct listener *l = g->lis; l; l = l->next)
+		if (l->lev) {
+			evconnlistener_free(l->lev);
+			l->lev = NULL;
+		}
+	while (g->tarpits)
+		tarpit_release(g->tarpits);
+	for (struct conn *c = g->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->st == C_HEAD && !c->head_started)
+			conn_free(c);
+	}
+	struct timeval tv = tv_of(g->conf.drain_timeout);
+	evtimer_add(g->drain_ev, &tv);
+	maybe_done(g);
+}
+
+static void sig_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	struct ws_guard *g = arg;
+	if (sig == SIGHUP)
+		reload(g);
+	else
+		drain(g);
+}
+
+static void drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct ws_guard *g = arg;
+	glog(g, LOG_WARNING, "drain timeout: %u connections cut", g->nconns);
+	event_base_loopexit(g->base, NULL);
+}
+
+int ws_guard_new(struct ws_guard **out, const struct ws_guard_conf *conf,
+		 const struct ws_guard_hooks *hooks, struct ws_err *err)
+{
+	*out = NULL;
+	int rc = ws_guard_conf_check(conf, err);
+	if (rc)
+		return rc;
+	struct ws_guard *g = ws_xcalloc(1, sizeof(*g));
+	conf_copy(&g->conf, conf);
+	g->hooks = *hooks;
+	g->base = event_base_new();
+	if (!g->base) {
+		ws_guard_free(g);
+		return ws_err_set(err, WS_EIO, "cannot create the event loop");
+	}
+	g->rates = ws_xcalloc(RATE_SLOTS, sizeof(*g->rates));
+	g->first = ws_xmalloc(FIRST_READ);
+	set_scratch(g);
+	for (size_t i = 0; i < conf->npairs; i++) {
+		rc = listener_bind(g, &conf->pairs[i], err);
+		if (rc) {
+			ws_guard_free(g);
+			return rc;
+		}
+	}
+	g->sig_term = evsignal_new(g->base, SIGTERM, sig_cb, g);
+	g->sig_int = evsignal_new(g->base, SIGINT, sig_cb, g);
+	g->sig_hup = evsignal_new(g->base, SIGHUP, sig_cb, g);
+	g->flush_ev = evtimer_new(g->base, flush_cb, g);
+	g->drain_ev = evtimer_new(g->base, drain_timeout, g);
+	evsignal_add(g->sig_term, NULL);
+	evsignal_add(g->sig_int, NULL);
+	evsignal_add(g->sig_hup, NULL);
+	*out = g;
+	return 0;
+}
+
+int ws_guard_run(struct ws_guard *g)
+{
+	signal(SIGPIPE, SIG_IGN);
+	glog(g, LOG_INFO, "running (event method %s)", event_base_get_method(g->base));
+	event_base_dispatch(g->base);
+	log_stats(g);
+	if (g->hooks.flush)
+		g->hooks.flush(g->hooks.ctx);
+	return 0;
+}
+
+void ws_guard_free(struct ws_guard *g)
+{
+	if (!g)
+		return;
+	while (g->conns)
+		conn_free(g->conns);
+	while (g->tarpits)
+		tarpit_release(g->tarpits);
+	for (struct listener *l = g->lis, *next; l; l = next) {
+		next = l->next;
+		if (l->lev)
+			evconnlistener_free(l->lev);
+		free(l->listen);
+		free(l);
+	}
+	struct event *evs[] = {g->sig_term, g->sig_int, g->sig_hup, g->flush_ev, g->drain_ev};
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
+	if (g->base)
+		event_base_free(g->base);
+	free(g->hdr);
+	free(g->rates);
+	free(g->first);
+	ws_buf_free(&g->scratch);
+	ws_guard_conf_free(&g->conf);
+	free(g);
+}

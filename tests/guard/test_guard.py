@@ -1,0 +1,681 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `wormscope guard` on loopback.
+
+Usage: test_guard.py WORMSCOPE CASE   (CASE "all" runs every case)
+
+Each case starts its own fragile upstream (fragile_upstream.py: it dies on a
+Code Red request, like the 2001 devices) and, where it needs one, its own
+guard on port 0 (the bound port is read from the guard's log). Every socket
+these tests open goes to 127.0.0.0/8: connect() below refuses anything else.
+No case asserts a duration: waits are generous upper bounds for a loaded
+2-core box, and what is checked is what arrived, never how fast."""
+import json
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORMSCOPE = None
+WAIT = 30.0  # upper bound for anything to happen
+
+# Worm requests as logs record them (worms.md §1-3), with a filler body.
+CR_TAIL = ("%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801"
+           "%u9090%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a")
+FILLER = b"F" * 200
+CODE_RED = (("GET /default.ida?" + "N" * 224 + CR_TAIL + " HTTP/1.0\r\n"
+             "Content-type: text/xml\r\nContent-length: %d\r\n\r\n" % len(FILLER)).encode()
+            + FILLER)
+CODE_RED_II = (("GET /default.ida?" + "X" * 224 + CR_TAIL + " HTTP/1.0\r\n"
+                "Content-type: text/xml\r\nContent-length: %d\r\n\r\n" % len(FILLER)).encode()
+               + FILLER)
+NIMDA = b"GET /scripts/..%c0%2f../winnt/system32/cmd.exe?/c+dir HTTP/1.0\r\n\r\n"
+
+
+def ordinary(path="/", extra=b"", version=b"HTTP/1.1"):
+    return b"GET " + path.encode() + b" " + version + b"\r\nHost: test\r\n" + extra + b"\r\n"
+
+
+def connect(port, src=None):
+    addr = "127.0.0.1"
+    if src:
+        assert src.startswith("127."), "test traffic stays on loopback"
+    assert addr.startswith("127."), "test traffic stays on loopback"
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(WAIT)
+    if src:
+        s.bind((src, 0))
+    s.connect((addr, port))
+    return s
+
+
+class Reader:
+    """Reads HTTP responses off a socket."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def _fill(self):
+        d = self.sock.recv(65536)
+        if not d:
+            raise EOFError("connection closed")
+        self.buf += d
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            self._fill()
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def exact(self, n):
+        while len(self.buf) < n:
+            self._fill()
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def response(self, head_only=False):
+        status = self.line()
+        code = int(status.split(b" ")[1])
+        headers = {}
+        while True:
+            h = self.line()
+            if not h:
+                break
+            k, _, v = h.partition(b":")
+            headers[k.strip().lower().decode()] = v.strip().decode()
+        body = b""
+        if head_only or code in (204, 304) or 100 <= code < 200:
+            return code, headers, body
+        if headers.get("transfer-encoding") == "chunked":
+            while True:
+                size = int(self.line().split(b";")[0], 16)
+                if size == 0:
+                    while self.line():
+                        pass
+                    break
+                body += self.exact(size)
+                self.exact(2)
+        elif "content-length" in headers:
+            body = self.exact(int(headers["content-length"]))
+        else:
+            try:
+                while True:
+                    self._fill()
+            except EOFError:
+                body, self.buf = self.buf, b""
+        return code, headers, body
+
+
+def closed(sock, wait=WAIT):
+    """True when the peer closes (or resets) within wait seconds; any data
+    before that is discarded."""
+    sock.settimeout(wait)
+    end = time.monotonic() + wait
+    try:
+        while time.monotonic() < end:
+            if not sock.recv(65536):
+                return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+    return False
+
+
+def silent(sock, wait):
+    """True when nothing arrives and the connection stays open for wait s."""
+    sock.settimeout(wait)
+    try:
+        return sock.recv(1) == b"" and False
+    except socket.timeout:
+        return True
+    except ConnectionResetError:
+        return False
+
+
+def wait_for(pred, what, wait=WAIT):
+    end = time.monotonic() + wait
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+class Upstream:
+    def __init__(self):
+        self.p = subprocess.Popen([sys.executable, os.path.join(HERE, "fragile_upstream.py")],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = self.p.stdout.readline().decode()
+        m = re.match(r"PORT (\d+)", line)
+        assert m, "upstream did not start: %r" % line
+        self.port = int(m.group(1))
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stop(self):
+        if self.alive():
+            self.p.kill()
+        self.p.wait()
+
+
+class Guard:
+    def __init__(self, upstream_port, *args, config=None):
+        self.dir = tempfile.mkdtemp(prefix="wsguard.")
+        self.out = os.path.join(self.dir, "sightings.jsonl")
+        self.errpath = os.path.join(self.dir, "guard.err")
+        cmd = [WORMSCOPE, "guard", "-o", self.out, "--source-rate", "0"]
+        if config:
+            cmd += ["--config", config]
+        else:
+            cmd += ["--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:%d" % upstream_port]
+        cmd += list(args)
+        self.err = open(self.errpath, "w")
+        self.p = subprocess.Popen(cmd, stderr=self.err)
+        self.ports = []
+        wait_for(lambda: self._ports(), "the guard to listen")
+        self.port = self.ports[0]
+
+    def log(self):
+        with open(self.errpath) as f:
+            return f.read()
+
+    def _ports(self):
+        if self.p.poll() is not None:
+            raise AssertionError("guard exited: " + self.log())
+        self.ports = [int(x) for x in re.findall(r"listening on 127\.0\.0\.1:(\d+)", self.log())]
+        return bool(self.ports)
+
+    def sightings(self):
+        try:
+            with open(self.out) as f:
+                # Only whole lines: the guard may be mid-write.
+                return [json.loads(l) for l in f if l.endswith("\n")]
+        except FileNotFoundError:
+            return []
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(WAIT)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.err.close()
+        log = self.log()
+        assert "AddressSanitizer" not in log and "runtime error" not in log, log
+        return self.p.returncode
+
+
+def get(port, path="/", extra=b""):
+    s = connect(port)
+    s.sendall(ordinary(path, extra + b"Connection: close\r\n"))
+    code, h, body = Reader(s).response()
+    s.close()
+    return code, h, body
+
+
+def send_worm(port, req, expect_answer=None):
+    s = connect(port)
+    s.sendall(req)
+    if expect_answer:
+        code, _, _ = Reader(s).response()
+        assert code == expect_answer, code
+    s.close()
+
+
+# ---------------------------------------------------------------- cases
+
+def case_unguarded_dies():
+    """Without the guard, one Code Red request kills the upstream."""
+    up = Upstream()
+    try:
+        s = connect(up.port)
+        s.sendall(ordinary("/", b"Connection: close\r\n"))
+        assert Reader(s).response()[0] == 200
+        s = connect(up.port)
+        s.sendall(CODE_RED)
+        up.p.wait(WAIT)
+        assert up.p.returncode == 3, up.p.returncode
+    finally:
+        up.stop()
+
+
+def case_storm():
+    """Behind the guard the upstream survives a worm storm, ordinary requests
+    keep getting 200, and every worm request becomes a sighting."""
+    up = Upstream()
+    g = Guard(up.port, "--max-tarpit", "50", "--tarpit-timeout", "2")
+    try:
+        worms = [CODE_RED, CODE_RED_II, NIMDA]
+        held = []
+        sent = 0
+        for i in range(150):
+            s = connect(g.port)
+            s.sendall(worms[i % 3])
+            sent += 1
+            if worms[i % 3] is NIMDA:
+                assert Reader(s).response()[0] == 403
+                s.close()
+            else:
+                held.append(s)
+            if i % 10 == 0:
+                code, _, body = get(g.port, "/during-storm-%d" % i)
+                assert code == 200 and json.loads(body)["target"] == "/during-storm-%d" % i
+            if len(held) > 40:
+                for h in held:
+                    h.close()
+                held = []
+        assert up.alive(), "upstream died behind the guard"
+        wait_for(lambda: len(g.sightings()) == sent, "%d sightings" % sent)
+        ids = {x["worm"] for x in g.sightings()}
+        assert ids == {"code-red", "code-red-ii", "nimda"}, ids
+        x = g.sightings()[0]
+        assert x["src"] == "127.0.0.1" and x["file"] == "guard 127.0.0.1:%d" % g.port, x
+        assert x["uri"].startswith("/default.ida?NNNN") and x["method"] == "GET", x
+        assert get(g.port)[0] == 200
+        assert up.alive()
+        for h in held:
+            h.close()
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_keepalive():
+    """Several requests on one client connection go over one upstream
+    connection, each answered in turn."""
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        s = connect(g.port)
+        r = Reader(s)
+        peers = set()
+        for i in range(5):
+            s.sendall(ordinary("/ka/%d" % i))
+            code, h, body = r.response()
+            info = json.loads(body)
+            assert code == 200 and info["target"] == "/ka/%d" % i
+            assert h.get("connection") != "close"
+            peers.add(info["peer_port"])
+        assert len(peers) == 1, peers
+        # HTTP/1.0 with keep-alive stays open too.
+        s.sendall(ordinary("/ka10", b"Connection: keep-alive\r\n", b"HTTP/1.0"))
+        code, h, body = r.response()
+        assert code == 200 and h.get("connection") == "keep-alive", h
+        s.sendall(ordinary("/last", b"Connection: close\r\n"))
+        code, h, _ = r.response()
+        assert code == 200 and h.get("connection") == "close"
+        assert closed(s)
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_pipelining():
+    """Pipelined requests are answered in order, each one classified: a worm
+    request behind two ordinary ones is stopped, the ordinary ones pass."""
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        s = connect(g.port)
+        s.sendall(ordinary("/p1") + ordinary("/p2") + b"HEAD /p3 HTTP/1.1\r\nHost: t\r\n\r\n" +
+                  ordinary("/p4"))
+        r = Reader(s)
+        for p in ("/p1", "/p2"):
+            code, _, body = r.response()
+            assert code == 200 and json.loads(body)["target"] == p
+        code, h, body = r.response(head_only=True)
+        assert code == 200 and body == b"" and int(h["content-length"]) > 0
+        code, _, body = r.response()
+        assert json.loads(body)["target"] == "/p4"
+        s.sendall(ordinary("/p5") + NIMDA + ordinary("/never"))
+        code, _, body = r.response()
+        assert code == 200 and json.loads(body)["target"] == "/p5"
+        code, _, _ = r.response()
+        assert code == 403
+        assert closed(s)
+        wait_for(lambda: len(g.sightings()) == 1, "the nimda sighting")
+        assert g.sightings()[0]["worm"] == "nimda"
+        # The request behind the worm never reached the upstream.
+        _, _, body = get(g.port, "/check")
+        assert json.loads(body)["count"] == 6, body
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_bodies():
+    """Content-Length and chunked bodies arrive intact; chunked answers too."""
+    import hashlib
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        s = connect(g.port)
+        r = Reader(s)
+        big = bytes(range(256)) * 4096  # 1 MiB
+        s.sendall(b"POST /cl HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % len(big) + big)
+        code, _, body = r.response()
+        info = json.loads(body)
+        assert code == 200 and info["body_len"] == len(big)
+        assert info["body_sha256"] == hashlib.sha256(big).hexdigest()
+        parts = [b"hello ", b"x" * 70000, b"chunked;world"]
+        chunked = b"".join(b"%x;ext=1\r\n%s\r\n" % (len(p), p) for p in parts)
+        chunked += b"0\r\nX-Trailer: yes\r\n\r\n"
+        s.sendall(b"POST /ch HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for i in range(0, len(chunked), 999):  # in pieces, split anywhere
+            s.sendall(chunked[i:i + 999])
+        code, _, body = r.response()
+        info = json.loads(body)
+        assert code == 200 and info["body_sha256"] == hashlib.sha256(b"".join(parts)).hexdigest()
+        assert ["Transfer-Encoding", "chunked"] in info["headers"], info["headers"]
+        s.sendall(ordinary("/chunked"))
+        code, h, body = r.response()
+        assert code == 200 and h.get("transfer-encoding") == "chunked"
+        assert json.loads(body)["target"] == "/chunked"
+        # Bad chunk framing: 400, connection closed.
+        s.sendall(b"POST /bad HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        code, _, _ = r.response()
+        assert code == 400
+        assert closed(s)
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+MALFORMED = [
+    (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+    (b"GET /\x01x HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+    (b"GET / HTTP/9.9\r\nHost: a\r\n\r\n", 400),
+    (b"GET /\r\n\r\n", 400),
+    (b"GET / HTTP/1.1\r\nHost: a\r\nBad Header : x\r\n\r\n", 400),
+    (b"GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", 400),
+    (b"GET / HTTP/1.1\r\n\r\n", 400),
+    (b"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+    (b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+    (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", 400),
+    (b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello", 400),
+    (b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"0\r\n\r\n", 400),
+    (b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 400),
+    (b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", 400),
+    (b"GET / HTTP/1.1\r\nHost: a\r\nX: " + b"a" * 20000 + b"\r\n\r\n", 431),
+    (b"GET / HTTP/1.1\r\nHost: a\r\n" + b"X: y\r\n" * 150 + b"\r\n", 431),
+]
+
+
+def case_malformed():
+    """Malformed requests get 400 (or 431) and never reach the upstream;
+    what is forwarded is normalised."""
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        for req, want in MALFORMED:
+            s = connect(g.port)
+            s.sendall(req)
+            code, h, _ = Reader(s).response()
+            assert code == want, (req[:60], code)
+            assert h.get("connection") == "close"
+            assert closed(s)
+        s = connect(g.port)
+        s.sendall(b"GET http://example.test/abs?q=1 HTTP/1.1\r\nHost: other\r\n"
+                  b"Connection: X-Private\r\nX-Private: secret\r\nKeep-Alive: 5\r\n"
+                  b"Proxy-Connection: keep-alive\r\nUpgrade: h2c\r\nX-Folded: one\r\n two\r\n"
+                  b"X-Forwarded-For: 10.1.2.3\r\nAccept: */*\r\n\r\n")
+        code, _, body = Reader(s).response()
+        info = json.loads(body)
+        names = [k.lower() for k, _ in info["headers"]]
+        hd = {k.lower(): v for k, v in info["headers"]}
+        assert code == 200 and info["target"] == "/abs?q=1", info
+        assert names.count("host") == 1 and hd["host"] == "example.test", info
+        for hop in ("x-private", "keep-alive", "proxy-connection", "upgrade", "connection"):
+            assert hop not in names, (hop, names)
+        assert hd["x-folded"] == "one two", hd
+        assert hd["x-forwarded-for"] == "10.1.2.3, 127.0.0.1", hd
+        assert hd["via"] == "1.1 wormscope-guard" and hd["accept"] == "*/*", hd
+        # Only that one request reached the upstream.
+        assert info["count"] == 1, info
+        assert up.alive()
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_slow():
+    """Slow senders: a head trickled byte by byte, a silent connection and a
+    stalled body are cut (408 or close) while ordinary clients get 200."""
+    up = Upstream()
+    g = Guard(up.port, "--header-timeout", "1", "--body-timeout", "1")
+    try:
+        silent_conn = connect(g.port)
+        trickle = connect(g.port)
+        stalled = connect(g.port)
+        stalled.sendall(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789")
+        req = ordinary("/slow-loris")
+        for i, b in enumerate(req):  # one byte every 0.2 s: the head needs ~7 s
+            if select.select([trickle], [], [], 0)[0]:
+                break  # the guard answered
+            try:
+                trickle.sendall(bytes([b]))
+            except OSError:
+                break
+            time.sleep(0.2)
+            if i % 5 == 0:
+                assert get(g.port)[0] == 200
+        code, _, _ = Reader(trickle).response()
+        assert code == 408, code
+        assert closed(trickle) and closed(silent_conn)
+        code, _, _ = Reader(stalled).response()
+        assert code == 408, code
+        assert closed(stalled)
+        assert get(g.port)[0] == 200
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_tarpit():
+    """The tarpit holds Code Red connections without answering, up to
+    --max-tarpit; the rest are closed; held ones are let go at the timeout."""
+    up = Upstream()
+    g = Guard(up.port, "--max-tarpit", "3", "--tarpit-timeout", "3")
+    try:
+        socks = []
+        for i in range(5):
+            s = connect(g.port)
+            s.sendall(CODE_RED)
+            socks.append(s)
+            wait_for(lambda: len(g.sightings()) == i + 1, "sighting %d" % (i + 1))
+        for s in socks[3:]:
+            assert closed(s), "over the cap: closed"
+        # Held: open and silent (checked before the 3 s timeout can pass:
+        # the three were tarpitted after the sightings above were written).
+        held = sum(1 for s in socks[:3] if silent(s, 0.3))
+        assert held >= 1, "no connection was held"
+        assert all(closed(s) for s in socks[:3]), "held connections time out"
+        assert "tarpit full 2" in (g.stop() == 0 and g.log()), g.log()
+        assert up.alive()
+    finally:
+        if g.p.poll() is None:
+            g.stop()
+        up.stop()
+
+
+def case_reload():
+    """SIGHUP re-reads the config: a new action and a new listener apply,
+    and a connection open across the reload keeps working."""
+    up = Upstream()
+    d = tempfile.mkdtemp(prefix="wsguard.")
+    conf = os.path.join(d, "guard.conf")
+    with open(conf, "w") as f:
+        f.write("# test\nlisten 127.0.0.1:0 upstream 127.0.0.1:%d\naction all=tarpit\n"
+                "source-rate 0\n" % up.port)
+    g = Guard(up.port, config=conf)
+    try:
+        ka = connect(g.port)
+        r = Reader(ka)
+        ka.sendall(ordinary("/before"))
+        assert r.response()[0] == 200
+        s = connect(g.port)
+        s.sendall(NIMDA)
+        assert silent(s, 0.5), "tarpitted before the reload"
+        # Reload: reject instead, plus a second listener.
+        with open(conf, "w") as f:
+            f.write("listen 127.0.0.1:0 upstream 127.0.0.1:%d\n"
+                    "listen 127.0.0.2:0 upstream 127.0.0.1:%d\naction all=reject\n"
+                    % (up.port, up.port))
+        g.p.send_signal(signal.SIGHUP)
+        wait_for(lambda: "configuration reloaded" in g.log(), "the reload")
+        ka.sendall(ordinary("/after"))
+        code, _, body = r.response()
+        assert code == 200 and json.loads(body)["target"] == "/after"
+        send_worm(g.port, NIMDA, expect_answer=403)
+        m = re.search(r"listening on 127\.0\.0\.2:(\d+)", g.log())
+        assert m, g.log()
+        s2 = socket.create_connection(("127.0.0.2", int(m.group(1))), WAIT)
+        s2.sendall(ordinary("/second", b"Connection: close\r\n"))
+        assert Reader(s2).response()[0] == 200
+        # A broken config is refused and the running one kept.
+        with open(conf, "w") as f:
+            f.write("bogus-key 1\n")
+        g.p.send_signal(signal.SIGHUP)
+        wait_for(lambda: "reload failed" in g.log(), "the refused reload")
+        send_worm(g.port, NIMDA, expect_answer=403)
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_drain():
+    """SIGTERM: the request in flight is answered, idle connections are
+    closed, new ones are refused, and the guard exits 0."""
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        idle = connect(g.port)
+        busy = connect(g.port)
+        busy.sendall(ordinary("/slow?s=1.5"))
+        time.sleep(0.5)  # let the request reach the upstream (not a timing assertion)
+        g.p.send_signal(signal.SIGTERM)
+        code, h, body = Reader(busy).response()
+        assert code == 200 and json.loads(body)["target"] == "/slow?s=1.5"
+        assert h.get("connection") == "close"
+        assert closed(idle)
+        g.p.wait(WAIT)
+        assert g.p.returncode == 0
+        try:
+            connect(g.port).close()
+            raise AssertionError("still accepting after the drain")
+        except ConnectionRefusedError:
+            pass
+    finally:
+        g.stop()
+        up.stop()
+
+
+def case_upstream_errors():
+    """An upstream that refuses gives 502; one that never answers, 504."""
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    dead_port = lsock.getsockname()[1]
+    lsock.close()
+    g = Guard(dead_port)
+    try:
+        assert get(g.port)[0] == 502
+    finally:
+        assert g.stop() == 0
+    mute = socket.socket()
+    mute.bind(("127.0.0.1", 0))
+    mute.listen(8)
+    g = Guard(mute.getsockname()[1], "--upstream-timeout", "1")
+    try:
+        assert get(g.port)[0] == 504
+    finally:
+        assert g.stop() == 0
+        mute.close()
+
+
+def case_flood_limits():
+    """A worm flood from one source hits the per-source rate limit while an
+    ordinary client from another address still gets 200; --max-conns caps
+    open connections."""
+    up = Upstream()
+    g = Guard(up.port, "--source-rate", "5", "--source-burst", "10", "--max-conns", "20",
+              "--max-tarpit", "5")
+    try:
+        refused = 0
+        for _ in range(60):
+            s = connect(g.port, src="127.0.0.2")
+            try:
+                s.sendall(NIMDA)
+                code, _, _ = Reader(s).response()
+                assert code == 403
+            except (EOFError, ConnectionResetError, BrokenPipeError):
+                refused += 1
+            s.close()
+        assert refused >= 40, refused
+        assert get(g.port)[0] == 200
+        idle = [connect(g.port, src="127.0.0.%d" % (10 + i)) for i in range(20)]
+        extra = connect(g.port, src="127.0.0.99")
+        assert closed(extra), "over --max-conns: closed"
+        for s in idle:
+            s.close()
+        wait_for(lambda: _get_ok(g.port), "a free slot after the idle ones closed")
+        assert up.alive()
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_db():
+    """--db records every worm request in the store, where `hosts` reads it."""
+    up = Upstream()
+    db = os.path.join(tempfile.mkdtemp(prefix="wsguard."), "guard.db")
+    g = Guard(up.port, "--db", db, "--action", "all=reject")
+    try:
+        for req in (CODE_RED, CODE_RED_II, NIMDA, NIMDA):
+            send_worm(g.port, req, expect_answer=403)
+        assert get(g.port)[0] == 200
+        wait_for(lambda: len(g.sightings()) == 4, "4 sightings")
+    finally:
+        assert g.stop() == 0
+        up.stop()
+    out = subprocess.run([WORMSCOPE, "hosts", "--db", db, "-f", "jsonl"], capture_output=True,
+                         text=True, check=True).stdout
+    rows = [json.loads(l) for l in out.splitlines()]
+    assert len(rows) == 1 and rows[0]["source"] == "127.0.0.1", out
+    assert rows[0]["requests"] == 4, out
+    assert rows[0]["worms"] == {"code-red": 1, "code-red-ii": 1, "nimda": 2}, out
+
+
+def _get_ok(port):
+    try:
+        return get(port)[0] == 200
+    except (EOFError, OSError):
+        return False
+
+
+CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+def main():
+    global WORMSCOPE
+    if len(sys.argv) != 3 or (sys.argv[2] != "all" and sys.argv[2] not in CASES):
+        sys.exit("usage: test_guard.py WORMSCOPE CASE (one of: all %s)" % " ".join(CASES))
+    WORMSCOPE = sys.argv[1]
+    names = list(CASES) if sys.argv[2] == "all" else [sys.argv[2]]
+    for n in names:
+        CASES[n]()
+        print("ok", n)
+
+
+if __name__ == "__main__":
+    main()
