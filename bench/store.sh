@@ -59,21 +59,26 @@ gen() {
 	echo "$f"
 }
 
-# best CMD...: the best wall time of RUNS runs, in seconds (3 decimals);
-# a setup hook PRE (a function name or :) runs before each.
+# best CMD...: "WALL CPU" of the fastest of RUNS runs, in seconds: wall
+# time, and user+system CPU time (what counts on a shared, loaded machine).
+# A setup hook PRE (a function name or :) runs before each.
 PRE=:
 best() {
-	local b= t0 t1 t i
+	local b= c= w u s i
 	for ((i = 0; i < RUNS; i++)); do
 		$PRE
-		t0=$(date +%s.%N)
-		"$@" >/dev/null 2>"$TMP/err" || [ $? -eq 1 ] || die "$* failed: $(head -c 300 "$TMP/err")"
-		t1=$(date +%s.%N)
-		t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-		if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t; fi
+		/usr/bin/time -f "%e %U %S" -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" ||
+			[ $? -eq 1 ] || die "$* failed: $(head -c 300 "$TMP/err")"
+		read -r w u s < <(tail -n 1 "$TMP/time")
+		if [ -z "$b" ] || awk -v t="$w" -v b="$b" 'BEGIN { exit !(t < b) }'; then
+			b=$w
+			c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+		fi
 	done
-	echo "$b"
+	echo "$b $c"
 }
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
 
 fresh_db() { rm -f "$TMP/s.db" "$TMP/s.db-wal" "$TMP/s.db-shm" "$TMP/p.db"*; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
@@ -87,12 +92,14 @@ T_DB=$(best "$WS" scan -q --db "$TMP/s.db" "$LOG")
 GOT=$("$WS" hosts --db "$TMP/s.db" -f jsonl | awk -F'"requests":' '{ split($2, a, ","); s += a[1] } END { print s }')
 [ "$GOT" = "$N" ] || die "store holds $GOT requests, the log $N sightings"
 "$WS" scan -q -f csv "$LOG" >"$TMP/s.csv" || [ $? -eq 1 ] || die "scan -f csv failed"
-peer() { sqlite3 "$TMP/p.db" -cmd "PRAGMA journal_mode=WAL" ".import --csv $TMP/s.csv s"; }
-T_PEER=$(best peer)
+T_PEER=$(best sqlite3 "$TMP/p.db" -cmd "PRAGMA journal_mode=WAL" ".import --csv $TMP/s.csv s")
 echo "sightings:                 $N"
-echo "wormscope scan --db:       $T_DB s  $(rate "$N" "$T_DB") sightings/s (indexes and summaries)"
-echo "peer sqlite3 .import csv:  $T_PEER s  $(rate "$N" "$T_PEER") rows/s (one table, no index)"
-echo "ratio scan --db / import:  $(ratio "$T_DB" "$T_PEER")"
+echo "                           wall s   CPU s   sightings/s (wall)  (per CPU s)"
+printf "wormscope scan --db:       %6s  %6s   %9s  %9s   (indexes and summaries)\n" \
+	"$(wall "$T_DB")" "$(cpu "$T_DB")" "$(rate "$N" "$(wall "$T_DB")")" "$(rate "$N" "$(cpu "$T_DB")")"
+printf "peer sqlite3 .import csv:  %6s  %6s   %9s  %9s   (one table, no index)\n" \
+	"$(wall "$T_PEER")" "$(cpu "$T_PEER")" "$(rate "$N" "$(wall "$T_PEER")")" "$(rate "$N" "$(cpu "$T_PEER")")"
+echo "ratio scan --db / import:  wall $(ratio "$(wall "$T_DB")" "$(wall "$T_PEER")"), CPU $(ratio "$(cpu "$T_DB")" "$(cpu "$T_PEER")")"
 
 echo
 echo "== 2. cost of --db on a 1 %-worm log ($MIX lines)"
@@ -102,11 +109,11 @@ T_PLAIN=$(best "$WS" scan -q "$MIXLOG")
 T_PLAIN1=$(best "$WS" scan -q -j 1 "$MIXLOG")
 PRE=fresh_db
 T_MIXDB=$(best "$WS" scan -q --db "$TMP/s.db" "$MIXLOG")
-echo "scan (default -j):         $T_PLAIN s"
-echo "scan -j 1:                 $T_PLAIN1 s"
-echo "scan --db (one thread):    $T_MIXDB s"
-echo "ratio --db / -j 1:         $(ratio "$T_MIXDB" "$T_PLAIN1")"
-echo "ratio --db / default -j:   $(ratio "$T_MIXDB" "$T_PLAIN")"
+echo "                           wall s   CPU s"
+printf "scan (default -j):         %6s  %6s\n" "$(wall "$T_PLAIN")" "$(cpu "$T_PLAIN")"
+printf "scan -j 1:                 %6s  %6s\n" "$(wall "$T_PLAIN1")" "$(cpu "$T_PLAIN1")"
+printf "scan --db (one thread):    %6s  %6s\n" "$(wall "$T_MIXDB")" "$(cpu "$T_MIXDB")"
+echo "ratio --db / -j 1:         wall $(ratio "$(wall "$T_MIXDB")" "$(wall "$T_PLAIN1")"), CPU $(ratio "$(cpu "$T_MIXDB")" "$(cpu "$T_PLAIN1")")"
 
 [ "$BIG" -gt 0 ] || exit 0
 echo
@@ -115,20 +122,23 @@ BIGLOG=$(gen "allworm-$BIG-$BIG_POOL" "$BIG" 100 "$BIG_POOL")
 BIGDB=$B/bench/store-$BIG-$BIG_POOL.db
 if [ ! -s "$BIGDB" ] || [ "$BIGLOG" -nt "$BIGDB" ]; then
 	rm -f "$BIGDB" "$BIGDB-wal" "$BIGDB-shm"
-	t0=$(date +%s.%N)
-	"$WS" scan -q --db "$BIGDB" "$BIGLOG" || [ $? -eq 1 ] || die "ingest failed"
-	t1=$(date +%s.%N)
-	T_BIG=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	RUNS_SAVED=$RUNS
+	RUNS=1
+	PRE=:
+	T_BIG=$(best "$WS" scan -q --db "$BIGDB" "$BIGLOG")
+	RUNS=$RUNS_SAVED
 	SN=$(sqlite3 "$BIGDB" "SELECT sightings FROM totals")
-	echo "ingest:                    $T_BIG s  $(rate "$SN" "$T_BIG") sightings/s"
+	echo "ingest:                    wall $(wall "$T_BIG") s, CPU $(cpu "$T_BIG") s: $(rate "$SN" "$(wall "$T_BIG")") sightings/s wall, $(rate "$SN" "$(cpu "$T_BIG")") per CPU s"
 fi
 echo "sightings:                 $(sqlite3 "$BIGDB" "SELECT sightings FROM totals")"
 echo "sources:                   $(sqlite3 "$BIGDB" "SELECT sources FROM totals")"
 echo "store size:                $(du -m "$BIGDB" | cut -f1) MB"
 PRE=:
-echo "hosts -f list:             $(best "$WS" hosts --db "$BIGDB" -f list) s"
-echo "hosts (text):              $(best "$WS" hosts --db "$BIGDB") s"
-echo "hosts --worm nimda --min-requests 5 -f jsonl: $(best "$WS" hosts --db "$BIGDB" --worm nimda --min-requests 5 -f jsonl) s"
+echo "                           wall s   CPU s"
+show() { printf "%-26s %6s  %6s\n" "$1" "$(wall "$2")" "$(cpu "$2")"; }
+show "hosts -f list:" "$(best "$WS" hosts --db "$BIGDB" -f list)"
+show "hosts (text):" "$(best "$WS" hosts --db "$BIGDB")"
+show "hosts --worm nimda -f jsonl:" "$(best "$WS" hosts --db "$BIGDB" --worm nimda --min-requests 5 -f jsonl)"
 if "$WS" report --help >/dev/null 2>&1; then
-	echo "report (ws_store_report_data + HTML): $(best "$WS" report --db "$BIGDB" -o "$TMP/r.html") s"
+	show "report (data + HTML):" "$(best "$WS" report --db "$BIGDB" -o "$TMP/r.html")"
 fi
