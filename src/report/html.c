@@ -219,11 +219,15 @@ static void overview(struct ws_buf *b, const struct ws_report_data *d)
 		if (d->status[i].compromised && d->status[i].worm >= 0 &&
 		    d->status[i].worm < WS_MAX_WORMS)
 			comp[d->status[i].worm] += d->status[i].count;
-	ws_buf_adds(b,
-		    "<table id=\"tab-worms\"><caption>Per worm</caption><thead><tr><th>worm</th>"
-		    "<th>id</th><th class=\"n\">requests</th><th class=\"n\">share</th>"
-		    "<th class=\"n\">distinct sources</th><th class=\"n\">compromised-looking "
-		    "answers</th><th>first source seen (UTC)</th></tr></thead><tbody>");
+	ws_buf_adds(
+	    b,
+	    "<table id=\"tab-worms\"><caption>Per worm</caption><thead><tr><th "
+	    "scope=\"col\">worm</th>"
+	    "<th scope=\"col\">id</th><th scope=\"col\" class=\"n\">requests</th><th scope=\"col\" "
+	    "class=\"n\">share</th>"
+	    "<th scope=\"col\" class=\"n\">distinct sources</th><th scope=\"col\" "
+	    "class=\"n\">compromised-looking "
+	    "answers</th><th scope=\"col\">first source seen (UTC)</th></tr></thead><tbody>");
 	for (int w = 0; w < WS_MAX_WORMS; w++) {
 		if (!seen[w])
 			continue;
@@ -260,8 +264,8 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 	ws_buf_adds(
 	    b, "<section aria-labelledby=\"h-hours\"><h2 id=\"h-hours\">Requests over time</h2>");
 	char caption[96];
-	int64_t bin =
-	    d->n_hours ? ws_rep_hour_bin(d->hours[0].hour, d->hours[d->n_hours - 1].hour) : 3600;
+	int64_t first, last;
+	int64_t bin = ws_rep_hour_range(d, &first, &last) ? ws_rep_hour_bin(first, last) : 3600;
 	if (bin == 3600)
 		snprintf(caption, sizeof(caption),
 			 "Figure 1. Worm requests per hour (UTC), stacked by worm");
@@ -275,14 +279,14 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 	ws_buf_adds(
 	    b,
 	    "</figure>\n<div class=\"scroll\"><table id=\"tab-hours\"><caption>Requests per "
-	    "hour</caption><thead><tr><th>hour (UTC)</th>");
+	    "hour</caption><thead><tr><th scope=\"col\">hour (UTC)</th>");
 	for (int w = 0; w < WS_MAX_WORMS; w++)
 		if (seen[w]) {
-			ws_buf_adds(b, "<th class=\"n\">");
+			ws_buf_adds(b, "<th scope=\"col\" class=\"n\">");
 			ws_rep_esc(b, ws_rep_worm_name(w));
 			ws_buf_adds(b, "</th>");
 		}
-	ws_buf_adds(b, "<th class=\"n\">total</th></tr></thead><tbody>");
+	ws_buf_adds(b, "<th scope=\"col\" class=\"n\">total</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->n_hours; i++) {
 		char t[32];
 		uint64_t total = 0;
@@ -315,12 +319,14 @@ static void section_curve(struct ws_buf *b, const struct ws_report_data *d)
 	figure_open(b, "Figure 2. Cumulative distinct sources per worm", d->simulated);
 	ws_rep_chart_curves(b, d);
 	legend(b, seen);
-	ws_buf_printf(b,
-		      "</figure>\n<div class=\"scroll\"><table id=\"tab-curve\"><caption>Cumulative "
-		      "distinct sources (at most %d evenly spaced points per worm, the first and "
-		      "last included)</caption><thead><tr><th>worm</th><th>time (UTC)</th>"
-		      "<th class=\"n\">distinct sources</th></tr></thead><tbody>",
-		      CURVE_ROWS);
+	ws_buf_printf(
+	    b,
+	    "</figure>\n<div class=\"scroll\"><table id=\"tab-curve\"><caption>Cumulative "
+	    "distinct sources (at most %d evenly spaced points per worm, the first and "
+	    "last included)</caption><thead><tr><th scope=\"col\">worm</th><th scope=\"col\">time "
+	    "(UTC)</th>"
+	    "<th scope=\"col\" class=\"n\">distinct sources</th></tr></thead><tbody>",
+	    CURVE_ROWS);
 	for (size_t c = 0; c < d->n_curves; c++) {
 		const struct ws_rep_curve *cv = &d->curves[c];
 		/* The chart draws every point; a person reads a few dozen. */
@@ -347,12 +353,16 @@ static int popcount16(uint32_t v)
 
 static void sources_table(struct ws_buf *b, const struct ws_report_data *d)
 {
-	ws_buf_adds(b,
-		    "<div class=\"scroll\"><table id=\"tab-sources\"><caption>Top sources</caption>"
-		    "<thead><tr><th>source</th><th class=\"n\">requests</th><th>by worm</th>"
-		    "<th>first seen (UTC)</th><th>last seen (UTC)</th><th class=\"n\">"
-		    "destinations</th><th class=\"n\">Nimda probes (of 16)</th><th class=\"n\">"
-		    "compromised-looking</th><th>inside home net</th></tr></thead><tbody>");
+	ws_buf_adds(
+	    b,
+	    "<div class=\"scroll\"><table id=\"tab-sources\"><caption>Top sources</caption>"
+	    "<thead><tr><th scope=\"col\">source</th><th scope=\"col\" "
+	    "class=\"n\">requests</th><th scope=\"col\">by worm</th>"
+	    "<th scope=\"col\">first seen (UTC)</th><th scope=\"col\">last seen (UTC)</th><th "
+	    "scope=\"col\" class=\"n\">"
+	    "destinations</th><th scope=\"col\" class=\"n\">Nimda probes (of 16)</th><th "
+	    "scope=\"col\" class=\"n\">"
+	    "compromised-looking</th><th scope=\"col\">inside home net</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->n_top; i++) {
 		const struct ws_rep_source *s = &d->top[i];
 		char n[32];
@@ -384,8 +394,9 @@ static void net_table(struct ws_buf *b, const struct ws_rep_net *nets, size_t n,
 {
 	ws_buf_printf(b,
 		      "<div class=\"scroll\"><table id=\"%s\"><caption>Top %s "
-		      "networks</caption><thead><tr><th>network"
-		      "</th><th class=\"n\">requests</th><th class=\"n\">sources</th></tr></thead>"
+		      "networks</caption><thead><tr><th scope=\"col\">network"
+		      "</th><th scope=\"col\" class=\"n\">requests</th><th scope=\"col\" "
+		      "class=\"n\">sources</th></tr></thead>"
 		      "<tbody>",
 		      id, what);
 	for (size_t i = 0; i < n; i++) {
@@ -450,8 +461,10 @@ static void answers_table(struct ws_buf *b, const struct ws_report_data *d)
 	    "<p class=\"note\">A success answer to a worm request means the server may "
 	    "have run the worm's request: check these hosts first.</p><div class=\"scroll\">"
 	    "<table id=\"tab-answers\"><caption>Compromised-looking answers, newest first"
-	    "</caption><thead><tr><th>time (UTC)</th><th>source</th><th>worm</th><th class="
-	    "\"n\">status</th><th>host</th><th>request</th><th>user agent</th></tr></thead>"
+	    "</caption><thead><tr><th scope=\"col\">time (UTC)</th><th "
+	    "scope=\"col\">source</th><th scope=\"col\">worm</th><th class="
+	    "\"n\">status</th><th scope=\"col\">host</th><th scope=\"col\">request</th><th "
+	    "scope=\"col\">user agent</th></tr></thead>"
 	    "<tbody>");
 	for (size_t i = 0; i < d->n_answers; i++) {
 		const struct ws_rep_answer *a = &d->answers[i];
@@ -481,8 +494,9 @@ static void section_status(struct ws_buf *b, const struct ws_report_data *d)
 	ws_buf_adds(b,
 		    "</figure>\n<div class=\"scroll\"><table id=\"tab-status\"><caption>Answers "
 		    "per worm and status"
-		    "</caption><thead><tr><th>worm</th><th class=\"n\">status</th><th class=\"n\">"
-		    "answers</th><th>compromised-looking</th></tr></thead><tbody>");
+		    "</caption><thead><tr><th scope=\"col\">worm</th><th scope=\"col\" "
+		    "class=\"n\">status</th><th scope=\"col\" class=\"n\">"
+		    "answers</th><th scope=\"col\">compromised-looking</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->n_status; i++) {
 		const struct ws_rep_status *s = &d->status[i];
 		ws_buf_printf(b, "<tr%s data-worm=\"%d\">",
@@ -502,11 +516,14 @@ static void section_status(struct ws_buf *b, const struct ws_report_data *d)
 
 static void section_inputs(struct ws_buf *b, const struct ws_report_data *d)
 {
-	ws_buf_adds(b,
-		    "<section aria-labelledby=\"h-inputs\"><h2 id=\"h-inputs\">Inputs scanned</h2>"
-		    "<div class=\"scroll\"><table id=\"tab-inputs\"><thead><tr><th>input</th>"
-		    "<th>format</th><th class=\"n\">lines</th><th class=\"n\">sightings</th>"
-		    "<th>scanned (UTC)</th><th>simulated</th></tr></thead><tbody>");
+	ws_buf_adds(
+	    b,
+	    "<section aria-labelledby=\"h-inputs\"><h2 id=\"h-inputs\">Inputs scanned</h2>"
+	    "<div class=\"scroll\"><table id=\"tab-inputs\"><thead><tr><th scope=\"col\">input</th>"
+	    "<th scope=\"col\">format</th><th scope=\"col\" class=\"n\">lines</th><th "
+	    "scope=\"col\" class=\"n\">sightings</th>"
+	    "<th scope=\"col\">scanned (UTC)</th><th "
+	    "scope=\"col\">simulated</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->n_inputs; i++) {
 		const struct ws_rep_input *in = &d->inputs[i];
 		ws_buf_printf(b, "<tr%s>", in->simulated ? " class=\"alert\"" : "");
