@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@
 
 enum {
 	OPT_LOG_FORMAT = 256, OPT_TZ, OPT_HOME, OPT_IGNORE, OPT_STRICT, OPT_TOP, OPT_MINCONF,
-	OPT_WORM, OPT_SUMMARY,
+	OPT_WORM, OPT_SUMMARY, OPT_BPF, OPT_MAX_FLOWS,
 };
 
 static const struct ws_opt opts[] = {
@@ -45,6 +46,12 @@ static const struct ws_opt opts[] = {
 	{"strict", OPT_STRICT, NULL, "parse every line; count and name unparsable ones"},
 	{"jobs", 'j', "N", "inputs scanned in parallel (default: the core count)"},
 	{"top", OPT_TOP, "N", "sources listed in the summary (default 10)"},
+	{"interface", 'i', "IFACE", "capture live on IFACE (root or CAP_NET_RAW) until SIGINT or "
+				    "SIGTERM, then print the summary"},
+	{"bpf", OPT_BPF, "FILTER", "capture filter (tcpdump syntax) for -i and for capture files"},
+	{"user", 'Z', "USER", "with -i: become USER once the interface is open"},
+	{"max-flows", OPT_MAX_FLOWS, "N", "TCP connections tracked at once in captures (default "
+					  "65536); the idlest go first"},
 	{"summary", OPT_SUMMARY, "WHERE", "auto (default: stdout for text, stderr with --format), "
 					  "stdout, stderr or none"},
 	{"quiet", 'q', NULL, "no summary, no progress; only sightings and errors"},
@@ -55,7 +62,9 @@ static const struct ws_opt opts[] = {
 static const char about[] =
 	"Reads web-server logs (Apache/nginx NCSA, W3C extended, IIS native, JSON lines,\n"
 	"Apache error logs; plain, gzip or zstd, detected by content; '-' is stdin;\n"
-	"directories are read recursively) and names every Code Red I, Code Red II,\n"
+	"directories are read recursively), packet captures (pcap, pcapng; every HTTP\n"
+	"request of every TCP connection) or a live interface (-i), and names every\n"
+	"Code Red I, Code Red II,\n"
 	"Nimda and related IIS-worm request with its source host.\n"
 	"Exit status: 0 no worm traffic, 1 worm traffic found, 2 usage or input error.";
 
@@ -65,6 +74,7 @@ static const char about[] =
 struct item {
 	char *path;
 	bool ranged;
+	bool live;                  /* path is an interface to capture on */
 	struct ws_range range;
 	size_t first_part;          /* index of part 0 of the same file */
 	_Atomic uint64_t newlines;  /* newlines in the range, once counted */
@@ -104,6 +114,7 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 	struct ws_err err;
 	bool ok = hn >= 4 && !((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b) &&
 		  !((unsigned char)head[0] == 0x28 && (unsigned char)head[1] == 0xb5) &&
+		  !ws_pcap_is_capture(head, hn) &&
 		  ws_logfmt_init(&fmt, log_format, NULL, &err) == 0;
 	enum ws_fmt_kind kind = WS_FMT_AUTO;
 	if (ok) {
@@ -254,7 +265,9 @@ static void *worker(void *arg)
 		}
 		struct item *it = &p->in->v[i];
 		ws_job_result_init(&p->res[i]);
-		if (it->ranged && !locate_part(p->in, i)) {
+		if (it->live) {
+			ws_scan_live(p->cfg, it->path, out, &p->res[i]);
+		} else if (it->ranged && !locate_part(p->in, i)) {
 			p->res[i].rc = WS_EIO;
 			ws_err_set(&p->res[i].err, WS_EIO, "%s: cannot read part at offset %llu", it->path,
 				   (unsigned long long)it->range.off);
@@ -325,9 +338,16 @@ static int parse_worms(uint32_t *mask, const char *arg)
 	return rc;
 }
 
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	ws_pcap_stop();
+}
+
 struct scan_args {
 	struct ws_scan_config cfg;
 	const char *output, *summary;
+	const char *iface;
 	int jobs, top;
 	bool quiet;
 };
@@ -388,6 +408,18 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		}
 		case OPT_STRICT: a->cfg.strict = true; break;
+		case 'i': a->iface = optarg; break;
+		case 'Z': a->cfg.user = optarg; break;
+		case OPT_BPF: a->cfg.bpf = optarg; break;
+		case OPT_MAX_FLOWS:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 16 || v > (1L << 24)) {
+				fprintf(stderr, "wormscope scan: --max-flows: a number from 16 to %ld, "
+						"not '%s'\n", 1L << 24, optarg);
+				rc = WS_EXIT_ERROR;
+			}
+			a->cfg.max_flows = (uint32_t)(v < 16 ? 16 : v);
+			break;
 		case 'j':
 		case OPT_TOP:
 			v = strtol(optarg, &end, 10);
@@ -446,8 +478,24 @@ int ws_cmd_scan(int argc, char **argv)
 
 	struct inputs in = {0};
 	bool input_error = false;
-	if (optind == argc)
+	if (a.iface && optind < argc) {
+		fprintf(stderr, "wormscope scan: -i captures live; it takes no files\n");
+		rc = WS_EXIT_ERROR;
+		goto out_args;
+	}
+	if (a.cfg.user && !a.iface) {
+		fprintf(stderr, "wormscope scan: -Z goes with -i\n");
+		rc = WS_EXIT_ERROR;
+		goto out_args;
+	}
+	if (a.iface) {
+		add_input(&in, a.iface);
+		in.v[0].live = true;
+		signal(SIGINT, on_stop_signal);
+		signal(SIGTERM, on_stop_signal);
+	} else if (optind == argc) {
 		add_input(&in, "-");
+	}
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
