@@ -79,7 +79,8 @@ static void frame(struct reader *r, const struct pcap_pkthdr *h, const u_char *p
 	case WS_DEC_HELD:
 		break;
 	case WS_DEC_BAD:
-		st->undecodable[why]++;
+		if (why != WS_UNDEC_FRAG) /* fragment drops are counted as they happen */
+			st->undecodable[why]++;
 		break;
 	}
 }

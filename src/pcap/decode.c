@@ -208,6 +208,13 @@ static enum ws_dec_rc fragment(struct ws_decoder *d, int fam, uint32_t id, const
 			       uint32_t n, bool cut, int64_t ts, struct ws_seg *s,
 			       enum ws_undec *why, uint64_t *drops)
 {
+	if ((more && n % 8) || off + n > FRAG_MAX) {
+		/* Impossible on its own: do not let it push out a datagram in
+		 * progress. */
+		(*drops)++;
+		*why = WS_UNDEC_FRAG;
+		return WS_DEC_BAD;
+	}
 	struct frag *f = frag_slot(d, fam, 6, id, src, dst, ts, drops);
 	if (cut) {
 		/* A fragment cut by the snap length leaves a hole nothing fills. */

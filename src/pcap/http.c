@@ -220,7 +220,7 @@ static void on_head(struct ws_http_half *h, const char *p, size_t n, bool cut,
 }
 
 /* Copies p[0..n) after the buffered part of a head; false when that would
- * pass WS_HTTP_HEAD_MAX or the memory cap (only what fits is kept). */
+ * pass WS_HTTP_HEAD_MAX or the memory cap (then only what fits is kept). */
 static bool keep(struct ws_http_half *h, const uint8_t *p, size_t n, const struct ws_http_sink *k)
 {
 	size_t want = h->head_n + n;
@@ -233,11 +233,14 @@ static bool keep(struct ws_http_half *h, const uint8_t *p, size_t n, const struc
 			cap *= 2;
 		if (cap > WS_HTTP_HEAD_MAX)
 			cap = WS_HTTP_HEAD_MAX;
-		if (k->mem && *k->mem + (cap - h->head_cap) > k->mem_cap) {
+		size_t budget = k->mem && *k->mem < k->mem_cap ? k->mem_cap - *k->mem : 0;
+		if (k->mem && cap - h->head_cap > budget) {
+			cap = h->head_cap + budget;
 			fits = false;
-			cap = h->head_cap;
-			want = cap;
-		} else {
+			if (want > cap)
+				want = cap;
+		}
+		if (cap > h->head_cap) {
 			if (k->mem)
 				*k->mem += cap - h->head_cap;
 			h->head = ws_xreallocarray(h->head, cap, 1);
@@ -311,8 +314,14 @@ void ws_http_data(struct ws_http_half *h, const uint8_t *p, size_t n,
 			n -= used;
 			continue;
 		}
-		if (!fits)
+		if (!fits && !h->head_n) {
+			/* Nothing could be kept: report what this segment holds. */
+			on_head(h, (const char *)p, n < WS_HTTP_HEAD_MAX ? n : WS_HTTP_HEAD_MAX, true, k,
+				ctx);
+			h->state = HUNT;
+		} else if (!fits) {
 			cut_head(h, k, ctx);
+		}
 		return;
 	}
 }
