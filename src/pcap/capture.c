@@ -255,6 +255,9 @@ static pcap_t *open_live(const char *iface, struct ws_err *err, int *rc)
 	pcap_set_snaplen(pc, 262144);
 	pcap_set_promisc(pc, 1);
 	pcap_set_timeout(pc, 100);
+	/* Packets as they come, not in blocks: a stop request must find
+	 * everything captured so far readable at once. */
+	pcap_set_immediate_mode(pc, 1);
 	pcap_set_buffer_size(pc, 32 << 20);
 	int a = pcap_activate(pc);
 	if (a < 0) {
