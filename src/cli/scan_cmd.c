@@ -62,10 +62,10 @@ static const struct ws_opt opts[] = {
 static const char about[] =
 	"Reads web-server logs (Apache/nginx NCSA, W3C extended, IIS native, JSON lines,\n"
 	"Apache error logs; plain, gzip or zstd, detected by content; '-' is stdin;\n"
-	"directories are read recursively), packet captures (pcap, pcapng; every HTTP\n"
-	"request of every TCP connection) or a live interface (-i), and names every\n"
-	"Code Red I, Code Red II,\n"
-	"Nimda and related IIS-worm request with its source host.\n"
+	"directories are read recursively), packet captures (pcap, pcapng, also\n"
+	"compressed; every HTTP request of every TCP connection) or a live interface\n"
+	"(-i), and names every Code Red I, Code Red II, Nimda and related IIS-worm\n"
+	"request with its source host.\n"
 	"Exit status: 0 no worm traffic, 1 worm traffic found, 2 usage or input error.";
 
 /* A unit of work: a whole input, or one part of a large plain file. Parts of

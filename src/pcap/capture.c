@@ -34,6 +34,9 @@ bool ws_pcap_is_capture(const void *p, size_t n)
 	return false;
 }
 
+_Static_assert(sizeof(struct ws_capture_stats) % sizeof(uint64_t) == 0,
+	       "ws_capture_stats holds uint64_t counters only");
+
 void ws_capture_stats_add(struct ws_capture_stats *dst, const struct ws_capture_stats *src)
 {
 	/* Every field is a uint64_t counter. */

@@ -325,6 +325,10 @@ static void payload(struct ws_flows *t, struct flow *f, int d, uint32_t seq, con
 		 * up what lies between. */
 		while (h->ooo)
 			skip_hole(t, f, d);
+		if ((int32_t)(seq - h->next) < 0) { /* held data reached past it */
+			payload(t, f, d, seq, p, n, missing);
+			return;
+		}
 		uint32_t hole = seq - h->next;
 		h->next = seq;
 		gap(t, f, d, hole);
@@ -341,6 +345,10 @@ static void payload(struct ws_flows *t, struct flow *f, int d, uint32_t seq, con
 		/* No room to hold it: the hole before it is lost. */
 		while (h->ooo)
 			skip_hole(t, f, d);
+		if ((int32_t)(seq - h->next) <= 0) {
+			payload(t, f, d, seq, p, n, missing);
+			return;
+		}
 		uint32_t hole = seq - h->next;
 		h->next = seq + n + missing;
 		gap(t, f, d, hole);

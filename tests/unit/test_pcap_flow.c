@@ -266,6 +266,24 @@ static void test_idle_expiry(void **state)
 	ws_flows_free(t);
 }
 
+/* A sequence jump past WS_FLOW_JUMP while data is held closer: the held
+ * data is delivered first, and the jumping segment, which it now overlaps,
+ * is trimmed rather than taken for a 4 GiB hole (a bug once). */
+static void test_jump_over_held(void **state)
+{
+	(void)state;
+	struct ws_flows *t = fresh(0);
+	static char blob[200];
+	memset(blob, 'b', sizeof(blob));
+	uint32_t s0 = 5000;
+	put(t, true, 1050, s0, WS_TCP_ACK, blob, 10);
+	put(t, true, 1050, s0 + WS_FLOW_JUMP, WS_TCP_ACK, blob, 100);  /* held */
+	put(t, true, 1050, s0 + 10 + WS_FLOW_JUMP + 50, WS_TCP_ACK, blob, 100); /* a jump */
+	assert_int_equal(st.gaps, 1);
+	assert_int_equal(st.gap_bytes, WS_FLOW_JUMP - 10);
+	ws_flows_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_rst_reuse_midstream),
 		cmocka_unit_test(test_eviction_and_bounds),
 		cmocka_unit_test(test_idle_expiry),
+		cmocka_unit_test(test_jump_over_held),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
