@@ -307,7 +307,7 @@ static void payload(struct ws_flows *t, struct flow *f, int d, uint32_t seq, con
 	int32_t rel = (int32_t)(seq - h->next);
 	if (rel < 0) {
 		/* Starts before what was delivered: keep only the new part. */
-		uint32_t old = (uint32_t)-rel;
+		uint32_t old = h->next - seq; /* -rel, without overflowing at INT32_MIN */
 		if (old >= n + missing)
 			return; /* a retransmission */
 		if (old <= n) {
