@@ -110,10 +110,10 @@ static void make_worms(void)
 		"%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a";
 	for (int w = 0; w < 2; w++) {
 		char *b = worm_req[w];
-		size_t n = (size_t)sprintf(b, "GET /default.ida?");
+		size_t n = (size_t)snprintf(b, sizeof(worm_req[0]), "GET /default.ida?");
 		memset(b + n, w ? 'X' : 'N', 224);
 		n += 224;
-		n += (size_t)sprintf(b + n, "%s HTTP/1.0\r\nContent-type: text/xml\r\n"
+		n += (size_t)snprintf(b + n, sizeof(worm_req[0]) - n, "%s HTTP/1.0\r\nContent-type: text/xml\r\n"
 					    "Content-length: 3379\r\n\r\n", tail);
 		for (int i = 0; i < 3379; i++)
 			b[n++] = "FILLER-"[i % 7];
@@ -148,8 +148,8 @@ static void next_message(struct conn *c, size_t slot)
 			*(c->worm == 1 ? &n_cr1 : &n_cr2) += 1;
 		} else {
 			c->out = b;
-			c->out_n = (size_t)sprintf(
-				b,
+			c->out_n = (size_t)snprintf(
+				b, sizeof(msgbuf[0]),
 				"GET %s HTTP/1.1\r\nHost: www%u.example.org\r\nUser-Agent: Mozilla/4.0 "
 				"(compatible; MSIE 5.5; Windows NT 5.0)\r\nAccept: */*\r\nAccept-Language: "
 				"en-us\r\nAccept-Encoding: gzip, deflate\r\nConnection: %s\r\n\r\n",
@@ -163,7 +163,7 @@ static void next_message(struct conn *c, size_t slot)
 			      : r < 8 ? 1460 + rnd() % (3 * 1460)
 				      : 5 * 1460 + rnd() % (15 * 1460);
 		int status = c->worm ? 404 : 200;
-		size_t n = (size_t)sprintf(b, "HTTP/1.1 %d %s\r\nServer: Microsoft-IIS/5.0\r\n"
+		size_t n = (size_t)snprintf(b, sizeof(msgbuf[0]), "HTTP/1.1 %d %s\r\nServer: Microsoft-IIS/5.0\r\n"
 					      "Content-Type: text/html\r\nContent-Length: %zu\r\n\r\n",
 					   status, status == 200 ? "OK" : "Not Found", body);
 		for (size_t i = 0; i < body; i++)
