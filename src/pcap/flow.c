@@ -454,8 +454,10 @@ void ws_flows_segment(struct ws_flows *t, const struct ws_seg *s, int64_t ts, ui
 	int d = 0;
 	struct flow *f = lookup(t, s, b, &d);
 	bool syn = s->flags & WS_TCP_SYN, ack = s->flags & WS_TCP_ACK;
-	if (f && syn && !ack && f->h[d].syn && f->h[d].isn != s->seq) {
-		/* A new connection on the same ports (port reuse). */
+	if (f && syn && !ack &&
+	    ((f->h[d].syn && f->h[d].isn != s->seq) || (!f->h[d].syn && f->h[d].started))) {
+		/* A new connection on the same ports (port reuse), also after
+		 * one whose start the capture missed. */
 		flow_end(t, f);
 		f = NULL;
 	}
