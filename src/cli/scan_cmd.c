@@ -483,6 +483,11 @@ int ws_cmd_scan(int argc, char **argv)
 		rc = WS_EXIT_ERROR;
 		goto out_args;
 	}
+	if (a.cfg.bpf && ws_pcap_check_filter(a.cfg.bpf, &err) != 0) {
+		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		rc = WS_EXIT_ERROR;
+		goto out_args;
+	}
 	if (a.cfg.user && !a.iface) {
 		fprintf(stderr, "wormscope scan: -Z goes with -i\n");
 		rc = WS_EXIT_ERROR;

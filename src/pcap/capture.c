@@ -145,6 +145,21 @@ static void reader_end(struct reader *r)
 		pcap_freecode(&r->prog);
 }
 
+int ws_pcap_check_filter(const char *bpf, struct ws_err *err)
+{
+	pcap_t *pc = pcap_open_dead(DLT_EN10MB, 65535);
+	if (!pc)
+		return ws_err_set(err, WS_ENOMEM, "--bpf: cannot set up the filter compiler");
+	struct bpf_program prog;
+	int rc = 0;
+	if (pcap_compile(pc, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0)
+		rc = ws_err_set(err, WS_EUSAGE, "--bpf '%s': %s", bpf, pcap_geterr(pc));
+	else
+		pcap_freecode(&prog);
+	pcap_close(pc);
+	return rc;
+}
+
 /* fopencookie: the caller's head bytes, then the input reader. */
 struct cookie {
 	struct ws_input *in;

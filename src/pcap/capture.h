@@ -65,6 +65,10 @@ int ws_pcap_live(const char *iface, const char *user, const struct ws_pcap_opts 
 /* Ends a live capture; safe to call from a signal handler. */
 void ws_pcap_stop(void);
 
+/* Checks that a --bpf expression compiles (for Ethernet), so a typo is a
+ * usage error before anything is read. Returns 0 or WS_EUSAGE. */
+int ws_pcap_check_filter(const char *bpf, struct ws_err *err);
+
 /* Adds src's counters to dst. */
 void ws_capture_stats_add(struct ws_capture_stats *dst, const struct ws_capture_stats *src);
 
