@@ -26,7 +26,7 @@
 
 enum {
 	OPT_LOG_FORMAT = 256, OPT_TZ, OPT_HOME, OPT_IGNORE, OPT_STRICT, OPT_TOP, OPT_MINCONF,
-	OPT_WORM, OPT_SUMMARY, OPT_DB, OPT_FOLLOW,
+	OPT_WORM, OPT_SUMMARY, OPT_DB, OPT_FOLLOW, OPT_BPF, OPT_MAX_FLOWS,
 };
 
 static const struct ws_opt opts[] = {
@@ -47,6 +47,12 @@ static const struct ws_opt opts[] = {
 	{"strict", OPT_STRICT, NULL, "parse every line; count and name unparsable ones"},
 	{"jobs", 'j', "N", "inputs scanned in parallel (default: the core count)"},
 	{"top", OPT_TOP, "N", "sources listed in the summary (default 10)"},
+	{"interface", 'i', "IFACE", "capture live on IFACE (root or CAP_NET_RAW) until SIGINT or "
+				    "SIGTERM, then print the summary"},
+	{"bpf", OPT_BPF, "FILTER", "capture filter (tcpdump syntax) for -i and for capture files"},
+	{"user", 'Z', "USER", "with -i: become USER once the interface is open"},
+	{"max-flows", OPT_MAX_FLOWS, "N", "TCP connections tracked at once in captures (default "
+					  "65536); the idlest go first"},
 	{"summary", OPT_SUMMARY, "WHERE", "auto (default: stdout for text, stderr with --format), "
 					  "stdout, stderr or none"},
 	{"quiet", 'q', NULL, "no summary, no progress; only sightings and errors"},
@@ -62,8 +68,10 @@ static const struct ws_opt opts[] = {
 static const char about[] =
 	"Reads web-server logs (Apache/nginx NCSA, W3C extended, IIS native, JSON lines,\n"
 	"Apache error logs; plain, gzip or zstd, detected by content; '-' is stdin;\n"
-	"directories are read recursively) and names every Code Red I, Code Red II,\n"
-	"Nimda and related IIS-worm request with its source host.\n"
+	"directories are read recursively), packet captures (pcap, pcapng, also\n"
+	"compressed; every HTTP request of every TCP connection) or a live interface\n"
+	"(-i), and names every Code Red I, Code Red II, Nimda and related IIS-worm\n"
+	"request with its source host.\n"
 	"Exit status: 0 no worm traffic, 1 worm traffic found, 2 usage or input error.";
 
 /* A unit of work: a whole input, or one part of a large plain file. Parts of
@@ -72,6 +80,7 @@ static const char about[] =
 struct item {
 	char *path;
 	bool ranged;
+	bool live;                  /* path is an interface to capture on */
 	struct ws_range range;
 	size_t first_part;          /* index of part 0 of the same file */
 	_Atomic uint64_t newlines;  /* newlines in the range, once counted */
@@ -113,6 +122,7 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 	bool ok = hn >= 4 && !ws_scan_simulated_mark(head, hn, &ml) &&
 		  !((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b) &&
 		  !((unsigned char)head[0] == 0x28 && (unsigned char)head[1] == 0xb5) &&
+		  !ws_pcap_is_capture(head, hn) &&
 		  ws_logfmt_init(&fmt, log_format, NULL, &err) == 0;
 	enum ws_fmt_kind kind = WS_FMT_AUTO;
 	if (ok) {
@@ -263,7 +273,9 @@ static void *worker(void *arg)
 		}
 		struct item *it = &p->in->v[i];
 		ws_job_result_init(&p->res[i]);
-		if (it->ranged && !locate_part(p->in, i)) {
+		if (it->live) {
+			ws_scan_live(p->cfg, it->path, out, &p->res[i]);
+		} else if (it->ranged && !locate_part(p->in, i)) {
 			p->res[i].rc = WS_EIO;
 			ws_err_set(&p->res[i].err, WS_EIO, "%s: cannot read part at offset %llu", it->path,
 				   (unsigned long long)it->range.off);
@@ -298,9 +310,16 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	ws_pcap_stop();
+}
+
 struct scan_args {
 	struct ws_scan_config cfg;
 	const char *output, *summary, *db;
+	const char *iface;
 	int jobs, top;
 	bool quiet, follow;
 };
@@ -361,6 +380,18 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		}
 		case OPT_STRICT: a->cfg.strict = true; break;
+		case 'i': a->iface = optarg; break;
+		case 'Z': a->cfg.user = optarg; break;
+		case OPT_BPF: a->cfg.bpf = optarg; break;
+		case OPT_MAX_FLOWS:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 16 || v > (1L << 24)) {
+				fprintf(stderr, "wormscope scan: --max-flows: a number from 16 to %ld, "
+						"not '%s'\n", 1L << 24, optarg);
+				rc = WS_EXIT_ERROR;
+			}
+			a->cfg.max_flows = (uint32_t)(v < 16 ? 16 : v);
+			break;
 		case 'j':
 		case OPT_TOP:
 			v = strtol(optarg, &end, 10);
@@ -523,8 +554,29 @@ int ws_cmd_scan(int argc, char **argv)
 
 	struct inputs in = {0};
 	bool input_error = false;
-	if (optind == argc)
+	if (a.iface && optind < argc) {
+		fprintf(stderr, "wormscope scan: -i captures live; it takes no files\n");
+		rc = WS_EXIT_ERROR;
+		goto out_args;
+	}
+	if (a.cfg.bpf && ws_pcap_check_filter(a.cfg.bpf, &err) != 0) {
+		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		rc = WS_EXIT_ERROR;
+		goto out_args;
+	}
+	if (a.cfg.user && !a.iface) {
+		fprintf(stderr, "wormscope scan: -Z goes with -i\n");
+		rc = WS_EXIT_ERROR;
+		goto out_args;
+	}
+	if (a.iface) {
+		add_input(&in, a.iface);
+		in.v[0].live = true;
+		signal(SIGINT, on_stop_signal);
+		signal(SIGTERM, on_stop_signal);
+	} else if (optind == argc) {
 		add_input(&in, "-");
+	}
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {

@@ -62,6 +62,31 @@ static void worms_of(struct ws_buf *b, const struct ws_host *h)
 	}
 }
 
+/* Packet captures: what was read and what could not be, so a clean result
+ * from a capture that lost most of its packets is not mistaken for a clean
+ * network. */
+static void capture_health(struct ws_buf *b, const struct ws_capture_stats *c)
+{
+	uint64_t bad = 0;
+	for (int i = 0; i < WS_UNDEC_N; i++)
+		bad += c->undecodable[i];
+	ws_buf_printf(b, "\nCapture: %" PRIu64 " packets (%" PRIu64 " bytes on the wire), %" PRIu64
+			 " not TCP/IP, %" PRIu64 " TCP connections, %" PRIu64 " HTTP requests, %" PRIu64
+			 " answers\n",
+		      c->packets, c->bytes, c->other, c->flows, c->http_requests, c->http_responses);
+	ws_buf_printf(b, "Capture health: kernel drops %" PRIu64 ", interface drops %" PRIu64
+			 ", reassembly gaps %" PRIu64 " (%" PRIu64 " bytes), flows evicted %" PRIu64
+			 " (idle-closed %" PRIu64 "), frames cut by snap length %" PRIu64
+			 ", fragments reassembled %" PRIu64 "\n",
+		      c->kernel_drops, c->if_drops, c->gaps, c->gap_bytes, c->flows_evicted,
+		      c->flows_expired, c->snapped, c->frags_reassembled);
+	ws_buf_printf(b, "Undecodable packets: %" PRIu64, bad);
+	for (int i = 0; i < WS_UNDEC_N && bad; i++)
+		ws_buf_printf(b, "%s%s %" PRIu64, i ? ", " : " (", ws_undec_name((enum ws_undec)i),
+			      c->undecodable[i]);
+	ws_buf_adds(b, bad ? ")\n" : "\n");
+}
+
 void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		     const struct ws_summary_opts *o)
 {
@@ -71,8 +96,10 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		   *off = o->color ? "\033[0m" : "";
 	char sz[32];
 	human_bytes(sz, sizeof(sz), r->bytes);
-	ws_buf_printf(b, "%swormscope scan%s: %d input%s, %" PRIu64 " lines, %s in %.2f s", bold, off,
-		      o->files, o->files == 1 ? "" : "s", r->lines, sz, o->seconds);
+	ws_buf_printf(b, "%swormscope scan%s: %d input%s, %" PRIu64 " %s, %s in %.2f s", bold, off,
+		      o->files, o->files == 1 ? "" : "s",
+		      r->cap.captures && !r->lines ? r->cap.packets : r->lines,
+		      r->cap.captures && !r->lines ? "packets" : "lines", sz, o->seconds);
 	if (o->seconds > 0)
 		ws_buf_printf(b, " (%.0f MB/s)", (double)r->bytes / (1 << 20) / o->seconds);
 	ws_buf_addc(b, '\n');
@@ -172,6 +199,8 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 	}
 	if (r->overlong)
 		ws_buf_printf(b, "Lines longer than 64 MiB (cut): %" PRIu64 "\n", r->overlong);
+	if (r->cap.captures)
+		capture_health(b, &r->cap);
 	if (o->failed)
 		ws_buf_printf(b, "%sInputs with errors: %d (see messages above)%s\n", red, o->failed, off);
 }

@@ -159,6 +159,17 @@ static void record(struct job *j, const struct ws_request *req, const struct ws_
 	}
 }
 
+/* Classifies one request and records it when a reported worm claims it. */
+static void do_request(struct job *j, const struct ws_request *req, uint64_t line)
+{
+	struct ws_verdict v;
+	if (!ws_classify(req, &v))
+		return;
+	if (v.conf < j->cfg->min_conf || !(j->cfg->worm_mask & (1u << v.worm)))
+		return;
+	record(j, req, &v, line);
+}
+
 /* Parses and classifies one line (without its newline). */
 static void do_line(struct job *j, const char *p, size_t n, uint64_t line)
 {
@@ -174,12 +185,44 @@ static void do_line(struct job *j, const char *p, size_t n, uint64_t line)
 		return;
 	if (j->line_is_cut)
 		req.truncated = true;
-	struct ws_verdict v;
-	if (!ws_classify(&req, &v))
-		return;
-	if (v.conf < j->cfg->min_conf || !(j->cfg->worm_mask & (1u << v.worm)))
-		return;
-	record(j, &req, &v, line);
+	do_request(j, &req, line);
+}
+
+/* Requests rebuilt from a capture take the log lines' path; the frame
+ * number stands for the line number. */
+static void on_capture_request(void *ctx, const struct ws_request *req, uint64_t frame)
+{
+	do_request(ctx, req, frame);
+}
+
+static void on_capture_batch(void *ctx)
+{
+	struct job *j = ctx;
+	flush_out(j, true);
+	if (j->outf)
+		fflush(j->outf);
+}
+
+static struct ws_pcap_opts capture_opts(struct job *j)
+{
+	return (struct ws_pcap_opts){.max_flows = j->cfg->max_flows, .bpf = j->cfg->bpf,
+				     .emit = on_capture_request, .batch = on_capture_batch, .ctx = j};
+}
+
+/* The input is a packet capture: hand it to src/pcap. */
+static void read_capture(struct job *j, struct ws_input *in, const char *head, size_t n)
+{
+	struct ws_job_result *r = j->res;
+	struct ws_pcap_opts o = capture_opts(j);
+	r->format = "pcap";
+	struct ws_err read_err;
+	int rc = ws_pcap_read(in, head, n, j->path, &o, &r->cap, &r->bytes, &read_err);
+	/* A decompression error met while reading the head names the cause
+	 * better than libpcap's "truncated dump file" that follows it. */
+	if (rc && !r->rc) {
+		r->rc = rc;
+		r->err = read_err;
+	}
 }
 
 /* Hands everything before chunk[at] (a line start) to the sink, which
@@ -383,6 +426,10 @@ static void read_loop(struct job *j, struct ws_input *in, bool detected)
 				continue;
 		}
 		if (!detected && (have >= 65536 || eof)) {
+			if (ws_pcap_is_capture(buf, have)) {
+				read_capture(j, in, buf, have);
+				break;
+			}
 			detect(j, buf, have);
 			detected = true;
 		}
@@ -518,8 +565,27 @@ void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scra
 	run_job(cfg, scratch, path, NULL, sink, out, res);
 }
 
+void ws_scan_live(const struct ws_scan_config *cfg, const char *iface, FILE *out,
+		  struct ws_job_result *res)
+{
+	char *name = ws_xmalloc(strlen(iface) + 7);
+	memcpy(name, "iface:", 6);
+	memcpy(name + 6, iface, strlen(iface) + 1);
+	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = name};
+	res->path = iface;
+	res->format = "live";
+	struct ws_pcap_opts o = capture_opts(&j);
+	int rc = ws_pcap_live(iface, cfg->user, &o, &res->cap, &res->err);
+	if (rc)
+		res->rc = rc;
+	flush_out(&j, true);
+	ws_buf_free(&j.out);
+	free(name);
+}
+
 void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src)
 {
+	ws_capture_stats_add(&dst->cap, &src->cap);
 	dst->lines += src->lines;
 	dst->bytes += src->bytes;
 	dst->raw_bytes += src->raw_bytes;

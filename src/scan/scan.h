@@ -12,6 +12,7 @@
 
 #include "classify/classify.h"
 #include "output/output.h"
+#include "pcap/capture.h"
 #include "scan/hosts.h"
 #include "util/addr.h"
 #include "util/time.h"
@@ -27,6 +28,10 @@ struct ws_scan_config {
 	enum ws_confidence min_conf;
 	uint32_t worm_mask;       /* worms to report (bit = table index) */
 	const struct ws_prefilter *pf;
+	/* captures (src/pcap) */
+	uint32_t max_flows;       /* --max-flows; 0 = WS_PCAP_MAX_FLOWS */
+	const char *bpf;          /* --bpf filter, or NULL */
+	const char *user;         /* -Z: user to become once a live interface is open */
 };
 
 #define WS_EXAMPLES 5
@@ -57,6 +62,7 @@ struct ws_job_result {
 	int rc;                        /* 0, or the WS_E* code of an input error */
 	struct ws_err err;
 	bool simulated;                /* an input started with WS_SIMULATED_MARK */
+	struct ws_capture_stats cap;   /* packet captures: what was read, capture health */
 };
 
 /* One part of a large plain file scanned in parallel: bytes [off, off+len),
@@ -104,6 +110,10 @@ void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scra
 /* True when the first line of p[0..n) is WS_SIMULATED_MARK; *len gets its
  * length with the newline. */
 bool ws_scan_simulated_mark(const char *p, size_t n, size_t *len);
+/* Captures live on interface iface until ws_pcap_stop(), like ws_scan_job
+ * does a file (sightings name the file "iface:IFACE"). */
+void ws_scan_live(const struct ws_scan_config *cfg, const char *iface, FILE *out,
+		  struct ws_job_result *res);
 void ws_job_result_init(struct ws_job_result *res);
 /* Adds src's counts, hosts and examples to dst (in that order). */
 void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src);

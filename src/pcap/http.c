@@ -1,0 +1,346 @@
+/* Streaming HTTP/1.x head parser over reassembled TCP data (see http.h).
+ *
+ * States: HUNT (not in step with the stream: look at each segment start for
+ * a message start), HEAD (collecting a head up to its blank line), BODY
+ * (skipping body_left bytes). A head that fits one segment is parsed in
+ * place; only heads that span segments are copied, up to WS_HTTP_HEAD_MAX. */
+#include "pcap/http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "logfmt/logfmt.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+enum { HUNT = 0, HEAD, BODY };
+
+static bool is_tchar(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+}
+
+/* 1 when p[0..n) starts like a request line (method, space, a target that
+ * starts with '/', '*' or a scheme), 0 when it cannot, and 1 as well when too
+ * few bytes are there to tell but all of them fit. Lower-case methods count:
+ * Nimda sent "get". */
+static int request_start(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 17 && is_tchar(p[i]))
+		i++;
+	if (i == n)
+		return i <= 16;
+	if (i == 0 || i > 16 || p[i] != ' ')
+		return 0;
+	i++;
+	while (i < n && p[i] == ' ')
+		i++;
+	if (i == n)
+		return 1;
+	return p[i] == '/' || p[i] == '*' || (p[i] | 0x20) == 'h';
+}
+
+static int response_start(const uint8_t *p, size_t n)
+{
+	static const char pre[] = "HTTP/";
+	size_t k = n < 5 ? n : 5;
+	return memcmp(p, pre, k) == 0;
+}
+
+static int message_start(const struct ws_http_half *h, const uint8_t *p, size_t n)
+{
+	if (h->role != WS_HTTP_SERVER && request_start(p, n))
+		return WS_HTTP_CLIENT;
+	if (h->role != WS_HTTP_CLIENT && response_start(p, n))
+		return WS_HTTP_SERVER;
+	return 0;
+}
+
+/* Offset just past the blank line ending a head in p[0..n), searching from
+ * `from`; 0 when there is none yet. */
+static size_t head_end(const char *p, size_t n, size_t from)
+{
+	const char *nl;
+	while (from < n && (nl = memchr(p + from, '\n', n - from))) {
+		size_t i = (size_t)(nl - p) + 1;
+		if (i < n && p[i] == '\n')
+			return i + 1;
+		if (i + 1 < n && p[i] == '\r' && p[i + 1] == '\n')
+			return i + 2;
+		from = i;
+	}
+	return 0;
+}
+
+static bool hdr_name(struct ws_str line, const char *name, struct ws_str *value)
+{
+	size_t k = strlen(name);
+	if (line.n <= k || line.p[k] != ':' || !ws_str_ieq((struct ws_str){line.p, k}, name))
+		return false;
+	*value = ws_str_trim((struct ws_str){line.p + k + 1, line.n - k - 1});
+	return true;
+}
+
+/* Walks the header lines after the first line; fills the fields req wants
+ * (when req is not NULL) and the body framing. Returns the first line. */
+static struct ws_str headers(const char *head, size_t n, struct ws_request *req, int64_t *clen,
+			     bool *chunked)
+{
+	*clen = -1;
+	*chunked = false;
+	const char *end = head + n, *nl = memchr(head, '\n', n);
+	struct ws_str first = {head, nl ? (size_t)(nl - head) : n};
+	while (first.n && first.p[first.n - 1] == '\r')
+		first.n--;
+	for (const char *p = nl ? nl + 1 : end; p < end;) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		struct ws_str line = {p, (size_t)((e ? e : end) - p)};
+		p = e ? e + 1 : end;
+		while (line.n && line.p[line.n - 1] == '\r')
+			line.n--;
+		if (line.n == 0)
+			break;
+		struct ws_str v;
+		switch (line.p[0] | 0x20) {
+		case 'c':
+			if (hdr_name(line, "content-length", &v))
+				*clen = ws_str_to_ll(v);
+			break;
+		case 't':
+			if (hdr_name(line, "transfer-encoding", &v) && ws_str_ifind(v, "chunked"))
+				*chunked = true;
+			break;
+		case 'h':
+			if (req && hdr_name(line, "host", &v))
+				req->host = v;
+			break;
+		case 'u':
+			if (req && hdr_name(line, "user-agent", &v))
+				req->agent = v;
+			break;
+		case 'r':
+			if (req && hdr_name(line, "referer", &v))
+				req->referer = v;
+			break;
+		}
+	}
+	return first;
+}
+
+bool ws_http_parse_request(const char *head, size_t n, struct ws_request *req, int64_t *clen,
+			   bool *chunked)
+{
+	ws_request_reset(req);
+	struct ws_str first = headers(head, n, req, clen, chunked);
+	if (!request_start((const uint8_t *)first.p, first.n) ||
+	    !ws_split_request_line(first.p, first.n, req))
+		return false;
+	req->form = WS_TARGET_RAW;
+	return true;
+}
+
+int ws_http_parse_response(const char *head, size_t n, int64_t *clen, bool *chunked)
+{
+	struct ws_str first = headers(head, n, NULL, clen, chunked);
+	/* "HTTP/1.1 200 OK": the code is the three digits after the first space. */
+	const char *sp = memchr(first.p, ' ', first.n);
+	if (first.n < 5 || memcmp(first.p, "HTTP/", 5) != 0 || !sp)
+		return -1;
+	size_t at = (size_t)(sp - first.p) + 1;
+	if (at + 3 > first.n)
+		return -1;
+	int code = 0;
+	for (size_t i = at; i < at + 3; i++) {
+		if (first.p[i] < '0' || first.p[i] > '9')
+			return -1;
+		code = code * 10 + (first.p[i] - '0');
+	}
+	return code >= 100 ? code : -1;
+}
+
+static void drop_head(struct ws_http_half *h, const struct ws_http_sink *k)
+{
+	if (h->head && k->mem)
+		*k->mem -= h->head_cap;
+	free(h->head);
+	h->head = NULL;
+	h->head_n = h->head_cap = 0;
+}
+
+void ws_http_half_free(struct ws_http_half *h, const struct ws_http_sink *k)
+{
+	drop_head(h, k);
+}
+
+/* A complete (or, when cut, partial) head: reports it and sets up the body. */
+static void on_head(struct ws_http_half *h, const char *p, size_t n, bool cut,
+		    const struct ws_http_sink *k, void *ctx)
+{
+	int64_t clen;
+	bool chunked;
+	int role = message_start(h, (const uint8_t *)p, n);
+	h->state = HEAD;
+	h->body_left = 0;
+	if (role == WS_HTTP_CLIENT) {
+		struct ws_request req;
+		h->role = WS_HTTP_CLIENT;
+		if (ws_http_parse_request(p, n, &req, &clen, &chunked)) {
+			req.truncated = cut;
+			k->request(ctx, &req, p, n);
+		}
+		/* A request without Content-Length has no body (RFC 9112 6.3). */
+		if (chunked)
+			h->state = HUNT;
+		else if (clen > 0)
+			h->body_left = (uint64_t)clen;
+	} else if (role == WS_HTTP_SERVER) {
+		h->role = WS_HTTP_SERVER;
+		int status = ws_http_parse_response(p, n, &clen, &chunked);
+		if (status < 0) {
+			h->state = HUNT;
+		} else if (status < 200) {
+			/* interim answer: the final one follows */
+		} else {
+			k->response(ctx, status, clen);
+			if (status == 204 || status == 304)
+				h->body_left = 0;
+			else if (chunked || clen < 0)
+				h->state = HUNT; /* body runs to a chunk end or the close */
+			else
+				h->body_left = (uint64_t)clen;
+		}
+	} else {
+		h->state = HUNT;
+	}
+	if (cut)
+		h->state = HUNT;
+	if (h->state == HEAD && h->body_left)
+		h->state = BODY;
+}
+
+/* Copies p[0..n) after the buffered part of a head; false when that would
+ * pass WS_HTTP_HEAD_MAX or the memory cap (then only what fits is kept). */
+static bool keep(struct ws_http_half *h, const uint8_t *p, size_t n, const struct ws_http_sink *k)
+{
+	size_t want = h->head_n + n;
+	bool fits = want <= WS_HTTP_HEAD_MAX;
+	if (!fits)
+		want = WS_HTTP_HEAD_MAX;
+	if (want > h->head_cap) {
+		size_t cap = h->head_cap ? h->head_cap : 1024;
+		while (cap < want)
+			cap *= 2;
+		if (cap > WS_HTTP_HEAD_MAX)
+			cap = WS_HTTP_HEAD_MAX;
+		size_t budget = k->mem && *k->mem < k->mem_cap ? k->mem_cap - *k->mem : 0;
+		if (k->mem && cap - h->head_cap > budget) {
+			cap = h->head_cap + budget;
+			fits = false;
+			if (want > cap)
+				want = cap;
+		}
+		if (cap > h->head_cap) {
+			if (k->mem)
+				*k->mem += cap - h->head_cap;
+			h->head = ws_xreallocarray(h->head, cap, 1);
+			h->head_cap = (uint32_t)cap;
+		}
+	}
+	if (want > h->head_n) {
+		memcpy(h->head + h->head_n, p, want - h->head_n);
+		h->head_n = (uint32_t)want;
+	}
+	return fits;
+}
+
+/* Reports a partial head as truncated and loses step with the stream. */
+static void cut_head(struct ws_http_half *h, const struct ws_http_sink *k, void *ctx)
+{
+	if (h->head_n)
+		on_head(h, h->head, h->head_n, true, k, ctx);
+	drop_head(h, k);
+	h->state = HUNT;
+}
+
+void ws_http_data(struct ws_http_half *h, const uint8_t *p, size_t n,
+		  const struct ws_http_sink *k, void *ctx)
+{
+	if (h->state == HUNT) {
+		if (!n || !message_start(h, p, n))
+			return;
+		h->state = HEAD;
+	}
+	while (n) {
+		if (h->state == BODY) {
+			size_t skip = h->body_left < n ? (size_t)h->body_left : n;
+			p += skip;
+			n -= skip;
+			h->body_left -= skip;
+			if (!h->body_left)
+				h->state = HEAD;
+			continue;
+		}
+		if (h->state != HEAD)
+			return;
+		if (!h->head_n) {
+			/* Clients may send a CRLF between requests. */
+			while (n && (*p == '\r' || *p == '\n')) {
+				p++;
+				n--;
+			}
+			if (!n)
+				return;
+			if (!message_start(h, p, n)) {
+				h->state = HUNT;
+				return;
+			}
+			size_t e = head_end((const char *)p, n, 0);
+			if (e) {
+				on_head(h, (const char *)p, e, false, k, ctx);
+				p += e;
+				n -= e;
+				continue;
+			}
+		}
+		size_t old = h->head_n;
+		bool fits = keep(h, p, n, k);
+		size_t e = head_end(h->head, h->head_n, old > 2 ? old - 2 : 0);
+		if (e) {
+			size_t used = e - old;
+			on_head(h, h->head, e, false, k, ctx);
+			drop_head(h, k);
+			p += used;
+			n -= used;
+			continue;
+		}
+		if (!fits && !h->head_n) {
+			/* Nothing could be kept: report what this segment holds. */
+			on_head(h, (const char *)p, n < WS_HTTP_HEAD_MAX ? n : WS_HTTP_HEAD_MAX, true, k,
+				ctx);
+			h->state = HUNT;
+		} else if (!fits) {
+			cut_head(h, k, ctx);
+		}
+		return;
+	}
+}
+
+void ws_http_gap(struct ws_http_half *h, uint64_t n, const struct ws_http_sink *k, void *ctx)
+{
+	if (h->state == BODY && n < h->body_left) {
+		h->body_left -= n; /* a lost body segment does not lose the step */
+		return;
+	}
+	if (h->state == BODY && n == h->body_left) {
+		h->body_left = 0;
+		h->state = HEAD;
+		return;
+	}
+	cut_head(h, k, ctx);
+}
+
+void ws_http_end(struct ws_http_half *h, const struct ws_http_sink *k, void *ctx)
+{
+	cut_head(h, k, ctx);
+}
