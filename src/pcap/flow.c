@@ -164,7 +164,7 @@ static void emit_pend(struct ws_flows *t, struct flow *f, struct pend *p, int st
 	struct ws_request req;
 	int64_t clen;
 	bool chunked;
-	if (ws_http_parse_request(p->head, p->n, &req, &clen, &chunked)) {
+	if (ws_cap_parse_request(p->head, p->n, &req, &clen, &chunked)) {
 		req.ts = p->ts;
 		req.ts_known = true;
 		req.src = f->a[p->dir];

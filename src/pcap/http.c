@@ -128,7 +128,7 @@ static struct ws_str headers(const char *head, size_t n, struct ws_request *req,
 	return first;
 }
 
-bool ws_http_parse_request(const char *head, size_t n, struct ws_request *req, int64_t *clen,
+bool ws_cap_parse_request(const char *head, size_t n, struct ws_request *req, int64_t *clen,
 			   bool *chunked)
 {
 	ws_request_reset(req);
@@ -140,7 +140,7 @@ bool ws_http_parse_request(const char *head, size_t n, struct ws_request *req, i
 	return true;
 }
 
-int ws_http_parse_response(const char *head, size_t n, int64_t *clen, bool *chunked)
+int ws_cap_parse_response(const char *head, size_t n, int64_t *clen, bool *chunked)
 {
 	struct ws_str first = headers(head, n, NULL, clen, chunked);
 	/* "HTTP/1.1 200 OK": the code is the three digits after the first space. */
@@ -185,7 +185,7 @@ static void on_head(struct ws_http_half *h, const char *p, size_t n, bool cut,
 	if (role == WS_HTTP_CLIENT) {
 		struct ws_request req;
 		h->role = WS_HTTP_CLIENT;
-		if (ws_http_parse_request(p, n, &req, &clen, &chunked)) {
+		if (ws_cap_parse_request(p, n, &req, &clen, &chunked)) {
 			req.truncated = cut;
 			k->request(ctx, &req, p, n);
 		}
@@ -196,7 +196,7 @@ static void on_head(struct ws_http_half *h, const char *p, size_t n, bool cut,
 			h->body_left = (uint64_t)clen;
 	} else if (role == WS_HTTP_SERVER) {
 		h->role = WS_HTTP_SERVER;
-		int status = ws_http_parse_response(p, n, &clen, &chunked);
+		int status = ws_cap_parse_response(p, n, &clen, &chunked);
 		if (status < 0) {
 			h->state = HUNT;
 		} else if (status < 200) {

@@ -53,9 +53,9 @@ void ws_http_half_free(struct ws_http_half *h, const struct ws_http_sink *k);
  * req (views into head). Content-Length goes to *clen (-1 when absent or
  * invalid), Transfer-Encoding: chunked to *chunked. False when the first
  * line is not a request line. */
-bool ws_http_parse_request(const char *head, size_t n, struct ws_request *req, int64_t *clen,
+bool ws_cap_parse_request(const char *head, size_t n, struct ws_request *req, int64_t *clen,
 			   bool *chunked);
 /* Parses a status line and headers; returns the status (100..999) or -1. */
-int ws_http_parse_response(const char *head, size_t n, int64_t *clen, bool *chunked);
+int ws_cap_parse_response(const char *head, size_t n, int64_t *clen, bool *chunked);
 
 #endif

@@ -68,7 +68,7 @@ static void test_parse(void **state)
 	struct ws_request r;
 	int64_t clen;
 	bool chunked;
-	assert_true(ws_http_parse_request(g, sizeof(head) - 1, &r, &clen, &chunked));
+	assert_true(ws_cap_parse_request(g, sizeof(head) - 1, &r, &clen, &chunked));
 	assert_int_equal(r.method.n, 3);
 	assert_memory_equal(r.path.p, "/scripts/root.exe", r.path.n);
 	assert_true(r.has_query);
@@ -78,18 +78,18 @@ static void test_parse(void **state)
 	ws_guard_release();
 	static const char resp[] = "HTTP/1.1 302 Found\r\nTransfer-Encoding: chunked\r\n\r\n";
 	g = ws_guard_copy(resp, sizeof(resp) - 1);
-	assert_int_equal(ws_http_parse_response(g, sizeof(resp) - 1, &clen, &chunked), 302);
+	assert_int_equal(ws_cap_parse_response(g, sizeof(resp) - 1, &clen, &chunked), 302);
 	assert_true(chunked);
 	assert_int_equal(clen, -1);
 	ws_guard_release();
 	/* not requests / not answers; every prefix of a head parses safely */
-	assert_false(ws_http_parse_request("\x16\x03\x01\x02", 4, &r, &clen, &chunked));
-	assert_false(ws_http_parse_request("GETX/ HTTP/1.0", 14, &r, &clen, &chunked));
-	assert_int_equal(ws_http_parse_response("HTTP/1.1 2x0", 12, &clen, &chunked), -1);
+	assert_false(ws_cap_parse_request("\x16\x03\x01\x02", 4, &r, &clen, &chunked));
+	assert_false(ws_cap_parse_request("GETX/ HTTP/1.0", 14, &r, &clen, &chunked));
+	assert_int_equal(ws_cap_parse_response("HTTP/1.1 2x0", 12, &clen, &chunked), -1);
 	for (size_t k = 0; k < sizeof(head); k++) {
 		g = ws_guard_copy(head, k);
-		ws_http_parse_request(g, k, &r, &clen, &chunked);
-		ws_http_parse_response(g, k, &clen, &chunked);
+		ws_cap_parse_request(g, k, &r, &clen, &chunked);
+		ws_cap_parse_response(g, k, &clen, &chunked);
 		ws_guard_release();
 	}
 }
