@@ -103,10 +103,10 @@ static bool keep(const struct filter *f, const struct ws_store_host *h, const st
 	return !f->compromised || h->compromised > 0;
 }
 
-static void time_text(int64_t t, char *out)
+static void time_text(int64_t t, char *out, size_t outsz)
 {
 	if (t == INT64_MIN)
-		strcpy(out, "none");
+		snprintf(out, outsz, "none");
 	else
 		ws_time_format_iso(t, out);
 }
@@ -209,8 +209,8 @@ static int on_host(void *ctx, const struct ws_store_host *h)
 	o->simulated += h->simulated;
 	char addr[64], first[32], last[32];
 	ws_addr_format(&h->addr, addr, sizeof(addr));
-	time_text(v.first, first);
-	time_text(v.last, last);
+	time_text(v.first, first, sizeof(first));
+	time_text(v.last, last, sizeof(last));
 	switch (o->f->fmt) {
 	case F_TEXT: line_text(o, h, &v, addr, first, last); break;
 	case F_JSONL: line_jsonl(o, h, &v, addr, first, last); break;

@@ -313,7 +313,7 @@ static int open_db(struct ws_store *st, int target, struct ws_err *err)
 		return ws_store_sqlerr(st, rc, "open", err);
 	sqlite3_extended_result_codes(st->db, 1);
 	const char *busy = getenv("WS_STORE_BUSY_MS");
-	sqlite3_busy_timeout(st->db, busy ? atoi(busy) : 2000);
+	sqlite3_busy_timeout(st->db, busy ? (int)strtol(busy, NULL, 10) : 2000);
 	int version = 0;
 	rc = read_version(st, &version, err);
 	if (rc)
