@@ -63,6 +63,7 @@ static const char stylesheet[] =
     "td.data{font-family:ui-monospace,'DejaVu Sans Mono',monospace;word-break:break-all;"
     "max-width:36em}"
     "td.t,td.addr,.nw{white-space:nowrap}"
+    ".scroll:focus{outline:2px solid #0072B2}"
     "tr.alert td{background:#fdf0e8}"
     ".scroll{max-height:28em;overflow:auto;border:1px solid #ddd;margin:6px 0 16px}"
     ".scroll table{margin:0}"
@@ -72,7 +73,7 @@ static const char stylesheet[] =
     "h2{break-after:avoid}figure,tr{break-inside:avoid}"
     ".scroll{max-height:none;overflow:visible;border:0}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
-#define STYLE_HASH "'sha256-A6o414hHr+8ZeOXmWv2+bAeYR975xJf32Khteo+exJE='"
+#define STYLE_HASH "'sha256-vabaaVt5T+Id2bBHizxa0ljDFmDbZ/q7BaD1fXUpBWU='"
 
 const char *ws_report_style_hash(void)
 {
@@ -111,16 +112,17 @@ static void worm_cell(struct ws_buf *b, int w)
 }
 
 /* Opens a table in a scrolling box (long tables scroll on screen and print
- * in full) with its caption (NULL: none) and column heads: cols separated by
- * '|', a leading '#' marking a numeric, right-aligned column. Static text
- * only, never log data. The head row stays open for more cells; body_open
- * ends it. */
+ * in full; the box is focusable so that a keyboard can scroll it, and named
+ * by the caption) with its column heads: cols separated by '|', a leading
+ * '#' marking a numeric, right-aligned column. Static text only, never log
+ * data. The head row stays open for more cells; body_open ends it. */
 static void table_open(struct ws_buf *b, const char *id, const char *caption, const char *cols)
 {
-	ws_buf_printf(b, "<div class=\"scroll\"><table id=\"%s\">", id);
-	if (caption)
-		ws_buf_printf(b, "<caption>%s</caption>", caption);
-	ws_buf_adds(b, "<thead><tr>");
+	ws_buf_printf(
+	    b,
+	    "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"%s-c\">"
+	    "<table id=\"%s\"><caption id=\"%s-c\">%s</caption><thead><tr>",
+	    id, id, id, caption);
 	while (*cols) {
 		bool num = *cols == '#';
 		cols += num;
@@ -532,7 +534,8 @@ static void section_inputs(struct ws_buf *b, const struct ws_report_data *d)
 	ws_buf_adds(b,
 		    "<section aria-labelledby=\"h-inputs\"><h2 id=\"h-inputs\">Inputs scanned"
 		    "</h2>");
-	table_open(b, "tab-inputs", NULL, "input|format|#lines|#sightings|scanned (UTC)|simulated");
+	table_open(b, "tab-inputs", "Inputs",
+		   "input|format|#lines|#sightings|scanned (UTC)|simulated");
 	body_open(b);
 	for (size_t i = 0; i < d->n_inputs; i++) {
 		const struct ws_rep_input *in = &d->inputs[i];
