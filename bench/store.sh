@@ -16,7 +16,8 @@
 #   3. a large store: STORE_BIG_LINES all-worm lines from STORE_BIG_POOL
 #      sources (10 million sightings, about a million sources by default):
 #      ingest rate, `hosts -f list` and `hosts` (text) over every source, and
-#      `report` (which reads ws_store_report_data) when the binary has it.
+#      ws_store_report_data alone (bench/report_data.c), and `report` (which
+#      reads it and renders the page) when the binary has it.
 #
 # Environment: STORE_LINES (default 2000000), STORE_POOL (100000),
 # STORE_BIG_LINES (10000000; 0 skips part 3), STORE_BIG_POOL (1000000),
@@ -139,6 +140,10 @@ show() { printf "%-26s %6s  %6s\n" "$1" "$(wall "$2")" "$(cpu "$2")"; }
 show "hosts -f list:" "$(best "$WS" hosts --db "$BIGDB" -f list)"
 show "hosts (text):" "$(best "$WS" hosts --db "$BIGDB")"
 show "hosts --worm nimda -f jsonl:" "$(best "$WS" hosts --db "$BIGDB" --worm nimda --min-requests 5 -f jsonl)"
+if [ -x "$B/bench/report_data" ] || cmake --build "$B" --target report_data >/dev/null 2>&1; then
+	echo "ws_store_report_data alone (top 20), best of $RUNS:"
+	for ((i = 0; i < RUNS; i++)); do "$B/bench/report_data" "$BIGDB" 20; done | sort -n | head -n 1
+fi
 if "$WS" report --help >/dev/null 2>&1; then
 	show "report (data + HTML):" "$(best "$WS" report --db "$BIGDB" -o "$TMP/r.html")"
 fi

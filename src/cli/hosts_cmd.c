@@ -103,12 +103,82 @@ static bool keep(const struct filter *f, const struct ws_store_host *h, const st
 	return !f->compromised || h->compromised > 0;
 }
 
-static void time_text(int64_t t, char *out)
+/* Formatting without printf: a million sources are a million lines. */
+static void put2(char *p, int v)
 {
-	if (t == INT64_MIN)
-		strcpy(out, "none");
-	else
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/* "2001-08-04T14:22:05Z" or "none". */
+static void time_text(int64_t t, char out[32])
+{
+	if (t == INT64_MIN) {
+		memcpy(out, "none", 5);
+		return;
+	}
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t rem = t - days * 86400;
+	int y, m, d;
+	ws_civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
 		ws_time_format_iso(t, out);
+		return;
+	}
+	memcpy(out, "0000-00-00T00:00:00Z", 21);
+	put2(out, y / 100);
+	put2(out + 2, y % 100);
+	put2(out + 5, m);
+	put2(out + 8, d);
+	put2(out + 11, (int)(rem / 3600));
+	put2(out + 14, (int)(rem / 60 % 60));
+	put2(out + 17, (int)(rem % 60));
+}
+
+static void addr_text(const struct ws_addr *a, char out[64])
+{
+	if (a->fam != 4) {
+		ws_addr_format(a, out, 64);
+		return;
+	}
+	char *p = out;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a->b[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+}
+
+/* s, then spaces up to width. */
+static void pad(struct ws_buf *b, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+	ws_buf_add(b, s, n);
+	for (; n < width; n++)
+		ws_buf_addc(b, ' ');
+}
+
+/* A number right-aligned in width. */
+static void num_right(struct ws_buf *b, uint64_t v, size_t width)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t n = sizeof(t) - i; n < width; n++)
+		ws_buf_addc(b, ' ');
+	ws_buf_add(b, t + i, sizeof(t) - i);
+}
+
+static void num(struct ws_buf *b, uint64_t v)
+{
+	num_right(b, v, 0);
 }
 
 /* "code-red:3,nimda:16" for the selected worms; "none" when empty. */
@@ -121,8 +191,11 @@ static void worm_list(struct ws_buf *b, const struct filter *f, const struct ws_
 	for (int w = 0; w < n && w < WS_MAX_WORMS; w++) {
 		if (!h->per_worm[w] || (f->worms && !(f->worms & (1u << w))))
 			continue;
-		ws_buf_printf(b, "%s%s:%" PRIu64, any ? (sep == ',' ? "," : ";") : "", t[w]->id,
-			      h->per_worm[w]);
+		if (any)
+			ws_buf_addc(b, sep);
+		ws_buf_adds(b, t[w]->id);
+		ws_buf_addc(b, ':');
+		num(b, h->per_worm[w]);
 		any = true;
 	}
 	if (!any)
@@ -133,14 +206,25 @@ static void line_text(struct out *o, const struct ws_store_host *h, const struct
 		      const char *addr, const char *first, const char *last)
 {
 	struct ws_buf *b = &o->b;
-	ws_buf_printf(b, "%-39s %-20s  %-20s  %8" PRIu64 "  ", addr, first, last, v->requests);
+	pad(b, addr, 40);
+	pad(b, first, 22);
+	pad(b, last, 20);
+	num_right(b, v->requests, 10);
+	ws_buf_adds(b, "  ");
 	worm_list(b, o->f, h, ',');
-	if (h->nimda_probes)
-		ws_buf_printf(b, "  nimda:%d/16", __builtin_popcount(h->nimda_probes));
-	if (h->compromised)
-		ws_buf_printf(b, "  compromised:%" PRIu64, h->compromised);
-	if (h->destinations)
-		ws_buf_printf(b, "  destinations:%" PRIu64, h->destinations);
+	if (h->nimda_probes) {
+		ws_buf_adds(b, "  nimda:");
+		num(b, (uint64_t)__builtin_popcount(h->nimda_probes));
+		ws_buf_adds(b, "/16");
+	}
+	if (h->compromised) {
+		ws_buf_adds(b, "  compromised:");
+		num(b, h->compromised);
+	}
+	if (h->destinations) {
+		ws_buf_adds(b, "  destinations:");
+		num(b, h->destinations);
+	}
 	if (h->inside)
 		ws_buf_adds(b, "  inside");
 	if (h->simulated)
@@ -154,24 +238,37 @@ static void line_jsonl(struct out *o, const struct ws_store_host *h, const struc
 	struct ws_buf *b = &o->b;
 	int n;
 	const struct ws_worm *const *t = ws_worms(&n);
-	ws_buf_printf(b, "{\"source\":\"%s\"", addr);
-	if (v->first == INT64_MIN)
-		ws_buf_adds(b, ",\"first\":null,\"last\":null");
-	else
-		ws_buf_printf(b, ",\"first\":\"%s\",\"last\":\"%s\"", first, last);
-	ws_buf_printf(b, ",\"requests\":%" PRIu64 ",\"worms\":{", v->requests);
+	ws_buf_adds(b, "{\"source\":\"");
+	ws_buf_adds(b, addr);
+	if (v->first == INT64_MIN) {
+		ws_buf_adds(b, "\",\"first\":null,\"last\":null");
+	} else {
+		ws_buf_adds(b, "\",\"first\":\"");
+		ws_buf_adds(b, first);
+		ws_buf_adds(b, "\",\"last\":\"");
+		ws_buf_adds(b, last);
+		ws_buf_addc(b, '"');
+	}
+	ws_buf_adds(b, ",\"requests\":");
+	num(b, v->requests);
+	ws_buf_adds(b, ",\"worms\":{");
 	bool any = false;
 	for (int w = 0; w < n && w < WS_MAX_WORMS; w++) {
 		if (!h->per_worm[w] || (o->f->worms && !(o->f->worms & (1u << w))))
 			continue;
-		ws_buf_printf(b, "%s\"%s\":%" PRIu64, any ? "," : "", t[w]->id, h->per_worm[w]);
+		ws_buf_adds(b, any ? ",\"" : "\"");
+		ws_buf_adds(b, t[w]->id);
+		ws_buf_adds(b, "\":");
+		num(b, h->per_worm[w]);
 		any = true;
 	}
-	ws_buf_printf(b,
-		      "},\"nimda_probes\":%d,\"compromised\":%" PRIu64 ",\"destinations\":%" PRIu64
-		      ",\"inside_home_net\":%s",
-		      __builtin_popcount(h->nimda_probes), h->compromised, h->destinations,
-		      h->inside ? "true" : "false");
+	ws_buf_adds(b, "},\"nimda_probes\":");
+	num(b, (uint64_t)__builtin_popcount(h->nimda_probes));
+	ws_buf_adds(b, ",\"compromised\":");
+	num(b, h->compromised);
+	ws_buf_adds(b, ",\"destinations\":");
+	num(b, h->destinations);
+	ws_buf_adds(b, h->inside ? ",\"inside_home_net\":true" : ",\"inside_home_net\":false");
 	if (h->simulated)
 		ws_buf_adds(b, ",\"simulated\":true");
 	ws_buf_adds(b, "}\n");
@@ -183,18 +280,28 @@ static void line_csv(struct out *o, const struct ws_store_host *h, const struct 
 	struct ws_buf *b = &o->b;
 	ws_esc_csv(b, addr, strlen(addr));
 	ws_buf_addc(b, ',');
-	if (v->first != INT64_MIN)
-		ws_buf_printf(b, "%s,%s", first, last);
-	else
+	if (v->first != INT64_MIN) {
+		ws_buf_adds(b, first);
 		ws_buf_addc(b, ',');
-	ws_buf_printf(b, ",%" PRIu64 ",", v->requests);
+		ws_buf_adds(b, last);
+	} else {
+		ws_buf_addc(b, ',');
+	}
+	ws_buf_addc(b, ',');
+	num(b, v->requests);
+	ws_buf_addc(b, ',');
 	struct ws_buf w = {0};
 	worm_list(&w, o->f, h, ';');
 	ws_esc_csv(b, w.p, w.n);
 	ws_buf_free(&w);
-	ws_buf_printf(b, ",%d,%" PRIu64 ",%" PRIu64 ",%s,%s\n", __builtin_popcount(h->nimda_probes),
-		      h->compromised, h->destinations, h->inside ? "true" : "false",
-		      h->simulated ? "true" : "false");
+	ws_buf_addc(b, ',');
+	num(b, (uint64_t)__builtin_popcount(h->nimda_probes));
+	ws_buf_addc(b, ',');
+	num(b, h->compromised);
+	ws_buf_addc(b, ',');
+	num(b, h->destinations);
+	ws_buf_adds(b, h->inside ? ",true," : ",false,");
+	ws_buf_adds(b, h->simulated ? "true\n" : "false\n");
 }
 
 static int on_host(void *ctx, const struct ws_store_host *h)
@@ -208,14 +315,19 @@ static int on_host(void *ctx, const struct ws_store_host *h)
 	o->shown++;
 	o->simulated += h->simulated;
 	char addr[64], first[32], last[32];
-	ws_addr_format(&h->addr, addr, sizeof(addr));
-	time_text(v.first, first);
-	time_text(v.last, last);
+	addr_text(&h->addr, addr);
+	if (o->f->fmt != F_LIST) {
+		time_text(v.first, first);
+		time_text(v.last, last);
+	}
 	switch (o->f->fmt) {
 	case F_TEXT: line_text(o, h, &v, addr, first, last); break;
 	case F_JSONL: line_jsonl(o, h, &v, addr, first, last); break;
 	case F_CSV: line_csv(o, h, &v, addr, first, last); break;
-	case F_LIST: ws_buf_printf(&o->b, "%s\n", addr); break;
+	case F_LIST:
+		ws_buf_adds(&o->b, addr);
+		ws_buf_addc(&o->b, '\n');
+		break;
 	}
 	if (o->b.n >= (1u << 16)) {
 		fwrite(o->b.p, 1, o->b.n, stdout);

@@ -441,7 +441,7 @@ static int by_y(const void *a, const void *b)
 
 void ws_rep_chart_curves(struct ws_buf *b, const struct ws_report_data *d)
 {
-	const double h = 330, x0 = 70, x1 = W - 250, ytop = 16, ybot = h - 56;
+	const double h = 330, x0 = 70, x1 = W - 285, ytop = 16, ybot = h - 56;
 	struct ws_buf desc = {0};
 	char n1[32], ta[32], tb[32];
 	int64_t tmin = INT64_MAX, tmax = INT64_MIN;
