@@ -57,6 +57,8 @@ static const struct ws_opt opts[] = {
 					    "(60)"),
 	NUMERIC("tarpit-timeout", "SECS", "how long a tarpitted connection is held (600)"),
 	NUMERIC("drain-timeout", "SECS", "SIGTERM: longest wait for requests in flight (30)"),
+	NUMERIC("threads", "N", "event loops sharing the listeners (SO_REUSEPORT); caps and "
+				"source rate are split over them; not reloaded (1)"),
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))

@@ -55,6 +55,7 @@ void ws_guard_conf_init(struct ws_guard_conf *c)
 	c->upstream_timeout = 60;
 	c->tarpit_timeout = 600;
 	c->drain_timeout = 30;
+	c->threads = 1;
 }
 
 void ws_guard_conf_free(struct ws_guard_conf *c)
@@ -179,6 +180,7 @@ int ws_guard_conf_set(struct ws_guard_conf *c, const char *key, const char *val,
 		{"tarpit-timeout", offsetof(struct ws_guard_conf, tarpit_timeout), false, 0.01,
 		 86400},
 		{"drain-timeout", offsetof(struct ws_guard_conf, drain_timeout), false, 0, 3600},
+		{"threads", offsetof(struct ws_guard_conf, threads), true, 1, 64},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key) != 0)

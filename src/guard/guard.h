@@ -52,6 +52,8 @@ struct ws_guard_conf {
 	double upstream_timeout;   /* upstream silence while an answer is due */
 	double tarpit_timeout;
 	double drain_timeout;      /* SIGTERM: longest wait for requests in flight */
+	unsigned threads;          /* event loops (SO_REUSEPORT); caps are split over them;
+				    * read at start only */
 };
 
 /* Fills c with the defaults (documented in docs/guard.md). */

@@ -17,6 +17,7 @@
  * when freed) and its timer; every path that ends a connection goes through
  * conn_free, which must be the last thing a callback does with the conn. */
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -24,7 +25,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +50,7 @@
 #define FIRST_READ 16384
 
 struct listener {
-	struct ws_guard *g;
+	struct worker *g;
 	struct evconnlistener *lev; /* NULL once closed */
 	char *listen;               /* as configured, the key for reloads */
 	char name[96];              /* "guard ADDR:PORT" with the bound port */
@@ -75,7 +78,7 @@ enum cstate {
 };
 
 struct conn {
-	struct ws_guard *g;
+	struct worker *g;
 	struct listener *lis;
 	struct bufferevent *cli, *up;
 	struct event *timer;
@@ -97,7 +100,7 @@ struct conn {
 };
 
 struct tarpit {
-	struct ws_guard *g;
+	struct worker *g;
 	int fd;
 	struct event *ev;
 	struct tarpit *prev, *next;
@@ -109,13 +112,22 @@ struct rate {
 };
 
 struct stats {
+	/* per worker; summed at exit */
 	uint64_t requests, forwarded, malformed, worms, refused, limited, tarpit_full;
 	uint64_t by_action[3];
 };
 
-struct ws_guard {
+/* One event loop and everything on it. With --threads N there are N
+ * workers, each with its own listening sockets on the same addresses
+ * (SO_REUSEPORT: the kernel spreads connections), connections, tarpit,
+ * rate table and a 1/N share of the caps; nothing on a worker is touched by
+ * another thread. */
+struct worker {
+	struct ws_guard *top;
+	int id;
+	int msg_rd, msg_wr;   /* pipe: messages from worker 0 (reload, stop) */
+	struct event *msg_ev;
 	struct ws_guard_conf conf;
-	struct ws_guard_hooks hooks;
 	struct event_base *base;
 	struct listener *lis;
 	struct conn *conns;
@@ -131,6 +143,14 @@ struct ws_guard {
 	struct stats st;
 };
 
+struct ws_guard {
+	struct ws_guard_hooks hooks;
+	pthread_mutex_t lock; /* serialises the hooks: the CLI's sink is not thread-safe */
+	struct worker **w;
+	int nw;
+	_Atomic uint64_t seq; /* worm requests, all workers: a sighting's "line" */
+};
+
 static void conn_free(struct conn *c);
 static void process_heads(struct conn *c);
 static void answer_error(struct conn *c, int status);
@@ -138,18 +158,21 @@ static void send_bytes(struct bufferevent *out, bool direct, const char *p, size
 
 /* ---- logging, time ---- */
 
-static void glog(struct ws_guard *g, int prio, const char *fmt, ...)
+static void glog(struct worker *g, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void glog(struct ws_guard *g, int prio, const char *fmt, ...)
+static void glog(struct worker *g, int prio, const char *fmt, ...)
 {
-	if (!g->hooks.log)
+	struct ws_guard *t = g->top;
+	if (!t->hooks.log)
 		return;
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	g->hooks.log(g->hooks.ctx, prio, msg);
+	pthread_mutex_lock(&t->lock);
+	t->hooks.log(t->hooks.ctx, prio, msg);
+	pthread_mutex_unlock(&t->lock);
 }
 
 static struct timeval tv_of(double s)
@@ -158,7 +181,7 @@ static struct timeval tv_of(double s)
 	return tv;
 }
 
-static double now_s(struct ws_guard *g)
+static double now_s(struct worker *g)
 {
 	struct timeval tv;
 	event_base_gettimeofday_cached(g->base, &tv);
@@ -195,7 +218,7 @@ static void sockaddr_to_ws(const struct sockaddr *sa, struct ws_addr *a, int *po
 
 /* ---- per-source connection rate: a token bucket per address ---- */
 
-static bool rate_ok(struct ws_guard *g, const struct ws_addr *a)
+static bool rate_ok(struct worker *g, const struct ws_addr *a)
 {
 	if (g->conf.source_rate <= 0)
 		return true;
@@ -223,7 +246,7 @@ static bool rate_ok(struct ws_guard *g, const struct ws_addr *a)
 
 /* ---- draining ---- */
 
-static void maybe_done(struct ws_guard *g)
+static void maybe_done(struct worker *g)
 {
 	if (g->draining && g->nconns == 0)
 		event_base_loopexit(g->base, NULL);
@@ -233,7 +256,7 @@ static void maybe_done(struct ws_guard *g)
 
 static void tarpit_release(struct tarpit *t)
 {
-	struct ws_guard *g = t->g;
+	struct worker *g = t->g;
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -260,7 +283,7 @@ static void tarpit_cb(evutil_socket_t fd, short what, void *arg)
  * connection that never answers. The socket (fd, owned from here on) is
  * kept with one event that fires when the peer gives up (EV_CLOSED, where
  * the backend can tell without reading) or when tarpit-timeout passes. */
-static void tarpit_hold(struct ws_guard *g, int fd)
+static void tarpit_hold(struct worker *g, int fd)
 {
 	int tiny = 1; /* the kernel rounds up to its minimum */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny));
@@ -285,20 +308,29 @@ static void flush_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	struct ws_guard *g = arg;
+	struct worker *g = arg;
 	g->flush_pending = false;
-	if (g->hooks.flush)
-		g->hooks.flush(g->hooks.ctx);
+	struct ws_guard *t = g->top;
+	if (t->hooks.flush) {
+		pthread_mutex_lock(&t->lock);
+		t->hooks.flush(t->hooks.ctx);
+		pthread_mutex_unlock(&t->lock);
+	}
 }
 
-static void emit_sighting(struct ws_guard *g, const struct listener *lis,
+static void emit_sighting(struct worker *g, const struct listener *lis,
 			  const struct ws_request *req, const struct ws_verdict *v)
 {
-	struct ws_sighting s = {.req = req, .v = v, .file = lis->name, .line = g->st.requests};
+	struct ws_guard *t = g->top;
+	struct ws_sighting s = {.req = req, .v = v, .file = lis->name,
+				.line = atomic_fetch_add(&t->seq, 1) + 1};
 	if (v->nimda_mask)
 		s.nimda_probe = __builtin_ctz(v->nimda_mask) + 1;
-	if (g->hooks.sighting)
-		g->hooks.sighting(g->hooks.ctx, &s);
+	if (t->hooks.sighting) {
+		pthread_mutex_lock(&t->lock);
+		t->hooks.sighting(t->hooks.ctx, &s);
+		pthread_mutex_unlock(&t->lock);
+	}
 	if (!g->flush_pending) {
 		struct timeval tv = {0, 200000};
 		evtimer_add(g->flush_ev, &tv);
@@ -537,7 +569,7 @@ static void up_event(struct bufferevent *bev, short what, void *arg);
 
 static bool up_connect(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	c->up = bufferevent_socket_new(g->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->up)
 		return false;
@@ -560,7 +592,7 @@ static bool up_connect(struct conn *c)
  * or end what must end. */
 static void response_done(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	g->st.forwarded++;
 	if (c->up) {
 		bufferevent_set_timeouts(c->up, NULL, NULL);
@@ -617,7 +649,7 @@ static void relay_response_head(struct conn *c, const char *p, size_t n,
  * head went out, 0 to wait for more, -1 when the conn was ended. */
 static int response_head(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	struct evbuffer *in = bufferevent_get_input(c->up);
 	for (;;) {
 		size_t len = evbuffer_get_length(in);
@@ -775,7 +807,7 @@ static void pump_request(struct conn *c)
 
 static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	c->minor = r->minor;
 	c->is_head = name_is(r->method, "HEAD") && memcmp(r->method.p, "HEAD", 4) == 0;
 	c->keepalive = !r->conn_close && (r->minor >= 1 || r->conn_keepalive) && !g->draining;
@@ -806,7 +838,7 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	pump_request(c);
 }
 
-static void fill_request(struct ws_guard *g, const struct listener *lis,
+static void fill_request(struct worker *g, const struct listener *lis,
 			 const struct ws_addr *src, int src_port, const struct ws_http_req *r,
 			 struct ws_request *q)
 {
@@ -835,7 +867,7 @@ static void fill_request(struct ws_guard *g, const struct listener *lis,
 
 /* The action for a worm request (tarpit falls back to close when full),
  * counted and written out as a sighting. */
-static enum ws_guard_action worm_decide(struct ws_guard *g, const struct listener *lis,
+static enum ws_guard_action worm_decide(struct worker *g, const struct listener *lis,
 					struct ws_request *q, const struct ws_verdict *v)
 {
 	enum ws_guard_action a = g->conf.action[v->worm];
@@ -873,7 +905,7 @@ static void worm_action(struct conn *c, struct ws_request *q, const struct ws_ve
 /* Reads the next request head when it is complete and acts on it. */
 static void process_heads(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	struct evbuffer *in = bufferevent_get_input(c->cli);
 	size_t len = evbuffer_get_length(in);
 	if (len == 0)
@@ -975,7 +1007,7 @@ static void conn_timer(evutil_socket_t fd, short what, void *arg)
 
 static void conn_free(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -1002,7 +1034,7 @@ static void conn_free(struct conn *c)
 static bool first_read(struct listener *lis, int fd, const struct ws_addr *src, int port,
 		       ssize_t *n)
 {
-	struct ws_guard *g = lis->g;
+	struct worker *g = lis->g;
 	char *buf = g->first;
 	*n = recv(fd, buf, FIRST_READ, 0);
 	if (*n <= 0) {
@@ -1052,7 +1084,7 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		      int salen, void *arg)
 {
 	struct listener *lis = arg;
-	struct ws_guard *g = lis->g;
+	struct worker *g = lis->g;
 	(void)lev;
 	(void)salen;
 	struct ws_addr src;
@@ -1119,11 +1151,21 @@ static void accept_error(struct evconnlistener *lev, void *arg)
 {
 	struct listener *lis = arg;
 	(void)lev;
-	/* EMFILE and friends: libevent keeps the listener; say so once per burst. */
+	/* EMFILE and friends: libevent keeps the listener and retries. */
 	glog(lis->g, LOG_ERR, "%s: accept: %s", lis->name, strerror(EVUTIL_SOCKET_ERROR()));
 }
 
-static int listener_bind(struct ws_guard *g, const struct ws_guard_pair *p, struct ws_err *err)
+/* Where a listen key is bound, so the other workers bind the same port
+ * (which matters for port 0). */
+struct bound {
+	char *listen;
+	struct sockaddr_storage sa;
+	socklen_t len;
+};
+
+/* Binds p on g. at, when given, is the address worker 0 bound for it. */
+static int listener_bind(struct worker *g, const struct ws_guard_pair *p, const struct bound *at,
+			 struct ws_err *err)
 {
 	struct sockaddr_storage la;
 	socklen_t lalen;
@@ -1135,10 +1177,15 @@ static int listener_bind(struct ws_guard *g, const struct ws_guard_pair *p, stru
 		return ws_err_set(err, WS_EUSAGE, "bad address pair %s -> %s", p->listen,
 				  p->upstream);
 	}
-	lis->lev = evconnlistener_new_bind(g->base, on_accept, lis,
-					   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-						   LEV_OPT_CLOSE_ON_EXEC,
-					   1024, (struct sockaddr *)&la, (int)lalen);
+	if (at) {
+		la = at->sa;
+		lalen = at->len;
+	}
+	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC;
+	if (g->top->nw > 1)
+		flags |= LEV_OPT_REUSEABLE_PORT;
+	lis->lev = evconnlistener_new_bind(g->base, on_accept, lis, flags, 1024,
+					   (struct sockaddr *)&la, (int)lalen);
 	if (!lis->lev) {
 		int e = errno;
 		free(lis);
@@ -1156,11 +1203,44 @@ static int listener_bind(struct ws_guard *g, const struct ws_guard_pair *p, stru
 	lis->listen = ws_xstrdup(p->listen);
 	lis->next = g->lis;
 	g->lis = lis;
-	glog(g, LOG_INFO, "listening on %s, upstream %s", lis->name + 6, p->upstream);
+	if (g->id == 0)
+		glog(g, LOG_INFO, "listening on %s, upstream %s", lis->name + 6, p->upstream);
 	return 0;
 }
 
-static void set_scratch(struct ws_guard *g)
+/* Worker 0's bound addresses, for the others. Caller frees with bound_free. */
+static struct bound *bound_table(struct worker *g, size_t *n)
+{
+	struct bound *b = NULL;
+	*n = 0;
+	for (struct listener *l = g->lis; l; l = l->next) {
+		if (!l->lev)
+			continue;
+		b = ws_xreallocarray(b, *n + 1, sizeof(*b));
+		b[*n].listen = ws_xstrdup(l->listen);
+		b[*n].len = sizeof(b[*n].sa);
+		getsockname(evconnlistener_get_fd(l->lev), (struct sockaddr *)&b[*n].sa, &b[*n].len);
+		(*n)++;
+	}
+	return b;
+}
+
+static void bound_free(struct bound *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(b[i].listen);
+	free(b);
+}
+
+static const struct bound *bound_find(const struct bound *b, size_t n, const char *listen)
+{
+	for (size_t i = 0; b && i < n; i++)
+		if (strcmp(b[i].listen, listen) == 0)
+			return &b[i];
+	return NULL;
+}
+
+static void set_scratch(struct worker *g)
 {
 	if (g->hdrcap < g->conf.max_headers) {
 		g->hdr = ws_xreallocarray(g->hdr, g->conf.max_headers, sizeof(*g->hdr));
@@ -1168,85 +1248,183 @@ static void set_scratch(struct ws_guard *g)
 	}
 }
 
-static void conf_copy(struct ws_guard_conf *dst, const struct ws_guard_conf *src)
+/* g's copy of c, with the caps and the per-source rate split over the
+ * workers (each sees about 1/N of the connections). */
+static void conf_copy(struct worker *g, const struct ws_guard_conf *src)
 {
+	struct ws_guard_conf *dst = &g->conf;
+	unsigned n = (unsigned)g->top->nw;
 	*dst = *src;
 	dst->pairs = ws_xreallocarray(NULL, src->npairs ? src->npairs : 1, sizeof(*dst->pairs));
 	for (size_t i = 0; i < src->npairs; i++) {
 		dst->pairs[i].listen = ws_xstrdup(src->pairs[i].listen);
 		dst->pairs[i].upstream = ws_xstrdup(src->pairs[i].upstream);
 	}
+	dst->max_conns = (src->max_conns + n - 1) / n;
+	dst->max_tarpit = (src->max_tarpit + n - 1) / n;
+	dst->source_rate = src->source_rate / n;
+	dst->source_burst = (src->source_burst + n - 1) / n;
 }
 
-/* SIGHUP: new limits, actions and timeouts apply to what happens next;
- * listeners are added and closed by difference (a listener kept keeps its
- * socket, so nothing is dropped), and open connections carry on. */
-static void reload(struct ws_guard *g)
+/* Applies a checked configuration to g: new limits, actions and timeouts
+ * apply to what happens next; listeners are added and closed by difference
+ * (a listener kept keeps its socket, so nothing is dropped), and open
+ * connections carry on. at: worker 0's bound addresses (NULL on worker 0). */
+static void reload_apply(struct worker *g, const struct ws_guard_conf *nc, const struct bound *at,
+			 size_t nat)
 {
-	struct ws_guard_conf nc;
 	struct ws_err err;
-	if (!g->hooks.reload)
-		return;
-	ws_guard_conf_init(&nc);
-	if (g->hooks.reload(g->hooks.ctx, &nc, &err) != 0 || ws_guard_conf_check(&nc, &err) != 0) {
-		glog(g, LOG_ERR, "reload failed, keeping the running configuration: %s", err.msg);
-		ws_guard_conf_free(&nc);
-		return;
-	}
 	for (struct listener *l = g->lis; l; l = l->next) {
 		if (!l->lev)
 			continue;
 		bool keep = false;
-		for (size_t i = 0; i < nc.npairs && !keep; i++) {
-			if (strcmp(nc.pairs[i].listen, l->listen) != 0)
+		for (size_t i = 0; i < nc->npairs && !keep; i++) {
+			if (strcmp(nc->pairs[i].listen, l->listen) != 0)
 				continue;
 			keep = true;
-			ws_guard_sockaddr(nc.pairs[i].upstream, &l->ua, &l->ualen);
+			ws_guard_sockaddr(nc->pairs[i].upstream, &l->ua, &l->ualen);
 		}
 		if (!keep) {
 			evconnlistener_free(l->lev);
 			l->lev = NULL;
-			glog(g, LOG_INFO, "stopped listening on %s", l->name + 6);
+			if (g->id == 0)
+				glog(g, LOG_INFO, "stopped listening on %s", l->name + 6);
 		}
 	}
-	for (size_t i = 0; i < nc.npairs; i++) {
+	for (size_t i = 0; i < nc->npairs; i++) {
 		bool have = false;
 		for (struct listener *l = g->lis; l && !have; l = l->next)
-			have = l->lev && strcmp(l->listen, nc.pairs[i].listen) == 0;
-		if (!have && listener_bind(g, &nc.pairs[i], &err) != 0)
+			have = l->lev && strcmp(l->listen, nc->pairs[i].listen) == 0;
+		if (have)
+			continue;
+		const struct bound *b = g->id ? bound_find(at, nat, nc->pairs[i].listen) : NULL;
+		if (g->id && !b)
+			continue; /* worker 0 could not bind it either */
+		if (listener_bind(g, &nc->pairs[i], b, &err) != 0)
 			glog(g, LOG_ERR, "reload: %s", err.msg);
 	}
 	ws_guard_conf_free(&g->conf);
-	g->conf = nc;
+	conf_copy(g, nc);
 	set_scratch(g);
+}
+
+/* ---- messages from worker 0 to the others ---- */
+
+enum { MSG_RELOAD = 1, MSG_DRAIN, MSG_STOP };
+
+struct msg {
+	int type;
+	struct ws_guard_conf *conf; /* MSG_RELOAD: owned by the receiver */
+	struct bound *at;
+	size_t nat;
+};
+
+static void tell_others(struct ws_guard *t, int type, const struct ws_guard_conf *nc,
+			struct worker *w0)
+{
+	for (int i = 1; i < t->nw; i++) {
+		struct msg m = {.type = type};
+		if (type == MSG_RELOAD) {
+			m.conf = ws_xcalloc(1, sizeof(*m.conf));
+			*m.conf = *nc;
+			m.conf->pairs = ws_xreallocarray(NULL, nc->npairs ? nc->npairs : 1,
+							 sizeof(*nc->pairs));
+			for (size_t k = 0; k < nc->npairs; k++) {
+				m.conf->pairs[k].listen = ws_xstrdup(nc->pairs[k].listen);
+				m.conf->pairs[k].upstream = ws_xstrdup(nc->pairs[k].upstream);
+			}
+			m.at = bound_table(w0, &m.nat);
+		}
+		/* Smaller than PIPE_BUF: written whole or not at all. */
+		if (write(t->w[i]->msg_wr, &m, sizeof(m)) != (ssize_t)sizeof(m) && m.conf) {
+			ws_guard_conf_free(m.conf);
+			free(m.conf);
+			bound_free(m.at, m.nat);
+		}
+	}
+}
+
+static void drain(struct worker *g);
+
+static void msg_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *g = arg;
+	(void)what;
+	struct msg m;
+	while (read(fd, &m, sizeof(m)) == (ssize_t)sizeof(m)) {
+		if (m.type == MSG_RELOAD) {
+			reload_apply(g, m.conf, m.at, m.nat);
+			ws_guard_conf_free(m.conf);
+			free(m.conf);
+			bound_free(m.at, m.nat);
+		} else if (m.type == MSG_DRAIN) {
+			drain(g);
+		} else {
+			event_base_loopexit(g->base, NULL);
+		}
+	}
+}
+
+/* SIGHUP, on worker 0: the caller's hook reads the configuration again. */
+static void reload(struct worker *g)
+{
+	struct ws_guard *t = g->top;
+	struct ws_guard_conf nc;
+	struct ws_err err;
+	if (!t->hooks.reload)
+		return;
+	ws_guard_conf_init(&nc);
+	pthread_mutex_lock(&t->lock);
+	int rc = t->hooks.reload(t->hooks.ctx, &nc, &err);
+	pthread_mutex_unlock(&t->lock);
+	if (rc != 0 || ws_guard_conf_check(&nc, &err) != 0) {
+		glog(g, LOG_ERR, "reload failed, keeping the running configuration: %s", err.msg);
+		ws_guard_conf_free(&nc);
+		return;
+	}
+	reload_apply(g, &nc, NULL, 0);
+	tell_others(t, MSG_RELOAD, &nc, g);
+	ws_guard_conf_free(&nc);
 	glog(g, LOG_INFO, "configuration reloaded");
 }
 
-static void log_stats(struct ws_guard *g)
+static void log_stats(struct ws_guard *t)
 {
-	glog(g, LOG_INFO,
+	struct stats s = {0};
+	for (int i = 0; i < t->nw; i++) {
+		const struct stats *w = &t->w[i]->st;
+		s.requests += w->requests;
+		s.forwarded += w->forwarded;
+		s.malformed += w->malformed;
+		s.worms += w->worms;
+		s.refused += w->refused;
+		s.limited += w->limited;
+		s.tarpit_full += w->tarpit_full;
+		for (int k = 0; k < 3; k++)
+			s.by_action[k] += w->by_action[k];
+	}
+	glog(t->w[0], LOG_INFO,
 	     "%llu requests: %llu forwarded, %llu worm (close %llu, reject %llu, tarpit %llu, "
 	     "tarpit full %llu), %llu malformed; %llu connections refused at the cap, %llu "
 	     "over the per-source rate",
-	     (unsigned long long)g->st.requests, (unsigned long long)g->st.forwarded,
-	     (unsigned long long)g->st.worms, (unsigned long long)g->st.by_action[WS_ACT_CLOSE],
-	     (unsigned long long)g->st.by_action[WS_ACT_REJECT],
-	     (unsigned long long)g->st.by_action[WS_ACT_TARPIT],
-	     (unsigned long long)g->st.tarpit_full, (unsigned long long)g->st.malformed,
-	     (unsigned long long)g->st.refused, (unsigned long long)g->st.limited);
+	     (unsigned long long)s.requests, (unsigned long long)s.forwarded,
+	     (unsigned long long)s.worms, (unsigned long long)s.by_action[WS_ACT_CLOSE],
+	     (unsigned long long)s.by_action[WS_ACT_REJECT],
+	     (unsigned long long)s.by_action[WS_ACT_TARPIT], (unsigned long long)s.tarpit_full,
+	     (unsigned long long)s.malformed, (unsigned long long)s.refused,
+	     (unsigned long long)s.limited);
 }
 
 /* SIGTERM/SIGINT: stop accepting, end idle and held connections, let the
  * requests in flight finish (each closes after its answer), then exit; a
  * second signal or drain-timeout ends it at once. */
-static void drain(struct ws_guard *g)
+static void drain(struct worker *g)
 {
 	if (g->draining) {
 		event_base_loopexit(g->base, NULL);
 		return;
 	}
 	g->draining = true;
-	glog(g, LOG_INFO, "stopping: %u connections open", g->nconns - g->ntarpit);
 	for (struct listener *l = g->lis; l; l = l->next)
 		if (l->lev) {
 			evconnlistener_free(l->lev);
@@ -1267,71 +1445,27 @@ static void drain(struct ws_guard *g)
 static void sig_cb(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
-	struct ws_guard *g = arg;
-	if (sig == SIGHUP)
+	struct worker *g = arg;
+	if (sig == SIGHUP) {
 		reload(g);
-	else
-		drain(g);
+		return;
+	}
+	if (!g->draining)
+		glog(g, LOG_INFO, "stopping");
+	tell_others(g->top, g->draining ? MSG_STOP : MSG_DRAIN, NULL, g);
+	drain(g);
 }
 
 static void drain_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	struct ws_guard *g = arg;
+	struct worker *g = arg;
 	glog(g, LOG_WARNING, "drain timeout: %u connections cut", g->nconns);
 	event_base_loopexit(g->base, NULL);
 }
 
-int ws_guard_new(struct ws_guard **out, const struct ws_guard_conf *conf,
-		 const struct ws_guard_hooks *hooks, struct ws_err *err)
-{
-	*out = NULL;
-	int rc = ws_guard_conf_check(conf, err);
-	if (rc)
-		return rc;
-	struct ws_guard *g = ws_xcalloc(1, sizeof(*g));
-	conf_copy(&g->conf, conf);
-	g->hooks = *hooks;
-	g->base = event_base_new();
-	if (!g->base) {
-		ws_guard_free(g);
-		return ws_err_set(err, WS_EIO, "cannot create the event loop");
-	}
-	g->rates = ws_xcalloc(RATE_SLOTS, sizeof(*g->rates));
-	g->first = ws_xmalloc(FIRST_READ);
-	set_scratch(g);
-	for (size_t i = 0; i < conf->npairs; i++) {
-		rc = listener_bind(g, &conf->pairs[i], err);
-		if (rc) {
-			ws_guard_free(g);
-			return rc;
-		}
-	}
-	g->sig_term = evsignal_new(g->base, SIGTERM, sig_cb, g);
-	g->sig_int = evsignal_new(g->base, SIGINT, sig_cb, g);
-	g->sig_hup = evsignal_new(g->base, SIGHUP, sig_cb, g);
-	g->flush_ev = evtimer_new(g->base, flush_cb, g);
-	g->drain_ev = evtimer_new(g->base, drain_timeout, g);
-	evsignal_add(g->sig_term, NULL);
-	evsignal_add(g->sig_int, NULL);
-	evsignal_add(g->sig_hup, NULL);
-	*out = g;
-	return 0;
-}
-
-int ws_guard_run(struct ws_guard *g)
-{
-	signal(SIGPIPE, SIG_IGN);
-	glog(g, LOG_INFO, "running (event method %s)", event_base_get_method(g->base));
-	event_base_dispatch(g->base);
-	log_stats(g);
-	if (g->hooks.flush)
-		g->hooks.flush(g->hooks.ctx);
-	return 0;
-}
-
-void ws_guard_free(struct ws_guard *g)
+static void worker_free(struct worker *g)
 {
 	if (!g)
 		return;
@@ -1346,10 +1480,15 @@ void ws_guard_free(struct ws_guard *g)
 		free(l->listen);
 		free(l);
 	}
-	struct event *evs[] = {g->sig_term, g->sig_int, g->sig_hup, g->flush_ev, g->drain_ev};
+	struct event *evs[] = {g->sig_term, g->sig_int, g->sig_hup, g->flush_ev, g->drain_ev,
+			       g->msg_ev};
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
+	if (g->msg_rd > 0) {
+		close(g->msg_rd);
+		close(g->msg_wr);
+	}
 	if (g->base)
 		event_base_free(g->base);
 	free(g->hdr);
@@ -1358,4 +1497,121 @@ void ws_guard_free(struct ws_guard *g)
 	ws_buf_free(&g->scratch);
 	ws_guard_conf_free(&g->conf);
 	free(g);
+}
+
+static int worker_new(struct ws_guard *t, int id, const struct ws_guard_conf *conf,
+		      struct ws_err *err)
+{
+	struct worker *g = ws_xcalloc(1, sizeof(*g));
+	t->w[id] = g;
+	g->top = t;
+	g->id = id;
+	conf_copy(g, conf);
+	g->base = event_base_new();
+	if (!g->base)
+		return ws_err_set(err, WS_EIO, "cannot create an event loop");
+	g->rates = ws_xcalloc(RATE_SLOTS, sizeof(*g->rates));
+	g->first = ws_xmalloc(FIRST_READ);
+	set_scratch(g);
+	size_t nat = 0;
+	struct bound *at = id ? bound_table(t->w[0], &nat) : NULL;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < conf->npairs; i++)
+		rc = listener_bind(g, &conf->pairs[i], bound_find(at, nat, conf->pairs[i].listen),
+				   err);
+	bound_free(at, nat);
+	if (rc)
+		return rc;
+	g->flush_ev = evtimer_new(g->base, flush_cb, g);
+	g->drain_ev = evtimer_new(g->base, drain_timeout, g);
+	if (id == 0) {
+		g->sig_term = evsignal_new(g->base, SIGTERM, sig_cb, g);
+		g->sig_int = evsignal_new(g->base, SIGINT, sig_cb, g);
+		g->sig_hup = evsignal_new(g->base, SIGHUP, sig_cb, g);
+		evsignal_add(g->sig_term, NULL);
+		evsignal_add(g->sig_int, NULL);
+		evsignal_add(g->sig_hup, NULL);
+		return 0;
+	}
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+		return ws_err_set(err, WS_EIO, "pipe: %s", strerror(errno));
+	g->msg_rd = fds[0];
+	g->msg_wr = fds[1];
+	g->msg_ev = event_new(g->base, g->msg_rd, EV_READ | EV_PERSIST, msg_cb, g);
+	event_add(g->msg_ev, NULL);
+	return 0;
+}
+
+int ws_guard_new(struct ws_guard **out, const struct ws_guard_conf *conf,
+		 const struct ws_guard_hooks *hooks, struct ws_err *err)
+{
+	*out = NULL;
+	int rc = ws_guard_conf_check(conf, err);
+	if (rc)
+		return rc;
+	struct ws_guard *t = ws_xcalloc(1, sizeof(*t));
+	t->hooks = *hooks;
+	pthread_mutex_init(&t->lock, NULL);
+	t->nw = conf->threads ? (int)conf->threads : 1;
+	t->w = ws_xcalloc((size_t)t->nw, sizeof(*t->w));
+	for (int i = 0; rc == 0 && i < t->nw; i++)
+		rc = worker_new(t, i, conf, err);
+	if (rc) {
+		ws_guard_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *g = arg;
+	event_base_dispatch(g->base);
+	return NULL;
+}
+
+int ws_guard_run(struct ws_guard *t)
+{
+	signal(SIGPIPE, SIG_IGN);
+	glog(t->w[0], LOG_INFO, "running: %d worker%s (event method %s)", t->nw,
+	     t->nw == 1 ? "" : "s", event_base_get_method(t->w[0]->base));
+	/* Workers other than 0 never see the signals: worker 0's loop owns them. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	pthread_t *th = ws_xcalloc((size_t)t->nw, sizeof(*th));
+	bool *started = ws_xcalloc((size_t)t->nw, sizeof(*started));
+	for (int i = 1; i < t->nw; i++)
+		started[i] = pthread_create(&th[i], NULL, worker_main, t->w[i]) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	event_base_dispatch(t->w[0]->base);
+	/* The others drain on their own (they got MSG_DRAIN, or MSG_STOP on a
+	 * second signal); a worker 0 that stopped for another reason stops them. */
+	if (!t->w[0]->draining)
+		tell_others(t, MSG_STOP, NULL, t->w[0]);
+	for (int i = 1; i < t->nw; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	free(th);
+	free(started);
+	log_stats(t);
+	if (t->hooks.flush)
+		t->hooks.flush(t->hooks.ctx);
+	return 0;
+}
+
+void ws_guard_free(struct ws_guard *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < t->nw; i++)
+		worker_free(t->w[i]);
+	free(t->w);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
 }

@@ -656,6 +656,53 @@ def case_db():
     assert rows[0]["worms"] == {"code-red": 1, "code-red-ii": 1, "nimda": 2}, out
 
 
+def case_threads():
+    """--threads 3: every worker serves, sightings come from all of them,
+    and a reload reaches every worker (each answers with the new action)."""
+    up = Upstream()
+    d = tempfile.mkdtemp(prefix="wsguard.")
+    conf = os.path.join(d, "guard.conf")
+    with open(conf, "w") as f:
+        f.write("listen 127.0.0.1:0 upstream 127.0.0.1:%d\naction nimda=close\n" % up.port)
+    g = Guard(up.port, "--threads", "3", config=conf)
+    try:
+        conns = [connect(g.port) for _ in range(12)]
+        for i, s in enumerate(conns):
+            s.sendall(ordinary("/t%d" % i))
+        for i, s in enumerate(conns):
+            code, _, body = Reader(s).response()
+            assert code == 200 and json.loads(body)["target"] == "/t%d" % i
+        for _ in range(12):
+            s = connect(g.port)
+            s.sendall(NIMDA)
+            assert closed(s), "nimda=close"
+        with open(conf, "w") as f:
+            f.write("listen 127.0.0.1:0 upstream 127.0.0.1:%d\naction nimda=reject\n" % up.port)
+        g.p.send_signal(signal.SIGHUP)
+        wait_for(lambda: "configuration reloaded" in g.log(), "the reload")
+        # Worker 0 logs before the others have applied it: retry until all do.
+        def all_reject():
+            for _ in range(12):
+                s = connect(g.port)
+                s.sendall(NIMDA)
+                try:
+                    if Reader(s).response()[0] != 403:
+                        return False
+                except (EOFError, ConnectionResetError):
+                    return False
+            return True
+        wait_for(all_reject, "every worker to reject")
+        for s in conns:
+            s.sendall(ordinary("/again"))
+            assert Reader(s).response()[0] == 200
+        wait_for(lambda: len(g.sightings()) >= 24, "the sightings")
+        lines = sorted(x["line"] for x in g.sightings())
+        assert len(set(lines)) == len(lines), "sighting numbers are unique across workers"
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
 def _get_ok(port):
     try:
         return get(port)[0] == 200
