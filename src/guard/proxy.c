@@ -1,12 +1,13 @@
-/* The guard's event loop: listeners, client connections, the upstream
- * connection each client is paired with, worm actions, the tarpit, signals.
+/* The guard's connections: accepting, reading and classifying request
+ * heads, worm actions, the tarpit, relaying to and from the upstream each
+ * client is paired with. (Listeners, reloads, signals and threads: worker.c.)
  *
  * One request at a time per connection. A request head is parsed and
  * classified as soon as it is complete; ordinary requests go to the
  * upstream (head rewritten, body streamed), and the next request is not
- * read until the answer to this one has been relayed. Pipelined requests
- * therefore wait in the socket and in our input buffer and are answered in
- * order, and every one of them is classified. Each client has at most one
+ * parsed until the answer to this one has been relayed. Pipelined requests
+ * therefore wait in our input buffer (up to its read watermark, then in the
+ * socket) and are answered in order, and every one of them is classified. Each client has at most one
  * upstream connection, kept alive between its requests.
  *
  * Back-pressure: a body is moved between the two bufferevents as it comes;

@@ -703,6 +703,36 @@ def case_threads():
         up.stop()
 
 
+def case_drop_root():
+    """-Z nobody: the guard binds as root, then runs as nobody; it still
+    serves and still writes sightings to the file it opened as root (a
+    reload cannot reopen it and keeps the old one)."""
+    import pwd
+    if os.geteuid() != 0:
+        print("skipped: needs root")
+        sys.exit(77)
+    try:
+        nobody = pwd.getpwnam("nobody").pw_uid
+    except KeyError:
+        print("skipped: no user nobody")
+        sys.exit(77)
+    up = Upstream()
+    g = Guard(up.port, "-Z", "nobody", "--action", "all=reject")
+    try:
+        with open("/proc/%d/status" % g.p.pid) as f:
+            uids = [l.split()[1:] for l in f if l.startswith(("Uid:", "Gid:"))]
+        assert all(int(x) == nobody for x in uids[0]), uids
+        assert get(g.port)[0] == 200
+        send_worm(g.port, NIMDA, expect_answer=403)
+        g.p.send_signal(signal.SIGHUP)
+        wait_for(lambda: "configuration reloaded" in g.log(), "the reload")
+        send_worm(g.port, NIMDA, expect_answer=403)
+        wait_for(lambda: len(g.sightings()) == 2, "both sightings in the old file")
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
 def _get_ok(port):
     try:
         return get(port)[0] == 200
