@@ -66,6 +66,9 @@ int ws_guard_conf_set(struct ws_guard_conf *c, const char *key, const char *val,
 /* Reads a config file: one "key value" per line, '#' comments, and
  * "listen A upstream B" on one line. Errors name path:line. */
 int ws_guard_conf_load(struct ws_guard_conf *c, const char *path, struct ws_err *err);
+/* The same over text[0..len) (not NUL-terminated); errors name name:line. */
+int ws_guard_conf_parse(struct ws_guard_conf *c, const char *name, const char *text, size_t len,
+			struct ws_err *err);
 /* Checks the whole: at least one pair, each complete, addresses parse. */
 int ws_guard_conf_check(const struct ws_guard_conf *c, struct ws_err *err);
 void ws_guard_conf_free(struct ws_guard_conf *c);
