@@ -72,7 +72,13 @@ done
 [ -n "$GPORT" ] || { cat "$tmp/guard.err" >&2; exit 2; }
 
 GPID=$(echo $pids | awk '{print $NF}')
-NGX_WORKER=$(pgrep -P "$(cat "$tmp/nginx.pid")" | head -1)
+NGX_WORKER=""
+for _ in $(seq 100); do
+	[ -s "$tmp/nginx.pid" ] && NGX_WORKER=$(pgrep -P "$(cat "$tmp/nginx.pid")" | head -1)
+	[ -n "$NGX_WORKER" ] && break
+	sleep 0.1
+done
+[ -n "$NGX_WORKER" ] || { echo "guard.sh: no nginx worker" >&2; exit 2; }
 HZ=$(getconf CLK_TCK)
 # CPU ticks (user + system, all threads) a process has used so far.
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -22,8 +22,8 @@
 #include "util/mem.h"
 
 enum {
-	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ACTION, OPT_SYSLOG, OPT_CHECK, OPT_SET,
-	/* every numeric setting: long name = config key */
+	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ACTION, OPT_SYSLOG, OPT_CHECK, OPT_DB,
+	OPT_SET, /* every numeric setting: its long name is its config key */
 };
 
 #define NUMERIC(name, arg, help) {name, OPT_SET, arg, help}
@@ -38,7 +38,7 @@ static const struct ws_opt opts[] = {
 					  "all=ACT (repeatable)"},
 	{"format", 'f', "FMT", "sightings as jsonl (default), csv, eve, or none (with --db)"},
 	{"output", 'o', "FILE", "append sightings to FILE (default stdout); reopened on SIGHUP"},
-	{"db", OPT_SET + 100, "FILE", "also record sightings in this SQLite store"},
+	{"db", OPT_DB, "FILE", "also record sightings in this SQLite store"},
 	{"user", 'Z', "USER", "drop root to USER after binding"},
 	{"syslog", OPT_SYSLOG, NULL, "log to syslog (daemon) instead of stderr"},
 	{"quiet", 'q', NULL, "log warnings and errors only"},
@@ -63,7 +63,6 @@ static const struct ws_opt opts[] = {
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
-#define OPT_DB (OPT_SET + 100)
 
 static const char about[] =
 	"A reverse proxy for fragile HTTP services (IIS 4 with URL redirection, Cisco 600\n"
