@@ -10,6 +10,7 @@
 #   BENCH_SEED    genlog seed (default 1)
 #   BENCH_RUNS    runs per measurement, the best is kept (default 3, at least 1)
 #   BENCH_PEERS   0 skips GoAccess and AWStats (default 1)
+#   BENCH_STORE   1 also runs bench/store.sh (the SQLite store; default 0)
 #
 # The log is generated once and cached as BUILD_DIR/bench/access-LINES-SEED.log,
 # with genlog's own per-worm counts beside it (.truth).
@@ -238,3 +239,9 @@ echo "wormscope found $GOT worm requests; genlog wrote $WANT."
 [ -z "${AW_WORMS:-}" ] || echo "AWStats worm hits on the prefix: $AW_WORMS"
 R=$(awk -v a="$T_WS" -v g="$T_GREP" 'BEGIN { printf "%.2f", (g > 0 ? a / g : 0) }')
 echo "wormscope -j1 --format jsonl / grep = $R (target <= 1.0)"
+
+# The store (issue 3): scan --db, hosts, report; BENCH_STORE=1 runs it here.
+if [ "${BENCH_STORE:-0}" = 1 ]; then
+	echo
+	bash "$(dirname "$0")/store.sh" "$B"
+fi

@@ -103,10 +103,10 @@ static bool keep(const struct filter *f, const struct ws_store_host *h, const st
 	return !f->compromised || h->compromised > 0;
 }
 
-static void time_text(int64_t t, char *out)
+static void time_text(int64_t t, char *out, size_t outsz)
 {
 	if (t == INT64_MIN)
-		strcpy(out, "none");
+		snprintf(out, outsz, "none");
 	else
 		ws_time_format_iso(t, out);
 }
@@ -209,8 +209,8 @@ static int on_host(void *ctx, const struct ws_store_host *h)
 	o->simulated += h->simulated;
 	char addr[64], first[32], last[32];
 	ws_addr_format(&h->addr, addr, sizeof(addr));
-	time_text(v.first, first);
-	time_text(v.last, last);
+	time_text(v.first, first, sizeof(first));
+	time_text(v.last, last, sizeof(last));
 	switch (o->f->fmt) {
 	case F_TEXT: line_text(o, h, &v, addr, first, last); break;
 	case F_JSONL: line_jsonl(o, h, &v, addr, first, last); break;
@@ -233,41 +233,6 @@ static bool parse_time(const char *s, bool end_of_day, int64_t *t)
 		s = buf;
 	}
 	return ws_time_parse_iso((struct ws_str){s, strlen(s)}, t);
-}
-
-static int parse_worms(uint32_t *mask, const char *arg)
-{
-	char *copy = ws_xstrdup(arg), *save = NULL;
-	int rc = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int w = ws_worm_index(t);
-		if (w < 0) {
-			fprintf(stderr, "wormscope hosts: --worm: unknown id '%s' (see wormscope worms)\n",
-				t);
-			rc = -1;
-			break;
-		}
-		*mask |= 1u << w;
-	}
-	free(copy);
-	return rc;
-}
-
-static int parse_cidrs(struct ws_cidrset *set, const char *arg)
-{
-	char *copy = ws_xstrdup(arg), *save = NULL;
-	int rc = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		struct ws_cidr c;
-		if (!ws_cidr_parse(t, &c)) {
-			fprintf(stderr, "wormscope hosts: --cidr: '%s' is not an address or CIDR\n", t);
-			rc = -1;
-			break;
-		}
-		ws_cidrset_add(set, &c);
-	}
-	free(copy);
-	return rc;
 }
 
 static int parse_format(const char *s, enum fmt *f)
@@ -295,7 +260,7 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 		switch (c) {
 		case OPT_DB: *db = optarg; break;
 		case 'f': bad = parse_format(optarg, &f->fmt) < 0; break;
-		case OPT_WORM: bad = parse_worms(&f->worms, optarg) < 0; break;
+		case OPT_WORM: bad = ws_opts_worms("hosts", optarg, &f->worms) < 0; break;
 		case OPT_SINCE:
 		case OPT_UNTIL: {
 			int64_t t;
@@ -312,7 +277,7 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 			}
 			break;
 		}
-		case OPT_CIDR: bad = parse_cidrs(&f->cidr, optarg) < 0; break;
+		case OPT_CIDR: bad = ws_opts_cidrs("hosts", "cidr", optarg, &f->cidr) < 0; break;
 		case OPT_MIN:
 			f->min_requests = strtoull(optarg, &end, 10);
 			if (*end || !*optarg || optarg[0] == '-') {

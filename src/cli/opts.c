@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/mem.h"
+#include "wormscope/worm.h"
 
 void ws_opts_build(const struct ws_opt *opts, int n, struct option **longs, char *shorts,
 		   size_t shorts_cap)
@@ -39,4 +40,41 @@ void ws_opts_help(FILE *f, const char *usage, const char *about, const struct ws
 				 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
 		fprintf(f, "  %-28s %s\n", left, opts[i].help);
 	}
+}
+
+int ws_opts_cidrs(const char *cmd, const char *opt, const char *arg, struct ws_cidrset *set)
+{
+	char *copy = ws_xstrdup(arg), *save = NULL;
+	int rc = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		struct ws_cidr c;
+		if (!ws_cidr_parse(t, &c)) {
+			fprintf(stderr, "wormscope %s: --%s: '%s' is not an address or CIDR\n", cmd, opt,
+				t);
+			rc = -1;
+			break;
+		}
+		ws_cidrset_add(set, &c);
+	}
+	free(copy);
+	return rc;
+}
+
+int ws_opts_worms(const char *cmd, const char *arg, uint32_t *mask)
+{
+	char *copy = ws_xstrdup(arg), *save = NULL;
+	int rc = 0;
+	*mask = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int w = ws_worm_index(t);
+		if (w < 0) {
+			fprintf(stderr, "wormscope %s: --worm: unknown id '%s' (see wormscope worms)\n",
+				cmd, t);
+			rc = -1;
+			break;
+		}
+		*mask |= 1u << w;
+	}
+	free(copy);
+	return rc;
 }

@@ -3,7 +3,10 @@
 #define WS_CLI_OPTS_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "util/addr.h"
 
 struct ws_opt {
 	const char *name; /* long name */
@@ -17,6 +20,11 @@ void ws_opts_build(const struct ws_opt *opts, int n, struct option **longs, char
 		   size_t shorts_cap);
 /* Prints usage, the description and the options table. */
 void ws_opts_help(FILE *f, const char *usage, const char *about, const struct ws_opt *opts, int n);
+
+/* Comma-separated CIDRs from --opt into set; -1 (after a message) on a bad one. */
+int ws_opts_cidrs(const char *cmd, const char *opt, const char *arg, struct ws_cidrset *set);
+/* Comma-separated worm ids into *mask (set afresh); -1 on an unknown id. */
+int ws_opts_worms(const char *cmd, const char *arg, uint32_t *mask);
 
 /* Exit codes (grep's): */
 enum { WS_EXIT_CLEAN = 0, WS_EXIT_FOUND = 1, WS_EXIT_ERROR = 2 };

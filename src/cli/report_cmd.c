@@ -147,12 +147,35 @@ static int write_page(const char *path, const struct ws_buf *page)
 	return rc;
 }
 
+/* True when path names the store or one of SQLite's files beside it: the
+ * rename at the end would replace the store with the page. */
+static bool is_store_file(const char *path, const char *db)
+{
+	struct stat o;
+	if (strcmp(path, "-") == 0 || stat(path, &o) != 0)
+		return false;
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		char f[4096];
+		struct stat s;
+		snprintf(f, sizeof(f), "%s%s", db, suffix[i]);
+		if (stat(f, &s) == 0 && s.st_dev == o.st_dev && s.st_ino == o.st_ino)
+			return true;
+	}
+	return false;
+}
+
 int ws_cmd_report(int argc, char **argv)
 {
 	struct args a = {.out = "report.html", .top = 20};
 	int rc = parse(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
+	if (is_store_file(a.out, a.db)) {
+		fprintf(stderr, "wormscope report: %s: is the store's own file; choose another -o\n",
+			a.out);
+		return WS_EXIT_ERROR;
+	}
 	struct ws_err err = {0};
 	struct ws_store *st = NULL;
 	struct ws_report_data d = {0};

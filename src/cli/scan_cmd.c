@@ -298,42 +298,6 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int parse_cidrs(struct ws_cidrset *set, const char *arg, const char *opt)
-{
-	char *copy = ws_xstrdup(arg), *save = NULL;
-	int rc = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		struct ws_cidr c;
-		if (!ws_cidr_parse(t, &c)) {
-			fprintf(stderr, "wormscope scan: --%s: '%s' is not an address or CIDR\n", opt, t);
-			rc = -1;
-			break;
-		}
-		ws_cidrset_add(set, &c);
-	}
-	free(copy);
-	return rc;
-}
-
-static int parse_worms(uint32_t *mask, const char *arg)
-{
-	char *copy = ws_xstrdup(arg), *save = NULL;
-	int rc = 0;
-	*mask = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int w = ws_worm_index(t);
-		if (w < 0) {
-			fprintf(stderr, "wormscope scan: --worm: unknown id '%s' (see wormscope worms)\n",
-				t);
-			rc = -1;
-			break;
-		}
-		*mask |= 1u << w;
-	}
-	free(copy);
-	return rc;
-}
-
 struct scan_args {
 	struct ws_scan_config cfg;
 	const char *output, *summary, *db;
@@ -375,15 +339,15 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			}
 			break;
 		case OPT_HOME:
-			if (parse_cidrs(&a->cfg.home, optarg, "home-net") < 0)
+			if (ws_opts_cidrs("scan", "home-net", optarg, &a->cfg.home) < 0)
 				rc = WS_EXIT_ERROR;
 			break;
 		case OPT_IGNORE:
-			if (parse_cidrs(&a->cfg.ignore, optarg, "ignore-src") < 0)
+			if (ws_opts_cidrs("scan", "ignore-src", optarg, &a->cfg.ignore) < 0)
 				rc = WS_EXIT_ERROR;
 			break;
 		case OPT_WORM:
-			if (parse_worms(&a->cfg.worm_mask, optarg) < 0)
+			if (ws_opts_worms("scan", optarg, &a->cfg.worm_mask) < 0)
 				rc = WS_EXIT_ERROR;
 			break;
 		case OPT_MINCONF: {

@@ -333,23 +333,36 @@ int64_t ws_rep_hour_bin(int64_t first, int64_t last)
 	return (span / WS_REP_MAX_BARS + 1) * 3600;
 }
 
+bool ws_rep_hour_range(const struct ws_report_data *d, int64_t *first, int64_t *last)
+{
+	*first = INT64_MAX;
+	*last = INT64_MIN;
+	for (size_t i = 0; i < d->n_hours; i++) {
+		int64_t t = ws_rep_clamp_time(d->hours[i].hour);
+		*first = t < *first ? t : *first;
+		*last = t > *last ? t : *last;
+	}
+	return d->n_hours > 0;
+}
+
 void ws_rep_chart_hours(struct ws_buf *b, const struct ws_report_data *d)
 {
 	const double h = 300, x0 = 70, x1 = W - 16, ytop = 16, ybot = h - 56;
 	struct ws_buf desc = {0};
 	char n1[32], ta[32], tb[32], tc[32];
-	if (!d->n_hours) {
+	int64_t first, last;
+	if (!ws_rep_hour_range(d, &first, &last)) {
 		empty_chart(b, "chart-hours", h, "Worm requests per hour",
 			    "No worm requests are recorded.", d->simulated);
 		ws_buf_free(&desc);
 		return;
 	}
-	int64_t binsec = ws_rep_hour_bin(d->hours[0].hour, d->hours[d->n_hours - 1].hour);
-	int64_t t0 = floor_div(d->hours[0].hour, binsec) * binsec;
-	size_t nb = (size_t)((d->hours[d->n_hours - 1].hour - t0) / binsec) + 1;
+	int64_t binsec = ws_rep_hour_bin(first, last);
+	int64_t t0 = floor_div(first, binsec) * binsec;
+	size_t nb = (size_t)((last - t0) / binsec) + 1;
 	uint64_t(*bins)[WS_MAX_WORMS] = ws_xcalloc(nb, sizeof(*bins));
 	for (size_t i = 0; i < d->n_hours; i++) {
-		size_t k = (size_t)((d->hours[i].hour - t0) / binsec);
+		size_t k = (size_t)((ws_rep_clamp_time(d->hours[i].hour) - t0) / binsec);
 		for (int w = 0; w < WS_MAX_WORMS; w++)
 			bins[k][w] += d->hours[i].count[w];
 	}
@@ -437,9 +450,12 @@ void ws_rep_chart_curves(struct ws_buf *b, const struct ws_report_data *d)
 		const struct ws_rep_curve *cv = &d->curves[c];
 		if (!cv->n)
 			continue;
-		tmin = cv->t[0] < tmin ? cv->t[0] : tmin;
-		tmax = cv->t[cv->n - 1] > tmax ? cv->t[cv->n - 1] : tmax;
-		ymaxv = cv->cum[cv->n - 1] > ymaxv ? cv->cum[cv->n - 1] : ymaxv;
+		for (size_t i = 0; i < cv->n; i++) {
+			int64_t t = ws_rep_clamp_time(cv->t[i]);
+			tmin = t < tmin ? t : tmin;
+			tmax = t > tmax ? t : tmax;
+			ymaxv = cv->cum[i] > ymaxv ? cv->cum[i] : ymaxv;
+		}
 	}
 	if (tmin > tmax) {
 		empty_chart(b, "chart-curve", h, "Epidemic curve: distinct sources per worm",
@@ -447,8 +463,8 @@ void ws_rep_chart_curves(struct ws_buf *b, const struct ws_report_data *d)
 		ws_buf_free(&desc);
 		return;
 	}
-	if (d->last > tmax)
-		tmax = d->last;
+	if (ws_rep_clamp_time(d->last) > tmax)
+		tmax = ws_rep_clamp_time(d->last);
 	if (tmax - tmin < 3600)
 		tmax = tmin + 3600;
 	ws_buf_printf(&desc,
@@ -483,10 +499,12 @@ void ws_rep_chart_curves(struct ws_buf *b, const struct ws_report_data *d)
 			      "<path class=\"curve\" fill=\"none\" stroke=\"%s\" "
 			      "stroke-dasharray=\"%s\" d=\"M%.1f %.1f",
 			      line_colour(w), dash[w % 4],
-			      x0 + (double)(cv->t[0] - tmin) / span * (x1 - x0), ybot);
+			      x0 + (double)(ws_rep_clamp_time(cv->t[0]) - tmin) / span * (x1 - x0),
+			      ybot);
 		double y = ybot;
 		for (size_t i = 0; i < cv->n; i++) {
-			double x = x0 + (double)(cv->t[i] - tmin) / span * (x1 - x0);
+			double x =
+			    x0 + (double)(ws_rep_clamp_time(cv->t[i]) - tmin) / span * (x1 - x0);
 			y = ybot - (double)cv->cum[i] / ymax * (ybot - ytop);
 			ws_buf_printf(b, "H%.1fV%.1f", x, y);
 		}

@@ -32,6 +32,10 @@ const char *ws_rep_seg_label(int k);
  * first..last (both hour starts). */
 int64_t ws_rep_hour_bin(int64_t first, int64_t last);
 
+/* The first and last hour in d (clamped; hours need not be sorted). Returns
+ * false when there are none. */
+bool ws_rep_hour_range(const struct ws_report_data *d, int64_t *first, int64_t *last);
+
 /* (1) requests per hour stacked by worm. */
 void ws_rep_chart_hours(struct ws_buf *b, const struct ws_report_data *d);
 /* (2) the epidemic curve: cumulative distinct sources per worm. */

@@ -24,8 +24,15 @@ char *ws_rep_num(uint64_t v, char *out)
 	return out;
 }
 
+int64_t ws_rep_clamp_time(int64_t t)
+{
+	const int64_t lo = -62135596800, hi = 253402300799; /* 0001-01-01, 9999-12-31 */
+	return t < lo ? lo : t > hi ? hi : t;
+}
+
 char *ws_rep_time(int64_t t, enum ws_rep_tstyle style, char *out)
 {
+	t = ws_rep_clamp_time(t);
 	/* Floor division, so times before 1970 (a hostile or broken log) still
 	 * format as a valid date instead of a negative hour. */
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);

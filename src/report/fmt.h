@@ -17,7 +17,10 @@ enum ws_rep_tstyle {
 	WS_REP_T_HOUR,   /* 10:00 */
 	WS_REP_T_MONTHDAY, /* 08-04 */
 };
-/* A UTC time in the given style into out (at least 32 bytes); returns out. */
+/* t clamped to years 1..9999: times come from a store that may be damaged or
+ * hostile, and every subtraction of two of them must stay defined. */
+int64_t ws_rep_clamp_time(int64_t t);
+/* A UTC time (clamped) in the given style into out (at least 32 bytes); returns out. */
 char *ws_rep_time(int64_t t, enum ws_rep_tstyle style, char *out);
 
 /* Appends s (NULL = nothing) escaped for HTML text and quoted attributes. */

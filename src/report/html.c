@@ -110,6 +110,37 @@ static void worm_cell(struct ws_buf *b, int w)
 	ws_buf_adds(b, "</td>");
 }
 
+/* Opens a table in a scrolling box (long tables scroll on screen and print
+ * in full) with its caption (NULL: none) and column heads: cols separated by
+ * '|', a leading '#' marking a numeric, right-aligned column. Static text
+ * only, never log data. The head row stays open for more cells; body_open
+ * ends it. */
+static void table_open(struct ws_buf *b, const char *id, const char *caption, const char *cols)
+{
+	ws_buf_printf(b, "<div class=\"scroll\"><table id=\"%s\">", id);
+	if (caption)
+		ws_buf_printf(b, "<caption>%s</caption>", caption);
+	ws_buf_adds(b, "<thead><tr>");
+	while (*cols) {
+		bool num = *cols == '#';
+		cols += num;
+		size_t n = strcspn(cols, "|");
+		ws_buf_printf(b, "<th scope=\"col\"%s>%.*s</th>", num ? " class=\"n\"" : "", (int)n,
+			      cols);
+		cols += n + (cols[n] == '|');
+	}
+}
+
+static void body_open(struct ws_buf *b)
+{
+	ws_buf_adds(b, "</tr></thead><tbody>");
+}
+
+static void table_close(struct ws_buf *b)
+{
+	ws_buf_adds(b, "</tbody></table></div>\n");
+}
+
 /* The worms that appear anywhere in the data, in table order. */
 static int worms_seen(const struct ws_report_data *d, bool seen[WS_MAX_WORMS])
 {
@@ -219,11 +250,10 @@ static void overview(struct ws_buf *b, const struct ws_report_data *d)
 		if (d->status[i].compromised && d->status[i].worm >= 0 &&
 		    d->status[i].worm < WS_MAX_WORMS)
 			comp[d->status[i].worm] += d->status[i].count;
-	ws_buf_adds(b,
-		    "<table id=\"tab-worms\"><caption>Per worm</caption><thead><tr><th>worm</th>"
-		    "<th>id</th><th class=\"n\">requests</th><th class=\"n\">share</th>"
-		    "<th class=\"n\">distinct sources</th><th class=\"n\">compromised-looking "
-		    "answers</th><th>first source seen (UTC)</th></tr></thead><tbody>");
+	table_open(b, "tab-worms", "Per worm",
+		   "worm|id|#requests|#share|#distinct sources|#compromised-looking answers|"
+		   "first source seen (UTC)");
+	body_open(b);
 	for (int w = 0; w < WS_MAX_WORMS; w++) {
 		if (!seen[w])
 			continue;
@@ -250,7 +280,8 @@ static void overview(struct ws_buf *b, const struct ws_report_data *d)
 	}
 	if (!nworms)
 		ws_buf_adds(b, "<tr><td colspan=\"7\">No worm requests in this store.</td></tr>");
-	ws_buf_adds(b, "</tbody></table></section>\n");
+	table_close(b);
+	ws_buf_adds(b, "</section>\n");
 }
 
 static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
@@ -260,8 +291,8 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 	ws_buf_adds(
 	    b, "<section aria-labelledby=\"h-hours\"><h2 id=\"h-hours\">Requests over time</h2>");
 	char caption[96];
-	int64_t bin =
-	    d->n_hours ? ws_rep_hour_bin(d->hours[0].hour, d->hours[d->n_hours - 1].hour) : 3600;
+	int64_t first, last;
+	int64_t bin = ws_rep_hour_range(d, &first, &last) ? ws_rep_hour_bin(first, last) : 3600;
 	if (bin == 3600)
 		snprintf(caption, sizeof(caption),
 			 "Figure 1. Worm requests per hour (UTC), stacked by worm");
@@ -272,17 +303,16 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 	figure_open(b, caption, d->simulated);
 	ws_rep_chart_hours(b, d);
 	legend(b, seen);
-	ws_buf_adds(
-	    b,
-	    "</figure>\n<div class=\"scroll\"><table id=\"tab-hours\"><caption>Requests per "
-	    "hour</caption><thead><tr><th>hour (UTC)</th>");
+	ws_buf_adds(b, "</figure>\n");
+	table_open(b, "tab-hours", "Requests per hour", "hour (UTC)");
 	for (int w = 0; w < WS_MAX_WORMS; w++)
 		if (seen[w]) {
-			ws_buf_adds(b, "<th class=\"n\">");
+			ws_buf_adds(b, "<th scope=\"col\" class=\"n\">");
 			ws_rep_esc(b, ws_rep_worm_name(w));
 			ws_buf_adds(b, "</th>");
 		}
-	ws_buf_adds(b, "<th class=\"n\">total</th></tr></thead><tbody>");
+	ws_buf_adds(b, "<th scope=\"col\" class=\"n\">total</th>");
+	body_open(b);
 	for (size_t i = 0; i < d->n_hours; i++) {
 		char t[32];
 		uint64_t total = 0;
@@ -296,7 +326,8 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 		num_cell(b, total);
 		ws_buf_adds(b, "</tr>\n");
 	}
-	ws_buf_adds(b, "</tbody></table></div></section>\n");
+	table_close(b);
+	ws_buf_adds(b, "</section>\n");
 }
 
 /* Rows per worm in the epidemic curve's table. */
@@ -315,12 +346,14 @@ static void section_curve(struct ws_buf *b, const struct ws_report_data *d)
 	figure_open(b, "Figure 2. Cumulative distinct sources per worm", d->simulated);
 	ws_rep_chart_curves(b, d);
 	legend(b, seen);
-	ws_buf_printf(b,
-		      "</figure>\n<div class=\"scroll\"><table id=\"tab-curve\"><caption>Cumulative "
-		      "distinct sources (at most %d evenly spaced points per worm, the first and "
-		      "last included)</caption><thead><tr><th>worm</th><th>time (UTC)</th>"
-		      "<th class=\"n\">distinct sources</th></tr></thead><tbody>",
-		      CURVE_ROWS);
+	char caption[128];
+	snprintf(caption, sizeof(caption),
+		 "Cumulative distinct sources (at most %d evenly spaced points per worm, the first "
+		 "and last included)",
+		 CURVE_ROWS);
+	ws_buf_adds(b, "</figure>\n");
+	table_open(b, "tab-curve", caption, "worm|time (UTC)|#distinct sources");
+	body_open(b);
 	for (size_t c = 0; c < d->n_curves; c++) {
 		const struct ws_rep_curve *cv = &d->curves[c];
 		/* The chart draws every point; a person reads a few dozen. */
@@ -334,7 +367,8 @@ static void section_curve(struct ws_buf *b, const struct ws_report_data *d)
 			ws_buf_adds(b, "</tr>\n");
 		}
 	}
-	ws_buf_adds(b, "</tbody></table></div></section>\n");
+	table_close(b);
+	ws_buf_adds(b, "</section>\n");
 }
 
 static int popcount16(uint32_t v)
@@ -347,12 +381,10 @@ static int popcount16(uint32_t v)
 
 static void sources_table(struct ws_buf *b, const struct ws_report_data *d)
 {
-	ws_buf_adds(b,
-		    "<div class=\"scroll\"><table id=\"tab-sources\"><caption>Top sources</caption>"
-		    "<thead><tr><th>source</th><th class=\"n\">requests</th><th>by worm</th>"
-		    "<th>first seen (UTC)</th><th>last seen (UTC)</th><th class=\"n\">"
-		    "destinations</th><th class=\"n\">Nimda probes (of 16)</th><th class=\"n\">"
-		    "compromised-looking</th><th>inside home net</th></tr></thead><tbody>");
+	table_open(b, "tab-sources", "Top sources",
+		   "source|#requests|by worm|first seen (UTC)|last seen (UTC)|#destinations|"
+		   "#Nimda probes (of 16)|#compromised-looking|inside home net");
+	body_open(b);
 	for (size_t i = 0; i < d->n_top; i++) {
 		const struct ws_rep_source *s = &d->top[i];
 		char n[32];
@@ -376,18 +408,16 @@ static void sources_table(struct ws_buf *b, const struct ws_report_data *d)
 		num_cell(b, s->compromised);
 		ws_buf_printf(b, "<td>%s</td></tr>\n", s->inside ? "yes" : "no");
 	}
-	ws_buf_adds(b, "</tbody></table></div>\n");
+	table_close(b);
 }
 
 static void net_table(struct ws_buf *b, const struct ws_rep_net *nets, size_t n, const char *id,
 		      const char *what)
 {
-	ws_buf_printf(b,
-		      "<div class=\"scroll\"><table id=\"%s\"><caption>Top %s "
-		      "networks</caption><thead><tr><th>network"
-		      "</th><th class=\"n\">requests</th><th class=\"n\">sources</th></tr></thead>"
-		      "<tbody>",
-		      id, what);
+	char caption[64];
+	snprintf(caption, sizeof(caption), "Top %s networks", what);
+	table_open(b, id, caption, "network|#requests|#sources");
+	body_open(b);
 	for (size_t i = 0; i < n; i++) {
 		ws_buf_adds(b, "<tr>");
 		text_cell(b, "data addr", nets[i].prefix, sizeof(nets[i].prefix));
@@ -395,7 +425,7 @@ static void net_table(struct ws_buf *b, const struct ws_rep_net *nets, size_t n,
 		num_cell(b, nets[i].sources);
 		ws_buf_adds(b, "</tr>\n");
 	}
-	ws_buf_adds(b, "</tbody></table></div>\n");
+	table_close(b);
 }
 
 static void section_sources(struct ws_buf *b, const struct ws_report_data *d)
@@ -445,14 +475,12 @@ static void answers_table(struct ws_buf *b, const struct ws_report_data *d)
 					     : "None: no worm request got a success answer.");
 		return;
 	}
-	ws_buf_adds(
-	    b,
-	    "<p class=\"note\">A success answer to a worm request means the server may "
-	    "have run the worm's request: check these hosts first.</p><div class=\"scroll\">"
-	    "<table id=\"tab-answers\"><caption>Compromised-looking answers, newest first"
-	    "</caption><thead><tr><th>time (UTC)</th><th>source</th><th>worm</th><th class="
-	    "\"n\">status</th><th>host</th><th>request</th><th>user agent</th></tr></thead>"
-	    "<tbody>");
+	ws_buf_adds(b,
+		    "<p class=\"note\">A success answer to a worm request means the server may "
+		    "have run the worm's request: check these hosts first.</p>");
+	table_open(b, "tab-answers", "Compromised-looking answers, newest first",
+		   "time (UTC)|source|worm|#status|host|request|user agent");
+	body_open(b);
 	for (size_t i = 0; i < d->n_answers; i++) {
 		const struct ws_rep_answer *a = &d->answers[i];
 		ws_buf_adds(b, "<tr class=\"alert\">");
@@ -467,7 +495,7 @@ static void answers_table(struct ws_buf *b, const struct ws_report_data *d)
 		text_cell(b, "data", a->agent, 65536);
 		ws_buf_adds(b, "</tr>\n");
 	}
-	ws_buf_adds(b, "</tbody></table></div>\n");
+	table_close(b);
 }
 
 static void section_status(struct ws_buf *b, const struct ws_report_data *d)
@@ -478,11 +506,10 @@ static void section_status(struct ws_buf *b, const struct ws_report_data *d)
 	figure_open(b, "Figure 6. Answers to worm requests by status", d->simulated);
 	ws_rep_chart_status(b, d);
 	status_legend(b);
-	ws_buf_adds(b,
-		    "</figure>\n<div class=\"scroll\"><table id=\"tab-status\"><caption>Answers "
-		    "per worm and status"
-		    "</caption><thead><tr><th>worm</th><th class=\"n\">status</th><th class=\"n\">"
-		    "answers</th><th>compromised-looking</th></tr></thead><tbody>");
+	ws_buf_adds(b, "</figure>\n");
+	table_open(b, "tab-status", "Answers per worm and status",
+		   "worm|#status|#answers|compromised-looking");
+	body_open(b);
 	for (size_t i = 0; i < d->n_status; i++) {
 		const struct ws_rep_status *s = &d->status[i];
 		ws_buf_printf(b, "<tr%s data-worm=\"%d\">",
@@ -495,7 +522,7 @@ static void section_status(struct ws_buf *b, const struct ws_report_data *d)
 		num_cell(b, s->count);
 		ws_buf_printf(b, "<td>%s</td></tr>\n", s->compromised ? "\u26a0 yes" : "no");
 	}
-	ws_buf_adds(b, "</tbody></table></div>\n");
+	table_close(b);
 	answers_table(b, d);
 	ws_buf_adds(b, "</section>\n");
 }
@@ -503,10 +530,10 @@ static void section_status(struct ws_buf *b, const struct ws_report_data *d)
 static void section_inputs(struct ws_buf *b, const struct ws_report_data *d)
 {
 	ws_buf_adds(b,
-		    "<section aria-labelledby=\"h-inputs\"><h2 id=\"h-inputs\">Inputs scanned</h2>"
-		    "<div class=\"scroll\"><table id=\"tab-inputs\"><thead><tr><th>input</th>"
-		    "<th>format</th><th class=\"n\">lines</th><th class=\"n\">sightings</th>"
-		    "<th>scanned (UTC)</th><th>simulated</th></tr></thead><tbody>");
+		    "<section aria-labelledby=\"h-inputs\"><h2 id=\"h-inputs\">Inputs scanned"
+		    "</h2>");
+	table_open(b, "tab-inputs", NULL, "input|format|#lines|#sightings|scanned (UTC)|simulated");
+	body_open(b);
 	for (size_t i = 0; i < d->n_inputs; i++) {
 		const struct ws_rep_input *in = &d->inputs[i];
 		ws_buf_printf(b, "<tr%s>", in->simulated ? " class=\"alert\"" : "");
@@ -520,7 +547,8 @@ static void section_inputs(struct ws_buf *b, const struct ws_report_data *d)
 	}
 	if (!d->n_inputs)
 		ws_buf_adds(b, "<tr><td colspan=\"6\">No inputs scanned yet.</td></tr>");
-	ws_buf_adds(b, "</tbody></table></div></section>\n");
+	table_close(b);
+	ws_buf_adds(b, "</section>\n");
 }
 
 void ws_report_html(struct ws_buf *out, const struct ws_report_data *d,

@@ -4,6 +4,7 @@
  * commit, for the crash-recovery test. */
 #include "store/ingest.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -131,42 +132,72 @@ static uint64_t batch_of(const struct ws_ingest_opts *o)
 	return o->batch ? o->batch : DEFAULT_BATCH;
 }
 
-int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
-	      struct ws_prefilter_scratch *scratch, const char *path,
-	      const struct ws_ingest_opts *o, FILE *out, struct ws_job_result *res,
-	      const char **why, struct ws_err *err)
+/* Where the file with this device and inode now lies in dir, if there. */
+static bool find_inode(const char *dir, uint64_t dev, uint64_t ino, char *out, size_t outsz)
 {
-	init_hooks();
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	struct dirent *e;
+	bool found = false;
+	while (!found && (e = readdir(d)) != NULL) {
+		struct stat sb;
+		if ((uint64_t)e->d_ino != ino ||
+		    snprintf(out, outsz, "%s/%s", dir, e->d_name) >= (int)outsz)
+			continue;
+		found = stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_dev == dev &&
+			(uint64_t)sb.st_ino == ino;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Rotation seen from the live name (what tail -F does): the file last read
+ * as `path` is now another inode. Its rest, the lines written between our
+ * last read and the rotation, is read first from wherever it was renamed to
+ * in the same folder (access.log.1, access.log-20010804, ...). */
+static int drain_rotated(struct ws_store *st, const struct ws_scan_config *cfg,
+			 struct ws_prefilter_scratch *scratch, const char *path,
+			 const struct stat *now, const struct ws_ingest_opts *o, FILE *out,
+			 struct ws_job_result *res, struct ws_err *err)
+{
+	uint64_t dev, ino;
+	bool found;
+	int rc = ws_store_file_named(st, path, &dev, &ino, &found, err);
+	if (rc || !found || (dev == (uint64_t)now->st_dev && ino == (uint64_t)now->st_ino))
+		return rc;
+	char dir[4096], old[4096];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	bool there = find_inode(dir, dev, ino, old, sizeof(old));
+	if (!there)
+		return 0;
+	const char *why;
+	struct ws_ingest_opts once = *o;
+	once.no_drain = true;
+	return ws_ingest(st, cfg, scratch, old, &once, out, res, &why, err);
+}
+
+static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
+		       struct ws_prefilter_scratch *scratch, const char *path,
+		       const struct stat *sb, char *head, size_t hn, bool compressed,
+		       const struct ws_ingest_opts *o, FILE *out, struct ws_job_result *res,
+		       const char **why, struct ws_err *err)
+{
+	struct ws_file_id id = {.compressed = compressed};
 	struct ctx x = {.st = st};
 	struct ws_scan_sink sink = {.ctx = &x, .sighting = on_sighting, .progress = on_progress,
 				    .batch = batch_of(o), .stop = o->stop,
 				    .hold_partial = o->follow};
 	int rc;
-	*why = "new";
-	if (strcmp(path, "-") == 0) {
-		x.is_stdin = true;
-		if ((rc = ws_store_live_input(st, "stdin", "-", &x.id, err)) != 0)
-			return rc;
-		ws_scan_job_sink(cfg, scratch, path, &sink, out, res);
-		if (x.failed) {
-			*err = x.err;
-			return x.failed;
-		}
-		return ws_store_flush(st, err);
-	}
-	struct stat sb;
-	char *head = ws_xmalloc(HEAD_READ);
-	size_t hn = 0;
-	struct ws_file_id id = {0};
-	if (stat(path, &sb) != 0 || read_head(path, head, &hn, &id.compressed, &res->err) != 0) {
-		/* missing or unreadable: the scan job names the problem */
-		free(head);
-		ws_scan_job(cfg, scratch, path, NULL, out, res);
-		return 0;
-	}
-	id.dev = (uint64_t)sb.st_dev;
-	id.ino = (uint64_t)sb.st_ino;
-	id.size = (uint64_t)sb.st_size;
+	id.dev = (uint64_t)sb->st_dev;
+	id.ino = (uint64_t)sb->st_ino;
+	id.size = (uint64_t)sb->st_size;
 	id.head = head;
 	id.head_len = hn < WS_HEAD_BYTES ? hn : WS_HEAD_BYTES;
 	size_t ml = 0;
@@ -176,7 +207,6 @@ int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
 	struct ws_store_file f;
 	rc = ws_store_file_begin(st, path, &id, read_at, &rd, ws_logfmt_name(kind), kind,
 				 simulated, &f, err);
-	free(head);
 	if (rc)
 		return rc;
 	*why = f.why;
@@ -199,3 +229,50 @@ int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
 	}
 	return 0;
 }
+
+int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
+	      struct ws_prefilter_scratch *scratch, const char *path,
+	      const struct ws_ingest_opts *o, FILE *out, struct ws_job_result *res,
+	      const char **why, struct ws_err *err)
+{
+	init_hooks();
+	struct ctx x = {.st = st};
+	struct ws_scan_sink sink = {.ctx = &x, .sighting = on_sighting, .progress = on_progress,
+				    .batch = batch_of(o), .stop = o->stop,
+				    .hold_partial = o->follow};
+	int rc;
+	*why = "new";
+	if (strcmp(path, "-") == 0) {
+		x.is_stdin = true;
+		sink.hold_partial = false;
+		if ((rc = ws_store_live_input(st, "stdin", "-", &x.id, err)) != 0)
+			return rc;
+		ws_scan_job_sink(cfg, scratch, path, &sink, out, res);
+		if (x.failed) {
+			*err = x.err;
+			return x.failed;
+		}
+		return ws_store_flush(st, err);
+	}
+	struct stat sb;
+	char *head = ws_xmalloc(HEAD_READ);
+	size_t hn = 0;
+	bool compressed = false;
+	if (stat(path, &sb) != 0 || read_head(path, head, &hn, &compressed, &res->err) != 0) {
+		/* missing or unreadable: the scan job names the problem */
+		free(head);
+		ws_scan_job(cfg, scratch, path, NULL, out, res);
+		return 0;
+	}
+	struct ws_job_result before;
+	ws_job_result_init(&before);
+	rc = o->no_drain ? 0 : drain_rotated(st, cfg, scratch, path, &sb, o, out, &before, err);
+	if (!rc)
+		rc = ingest_file(st, cfg, scratch, path, &sb, head, hn, compressed, o, out, res, why,
+				 err);
+	free(head);
+	ws_job_result_merge(res, &before);
+	ws_job_result_free(&before);
+	return rc;
+}
+

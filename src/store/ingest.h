@@ -13,6 +13,7 @@
 
 struct ws_ingest_opts {
 	bool follow;              /* leave an unfinished last line for the next pass */
+	bool no_drain;            /* do not look for the rotated-away rest of the file */
 	uint64_t batch;           /* sightings per commit (0: the default) */
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: commit and return */
 };

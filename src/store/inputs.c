@@ -257,6 +257,10 @@ static int decide(struct ws_store *st, const char *path, const struct ws_file_id
 	int rc = find_by_inode(st, id, &r, &found, err);
 	if (rc)
 		return rc;
+	/* The inode of a rotated-away log, reused for its compressed copy: the
+	 * content decides, below, as for any other inode. */
+	if (found && r.compressed != id->compressed && head_matches(&r, id))
+		found = false;
 	if (found) {
 		const char *why = same_inode(&r, id, rd, ctx);
 		if (strcmp(why, "truncated") != 0 && strcmp(why, "replaced") != 0) {
@@ -325,4 +329,25 @@ int ws_store_file_progress(struct ws_store *st, int64_t input_id, uint64_t offse
 	if (rc != SQLITE_DONE)
 		return ws_store_sqlerr(st, rc, "inputs", err);
 	return ws_store_flush(st, err);
+}
+
+int ws_store_file_named(struct ws_store *st, const char *path, uint64_t *dev, uint64_t *ino,
+			bool *found, struct ws_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->db,
+				    "SELECT dev, ino FROM inputs WHERE name = ? AND kind = 'file'"
+				    " AND ino IS NOT NULL ORDER BY id DESC LIMIT 1",
+				    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return ws_store_sqlerr(st, rc, "inputs", err);
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		*dev = (uint64_t)sqlite3_column_int64(q, 0);
+		*ino = (uint64_t)sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "inputs", err);
 }

@@ -85,6 +85,10 @@ int ws_store_file_begin(struct ws_store *st, const char *path, const struct ws_f
 int ws_store_file_progress(struct ws_store *st, int64_t input_id, uint64_t offset, uint64_t lines,
 			   const char *tail, size_t tail_len, bool complete, struct ws_err *err);
 
+/* The device and inode of the file last read under this path, if any. */
+int ws_store_file_named(struct ws_store *st, const char *path, uint64_t *dev, uint64_t *ino,
+			bool *found, struct ws_err *err);
+
 /* ---- readers ---------------------------------------------------------- */
 
 /* One row of `wormscope hosts`. */

@@ -51,12 +51,13 @@ static inline int st_teardown(void **state)
 	return 0;
 }
 
-/* st_dir/name, in a static buffer (one of four, rotating). */
+/* st_dir/name, in a static buffer (one of eight, rotating: copy it to keep
+ * it longer). */
 static inline const char *st_path(const char *name)
 {
-	static char buf[4][512];
+	static char buf[8][512];
 	static int k;
-	k = (k + 1) % 4;
+	k = (k + 1) % 8;
 	snprintf(buf[k], sizeof(buf[k]), "%s/%s", st_dir, name);
 	return buf[k];
 }

@@ -399,6 +399,41 @@ static void test_style_hash_matches(void **state)
 	free(p);
 }
 
+/* A damaged or hostile store: times at the ends of int64, unsorted hours,
+ * counts near UINT64_MAX. The page is still made, without undefined
+ * behaviour (UBSan halts on any) or out-of-bounds bins (ASan). */
+static void test_extreme_values(void **state)
+{
+	(void)state;
+	struct ws_report_data d;
+	sample(&d, false);
+	d.first = INT64_MIN;
+	d.last = INT64_MAX;
+	d.hours[0].hour = INT64_MAX;
+	d.hours[1].hour = INT64_MIN;
+	d.hours[5].count[0] = UINT64_MAX;
+	d.curves[0].t[0] = INT64_MIN;
+	d.curves[0].t[3] = INT64_MAX;
+	d.curves[1].cum[2] = UINT64_MAX;
+	d.top[0].requests = UINT64_MAX;
+	d.top[0].per_worm[1] = UINT64_MAX;
+	d.top[0].first = INT64_MIN;
+	d.top16[0].requests = UINT64_MAX;
+	d.status[0].count = UINT64_MAX;
+	d.status[0].status = INT32_MIN;
+	d.inputs[0].scanned_at = INT64_MIN;
+	d.answers[0].ts = INT64_MAX;
+	d.answers[0].worm = INT32_MAX;
+	char *p = render(&d, NULL);
+	assert_int_equal(count(p, "<svg class=\"chart\""), 6);
+	assert_non_null(strstr(p, "0001-01-01 00:00:00"));
+	assert_non_null(strstr(p, "9999-12-31 23:59:59"));
+	assert_non_null(strstr(p, "18,446,744,073,709,551,615"));
+	assert_true(valid_utf8(p));
+	free(p);
+	ws_report_data_free(&d);
+}
+
 /* The curve's table shows 40 evenly spaced points per worm, first and last
  * included; the chart draws them all. */
 static void test_curve_table_thinned(void **state)
@@ -468,6 +503,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_store),
 	    cmocka_unit_test(test_simulated_marked_everywhere),
 	    cmocka_unit_test(test_long_span_is_binned),
+	    cmocka_unit_test(test_extreme_values),
 	    cmocka_unit_test(test_curve_table_thinned),
 	    cmocka_unit_test(test_style_hash_matches),
 	    cmocka_unit_test(test_number_format),

@@ -107,13 +107,30 @@ static void test_rotate_rename(void **state)
 	assert_int_equal(rename(log, old), 0);
 	st_append(log, 3, 200, 25); /* the new file under the old name */
 	const char *why;
-	assert_int_equal(st_ingest(db, log, &why), 25);
-	assert_string_equal(why, "new");
 	assert_int_equal(st_ingest(db, old, &why), 10);
 	assert_string_equal(why, "resumed");
+	assert_int_equal(st_ingest(db, log, &why), 25);
+	assert_string_equal(why, "new");
 	assert_int_equal(st_ingest(db, old, &why), 0);
 	assert_int_equal(sightings(db), 75);
 	assert_int_equal(st_sql(db, "SELECT count(*) FROM inputs"), 2);
+}
+
+static void test_rotate_live_name_only(void **state)
+{
+	(void)state;
+	const char *db = st_path("ln.db"), *log = st_path("ln.log"), *old = st_path("ln.log.1");
+	st_append(log, 1, 0, 40);
+	assert_int_equal(st_ingest(db, log, NULL), 40);
+	st_append(log, 2, 50, 10); /* written after our read, before rotation */
+	assert_int_equal(rename(log, old), 0);
+	st_append(log, 3, 200, 25);
+	/* only the live name is given (tail -F): the rest of the old file is
+	 * found beside it by its inode and read first */
+	assert_int_equal(st_ingest(db, log, NULL), 35);
+	assert_int_equal(st_ingest(db, old, NULL), 0);
+	assert_int_equal(st_ingest(db, log, NULL), 0);
+	assert_int_equal(sightings(db), 75);
 }
 
 static void gzip_file(const char *from, const char *to)
@@ -141,13 +158,14 @@ static void test_rotate_compressed_later(void **state)
 	st_append(log, 2, 400, 7);
 	assert_int_equal(rename(log, old), 0);
 	st_append(log, 3, 900, 5);
-	assert_int_equal(st_ingest(db, log, NULL), 5);
-	gzip_file(old, gz); /* logrotate's delaycompress, a day later */
+	gzip_file(old, gz); /* compressed before we looked again */
 	const char *why;
 	assert_int_equal(st_ingest(db, gz, &why), 7);
 	assert_string_equal(why, "rotated");
 	assert_int_equal(st_ingest(db, gz, &why), 0);
 	assert_string_equal(why, "unchanged");
+	assert_int_equal(st_ingest(db, log, &why), 5);
+	assert_string_equal(why, "new");
 	assert_int_equal(sightings(db), 312);
 }
 
@@ -244,6 +262,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_follow_holds_partial_line, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_w3c_resume, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_rotate_rename, st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_rotate_live_name_only, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_rotate_compressed_later, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_copytruncate, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_same_first_bytes, st_setup, st_teardown),
