@@ -73,6 +73,9 @@ struct conn {
 	bool close_after;   /* close once this answer is relayed */
 	bool up_close;      /* the upstream will not take another request */
 	bool up_ready;      /* the upstream connect has completed */
+	unsigned up_uses;   /* answers relayed over the current upstream connection */
+	bool retryable;     /* the request in flight may be sent again (see up_event) */
+	struct ws_buf sent; /* its head, kept while retryable */
 	int minor;
 	struct conn *prev, *next;
 };

@@ -471,6 +471,7 @@ static bool up_connect(struct conn *c)
 	setsockopt(bufferevent_getfd(c->up), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->up_close = false;
 	c->up_ready = false;
+	c->up_uses = 0;
 	return true;
 }
 
@@ -480,7 +481,9 @@ static void response_done(struct conn *c)
 {
 	struct worker *g = c->g;
 	g->st.forwarded++;
+	c->retryable = false;
 	if (c->up) {
+		c->up_uses++;
 		bufferevent_set_timeouts(c->up, NULL, NULL);
 		if (c->up_close || evbuffer_get_length(bufferevent_get_input(c->up))) {
 			bufferevent_free(c->up);
@@ -634,6 +637,30 @@ static void up_write(struct bufferevent *bev, void *arg)
 		bufferevent_enable(c->cli, EV_READ);
 }
 
+/* A kept-alive upstream connection can close just as we send it the next
+ * request (its idle timeout, or a device that closes after each answer
+ * without saying so). A request without a body and with a method that may be
+ * repeated (RFC 9110 §9.2.2) is then sent once more on a new connection, as
+ * long as nothing of an answer has arrived. Returns true when it was. */
+static bool retry(struct conn *c)
+{
+	if (!c->retryable || c->resp_started ||
+	    evbuffer_get_length(bufferevent_get_input(c->up)) != 0)
+		return false;
+	c->retryable = false;
+	bufferevent_free(c->up);
+	c->up = NULL;
+	if (!up_connect(c))
+		return false;
+	bufferevent_write(c->up, c->sent.p, c->sent.n); /* sent once connected */
+	struct worker *g = c->g;
+	struct timeval rt = ws_guard_tv(g->conf.upstream_timeout);
+	struct timeval wt = ws_guard_tv(g->conf.connect_timeout);
+	bufferevent_set_timeouts(c->up, &rt, &wt);
+	bufferevent_enable(c->up, EV_READ);
+	return true;
+}
+
 static void up_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -661,6 +688,8 @@ static void up_event(struct bufferevent *bev, short what, void *arg)
 		answer_error(c, 504);
 		return;
 	}
+	if (retry(c))
+		return;
 	ws_guard_log(c->g, LOG_WARNING, "%s: upstream %s: %s", c->lis->name,
 	     (what & BEV_EVENT_EOF) ? "closed without answering" : "connection failed",
 	     (what & BEV_EVENT_ERROR) ? strerror(EVUTIL_SOCKET_ERROR()) : "no answer");
@@ -691,6 +720,15 @@ static void pump_request(struct conn *c)
 		bufferevent_disable(c->cli, EV_READ);
 }
 
+static bool idempotent(struct ws_str m)
+{
+	static const char *const safe[] = {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"};
+	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		if (m.n == strlen(safe[i]) && memcmp(m.p, safe[i], m.n) == 0)
+			return true;
+	return false;
+}
+
 static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 {
 	struct worker *g = c->g;
@@ -698,6 +736,7 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	c->is_head = name_is(r->method, "HEAD") && memcmp(r->method.p, "HEAD", 4) == 0;
 	c->keepalive = !r->conn_close && (r->minor >= 1 || r->conn_keepalive) && !g->draining;
 	c->close_after = !c->keepalive;
+	bool reused = c->up != NULL && c->up_uses > 0;
 	if (!c->up && !up_connect(c)) {
 		ws_guard_log(g, LOG_WARNING, "%s: cannot connect upstream: %s", c->lis->name,
 		     strerror(errno));
@@ -706,6 +745,11 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	}
 	build_request(c, r, &g->scratch);
 	send_bytes(c->up, c->up_ready, g->scratch.p, g->scratch.n);
+	c->retryable = reused && !r->chunked && r->content_length <= 0 && idempotent(r->method);
+	if (c->retryable) {
+		c->sent.n = 0;
+		ws_buf_add(&c->sent, g->scratch.p, g->scratch.n);
+	}
 	evbuffer_drain(bufferevent_get_input(c->cli), headlen);
 	memset(&c->req, 0, sizeof(c->req));
 	memset(&c->resp, 0, sizeof(c->resp));
@@ -904,6 +948,7 @@ void ws_guard_conn_free(struct conn *c)
 		bufferevent_free(c->up);
 	bufferevent_free(c->cli);
 	event_free(c->timer);
+	ws_buf_free(&c->sent);
 	free(c);
 	g->nconns--;
 	ws_guard_maybe_done(g);

@@ -733,6 +733,29 @@ def case_drop_root():
         up.stop()
 
 
+def case_upstream_closes():
+    """An upstream that closes a kept-alive connection right after an
+    answer: the next GET, already on its way over that connection, is sent
+    again on a new one; a POST is not (it may not be repeated): 502."""
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        s = connect(g.port)
+        r = Reader(s)
+        s.sendall(ordinary("/drop") + ordinary("/after-drop"))
+        code, _, body = r.response()
+        assert code == 200 and json.loads(body)["target"] == "/drop"
+        code, _, body = r.response()
+        assert code == 200 and json.loads(body)["target"] == "/after-drop", (code, body)
+        s.sendall(ordinary("/drop") + b"POST /post HTTP/1.1\r\nHost: t\r\n"
+                  b"Content-Length: 2\r\n\r\nhi")
+        assert r.response()[0] == 200
+        assert r.response()[0] == 502
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
 def _get_ok(port):
     try:
         return get(port)[0] == 200
