@@ -7,8 +7,9 @@
  * upstream (head rewritten, body streamed), and the next request is not
  * parsed until the answer to this one has been relayed. Pipelined requests
  * therefore wait in our input buffer (up to its read watermark, then in the
- * socket) and are answered in order, and every one of them is classified. Each client has at most one
- * upstream connection, kept alive between its requests.
+ * socket) and are answered in order, and every one of them is classified.
+ * Each client has at most one upstream connection, kept alive between its
+ * requests.
  *
  * Back-pressure: a body is moved between the two bufferevents as it comes;
  * when the receiving side's output passes HIGH_WATER we stop reading the
@@ -16,7 +17,8 @@
  *
  * Ownership: struct conn owns both bufferevents (they close their sockets
  * when freed) and its timer; every path that ends a connection goes through
- * ws_guard_conn_free, which must be the last thing a callback does with the conn. */
+ * ws_guard_conn_free, which must be the last thing a callback does with
+ * the conn. */
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -553,7 +555,7 @@ static int response_head(struct conn *c)
 			return 0;
 		if (n < 0 || r.bad || r.status == 101) {
 			ws_guard_log(g, LOG_WARNING, "%s: bad answer from upstream: %s", c->lis->name,
-			     n < 0 ? "head too large" : r.bad ? r.bad : "protocol switch");
+				     n < 0 ? "head too large" : r.bad ? r.bad : "protocol switch");
 			answer_error(c, 502);
 			return -1;
 		}
@@ -691,8 +693,8 @@ static void up_event(struct bufferevent *bev, short what, void *arg)
 	if (retry(c))
 		return;
 	ws_guard_log(c->g, LOG_WARNING, "%s: upstream %s: %s", c->lis->name,
-	     (what & BEV_EVENT_EOF) ? "closed without answering" : "connection failed",
-	     (what & BEV_EVENT_ERROR) ? strerror(EVUTIL_SOCKET_ERROR()) : "no answer");
+		     (what & BEV_EVENT_EOF) ? "closed without answering" : "connection failed",
+		     (what & BEV_EVENT_ERROR) ? strerror(EVUTIL_SOCKET_ERROR()) : "no answer");
 	answer_error(c, 502);
 }
 
@@ -739,7 +741,7 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	bool reused = c->up != NULL && c->up_uses > 0;
 	if (!c->up && !up_connect(c)) {
 		ws_guard_log(g, LOG_WARNING, "%s: cannot connect upstream: %s", c->lis->name,
-		     strerror(errno));
+			     strerror(errno));
 		answer_error(c, 502);
 		return;
 	}
@@ -757,7 +759,8 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	c->req.left = r->content_length;
 	c->req_done = false;
 	c->resp_started = c->resp_head = false;
-	struct timeval rt = ws_guard_tv(g->conf.upstream_timeout), wt = ws_guard_tv(g->conf.connect_timeout);
+	struct timeval rt = ws_guard_tv(g->conf.upstream_timeout);
+	struct timeval wt = ws_guard_tv(g->conf.connect_timeout);
 	bufferevent_set_timeouts(c->up, &rt, &wt);
 	bufferevent_enable(c->up, EV_READ);
 	evtimer_del(c->timer);

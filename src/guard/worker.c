@@ -280,15 +280,15 @@ static void log_stats(struct ws_guard *t)
 			s.by_action[k] += w->by_action[k];
 	}
 	ws_guard_log(t->w[0], LOG_INFO,
-	     "%llu requests: %llu forwarded, %llu worm (close %llu, reject %llu, tarpit %llu, "
-	     "tarpit full %llu), %llu malformed; %llu connections refused at the cap, %llu "
-	     "over the per-source rate",
-	     (unsigned long long)s.requests, (unsigned long long)s.forwarded,
-	     (unsigned long long)s.worms, (unsigned long long)s.by_action[WS_ACT_CLOSE],
-	     (unsigned long long)s.by_action[WS_ACT_REJECT],
-	     (unsigned long long)s.by_action[WS_ACT_TARPIT], (unsigned long long)s.tarpit_full,
-	     (unsigned long long)s.malformed, (unsigned long long)s.refused,
-	     (unsigned long long)s.limited);
+		     "%llu requests: %llu forwarded, %llu worm (close %llu, reject %llu, tarpit %llu, "
+		     "tarpit full %llu), %llu malformed; %llu connections refused at the cap, %llu "
+		     "over the per-source rate",
+		     (unsigned long long)s.requests, (unsigned long long)s.forwarded,
+		     (unsigned long long)s.worms, (unsigned long long)s.by_action[WS_ACT_CLOSE],
+		     (unsigned long long)s.by_action[WS_ACT_REJECT],
+		     (unsigned long long)s.by_action[WS_ACT_TARPIT], (unsigned long long)s.tarpit_full,
+		     (unsigned long long)s.malformed, (unsigned long long)s.refused,
+		     (unsigned long long)s.limited);
 }
 
 /* SIGTERM/SIGINT: stop accepting, end idle and held connections, let the
@@ -452,7 +452,7 @@ int ws_guard_run(struct ws_guard *t)
 {
 	signal(SIGPIPE, SIG_IGN);
 	ws_guard_log(t->w[0], LOG_INFO, "running: %d worker%s (event method %s)", t->nw,
-	     t->nw == 1 ? "" : "s", event_base_get_method(t->w[0]->base));
+		     t->nw == 1 ? "" : "s", event_base_get_method(t->w[0]->base));
 	/* Workers other than 0 never see the signals: worker 0's loop owns them. */
 	sigset_t block, old;
 	sigemptyset(&block);
