@@ -26,6 +26,7 @@
 #define LINGER_SECS 2.0
 #define RATE_SLOTS 4096
 #define FIRST_READ 16384
+#define ACCEPT_BURST 16 /* accepts before the listeners yield to open connections */
 
 struct listener {
 	struct worker *g;
@@ -115,6 +116,8 @@ struct worker {
 	struct tarpit *tarpits;
 	unsigned nconns, ntarpit;
 	struct event *sig_term, *sig_int, *sig_hup, *flush_ev, *drain_ev;
+	struct event *resume_ev; /* re-enables the listeners after an accept burst */
+	unsigned accepted;       /* connections accepted since the last resume */
 	bool draining, flush_pending;
 	struct ws_http_header *hdr;
 	size_t hdrcap;
@@ -150,5 +153,7 @@ void ws_guard_tarpit_release(struct tarpit *t);
 void ws_guard_flush_cb(evutil_socket_t fd, short what, void *arg);
 /* Ends the worker's loop once it is draining and has no connection left. */
 void ws_guard_maybe_done(struct worker *g);
+/* The resume timer's callback: listeners back on after an accept burst. */
+void ws_guard_resume_cb(evutil_socket_t fd, short what, void *arg);
 
 #endif

@@ -1033,6 +1033,33 @@ static bool first_read(struct listener *lis, int fd, const struct ws_addr *src, 
 	return true;
 }
 
+/* libevent's listener accepts until the backlog is empty, and under a worm
+ * flood that can be hundreds of connections (tens of milliseconds) while
+ * the ordinary clients' ready sockets wait. After ACCEPT_BURST accepts the
+ * worker's listeners are switched off until the next loop iteration has
+ * served the open connections (a zero timer switches them back on). */
+static void accept_yield(struct worker *g)
+{
+	if (++g->accepted < ACCEPT_BURST)
+		return;
+	for (struct listener *l = g->lis; l; l = l->next)
+		if (l->lev)
+			evconnlistener_disable(l->lev);
+	struct timeval now = {0, 0};
+	evtimer_add(g->resume_ev, &now);
+}
+
+void ws_guard_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *g = arg;
+	(void)fd;
+	(void)what;
+	g->accepted = 0;
+	for (struct listener *l = g->lis; l; l = l->next)
+		if (l->lev)
+			evconnlistener_enable(l->lev);
+}
+
 void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 		      int salen, void *arg)
 {
@@ -1040,6 +1067,7 @@ void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sock
 	struct worker *g = lis->g;
 	(void)lev;
 	(void)salen;
+	accept_yield(g);
 	struct ws_addr src;
 	int port;
 	ws_guard_addr_of(sa, &src, &port);

@@ -357,7 +357,7 @@ static void worker_free(struct worker *g)
 		free(l);
 	}
 	struct event *evs[] = {g->sig_term, g->sig_int, g->sig_hup, g->flush_ev, g->drain_ev,
-			       g->msg_ev};
+			       g->msg_ev, g->resume_ev};
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
@@ -400,6 +400,7 @@ static int worker_new(struct ws_guard *t, int id, const struct ws_guard_conf *co
 		return rc;
 	g->flush_ev = evtimer_new(g->base, ws_guard_flush_cb, g);
 	g->drain_ev = evtimer_new(g->base, drain_timeout, g);
+	g->resume_ev = evtimer_new(g->base, ws_guard_resume_cb, g);
 	if (id == 0) {
 		g->sig_term = evsignal_new(g->base, SIGTERM, sig_cb, g);
 		g->sig_int = evsignal_new(g->base, SIGINT, sig_cb, g);
