@@ -65,7 +65,7 @@ nginx -p "$tmp" -c "$tmp/nginx.conf"
 pids="$pids $!"
 GPORT=""
 for _ in $(seq 100); do
-	GPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/guard.err" | head -1)
+	GPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/guard.err" 2>/dev/null | head -1)
 	[ -n "$GPORT" ] && break
 	sleep 0.1
 done
