@@ -4,6 +4,7 @@
 #   make check  deps, build, run every CTest test
 #   make demo   deps, build, scan the bundled demo logs
 #   make bench  speed benchmark against grep, GoAccess and AWStats (bench/run.sh)
+#   make bench-guard  wormscope guard against nginx, with a worm flood (bench/guard.sh)
 #   make fuzz   libFuzzer targets (clang) into build-fuzz/
 #   make install  binary and man page under PREFIX (default /usr/local)
 
@@ -18,7 +19,7 @@ DEPS = build-essential cmake pkg-config libcmocka-dev zlib1g-dev libzstd-dev zst
 # Peers the benchmark measures against (only needed by `make bench`).
 BENCH_DEPS = awstats goaccess wrk nginx-light hyperfine
 
-.PHONY: all deps bench-deps build check demo bench fuzz install clean
+.PHONY: all deps bench-deps build check demo bench bench-guard fuzz install clean
 
 all: build
 
@@ -45,6 +46,10 @@ demo: deps
 bench: deps bench-deps
 	$(MAKE) build
 	bench/run.sh $(BUILD)
+
+bench-guard: deps bench-deps
+	$(MAKE) build
+	bench/guard.sh $(BUILD)
 
 fuzz: deps
 	cmake -S . -B build-fuzz -DWS_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -65,38 +65,68 @@ nginx -p "$tmp" -c "$tmp/nginx.conf"
 pids="$pids $!"
 GPORT=""
 for _ in $(seq 100); do
-	GPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/guard.err" | head -1)
+	GPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/guard.err" 2>/dev/null | head -1)
 	[ -n "$GPORT" ] && break
 	sleep 0.1
 done
 [ -n "$GPORT" ] || { cat "$tmp/guard.err" >&2; exit 2; }
 
-# wrk's "Requests/sec" and its 99% latency in ms.
+GPID=$(echo $pids | awk '{print $NF}')
+NGX_WORKER=""
+for _ in $(seq 100); do
+	[ -s "$tmp/nginx.pid" ] && NGX_WORKER=$(pgrep -P "$(cat "$tmp/nginx.pid")" | head -1)
+	[ -n "$NGX_WORKER" ] && break
+	sleep 0.1
+done
+[ -n "$NGX_WORKER" ] || { echo "guard.sh: no nginx worker" >&2; exit 2; }
+HZ=$(getconf CLK_TCK)
+# CPU ticks (user + system, all threads) a process has used so far.
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# wrk's "Requests/sec", its 99% latency in ms, and the CPU microseconds per
+# request spent by nginx's worker and by the guard during the run: a figure
+# that, unlike req/s, does not depend on what else the machine is doing.
+# Runs a command and writes the CPU seconds it used to $tmp/child.cpu.
+timed() {
+	python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[2:], check=True)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%f\n" % (r.ru_utime + r.ru_stime))' "$tmp/child.cpu" "$@"
+}
+
 run_wrk() {
-	wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$1/" > "$tmp/wrk.out"
+	n0=$(cpu "$NGX_WORKER"); g0=$(cpu "$GPID")
+	timed wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$1/" > "$tmp/wrk.out"
+	n1=$(cpu "$NGX_WORKER"); g1=$(cpu "$GPID")
+	w0=0; w1=$(cat "$tmp/child.cpu")
+	reqs=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
+	ncpu=$(awk -v a="$n0" -v b="$n1" -v r="$reqs" -v hz="$HZ" 'BEGIN {printf "%.1f", (b - a) / hz * 1e6 / r}')
+	gcpu=$(awk -v a="$g0" -v b="$g1" -v r="$reqs" -v hz="$HZ" 'BEGIN {printf "%.1f", (b - a) / hz * 1e6 / r}')
+	wcpu=$(awk -v a="$w0" -v b="$w1" -v r="$reqs" 'BEGIN {printf "%.1f", (b - a) * 1e6 / r}')
 	rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out")
 	p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) sub("ms","",v); else if (v ~ /s$/) {sub("s","",v); v*=1000}; print v}' "$tmp/wrk.out")
 	errs=$(awk '/Non-2xx|Socket errors/ {print}' "$tmp/wrk.out")
-	[ -z "$errs" ] || echo "  wrk: $errs"
-	echo "$rps $p99"
+	[ -z "$errs" ] || echo "  wrk: $errs" >&2
+	echo "$rps $p99 $ncpu $gcpu $wcpu"
 }
 
-echo "guard.sh: $(nproc) cores, wrk -t$THREADS -c$CONNS -d${SECS}s, nginx $(nginx -v 2>&1 | sed 's/.*\///'), flood $FLOOD_RATE/s"
-set -- $(run_wrk "$NPORT"); n_rps=$1; n_p99=$2
-echo "nginx direct:            $n_rps req/s, p99 $n_p99 ms"
-set -- $(run_wrk "$GPORT"); g_rps=$1; g_p99=$2
-echo "through the guard:       $g_rps req/s, p99 $g_p99 ms"
+echo "guard.sh: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t$THREADS -c$CONNS -d${SECS}s, nginx $(nginx -v 2>&1 | sed 's/.*\///'), flood $FLOOD_RATE/s"
+set -- $(run_wrk "$NPORT"); n_rps=$1; n_p99=$2; n_all=$(awk -v a="$3" -v w="$5" 'BEGIN {print a + w}')
+echo "nginx direct:            $n_rps req/s, p99 $n_p99 ms; CPU/request: wrk $5 us, nginx $3 us"
+set -- $(run_wrk "$GPORT"); g_rps=$1; g_p99=$2; g_all=$(awk -v a="$3" -v b="$4" -v w="$5" 'BEGIN {print a + b + w}')
+echo "through the guard:       $g_rps req/s, p99 $g_p99 ms; CPU/request: wrk $5 us, nginx $3 us, guard $4 us"
 "$FLOOD" "$GPORT" "$FLOOD_RATE" "$((SECS + 1))" > "$tmp/flood.out" &
 fpid=$!
 sleep 0.5
 set -- $(run_wrk "$GPORT"); f_rps=$1; f_p99=$2
 wait "$fpid" || true
-echo "guard + worm flood:      $f_rps req/s, p99 $f_p99 ms"
+echo "guard + worm flood:      $f_rps req/s, p99 $f_p99 ms; CPU per ordinary request: guard $4 us (worm work included)"
 sed 's/^/  /' "$tmp/flood.out"
-awk -v n="$n_rps" -v g="$g_rps" -v f="$f_rps" -v np="$n_p99" -v gp="$g_p99" 'BEGIN {
+awk -v n="$n_rps" -v g="$g_rps" -v f="$f_rps" -v np="$n_p99" -v gp="$g_p99" -v na="$n_all" -v ga="$g_all" 'BEGIN {
 	printf "ratio guard/nginx:       %.2f (target >= 0.80)\n", g / n
 	printf "p99 added by the guard:  %.3f ms (target < 1 ms)\n", gp - np
 	printf "ratio flood/no flood:    %.2f (target > 0.70)\n", f / g
+	printf "CPU per request, all processes: direct %.1f us, through the guard %.1f us: when CPU-bound, the guard path can reach %.2f of direct\n", na, ga, na / ga
 }'
 kill -TERM $pids 2>/dev/null || true
 sleep 0.5

@@ -22,8 +22,8 @@
 #include "util/mem.h"
 
 enum {
-	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ACTION, OPT_SYSLOG, OPT_SET,
-	/* every numeric setting: long name = config key */
+	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ACTION, OPT_SYSLOG, OPT_CHECK, OPT_DB,
+	OPT_SET, /* every numeric setting: its long name is its config key */
 };
 
 #define NUMERIC(name, arg, help) {name, OPT_SET, arg, help}
@@ -38,10 +38,11 @@ static const struct ws_opt opts[] = {
 					  "all=ACT (repeatable)"},
 	{"format", 'f', "FMT", "sightings as jsonl (default), csv, eve, or none (with --db)"},
 	{"output", 'o', "FILE", "append sightings to FILE (default stdout); reopened on SIGHUP"},
-	{"db", OPT_SET + 100, "FILE", "also record sightings in this SQLite store"},
+	{"db", OPT_DB, "FILE", "also record sightings in this SQLite store"},
 	{"user", 'Z', "USER", "drop root to USER after binding"},
 	{"syslog", OPT_SYSLOG, NULL, "log to syslog (daemon) instead of stderr"},
 	{"quiet", 'q', NULL, "log warnings and errors only"},
+	{"check", OPT_CHECK, NULL, "check the configuration, print what would run, and exit (0 or 2)"},
 	NUMERIC("max-conns", "N", "open client connections, tarpit included (4096)"),
 	NUMERIC("max-tarpit", "N", "connections held in the tarpit; more are closed (256)"),
 	NUMERIC("max-head", "BYTES", "largest request head; larger gets 431 (16384)"),
@@ -57,10 +58,11 @@ static const struct ws_opt opts[] = {
 					    "(60)"),
 	NUMERIC("tarpit-timeout", "SECS", "how long a tarpitted connection is held (600)"),
 	NUMERIC("drain-timeout", "SECS", "SIGTERM: longest wait for requests in flight (30)"),
+	NUMERIC("threads", "N", "event loops sharing the listeners (SO_REUSEPORT); caps and "
+				"source rate are split over them; not reloaded (1)"),
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
-#define OPT_DB (OPT_SET + 100)
 
 static const char about[] =
 	"A reverse proxy for fragile HTTP services (IIS 4 with URL redirection, Cisco 600\n"
@@ -80,7 +82,7 @@ struct guard_args {
 	size_t nset;
 	const char *config, *output, *db, *user;
 	enum ws_out_format fmt;
-	bool use_syslog, quiet;
+	bool use_syslog, quiet, check;
 };
 
 /* One store input per listener, registered on its first sighting. */
@@ -254,6 +256,7 @@ static int parse_args(int argc, char **argv, struct guard_args *a)
 		case 'Z': a->user = optarg; break;
 		case OPT_SYSLOG: a->use_syslog = true; break;
 		case 'q': a->quiet = true; break;
+		case OPT_CHECK: a->check = true; break;
 		case 'f':
 			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
 				a->fmt = WS_OUT_JSONL;
@@ -308,6 +311,18 @@ int ws_cmd_guard(int argc, char **argv)
 		openlog("wormscope-guard", LOG_PID, LOG_DAEMON);
 	if (build_conf(&a, &conf, &err) != 0) {
 		fprintf(stderr, "wormscope guard: %s\n", err.msg);
+		goto out;
+	}
+	if (a.check) {
+		/* Addresses are checked for syntax only: binding is the real test. */
+		for (size_t i = 0; i < conf.npairs; i++)
+			printf("listen %s upstream %s\n", conf.pairs[i].listen, conf.pairs[i].upstream);
+		int nw;
+		const struct ws_worm *const *t = ws_worms(&nw);
+		for (int i = 0; i < nw; i++)
+			printf("action %s=%s\n", t[i]->id, ws_guard_action_name(conf.action[i]));
+		ws_guard_conf_free(&conf);
+		rc = WS_EXIT_CLEAN;
 		goto out;
 	}
 	if (a.db && ws_store_open(a.db, WS_STORE_RW, &s.st, &err) != 0) {

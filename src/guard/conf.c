@@ -11,6 +11,9 @@
 #include "guard/guard.h"
 #include "util/mem.h"
 
+#define CONF_LINE_MAX 1023
+#define CONF_FILE_MAX (1 << 20)
+
 static const char *const action_names[] = {"close", "reject", "tarpit"};
 
 const char *ws_guard_action_name(enum ws_guard_action a)
@@ -55,6 +58,7 @@ void ws_guard_conf_init(struct ws_guard_conf *c)
 	c->upstream_timeout = 60;
 	c->tarpit_timeout = 600;
 	c->drain_timeout = 30;
+	c->threads = 1;
 }
 
 void ws_guard_conf_free(struct ws_guard_conf *c)
@@ -179,6 +183,7 @@ int ws_guard_conf_set(struct ws_guard_conf *c, const char *key, const char *val,
 		{"tarpit-timeout", offsetof(struct ws_guard_conf, tarpit_timeout), false, 0.01,
 		 86400},
 		{"drain-timeout", offsetof(struct ws_guard_conf, drain_timeout), false, 0, 3600},
+		{"threads", offsetof(struct ws_guard_conf, threads), true, 1, 64},
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key) != 0)
@@ -259,43 +264,66 @@ static int words(char *s, char **w)
 	return n;
 }
 
+/* One line (NUL-terminated, comment stripped): "KEY VALUE" or
+ * "listen A upstream B". Returns 0 or WS_EUSAGE with e filled. */
+static int conf_line(struct ws_guard_conf *c, char *line, struct ws_err *e)
+{
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	char *w[4];
+	int n = words(line, w);
+	if (n == 0)
+		return 0;
+	if (n == 4 && strcmp(w[0], "listen") == 0 && strcmp(w[2], "upstream") == 0) {
+		int rc = ws_guard_conf_set(c, "listen", w[1], e);
+		return rc ? rc : ws_guard_conf_set(c, "upstream", w[3], e);
+	}
+	if (n == 2)
+		return ws_guard_conf_set(c, w[0], w[1], e);
+	return ws_err_set(e, WS_EUSAGE,
+			  "expected 'KEY VALUE' or 'listen ADDR:PORT upstream ADDR:PORT'");
+}
+
+int ws_guard_conf_parse(struct ws_guard_conf *c, const char *name, const char *text, size_t len,
+			struct ws_err *err)
+{
+	char line[CONF_LINE_MAX + 1];
+	unsigned lineno = 0;
+	size_t pos = 0;
+	while (pos < len) {
+		lineno++;
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - text - pos) : len - pos;
+		if (n > CONF_LINE_MAX)
+			return ws_err_set(err, WS_EUSAGE, "%s:%u: line too long", name, lineno);
+		if (memchr(text + pos, '\0', n))
+			return ws_err_set(err, WS_EUSAGE, "%s:%u: NUL byte", name, lineno);
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + 1;
+		struct ws_err e;
+		if (conf_line(c, line, &e) != 0)
+			return ws_err_set(err, WS_EUSAGE, "%s:%u: %s", name, lineno, e.msg);
+	}
+	return 0;
+}
+
 int ws_guard_conf_load(struct ws_guard_conf *c, const char *path, struct ws_err *err)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return ws_err_set(err, WS_EIO, "%s: %s", path, strerror(errno));
-	char line[1024];
+	char *buf = ws_xmalloc(CONF_FILE_MAX + 1);
+	size_t n = fread(buf, 1, CONF_FILE_MAX + 1, f);
 	int rc = 0;
-	unsigned lineno = 0;
-	while (rc == 0 && fgets(line, sizeof(line), f)) {
-		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			rc = ws_err_set(err, WS_EUSAGE, "%s:%u: line too long", path, lineno);
-			break;
-		}
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		char *w[4];
-		int n = words(line, w);
-		if (n == 0)
-			continue;
-		struct ws_err e;
-		if (n == 4 && strcmp(w[0], "listen") == 0 && strcmp(w[2], "upstream") == 0) {
-			rc = ws_guard_conf_set(c, "listen", w[1], &e);
-			if (rc == 0)
-				rc = ws_guard_conf_set(c, "upstream", w[3], &e);
-		} else if (n == 2) {
-			rc = ws_guard_conf_set(c, w[0], w[1], &e);
-		} else {
-			rc = ws_err_set(&e, WS_EUSAGE,
-					"expected 'KEY VALUE' or 'listen ADDR:PORT upstream ADDR:PORT'");
-		}
-		if (rc)
-			rc = ws_err_set(err, WS_EUSAGE, "%s:%u: %s", path, lineno, e.msg);
-	}
-	if (rc == 0 && ferror(f))
+	if (ferror(f))
 		rc = ws_err_set(err, WS_EIO, "%s: %s", path, strerror(errno));
+	else if (n > CONF_FILE_MAX)
+		rc = ws_err_set(err, WS_EUSAGE, "%s: larger than %d bytes", path, CONF_FILE_MAX);
+	else
+		rc = ws_guard_conf_parse(c, path, buf, n, err);
+	free(buf);
 	fclose(f);
 	return rc;
 }

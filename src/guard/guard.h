@@ -52,6 +52,8 @@ struct ws_guard_conf {
 	double upstream_timeout;   /* upstream silence while an answer is due */
 	double tarpit_timeout;
 	double drain_timeout;      /* SIGTERM: longest wait for requests in flight */
+	unsigned threads;          /* event loops (SO_REUSEPORT); caps are split over them;
+				    * read at start only */
 };
 
 /* Fills c with the defaults (documented in docs/guard.md). */
@@ -64,6 +66,9 @@ int ws_guard_conf_set(struct ws_guard_conf *c, const char *key, const char *val,
 /* Reads a config file: one "key value" per line, '#' comments, and
  * "listen A upstream B" on one line. Errors name path:line. */
 int ws_guard_conf_load(struct ws_guard_conf *c, const char *path, struct ws_err *err);
+/* The same over text[0..len) (not NUL-terminated); errors name name:line. */
+int ws_guard_conf_parse(struct ws_guard_conf *c, const char *name, const char *text, size_t len,
+			struct ws_err *err);
 /* Checks the whole: at least one pair, each complete, addresses parse. */
 int ws_guard_conf_check(const struct ws_guard_conf *c, struct ws_err *err);
 void ws_guard_conf_free(struct ws_guard_conf *c);

@@ -1,13 +1,15 @@
-/* The guard's event loop: listeners, client connections, the upstream
- * connection each client is paired with, worm actions, the tarpit, signals.
+/* The guard's connections: accepting, reading and classifying request
+ * heads, worm actions, the tarpit, relaying to and from the upstream each
+ * client is paired with. (Listeners, reloads, signals and threads: worker.c.)
  *
  * One request at a time per connection. A request head is parsed and
  * classified as soon as it is complete; ordinary requests go to the
  * upstream (head rewritten, body streamed), and the next request is not
- * read until the answer to this one has been relayed. Pipelined requests
- * therefore wait in the socket and in our input buffer and are answered in
- * order, and every one of them is classified. Each client has at most one
- * upstream connection, kept alive between its requests.
+ * parsed until the answer to this one has been relayed. Pipelined requests
+ * therefore wait in our input buffer (up to its read watermark, then in the
+ * socket) and are answered in order, and every one of them is classified.
+ * Each client has at most one upstream connection, kept alive between its
+ * requests.
  *
  * Back-pressure: a body is moved between the two bufferevents as it comes;
  * when the receiving side's output passes HIGH_WATER we stop reading the
@@ -15,7 +17,8 @@
  *
  * Ownership: struct conn owns both bufferevents (they close their sockets
  * when freed) and its timer; every path that ends a connection goes through
- * conn_free, which must be the last thing a callback does with the conn. */
+ * ws_guard_conn_free, which must be the last thing a callback does with
+ * the conn. */
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -24,7 +27,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,132 +38,38 @@
 #include <unistd.h>
 
 #include "classify/classify.h"
-#include "guard/guard.h"
-#include "guard/http.h"
+#include "guard/internal.h"
 #include "util/addr.h"
 #include "util/mem.h"
 
-#define HIGH_WATER (256 * 1024)
-#define LOW_WATER (64 * 1024)
-#define MAX_RESP_HEAD 65536
-#define MAX_RESP_HEADERS 256
-#define LINGER_SECS 2.0
-#define RATE_SLOTS 4096
-#define FIRST_READ 16384
-
-struct listener {
-	struct ws_guard *g;
-	struct evconnlistener *lev; /* NULL once closed */
-	char *listen;               /* as configured, the key for reloads */
-	char name[96];              /* "guard ADDR:PORT" with the bound port */
-	struct sockaddr_storage ua;
-	socklen_t ualen;
-	struct ws_addr dst;
-	int dst_port;
-	struct listener *next;
-};
-
-enum body_kind { B_NONE, B_LEN, B_CHUNKED, B_EOF };
-
-struct body {
-	enum body_kind kind;
-	int64_t left;
-	struct ws_chunked ch;
-};
-
-enum cstate {
-	C_HEAD,    /* reading a request head (or idle between requests) */
-	C_BODY,    /* streaming a request body upstream */
-	C_WAIT,    /* request sent; relaying the answer */
-	C_CLOSING, /* our last answer is being written */
-	C_LINGER,  /* written and shut down; draining what the client still sends */
-};
-
-struct conn {
-	struct ws_guard *g;
-	struct listener *lis;
-	struct bufferevent *cli, *up;
-	struct event *timer;
-	struct ws_addr src;
-	int src_port;
-	enum cstate st;
-	struct body req, resp;
-	bool head_started;  /* bytes of the next head have arrived */
-	bool req_done;      /* the whole request went upstream */
-	bool resp_started;  /* part of an answer went to the client */
-	bool resp_head;     /* the final answer's head has been relayed */
-	bool is_head;       /* HEAD request: the answer has no body */
-	bool keepalive;     /* the client wants the connection kept */
-	bool close_after;   /* close once this answer is relayed */
-	bool up_close;      /* the upstream will not take another request */
-	bool up_ready;      /* the upstream connect has completed */
-	int minor;
-	struct conn *prev, *next;
-};
-
-struct tarpit {
-	struct ws_guard *g;
-	int fd;
-	struct event *ev;
-	struct tarpit *prev, *next;
-};
-
-struct rate {
-	struct ws_addr a;
-	double tokens, t;
-};
-
-struct stats {
-	uint64_t requests, forwarded, malformed, worms, refused, limited, tarpit_full;
-	uint64_t by_action[3];
-};
-
-struct ws_guard {
-	struct ws_guard_conf conf;
-	struct ws_guard_hooks hooks;
-	struct event_base *base;
-	struct listener *lis;
-	struct conn *conns;
-	struct tarpit *tarpits;
-	unsigned nconns, ntarpit;
-	struct event *sig_term, *sig_int, *sig_hup, *flush_ev, *drain_ev;
-	bool draining, flush_pending;
-	struct ws_http_header *hdr;
-	size_t hdrcap;
-	struct ws_buf scratch;
-	char *first; /* FIRST_READ bytes for first_read */
-	struct rate *rates;
-	struct stats st;
-};
-
-static void conn_free(struct conn *c);
 static void process_heads(struct conn *c);
 static void answer_error(struct conn *c, int status);
 static void send_bytes(struct bufferevent *out, bool direct, const char *p, size_t n);
 
 /* ---- logging, time ---- */
 
-static void glog(struct ws_guard *g, int prio, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void glog(struct ws_guard *g, int prio, const char *fmt, ...)
+void ws_guard_log(struct worker *g, int prio, const char *fmt, ...)
 {
-	if (!g->hooks.log)
+	struct ws_guard *t = g->top;
+	if (!t->hooks.log)
 		return;
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	g->hooks.log(g->hooks.ctx, prio, msg);
+	pthread_mutex_lock(&t->lock);
+	t->hooks.log(t->hooks.ctx, prio, msg);
+	pthread_mutex_unlock(&t->lock);
 }
 
-static struct timeval tv_of(double s)
+struct timeval ws_guard_tv(double s)
 {
 	struct timeval tv = {(time_t)s, (suseconds_t)((s - (double)(time_t)s) * 1e6)};
 	return tv;
 }
 
-static double now_s(struct ws_guard *g)
+static double now_s(struct worker *g)
 {
 	struct timeval tv;
 	event_base_gettimeofday_cached(g->base, &tv);
@@ -167,11 +78,11 @@ static double now_s(struct ws_guard *g)
 
 static void arm(struct conn *c, double secs)
 {
-	struct timeval tv = tv_of(secs);
+	struct timeval tv = ws_guard_tv(secs);
 	evtimer_add(c->timer, &tv);
 }
 
-static void sockaddr_to_ws(const struct sockaddr *sa, struct ws_addr *a, int *port)
+void ws_guard_addr_of(const struct sockaddr *sa, struct ws_addr *a, int *port)
 {
 	memset(a, 0, sizeof(*a));
 	*port = -1;
@@ -193,9 +104,28 @@ static void sockaddr_to_ws(const struct sockaddr *sa, struct ws_addr *a, int *po
 	}
 }
 
+/* ---- closing by reset ---- */
+
+/* SO_LINGER {on, 0}: close() then sends a RST and frees the socket at once,
+ * with no FIN exchange and no TIME_WAIT left behind on our side. For
+ * connections we refuse or drop on purpose (over a cap, a worm sent away
+ * unanswered, a tarpit let go), that is both honest and cheap: under a flood
+ * it keeps tens of thousands of TIME_WAIT sockets from piling up. */
+static void set_reset(int fd)
+{
+	struct linger l = {1, 0};
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
+static void close_reset(int fd)
+{
+	set_reset(fd);
+	close(fd);
+}
+
 /* ---- per-source connection rate: a token bucket per address ---- */
 
-static bool rate_ok(struct ws_guard *g, const struct ws_addr *a)
+static bool rate_ok(struct worker *g, const struct ws_addr *a)
 {
 	if (g->conf.source_rate <= 0)
 		return true;
@@ -223,7 +153,7 @@ static bool rate_ok(struct ws_guard *g, const struct ws_addr *a)
 
 /* ---- draining ---- */
 
-static void maybe_done(struct ws_guard *g)
+void ws_guard_maybe_done(struct worker *g)
 {
 	if (g->draining && g->nconns == 0)
 		event_base_loopexit(g->base, NULL);
@@ -231,9 +161,9 @@ static void maybe_done(struct ws_guard *g)
 
 /* ---- the tarpit ---- */
 
-static void tarpit_release(struct tarpit *t)
+void ws_guard_tarpit_release(struct tarpit *t)
 {
-	struct ws_guard *g = t->g;
+	struct worker *g = t->g;
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -241,18 +171,18 @@ static void tarpit_release(struct tarpit *t)
 	if (t->next)
 		t->next->prev = t->prev;
 	event_free(t->ev);
-	close(t->fd);
+	close_reset(t->fd);
 	g->ntarpit--;
 	g->nconns--;
 	free(t);
-	maybe_done(g);
+	ws_guard_maybe_done(g);
 }
 
 static void tarpit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	tarpit_release(arg);
+	ws_guard_tarpit_release(arg);
 }
 
 /* LaBrea's trick on an accepted socket: shrink the receive buffer and stop
@@ -260,7 +190,7 @@ static void tarpit_cb(evutil_socket_t fd, short what, void *arg)
  * connection that never answers. The socket (fd, owned from here on) is
  * kept with one event that fires when the peer gives up (EV_CLOSED, where
  * the backend can tell without reading) or when tarpit-timeout passes. */
-static void tarpit_hold(struct ws_guard *g, int fd)
+static void tarpit_hold(struct worker *g, int fd)
 {
 	int tiny = 1; /* the kernel rounds up to its minimum */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny));
@@ -269,7 +199,7 @@ static void tarpit_hold(struct ws_guard *g, int fd)
 	t->fd = fd;
 	bool early = event_base_get_features(g->base) & EV_FEATURE_EARLY_CLOSE;
 	t->ev = event_new(g->base, early ? fd : -1, early ? EV_CLOSED : 0, tarpit_cb, t);
-	struct timeval tv = tv_of(g->conf.tarpit_timeout);
+	struct timeval tv = ws_guard_tv(g->conf.tarpit_timeout);
 	event_add(t->ev, &tv);
 	t->next = g->tarpits;
 	if (g->tarpits)
@@ -281,24 +211,33 @@ static void tarpit_hold(struct ws_guard *g, int fd)
 
 /* ---- sightings ---- */
 
-static void flush_cb(evutil_socket_t fd, short what, void *arg)
+void ws_guard_flush_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	struct ws_guard *g = arg;
+	struct worker *g = arg;
 	g->flush_pending = false;
-	if (g->hooks.flush)
-		g->hooks.flush(g->hooks.ctx);
+	struct ws_guard *t = g->top;
+	if (t->hooks.flush) {
+		pthread_mutex_lock(&t->lock);
+		t->hooks.flush(t->hooks.ctx);
+		pthread_mutex_unlock(&t->lock);
+	}
 }
 
-static void emit_sighting(struct ws_guard *g, const struct listener *lis,
+static void emit_sighting(struct worker *g, const struct listener *lis,
 			  const struct ws_request *req, const struct ws_verdict *v)
 {
-	struct ws_sighting s = {.req = req, .v = v, .file = lis->name, .line = g->st.requests};
+	struct ws_guard *t = g->top;
+	struct ws_sighting s = {.req = req, .v = v, .file = lis->name,
+				.line = atomic_fetch_add(&t->seq, 1) + 1};
 	if (v->nimda_mask)
 		s.nimda_probe = __builtin_ctz(v->nimda_mask) + 1;
-	if (g->hooks.sighting)
-		g->hooks.sighting(g->hooks.ctx, &s);
+	if (t->hooks.sighting) {
+		pthread_mutex_lock(&t->lock);
+		t->hooks.sighting(t->hooks.ctx, &s);
+		pthread_mutex_unlock(&t->lock);
+	}
 	if (!g->flush_pending) {
 		struct timeval tv = {0, 200000};
 		evtimer_add(g->flush_ev, &tv);
@@ -537,7 +476,7 @@ static void up_event(struct bufferevent *bev, short what, void *arg);
 
 static bool up_connect(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	c->up = bufferevent_socket_new(g->base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->up)
 		return false;
@@ -553,6 +492,7 @@ static bool up_connect(struct conn *c)
 	setsockopt(bufferevent_getfd(c->up), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->up_close = false;
 	c->up_ready = false;
+	c->up_uses = 0;
 	return true;
 }
 
@@ -560,9 +500,11 @@ static bool up_connect(struct conn *c)
  * or end what must end. */
 static void response_done(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	g->st.forwarded++;
+	c->retryable = false;
 	if (c->up) {
+		c->up_uses++;
 		bufferevent_set_timeouts(c->up, NULL, NULL);
 		if (c->up_close || evbuffer_get_length(bufferevent_get_input(c->up))) {
 			bufferevent_free(c->up);
@@ -617,7 +559,7 @@ static void relay_response_head(struct conn *c, const char *p, size_t n,
  * head went out, 0 to wait for more, -1 when the conn was ended. */
 static int response_head(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	struct evbuffer *in = bufferevent_get_input(c->up);
 	for (;;) {
 		size_t len = evbuffer_get_length(in);
@@ -631,8 +573,8 @@ static int response_head(struct conn *c)
 		if (n == WS_HTTP_MORE)
 			return 0;
 		if (n < 0 || r.bad || r.status == 101) {
-			glog(g, LOG_WARNING, "%s: bad answer from upstream: %s", c->lis->name,
-			     n < 0 ? "head too large" : r.bad ? r.bad : "protocol switch");
+			ws_guard_log(g, LOG_WARNING, "%s: bad answer from upstream: %s", c->lis->name,
+				     n < 0 ? "head too large" : r.bad ? r.bad : "protocol switch");
 			answer_error(c, 502);
 			return -1;
 		}
@@ -695,8 +637,8 @@ static void up_read(struct bufferevent *bev, void *arg)
 	struct evbuffer *out = bufferevent_get_output(c->cli);
 	int rc = pump(&c->resp, bufferevent_get_input(c->up), c->cli, true);
 	if (rc < 0) {
-		glog(c->g, LOG_WARNING, "%s: bad chunked answer from upstream", c->lis->name);
-		conn_free(c);
+		ws_guard_log(c->g, LOG_WARNING, "%s: bad chunked answer from upstream", c->lis->name);
+		ws_guard_conn_free(c);
 		return;
 	}
 	if (rc == 1) {
@@ -714,6 +656,30 @@ static void up_write(struct bufferevent *bev, void *arg)
 	/* The upstream took what we had: read more of the request body. */
 	if (c->st == C_BODY)
 		bufferevent_enable(c->cli, EV_READ);
+}
+
+/* A kept-alive upstream connection can close just as we send it the next
+ * request (its idle timeout, or a device that closes after each answer
+ * without saying so). A request without a body and with a method that may be
+ * repeated (RFC 9110 §9.2.2) is then sent once more on a new connection, as
+ * long as nothing of an answer has arrived. Returns true when it was. */
+static bool retry(struct conn *c)
+{
+	if (!c->retryable || c->resp_started ||
+	    evbuffer_get_length(bufferevent_get_input(c->up)) != 0)
+		return false;
+	c->retryable = false;
+	bufferevent_free(c->up);
+	c->up = NULL;
+	if (!up_connect(c))
+		return false;
+	bufferevent_write(c->up, c->sent.p, c->sent.n); /* sent once connected */
+	struct worker *g = c->g;
+	struct timeval rt = ws_guard_tv(g->conf.upstream_timeout);
+	struct timeval wt = ws_guard_tv(g->conf.connect_timeout);
+	bufferevent_set_timeouts(c->up, &rt, &wt);
+	bufferevent_enable(c->up, EV_READ);
+	return true;
 }
 
 static void up_event(struct bufferevent *bev, short what, void *arg)
@@ -735,17 +701,19 @@ static void up_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (c->resp_head) {
-		conn_free(c); /* cut inside an answer: the client must see it cut too */
+		ws_guard_conn_free(c); /* cut inside an answer: the client must see it cut too */
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
-		glog(c->g, LOG_WARNING, "%s: upstream timed out", c->lis->name);
+		ws_guard_log(c->g, LOG_WARNING, "%s: upstream timed out", c->lis->name);
 		answer_error(c, 504);
 		return;
 	}
-	glog(c->g, LOG_WARNING, "%s: upstream %s: %s", c->lis->name,
-	     (what & BEV_EVENT_EOF) ? "closed without answering" : "connection failed",
-	     (what & BEV_EVENT_ERROR) ? strerror(EVUTIL_SOCKET_ERROR()) : "no answer");
+	if (retry(c))
+		return;
+	ws_guard_log(c->g, LOG_WARNING, "%s: upstream %s: %s", c->lis->name,
+		     (what & BEV_EVENT_EOF) ? "closed without answering" : "connection failed",
+		     (what & BEV_EVENT_ERROR) ? strerror(EVUTIL_SOCKET_ERROR()) : "no answer");
 	answer_error(c, 502);
 }
 
@@ -773,21 +741,36 @@ static void pump_request(struct conn *c)
 		bufferevent_disable(c->cli, EV_READ);
 }
 
+static bool idempotent(struct ws_str m)
+{
+	static const char *const safe[] = {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"};
+	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		if (m.n == strlen(safe[i]) && memcmp(m.p, safe[i], m.n) == 0)
+			return true;
+	return false;
+}
+
 static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	c->minor = r->minor;
 	c->is_head = name_is(r->method, "HEAD") && memcmp(r->method.p, "HEAD", 4) == 0;
 	c->keepalive = !r->conn_close && (r->minor >= 1 || r->conn_keepalive) && !g->draining;
 	c->close_after = !c->keepalive;
+	bool reused = c->up != NULL && c->up_uses > 0;
 	if (!c->up && !up_connect(c)) {
-		glog(g, LOG_WARNING, "%s: cannot connect upstream: %s", c->lis->name,
-		     strerror(errno));
+		ws_guard_log(g, LOG_WARNING, "%s: cannot connect upstream: %s", c->lis->name,
+			     strerror(errno));
 		answer_error(c, 502);
 		return;
 	}
 	build_request(c, r, &g->scratch);
 	send_bytes(c->up, c->up_ready, g->scratch.p, g->scratch.n);
+	c->retryable = reused && !r->chunked && r->content_length <= 0 && idempotent(r->method);
+	if (c->retryable) {
+		c->sent.n = 0;
+		ws_buf_add(&c->sent, g->scratch.p, g->scratch.n);
+	}
 	evbuffer_drain(bufferevent_get_input(c->cli), headlen);
 	memset(&c->req, 0, sizeof(c->req));
 	memset(&c->resp, 0, sizeof(c->resp));
@@ -795,18 +778,19 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	c->req.left = r->content_length;
 	c->req_done = false;
 	c->resp_started = c->resp_head = false;
-	struct timeval rt = tv_of(g->conf.upstream_timeout), wt = tv_of(g->conf.connect_timeout);
+	struct timeval rt = ws_guard_tv(g->conf.upstream_timeout);
+	struct timeval wt = ws_guard_tv(g->conf.connect_timeout);
 	bufferevent_set_timeouts(c->up, &rt, &wt);
 	bufferevent_enable(c->up, EV_READ);
 	evtimer_del(c->timer);
 	c->head_started = false;
 	c->st = C_BODY;
-	struct timeval bt = tv_of(g->conf.body_timeout);
+	struct timeval bt = ws_guard_tv(g->conf.body_timeout);
 	bufferevent_set_timeouts(c->cli, &bt, NULL);
 	pump_request(c);
 }
 
-static void fill_request(struct ws_guard *g, const struct listener *lis,
+static void fill_request(struct worker *g, const struct listener *lis,
 			 const struct ws_addr *src, int src_port, const struct ws_http_req *r,
 			 struct ws_request *q)
 {
@@ -835,7 +819,7 @@ static void fill_request(struct ws_guard *g, const struct listener *lis,
 
 /* The action for a worm request (tarpit falls back to close when full),
  * counted and written out as a sighting. */
-static enum ws_guard_action worm_decide(struct ws_guard *g, const struct listener *lis,
+static enum ws_guard_action worm_decide(struct worker *g, const struct listener *lis,
 					struct ws_request *q, const struct ws_verdict *v)
 {
 	enum ws_guard_action a = g->conf.action[v->worm];
@@ -861,11 +845,12 @@ static void worm_action(struct conn *c, struct ws_request *q, const struct ws_ve
 		int fd = dup(bufferevent_getfd(c->cli));
 		if (fd >= 0)
 			tarpit_hold(c->g, fd);
-		conn_free(c);
+		ws_guard_conn_free(c);
 		return;
 	}
 	case WS_ACT_CLOSE:
-		conn_free(c);
+		set_reset(bufferevent_getfd(c->cli));
+		ws_guard_conn_free(c);
 		return;
 	}
 }
@@ -873,7 +858,7 @@ static void worm_action(struct conn *c, struct ws_request *q, const struct ws_ve
 /* Reads the next request head when it is complete and acts on it. */
 static void process_heads(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	struct evbuffer *in = bufferevent_get_input(c->cli);
 	size_t len = evbuffer_get_length(in);
 	if (len == 0)
@@ -958,7 +943,7 @@ static void cli_event(struct bufferevent *bev, short what, void *arg)
 		c->close_after = true;
 		return;
 	}
-	conn_free(c);
+	ws_guard_conn_free(c);
 }
 
 static void conn_timer(evutil_socket_t fd, short what, void *arg)
@@ -970,12 +955,12 @@ static void conn_timer(evutil_socket_t fd, short what, void *arg)
 		answer_error(c, 408); /* a head that did not arrive in time: slowloris */
 		return;
 	}
-	conn_free(c);
+	ws_guard_conn_free(c);
 }
 
-static void conn_free(struct conn *c)
+void ws_guard_conn_free(struct conn *c)
 {
-	struct ws_guard *g = c->g;
+	struct worker *g = c->g;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -986,9 +971,10 @@ static void conn_free(struct conn *c)
 		bufferevent_free(c->up);
 	bufferevent_free(c->cli);
 	event_free(c->timer);
+	ws_buf_free(&c->sent);
 	free(c);
 	g->nconns--;
-	maybe_done(g);
+	ws_guard_maybe_done(g);
 }
 
 /* The first read of a new connection, before anything is allocated for it.
@@ -1002,7 +988,7 @@ static void conn_free(struct conn *c)
 static bool first_read(struct listener *lis, int fd, const struct ws_addr *src, int port,
 		       ssize_t *n)
 {
-	struct ws_guard *g = lis->g;
+	struct worker *g = lis->g;
 	char *buf = g->first;
 	*n = recv(fd, buf, FIRST_READ, 0);
 	if (*n <= 0) {
@@ -1037,35 +1023,62 @@ static bool first_read(struct listener *lis, int fd, const struct ws_addr *src, 
 		close(fd);
 		break;
 	}
-		break;
 	case WS_ACT_TARPIT:
 		tarpit_hold(g, fd);
 		break;
 	case WS_ACT_CLOSE:
-		close(fd);
+		close_reset(fd);
 		break;
 	}
 	return true;
 }
 
-static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+/* libevent's listener accepts until the backlog is empty, and under a worm
+ * flood that can be hundreds of connections (tens of milliseconds) while
+ * the ordinary clients' ready sockets wait. After ACCEPT_BURST accepts the
+ * worker's listeners are switched off until the next loop iteration has
+ * served the open connections (a zero timer switches them back on). */
+static void accept_yield(struct worker *g)
+{
+	if (++g->accepted < ACCEPT_BURST)
+		return;
+	for (struct listener *l = g->lis; l; l = l->next)
+		if (l->lev)
+			evconnlistener_disable(l->lev);
+	struct timeval now = {0, 0};
+	evtimer_add(g->resume_ev, &now);
+}
+
+void ws_guard_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *g = arg;
+	(void)fd;
+	(void)what;
+	g->accepted = 0;
+	for (struct listener *l = g->lis; l; l = l->next)
+		if (l->lev)
+			evconnlistener_enable(l->lev);
+}
+
+void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 		      int salen, void *arg)
 {
 	struct listener *lis = arg;
-	struct ws_guard *g = lis->g;
+	struct worker *g = lis->g;
 	(void)lev;
 	(void)salen;
+	accept_yield(g);
 	struct ws_addr src;
 	int port;
-	sockaddr_to_ws(sa, &src, &port);
+	ws_guard_addr_of(sa, &src, &port);
 	if (g->nconns >= g->conf.max_conns || g->draining) {
 		g->st.refused++;
-		close(fd);
+		close_reset(fd);
 		return;
 	}
 	if (!rate_ok(g, &src)) {
 		g->st.limited++;
-		close(fd);
+		close_reset(fd);
 		return;
 	}
 	ssize_t first;
@@ -1113,249 +1126,3 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	}
 }
 
-/* ---- listeners and configuration ---- */
-
-static void accept_error(struct evconnlistener *lev, void *arg)
-{
-	struct listener *lis = arg;
-	(void)lev;
-	/* EMFILE and friends: libevent keeps the listener; say so once per burst. */
-	glog(lis->g, LOG_ERR, "%s: accept: %s", lis->name, strerror(EVUTIL_SOCKET_ERROR()));
-}
-
-static int listener_bind(struct ws_guard *g, const struct ws_guard_pair *p, struct ws_err *err)
-{
-	struct sockaddr_storage la;
-	socklen_t lalen;
-	struct listener *lis = ws_xcalloc(1, sizeof(*lis));
-	lis->g = g;
-	if (!ws_guard_sockaddr(p->listen, &la, &lalen) ||
-	    !ws_guard_sockaddr(p->upstream, &lis->ua, &lis->ualen)) {
-		free(lis);
-		return ws_err_set(err, WS_EUSAGE, "bad address pair %s -> %s", p->listen,
-				  p->upstream);
-	}
-	lis->lev = evconnlistener_new_bind(g->base, on_accept, lis,
-					   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-						   LEV_OPT_CLOSE_ON_EXEC,
-					   1024, (struct sockaddr *)&la, (int)lalen);
-	if (!lis->lev) {
-		int e = errno;
-		free(lis);
-		return ws_err_set(err, WS_EIO, "cannot listen on %s: %s", p->listen, strerror(e));
-	}
-	evconnlistener_set_error_cb(lis->lev, accept_error);
-	struct sockaddr_storage bound;
-	socklen_t bl = sizeof(bound);
-	getsockname(evconnlistener_get_fd(lis->lev), (struct sockaddr *)&bound, &bl);
-	sockaddr_to_ws((struct sockaddr *)&bound, &lis->dst, &lis->dst_port);
-	char a[64];
-	ws_addr_format(&lis->dst, a, sizeof(a));
-	snprintf(lis->name, sizeof(lis->name), lis->dst.fam == 6 ? "guard [%s]:%d" : "guard %s:%d",
-		 a, lis->dst_port);
-	lis->listen = ws_xstrdup(p->listen);
-	lis->next = g->lis;
-	g->lis = lis;
-	glog(g, LOG_INFO, "listening on %s, upstream %s", lis->name + 6, p->upstream);
-	return 0;
-}
-
-static void set_scratch(struct ws_guard *g)
-{
-	if (g->hdrcap < g->conf.max_headers) {
-		g->hdr = ws_xreallocarray(g->hdr, g->conf.max_headers, sizeof(*g->hdr));
-		g->hdrcap = g->conf.max_headers;
-	}
-}
-
-static void conf_copy(struct ws_guard_conf *dst, const struct ws_guard_conf *src)
-{
-	*dst = *src;
-	dst->pairs = ws_xreallocarray(NULL, src->npairs ? src->npairs : 1, sizeof(*dst->pairs));
-	for (size_t i = 0; i < src->npairs; i++) {
-		dst->pairs[i].listen = ws_xstrdup(src->pairs[i].listen);
-		dst->pairs[i].upstream = ws_xstrdup(src->pairs[i].upstream);
-	}
-}
-
-/* SIGHUP: new limits, actions and timeouts apply to what happens next;
- * listeners are added and closed by difference (a listener kept keeps its
- * socket, so nothing is dropped), and open connections carry on. */
-static void reload(struct ws_guard *g)
-{
-	struct ws_guard_conf nc;
-	struct ws_err err;
-	if (!g->hooks.reload)
-		return;
-	ws_guard_conf_init(&nc);
-	if (g->hooks.reload(g->hooks.ctx, &nc, &err) != 0 || ws_guard_conf_check(&nc, &err) != 0) {
-		glog(g, LOG_ERR, "reload failed, keeping the running configuration: %s", err.msg);
-		ws_guard_conf_free(&nc);
-		return;
-	}
-	for (struct listener *l = g->lis; l; l = l->next) {
-		if (!l->lev)
-			continue;
-		bool keep = false;
-		for (size_t i = 0; i < nc.npairs && !keep; i++) {
-			if (strcmp(nc.pairs[i].listen, l->listen) != 0)
-				continue;
-			keep = true;
-			ws_guard_sockaddr(nc.pairs[i].upstream, &l->ua, &l->ualen);
-		}
-		if (!keep) {
-			evconnlistener_free(l->lev);
-			l->lev = NULL;
-			glog(g, LOG_INFO, "stopped listening on %s", l->name + 6);
-		}
-	}
-	for (size_t i = 0; i < nc.npairs; i++) {
-		bool have = false;
-		for (struct listener *l = g->lis; l && !have; l = l->next)
-			have = l->lev && strcmp(l->listen, nc.pairs[i].listen) == 0;
-		if (!have && listener_bind(g, &nc.pairs[i], &err) != 0)
-			glog(g, LOG_ERR, "reload: %s", err.msg);
-	}
-	ws_guard_conf_free(&g->conf);
-	g->conf = nc;
-	set_scratch(g);
-	glog(g, LOG_INFO, "configuration reloaded");
-}
-
-static void log_stats(struct ws_guard *g)
-{
-	glog(g, LOG_INFO,
-	     "%llu requests: %llu forwarded, %llu worm (close %llu, reject %llu, tarpit %llu, "
-	     "tarpit full %llu), %llu malformed; %llu connections refused at the cap, %llu "
-	     "over the per-source rate",
-	     (unsigned long long)g->st.requests, (unsigned long long)g->st.forwarded,
-	     (unsigned long long)g->st.worms, (unsigned long long)g->st.by_action[WS_ACT_CLOSE],
-	     (unsigned long long)g->st.by_action[WS_ACT_REJECT],
-	     (unsigned long long)g->st.by_action[WS_ACT_TARPIT],
-	     (unsigned long long)g->st.tarpit_full, (unsigned long long)g->st.malformed,
-	     (unsigned long long)g->st.refused, (unsigned long long)g->st.limited);
-}
-
-/* SIGTERM/SIGINT: stop accepting, end idle and held connections, let the
- * requests in flight finish (each closes after its answer), then exit; a
- * second signal or drain-timeout ends it at once. */
-static void drain(struct ws_guard *g)
-{
-	if (g->draining) {
-		event_base_loopexit(g->base, NULL);
-		return;
-	}
-	g->draining = true;
-	glog(g, LOG_INFO, "stopping: %u connections open", g->nconns - g->ntarpit);
-	for (struct listener *l = g->lis; l; l = l->next)
-		if (l->lev) {
-			evconnlistener_free(l->lev);
-			l->lev = NULL;
-		}
-	while (g->tarpits)
-		tarpit_release(g->tarpits);
-	for (struct conn *c = g->conns, *next; c; c = next) {
-		next = c->next;
-		if (c->st == C_HEAD && !c->head_started)
-			conn_free(c);
-	}
-	struct timeval tv = tv_of(g->conf.drain_timeout);
-	evtimer_add(g->drain_ev, &tv);
-	maybe_done(g);
-}
-
-static void sig_cb(evutil_socket_t sig, short what, void *arg)
-{
-	(void)what;
-	struct ws_guard *g = arg;
-	if (sig == SIGHUP)
-		reload(g);
-	else
-		drain(g);
-}
-
-static void drain_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	struct ws_guard *g = arg;
-	glog(g, LOG_WARNING, "drain timeout: %u connections cut", g->nconns);
-	event_base_loopexit(g->base, NULL);
-}
-
-int ws_guard_new(struct ws_guard **out, const struct ws_guard_conf *conf,
-		 const struct ws_guard_hooks *hooks, struct ws_err *err)
-{
-	*out = NULL;
-	int rc = ws_guard_conf_check(conf, err);
-	if (rc)
-		return rc;
-	struct ws_guard *g = ws_xcalloc(1, sizeof(*g));
-	conf_copy(&g->conf, conf);
-	g->hooks = *hooks;
-	g->base = event_base_new();
-	if (!g->base) {
-		ws_guard_free(g);
-		return ws_err_set(err, WS_EIO, "cannot create the event loop");
-	}
-	g->rates = ws_xcalloc(RATE_SLOTS, sizeof(*g->rates));
-	g->first = ws_xmalloc(FIRST_READ);
-	set_scratch(g);
-	for (size_t i = 0; i < conf->npairs; i++) {
-		rc = listener_bind(g, &conf->pairs[i], err);
-		if (rc) {
-			ws_guard_free(g);
-			return rc;
-		}
-	}
-	g->sig_term = evsignal_new(g->base, SIGTERM, sig_cb, g);
-	g->sig_int = evsignal_new(g->base, SIGINT, sig_cb, g);
-	g->sig_hup = evsignal_new(g->base, SIGHUP, sig_cb, g);
-	g->flush_ev = evtimer_new(g->base, flush_cb, g);
-	g->drain_ev = evtimer_new(g->base, drain_timeout, g);
-	evsignal_add(g->sig_term, NULL);
-	evsignal_add(g->sig_int, NULL);
-	evsignal_add(g->sig_hup, NULL);
-	*out = g;
-	return 0;
-}
-
-int ws_guard_run(struct ws_guard *g)
-{
-	signal(SIGPIPE, SIG_IGN);
-	glog(g, LOG_INFO, "running (event method %s)", event_base_get_method(g->base));
-	event_base_dispatch(g->base);
-	log_stats(g);
-	if (g->hooks.flush)
-		g->hooks.flush(g->hooks.ctx);
-	return 0;
-}
-
-void ws_guard_free(struct ws_guard *g)
-{
-	if (!g)
-		return;
-	while (g->conns)
-		conn_free(g->conns);
-	while (g->tarpits)
-		tarpit_release(g->tarpits);
-	for (struct listener *l = g->lis, *next; l; l = next) {
-		next = l->next;
-		if (l->lev)
-			evconnlistener_free(l->lev);
-		free(l->listen);
-		free(l);
-	}
-	struct event *evs[] = {g->sig_term, g->sig_int, g->sig_hup, g->flush_ev, g->drain_ev};
-	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
-		if (evs[i])
-			event_free(evs[i]);
-	if (g->base)
-		event_base_free(g->base);
-	free(g->hdr);
-	free(g->rates);
-	free(g->first);
-	ws_buf_free(&g->scratch);
-	ws_guard_conf_free(&g->conf);
-	free(g);
-}

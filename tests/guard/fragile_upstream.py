@@ -11,7 +11,9 @@ can check what the guard forwarded:
    "body_len", "body_sha256", "peer_port", "count"}
 
 Paths: /slow?s=SECS waits first; /chunked answers with a chunked body;
-/close answers with Connection: close; /count reports requests seen.
+/close answers with Connection: close; /drop answers with keep-alive and
+closes anyway (as devices that shut idle connections do); /count reports
+requests seen.
 It listens on 127.0.0.1 only (checked) and prints "PORT <n>" when ready.
 Test code: it contains no worm code, only the request line check."""
 import hashlib
@@ -116,8 +118,8 @@ def serve(conn, peer):
                 conn.sendall(status + hdrs + b"Content-Length: %d\r\n\r\n" % len(out))
             else:
                 conn.sendall(status + hdrs + b"Content-Length: %d\r\n\r\n" % len(out) + out)
-            if not keep:
-                return
+            if not keep or path == b"/drop":
+                return  # /drop: promised keep-alive, closes anyway
     except (OSError, ValueError, EOFError, IndexError):
         return
     finally:

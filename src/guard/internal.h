@@ -1,0 +1,159 @@
+/* What the guard's files share: the worker (one event loop and everything
+ * on it), its connections, listeners and tarpit, and the few functions
+ * proxy.c (connections) and worker.c (listeners, reloads, signals,
+ * threads) call across. Private to src/guard/. */
+#ifndef WS_GUARD_INTERNAL_H
+#define WS_GUARD_INTERNAL_H
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "guard/guard.h"
+#include "guard/http.h"
+#include "util/mem.h"
+
+#define HIGH_WATER (256 * 1024)
+#define LOW_WATER (64 * 1024)
+#define MAX_RESP_HEAD 65536
+#define MAX_RESP_HEADERS 256
+#define LINGER_SECS 2.0
+#define RATE_SLOTS 4096
+#define FIRST_READ 16384
+#define ACCEPT_BURST 16 /* accepts before the listeners yield to open connections */
+
+struct listener {
+	struct worker *g;
+	struct evconnlistener *lev; /* NULL once closed */
+	char *listen;               /* as configured, the key for reloads */
+	char name[96];              /* "guard ADDR:PORT" with the bound port */
+	struct sockaddr_storage ua;
+	socklen_t ualen;
+	struct ws_addr dst;
+	int dst_port;
+	struct listener *next;
+};
+
+enum body_kind { B_NONE, B_LEN, B_CHUNKED, B_EOF };
+
+struct body {
+	enum body_kind kind;
+	int64_t left;
+	struct ws_chunked ch;
+};
+
+enum cstate {
+	C_HEAD,    /* reading a request head (or idle between requests) */
+	C_BODY,    /* streaming a request body upstream */
+	C_WAIT,    /* request sent; relaying the answer */
+	C_CLOSING, /* our last answer is being written */
+	C_LINGER,  /* written and shut down; draining what the client still sends */
+};
+
+struct conn {
+	struct worker *g;
+	struct listener *lis;
+	struct bufferevent *cli, *up;
+	struct event *timer;
+	struct ws_addr src;
+	int src_port;
+	enum cstate st;
+	struct body req, resp;
+	bool head_started;  /* bytes of the next head have arrived */
+	bool req_done;      /* the whole request went upstream */
+	bool resp_started;  /* part of an answer went to the client */
+	bool resp_head;     /* the final answer's head has been relayed */
+	bool is_head;       /* HEAD request: the answer has no body */
+	bool keepalive;     /* the client wants the connection kept */
+	bool close_after;   /* close once this answer is relayed */
+	bool up_close;      /* the upstream will not take another request */
+	bool up_ready;      /* the upstream connect has completed */
+	unsigned up_uses;   /* answers relayed over the current upstream connection */
+	bool retryable;     /* the request in flight may be sent again (see up_event) */
+	struct ws_buf sent; /* its head, kept while retryable */
+	int minor;
+	struct conn *prev, *next;
+};
+
+struct tarpit {
+	struct worker *g;
+	int fd;
+	struct event *ev;
+	struct tarpit *prev, *next;
+};
+
+struct rate {
+	struct ws_addr a;
+	double tokens, t;
+};
+
+struct stats {
+	/* per worker; summed at exit */
+	uint64_t requests, forwarded, malformed, worms, refused, limited, tarpit_full;
+	uint64_t by_action[3];
+};
+
+/* One event loop and everything on it. With --threads N there are N
+ * workers, each with its own listening sockets on the same addresses
+ * (SO_REUSEPORT: the kernel spreads connections), connections, tarpit,
+ * rate table and a 1/N share of the caps; nothing on a worker is touched by
+ * another thread. */
+struct worker {
+	struct ws_guard *top;
+	int id;
+	int msg_rd, msg_wr;   /* pipe: messages from worker 0 (reload, stop) */
+	struct event *msg_ev;
+	struct ws_guard_conf conf;
+	struct event_base *base;
+	struct listener *lis;
+	struct conn *conns;
+	struct tarpit *tarpits;
+	unsigned nconns, ntarpit;
+	struct event *sig_term, *sig_int, *sig_hup, *flush_ev, *drain_ev;
+	struct event *resume_ev; /* re-enables the listeners after an accept burst */
+	unsigned accepted;       /* connections accepted since the last resume */
+	bool draining, flush_pending;
+	struct ws_http_header *hdr;
+	size_t hdrcap;
+	struct ws_buf scratch;
+	char *first; /* FIRST_READ bytes for first_read */
+	struct rate *rates;
+	struct stats st;
+};
+
+struct ws_guard {
+	struct ws_guard_hooks hooks;
+	pthread_mutex_t lock; /* serialises the hooks: the CLI's sink is not thread-safe */
+	struct worker **w;
+	int nw;
+	_Atomic uint64_t seq; /* worm requests, all workers: a sighting's "line" */
+};
+
+/* Formats one log line and hands it to the caller's hook (serialised). */
+void ws_guard_log(struct worker *g, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Seconds as a timeval. */
+struct timeval ws_guard_tv(double s);
+/* sa as a ws_addr and port (v4-mapped IPv6 folded to IPv4). */
+void ws_guard_addr_of(const struct sockaddr *sa, struct ws_addr *a, int *port);
+/* evconnlistener callback; arg is the struct listener. */
+void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+		     int salen, void *arg);
+/* Ends a connection: both sockets, its timer; must be a callback's last act. */
+void ws_guard_conn_free(struct conn *c);
+/* Lets a tarpitted connection go. */
+void ws_guard_tarpit_release(struct tarpit *t);
+/* The flush timer's callback; arg is the worker. */
+void ws_guard_flush_cb(evutil_socket_t fd, short what, void *arg);
+/* Ends the worker's loop once it is draining and has no connection left. */
+void ws_guard_maybe_done(struct worker *g);
+/* The resume timer's callback: listeners back on after an accept burst. */
+void ws_guard_resume_cb(evutil_socket_t fd, short what, void *arg);
+
+#endif
