@@ -382,7 +382,7 @@ struct run {
 	struct ws_probe_rng gen, aux;
 	uint32_t r1[BLOCK], r2[BLOCK], r3[BLOCK], tgt[BLOCK], spos[BLOCK], cand[BLOCK];
 	uint8_t flag[BLOCK];
-	unsigned shift;
+	uint64_t space;          /* 2^32 for the whole IPv4 space */
 	size_t j;                /* current interval */
 };
 
@@ -391,14 +391,27 @@ static inline uint32_t pre_bit(const uint32_t *restrict pre, uint32_t t)
 	return (pre[t >> 13] >> ((t >> 8) & 31)) & 1;
 }
 
-/* Uniform scanning: target = the top space_bits of a random word. flag is 1
- * where the target's /24 is marked. */
+/* Uniform scanning over all of IPv4: the target is the random word. flag is
+ * 1 where the target's /24 is marked. */
 WS_HOT static void uniform_targets(const uint32_t *restrict rnd, const uint32_t *restrict pre,
-				   unsigned shift, uint32_t *restrict tgt, uint8_t *restrict flag,
-				   size_t n)
+				   uint32_t *restrict tgt, uint8_t *restrict flag, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint32_t t = rnd[i] >> shift;
+		uint32_t t = rnd[i];
+		tgt[i] = t;
+		flag[i] = (uint8_t)pre_bit(pre, t);
+	}
+}
+
+/* Uniform scanning over a scaled space of `space` addresses (multiply-shift
+ * to [0, space)), through the /16 permutation when there is one. */
+WS_HOT static void scaled_targets(const uint32_t *restrict rnd, const uint32_t *restrict pre,
+				  uint64_t space, const uint16_t *restrict map,
+				  uint32_t *restrict tgt, uint8_t *restrict flag, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u = (uint32_t)(((uint64_t)rnd[i] * space) >> 32);
+		uint32_t t = map ? (uint32_t)map[u >> 16] << 16 | (u & 0xffffu) : u;
 		tgt[i] = t;
 		flag[i] = (uint8_t)pre_bit(pre, t);
 	}
@@ -502,7 +515,11 @@ static uint64_t segment(struct run *R, uint64_t m, long *victim)
 				      R->spos, R->flag, nb);
 		} else {
 			ws_probe_rng_fill(&R->gen, R->r1, nb);
-			uniform_targets(R->r1, R->pre, R->shift, R->tgt, R->flag, nb);
+			if (R->space == (uint64_t)1 << 32)
+				uniform_targets(R->r1, R->pre, R->tgt, R->flag, nb);
+			else
+				scaled_targets(R->r1, R->pre, R->space, sc->block_map, R->tgt, R->flag,
+					       nb);
 		}
 		size_t nc = compact(R->flag, nb, R->cand);
 		for (size_t c = 0; c < nc && R->cand[c] < rem; c++) {
@@ -530,9 +547,10 @@ static void infect(struct run *R, uint32_t h, double when)
 
 static int check(const struct ws_probe_scenario *sc, struct ws_err *e)
 {
-	if (sc->space_bits < 8 || sc->space_bits > 32)
-		return ws_err_set(e, WS_EUSAGE, "per-probe: address bits must be 8..32");
-	if (sc->strategy == WS_PROBE_LOCAL && sc->space_bits != 32)
+	uint64_t space = sc->space ? sc->space : (uint64_t)1 << 32;
+	if (space < 256 || space > (uint64_t)1 << 32)
+		return ws_err_set(e, WS_EUSAGE, "per-probe: the space must hold 2^8..2^32 addresses");
+	if (sc->strategy == WS_PROBE_LOCAL && space != (uint64_t)1 << 32)
 		return ws_err_set(e, WS_EUSAGE, "per-probe: local preference needs the full 2^32 space");
 	if (!(sc->rate > 0) || !(sc->duration > 0) || !(sc->interval > 0))
 		return ws_err_set(e, WS_EUSAGE, "per-probe: rate, duration and interval must be > 0");
@@ -544,7 +562,7 @@ static int check(const struct ws_probe_scenario *sc, struct ws_err *e)
 	    (uint64_t)sc->mix.any + sc->mix.same8 > 65536)
 		return ws_err_set(e, WS_EUSAGE, "per-probe: class shares exceed 1");
 	for (size_t i = 0; i < sc->n; i++)
-		if (sc->space_bits < 32 && sc->addr[i] >> sc->space_bits)
+		if (!sc->block_map && sc->addr[i] >= space)
 			return ws_err_set(e, WS_EUSAGE, "per-probe: host %zu outside the address space", i);
 	for (size_t i = 0; i < sc->n_initial; i++)
 		if (sc->initial[i] >= sc->n)
@@ -641,7 +659,7 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	}
 	R->sc = sc;
 	R->out = out;
-	R->shift = 32 - sc->space_bits;
+	R->space = sc->space ? sc->space : (uint64_t)1 << 32;
 	size_t nj = (size_t)ceil(sc->duration / sc->interval);
 	alloc_result(out, nj, sc->n, sc->n_telescope);
 	R->pre = ws_xreallocarray(NULL, PRE_WORDS * 2, sizeof *R->pre);

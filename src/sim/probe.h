@@ -93,9 +93,14 @@ struct ws_probe_scenario {
 	double interval;          /* seconds per output interval */
 	enum ws_probe_strategy strategy;
 	struct ws_probe_mix mix;  /* WS_PROBE_LOCAL only */
-	/* Address bits: 32 is IPv4. Scaled-down uniform runs may shrink the space
-	 * to 2^space_bits (all addresses below it); K = r N / 2^space_bits. */
-	unsigned space_bits;
+	/* Addresses the uniform strategy draws from; 0 means all 2^32. A scaled
+	 * run draws u below `space` and probes address u or, with block_map
+	 * (2^16 entries, a permutation of the /16s), /16 block_map[u >> 16] at
+	 * the same low 16 bits, which brings hosts from anywhere into the space.
+	 * Each vulnerable host is then hit with probability 1/space per probe,
+	 * so K = r N / space. */
+	uint64_t space;
+	const uint16_t *block_map;
 	const struct ws_probe_telescope *telescope;
 	size_t n_telescope;
 	uint64_t seed;
@@ -121,7 +126,7 @@ struct ws_probe_result {
 };
 
 /* Runs the scenario. Returns 0, or WS_EUSAGE with e filled for parameters it
- * cannot run (LOCAL with space_bits < 32, a host outside the space, ...). */
+ * cannot run (LOCAL in a scaled space, a host outside the space, ...). */
 int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out,
 		 struct ws_err *e);
 void ws_probe_result_free(struct ws_probe_result *r);

@@ -205,7 +205,7 @@ static void test_run_local_classes(void **state)
 	struct ws_probe_scenario sc = {
 		.addr = &self, .n = 1, .initial = &init, .n_initial = 1, .rate = 1e5,
 		.duration = 20, .interval = 10, .strategy = WS_PROBE_LOCAL,
-		.mix = WS_PROBE_MIX_CODE_RED_II, .space_bits = 32, .telescope = tel,
+		.mix = WS_PROBE_MIX_CODE_RED_II, .space = 0, .telescope = tel,
 		.n_telescope = 3, .seed = 11};
 	struct ws_probe_result r;
 	struct ws_err e;
@@ -291,7 +291,7 @@ static void test_run_scaled_code_red(void **state)
 		struct ws_probe_scenario sc = {
 			.addr = addr, .n = N, .initial = &init, .n_initial = 1, .rate = rate,
 			.duration = 12 * 3600, .interval = 60, .strategy = WS_PROBE_UNIFORM,
-			.space_bits = 16, .seed = (uint64_t)s + 1};
+			.space = 1 << 16, .seed = (uint64_t)s + 1};
 		struct ws_probe_result r;
 		struct ws_err e;
 		assert_int_equal(ws_probe_run(&sc, &r, &e), 0);
@@ -306,6 +306,38 @@ static void test_run_scaled_code_red(void **state)
 	assert_close(median(t99, SEEDS), 5.1, 0.05 * 5.1);
 }
 
+/* A scaled space of 2^18 addresses with the hosts' /16 far outside it,
+ * brought in by a /16 permutation: K = r N / 2^18 still holds. Five seeds;
+ * without the permutation nothing would ever be hit. */
+static void test_run_block_map(void **state)
+{
+	(void)state;
+	enum { N = 1000, SEEDS = 5 };
+	static uint16_t map[65536];
+	for (uint32_t b = 0; b < 65536; b++)
+		map[b] = (uint16_t)b;
+	map[2] = 0xc801;
+	map[0xc801] = 2;
+	uint32_t addr[N], init = 0;
+	for (uint32_t i = 0; i < N; i++)
+		addr[i] = 0xc8010000u | ((i * 40503u) & 0xffffu);
+	const double space = 262144, rate = 1.8 / 3600 * space / N;
+	double ks[SEEDS];
+	for (int s = 0; s < SEEDS; s++) {
+		struct ws_probe_scenario sc = {
+			.addr = addr, .n = N, .initial = &init, .n_initial = 1, .rate = rate,
+			.duration = 12 * 3600, .interval = 600, .strategy = WS_PROBE_UNIFORM,
+			.space = 262144, .block_map = map, .seed = (uint64_t)s + 40};
+		struct ws_probe_result r;
+		struct ws_err e;
+		assert_int_equal(ws_probe_run(&sc, &r, &e), 0);
+		double t[3];
+		fit(r.infected_at, N, &ks[s], t);
+		ws_probe_result_free(&r);
+	}
+	assert_close(median(ks, SEEDS), 1.80, 0.1 * 1.80);
+}
+
 static void test_run_deterministic(void **state)
 {
 	(void)state;
@@ -316,7 +348,7 @@ static void test_run_deterministic(void **state)
 	struct ws_probe_scenario sc = {
 		.addr = addr, .n = N, .initial = init, .n_initial = 2, .rate = 2,
 		.duration = 7200, .interval = 300, .strategy = WS_PROBE_UNIFORM,
-		.space_bits = 20, .telescope = &tel, .n_telescope = 1, .seed = 99};
+		.space = 1 << 20, .telescope = &tel, .n_telescope = 1, .seed = 99};
 	struct ws_probe_result a, b;
 	struct ws_err e;
 	assert_int_equal(ws_probe_run(&sc, &a, &e), 0);
@@ -352,12 +384,12 @@ static void test_run_refuses(void **state)
 	uint32_t addr[2] = {1, 0x00200000u}, init = 0;
 	struct ws_probe_scenario sc = {.addr = addr, .n = 2, .initial = &init, .n_initial = 1,
 				       .rate = 1, .duration = 10, .interval = 1,
-				       .strategy = WS_PROBE_UNIFORM, .space_bits = 20, .seed = 1};
+				       .strategy = WS_PROBE_UNIFORM, .space = 1 << 20, .seed = 1};
 	struct ws_probe_result r;
 	struct ws_err e;
 	assert_int_equal(ws_probe_run(&sc, &r, &e), WS_EUSAGE); /* host outside 2^20 */
 	assert_non_null(strstr(e.msg, "outside"));
-	sc.space_bits = 32;
+	sc.space = 0;
 	sc.strategy = WS_PROBE_LOCAL;
 	sc.mix = (struct ws_probe_mix){40000, 40000};
 	assert_int_equal(ws_probe_run(&sc, &r, &e), WS_EUSAGE);
@@ -375,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_samplers),
 		cmocka_unit_test(test_run_local_classes),
 		cmocka_unit_test(test_run_scaled_code_red),
+		cmocka_unit_test(test_run_block_map),
 		cmocka_unit_test(test_run_deterministic),
 		cmocka_unit_test(test_run_refuses),
 	};
