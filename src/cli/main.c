@@ -13,6 +13,7 @@ static const struct {
 } commands[] = {
 	{"scan", ws_cmd_scan, "detect worm requests in web-server logs"},
 	{"worms", ws_cmd_worms, "list the worm table (ids, signatures, sources)"},
+	{"simulate", ws_cmd_simulate, "model an outbreak, its telescopes and server logs (SIMULATED)"},
 };
 
 static void usage(FILE *f)

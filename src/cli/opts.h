@@ -23,5 +23,6 @@ enum { WS_EXIT_CLEAN = 0, WS_EXIT_FOUND = 1, WS_EXIT_ERROR = 2 };
 
 int ws_cmd_scan(int argc, char **argv);
 int ws_cmd_worms(int argc, char **argv);
+int ws_cmd_simulate(int argc, char **argv);
 
 #endif

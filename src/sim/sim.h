@@ -89,6 +89,13 @@ struct ws_sim_population {
 	double pareto16;
 	double cable_share;
 	double space_scale;        /* >0 and <1 shrinks the uniform class's address space (scaled tests) */
+	/* Prefixes kept free of hosts (the run puts its telescopes here: a
+	 * telescope watches unused space). */
+	int n_exclude;
+	struct ws_sim_telescope_prefix {
+		uint32_t net;
+		int bits;
+	} exclude[16];
 };
 
 /* Defences. Each starts `*_start_h` hours after the start of the run (a
@@ -175,6 +182,7 @@ struct ws_sim_pop {
 	uint32_t *host_group;      /* group of each host */
 	uint32_t first8[257];      /* groups of /8 a are [first8[a], first8[a + 1]) */
 	uint32_t hosts8[256];      /* hosts in each /8 */
+	uint64_t addr_key;         /* picks each /16's address permutation */
 };
 
 /* Builds the population the scenario describes (synthetic from seed, or from
@@ -213,6 +221,19 @@ struct ws_sim_result {
 	struct ws_sim_summary sum;
 };
 
+/* Optional outputs of a run beyond the series (each NULL = not wanted). */
+struct ws_sim_outputs {
+	struct ws_buf *hosts;      /* telescope 0's sources, CAIDA layout (lines only) */
+	struct ws_buf *log;        /* the access log of a web server at `server` */
+	uint32_t server;           /* host order */
+	const char *server_kind;   /* "apache" or "iis" */
+	const char *log_header;    /* text after WS_SIMULATED_MARK on the log's first line */
+};
+
+/* Runs one outbreak with the given seed and writes the optional outputs. */
+int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop, uint64_t seed,
+		    struct ws_sim_result *res, const struct ws_sim_outputs *o, struct ws_err *e);
+
 /* Runs one outbreak with the given seed. pop may be NULL (built from sc).
  * When sc->telescope_hosts is set and hosts_out is not NULL, appends the
  * CAIDA-layout lines of every source the first telescope saw. */
@@ -228,6 +249,9 @@ struct ws_sim_ensemble {
 };
 int ws_sim_run_ensemble(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
 			struct ws_buf *hosts_out, struct ws_err *e);
+/* The same, with every optional output (taken from the first run). */
+int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
+			     const struct ws_sim_outputs *o, struct ws_err *e);
 void ws_sim_ensemble_free(struct ws_sim_ensemble *x);
 
 #endif

@@ -1,0 +1,136 @@
+/* Samplers for the fast simulator (simulator core). See rand.h. */
+#include "sim/rand.h"
+
+#include <math.h>
+
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void ws_rng_seed(struct ws_rng *g, uint64_t seed, uint64_t stream)
+{
+	uint64_t x = seed ^ (stream * 0xd1b54a32d192ed03ull);
+	for (int i = 0; i < 4; i++)
+		g->s[i] = splitmix(&x);
+	if (!(g->s[0] | g->s[1] | g->s[2] | g->s[3]))
+		g->s[0] = 1;
+}
+
+__extension__ typedef unsigned __int128 u128;
+
+uint64_t ws_rng_below(struct ws_rng *g, uint64_t n)
+{
+	u128 m = (u128)ws_rng_u64(g) * n;
+	uint64_t lo = (uint64_t)m;
+	if (lo < n) {
+		uint64_t t = -n % n;
+		while (lo < t) {
+			m = (u128)ws_rng_u64(g) * n;
+			lo = (uint64_t)m;
+		}
+	}
+	return (uint64_t)(m >> 64);
+}
+
+double ws_rng_exp(struct ws_rng *g)
+{
+	return -log(ws_rng_unit_pos(g));
+}
+
+double ws_rng_normal(struct ws_rng *g)
+{
+	for (;;) {
+		double u = 2.0 * ws_rng_unit(g) - 1.0, v = 2.0 * ws_rng_unit(g) - 1.0;
+		double s = u * u + v * v;
+		if (s > 0.0 && s < 1.0)
+			return u * sqrt(-2.0 * log(s) / s);
+	}
+}
+
+double ws_rng_gamma(struct ws_rng *g, double a)
+{
+	if (a < 1.0) /* Gamma(a) = Gamma(a + 1) * U^(1/a) */
+		return ws_rng_gamma(g, a + 1.0) * pow(ws_rng_unit_pos(g), 1.0 / a);
+	double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+	for (;;) {
+		double x, v;
+		do {
+			x = ws_rng_normal(g);
+			v = 1.0 + c * x;
+		} while (v <= 0.0);
+		v = v * v * v;
+		double u = ws_rng_unit_pos(g);
+		if (u < 1.0 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
+			return d * v;
+	}
+}
+
+/* Binomial by inversion: cost grows with n p, so only for small means. */
+static uint64_t binomial_inv(struct ws_rng *g, uint64_t n, double p)
+{
+	double q = 1.0 - p, r = p / q, f = pow(q, (double)n), u = ws_rng_unit(g);
+	uint64_t k = 0;
+	while (u >= f && k < n) {
+		u -= f;
+		f *= r * (double)(n - k) / (double)(k + 1);
+		k++;
+		if (f <= 0.0) /* underflow in the far tail: what is left is negligible */
+			break;
+	}
+	return k;
+}
+
+uint64_t ws_rng_binomial(struct ws_rng *g, uint64_t n, double p)
+{
+	uint64_t add = 0;
+	if (p <= 0.0 || n == 0)
+		return 0;
+	if (p >= 1.0)
+		return n;
+	/* Devroye (1986) X.4: the k-th smallest X of n uniforms is Beta(k, n+1-k).
+	 * X <= p: k successes, and the n-k above X succeed with (p-X)/(1-X);
+	 * X > p: the n-k above fail, the k-1 below succeed with p/X. */
+	while ((double)n * (p < 0.5 ? p : 1.0 - p) > 16.0) {
+		uint64_t k = (n + 1) / 2;
+		double a = ws_rng_gamma(g, (double)k), b = ws_rng_gamma(g, (double)(n + 1 - k));
+		double x = a / (a + b);
+		if (x <= p) {
+			add += k;
+			n -= k;
+			p = (p - x) / (1.0 - x);
+		} else {
+			n = k - 1;
+			p = p / x;
+		}
+	}
+	if (p > 0.5)
+		return add + n - binomial_inv(g, n, 1.0 - p);
+	return add + binomial_inv(g, n, p);
+}
+
+uint64_t ws_rng_poisson(struct ws_rng *g, double mean)
+{
+	uint64_t add = 0;
+	while (mean > 16.0) {
+		/* Ahrens-Dieter: the m-th arrival of a unit-rate process is Gamma(m). */
+		uint64_t m = (uint64_t)(mean * 0.875);
+		double x = ws_rng_gamma(g, (double)m);
+		if (x < mean) {
+			add += m;
+			mean -= x;
+		} else {
+			return add + ws_rng_binomial(g, m - 1, mean / x);
+		}
+	}
+	double l = exp(-mean), prod = ws_rng_unit_pos(g);
+	uint64_t k = 0;
+	while (prod > l) {
+		prod *= ws_rng_unit_pos(g);
+		k++;
+	}
+	return add + k;
+}

@@ -1,0 +1,467 @@
+/* Telescopes (simulator core): what a monitored prefix sees of a run, drawn
+ * after the run from its infection episodes (model.md 4 and 6).
+ *
+ * A host probes the telescope as a Poisson process whose rate depends on
+ * its rate class, its /8 and /16 (local preference sends most probes near
+ * home) and the time-driven multipliers; hosts that share all of these share
+ * one "key". Per interval:
+ * - each source's first sighting is drawn exactly, by inverting the key's
+ *   cumulative hazard at an exponential draw (this is CAIDA's count of new
+ *   infected hosts, and the first/last times of --telescope-hosts);
+ * - sources seen again: hosts active through a whole interval after their
+ *   first sighting are seen with the same probability, so one binomial draw
+ *   per key and interval counts them; interval ends get their own draws;
+ * - probes: the sources seen plus a Poisson draw of the expected extra probes.
+ * DHCP churn splits a cable/DSL host's episode into address epochs, each a
+ * new source to the telescope (why CAIDA's August counts were inflated).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/engine.h"
+
+struct key {
+	double c_far, c_loc; /* telescope hits per probe: crossing networks, own /16 */
+	uint8_t flags;       /* host flags (rate class, Chinese, throttled) */
+	bool egress;         /* its /16 filters outbound probes */
+	double *lam;         /* cumulative hazard at interval boundaries [0..n] */
+	double *full;        /* hosts active through interval j (difference array) */
+	double *after;       /* of those, already seen before j (difference array) */
+};
+
+struct tpass {
+	const struct ws_sim_trace *tr;
+	const struct ws_sim_scenario *sc;
+	struct ws_rng *g;
+	size_t n;            /* intervals */
+	double iv;           /* interval length */
+	struct key *keys;
+	size_t n_keys, cap_keys;
+	int *key_of;         /* [(coef * 2 + egress) * 32 + flags] -> key, or -1 */
+	uint32_t *coef_of;   /* group -> coefficient id */
+	double *coef_far, *coef_loc;
+	uint32_t n_coef;
+	double *distinct, *new_src, *mu, *edist;
+};
+
+/* Addresses of [lo, hi) (64-bit ends) inside telescope t. */
+static double overlap(const struct ws_sim_telescope *t, uint64_t lo, uint64_t hi)
+{
+	uint64_t tlo = t->net, thi = tlo + (1ull << (32 - t->bits));
+	uint64_t a = lo > tlo ? lo : tlo, b = hi < thi ? hi : thi;
+	return b > a ? (double)(b - a) : 0.0;
+}
+
+/* Coefficients per group: the uniform class's share is the same for all;
+ * the /8 and /16 classes add only where the telescope overlaps home. */
+static void coefficients(struct tpass *p, const struct ws_sim_telescope *t)
+{
+	const struct ws_sim_pop *pop = p->tr->pop;
+	const struct ws_sim_worm *w = &p->sc->worm;
+	double space_top = 4294967296.0 * p->sc->pop.space_scale;
+	double any = overlap(t, 0, (uint64_t)space_top);
+	if (w->skip_reserved)
+		any -= overlap(t, 127ull << 24, 128ull << 24) + overlap(t, 224ull << 24, 225ull << 24);
+	double c_any = w->p_any * any / p->tr->any_space;
+	p->coef_of = ws_xcalloc(pop->n_groups ? pop->n_groups : 1, sizeof(uint32_t));
+	p->coef_far = ws_xreallocarray(NULL, (size_t)pop->n_groups + 1, sizeof(double));
+	p->coef_loc = ws_xreallocarray(NULL, (size_t)pop->n_groups + 1, sizeof(double));
+	p->coef_far[0] = c_any;
+	p->coef_loc[0] = 0;
+	p->n_coef = 1;
+	for (uint32_t gi = 0; gi < pop->n_groups; gi++) {
+		uint64_t p16 = pop->groups[gi].prefix16, a = p16 >> 8;
+		double o8 = w->p_same8 > 0 ? overlap(t, a << 24, (a + 1) << 24) : 0;
+		double o16 = w->p_same16 > 0 ? overlap(t, p16 << 16, (p16 + 1) << 16) : 0;
+		if (o8 == 0 && o16 == 0)
+			continue;
+		p->coef_far[p->n_coef] = c_any + w->p_same8 * o8 / 16777216.0;
+		p->coef_loc[p->n_coef] = w->p_same16 * o16 / 65536.0;
+		p->coef_of[gi] = p->n_coef++;
+	}
+	p->key_of = ws_xreallocarray(NULL, (size_t)p->n_coef * 64, sizeof(int));
+	for (size_t i = 0; i < (size_t)p->n_coef * 64; i++)
+		p->key_of[i] = -1;
+}
+
+/* The key's telescope hit rate at time t (constant between breaks). */
+static double key_rate(const struct tpass *p, const struct key *k, double t)
+{
+	const struct ws_sim_scenario *sc = p->sc;
+	double act = ws_sim_active(sc, t);
+	if (act <= 0)
+		return 0;
+	double r = ws_sim_host_rate(sc, p->tr->class_rate[k->flags & WS_HF_RATE], k->flags, t);
+	double c = k->c_loc;
+	bool blocked = k->egress && sc->def.egress_start_h >= 0 && t >= sc->def.egress_start_h * 3600.0;
+	if (!blocked)
+		c += k->c_far;
+	return act * r * c;
+}
+
+/* Integral of the key's rate over [a, b], split at the breaks. */
+static double integrate(const struct tpass *p, const struct key *k, double a, double b)
+{
+	double s = 0;
+	while (a < b) {
+		double nb = ws_sim_next_break(p->sc, a), e = nb < b ? nb : b;
+		s += key_rate(p, k, a) * (e - a);
+		a = e;
+	}
+	return s;
+}
+
+static double lam_at(const struct tpass *p, const struct key *k, double t)
+{
+	size_t j = (size_t)(t / p->iv);
+	if (j >= p->n)
+		return k->lam[p->n];
+	return k->lam[j] + integrate(p, k, (double)j * p->iv, t);
+}
+
+/* The time at which the cumulative hazard reaches L (L < lam[n]). */
+static double lam_inverse(const struct tpass *p, const struct key *k, double L)
+{
+	size_t lo = 0, hi = p->n; /* lam[lo] <= L < lam[hi] */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (k->lam[mid] <= L)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	double a = (double)lo * p->iv, end = (double)hi * p->iv, rest = L - k->lam[lo];
+	if (end > p->tr->end)
+		end = p->tr->end;
+	while (a < end) {
+		double nb = ws_sim_next_break(p->sc, a), e = nb < end ? nb : end;
+		double r = key_rate(p, k, a);
+		if (r > 0 && r * (e - a) > rest)
+			return a + rest / r;
+		rest -= r * (e - a);
+		a = e;
+	}
+	return end;
+}
+
+static struct key *key_for(struct tpass *p, uint32_t host)
+{
+	const struct ws_sim_pop *pop = p->tr->pop;
+	uint32_t gi = pop->host_group[host];
+	uint32_t coef = p->coef_of[gi];
+	int egress = (p->tr->gflag[gi] & WS_GF_EGRESS) != 0;
+	uint8_t flags = p->tr->hflag[host] & 0x1f;
+	size_t slot = ((size_t)coef * 2 + (size_t)egress) * 32 + flags;
+	if (p->key_of[slot] >= 0)
+		return &p->keys[p->key_of[slot]];
+	if (p->n_keys == p->cap_keys) {
+		p->cap_keys = p->cap_keys ? 2 * p->cap_keys : 16;
+		p->keys = ws_xreallocarray(p->keys, p->cap_keys, sizeof(*p->keys));
+	}
+	struct key *k = &p->keys[p->n_keys];
+	*k = (struct key){p->coef_far[coef], p->coef_loc[coef], flags, egress, NULL, NULL, NULL};
+	k->lam = ws_xreallocarray(NULL, p->n + 1, sizeof(double));
+	k->full = ws_xcalloc(p->n + 1, sizeof(double));
+	k->after = ws_xcalloc(p->n + 1, sizeof(double));
+	k->lam[0] = 0;
+	for (size_t j = 0; j < p->n; j++) {
+		double b = (double)(j + 1) * p->iv;
+		if (b > p->tr->end)
+			b = p->tr->end;
+		k->lam[j + 1] = k->lam[j] + integrate(p, k, (double)j * p->iv, b);
+	}
+	p->key_of[slot] = (int)p->n_keys;
+	return &p->keys[p->n_keys++];
+}
+
+static void free_keys(struct tpass *p)
+{
+	for (size_t ki = 0; ki < p->n_keys; ki++) {
+		free(p->keys[ki].lam);
+		free(p->keys[ki].full);
+		free(p->keys[ki].after);
+	}
+	free(p->keys);
+	p->keys = NULL;
+	p->n_keys = p->cap_keys = 0;
+	free(p->key_of);
+	free(p->coef_of);
+	free(p->coef_far);
+	free(p->coef_loc);
+}
+
+static size_t interval_of(const struct tpass *p, double t)
+{
+	size_t j = (size_t)(t / p->iv);
+	return j >= p->n ? p->n - 1 : j;
+}
+
+/* Records a source sighted first at `first`, seen last at `last`. */
+struct sighting {
+	double first, last;
+	uint32_t addr;
+};
+
+struct sightings {
+	struct sighting *v;
+	size_t n, cap;
+};
+
+static void add_sighting(struct sightings *s, double first, double last, uint32_t addr)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->v = ws_xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n++] = (struct sighting){first, last, addr};
+}
+
+/* Adds one active stretch [a, b] of one source with key k. *seen says
+ * whether this address was seen before (it is set when seen now). Whole
+ * intervals go to the key's difference arrays; the one or two partial
+ * intervals at the ends are drawn here. */
+static void stretch(struct tpass *p, struct key *k, double a, double b, bool *seen,
+		    double *first_out, double *last_out)
+{
+	*first_out = NAN;
+	if (b <= a)
+		return;
+	size_t ja = interval_of(p, a), jb = interval_of(p, b);
+	double top = (double)(jb + 1) * p->iv;
+	size_t full_lo = a <= (double)ja * p->iv ? ja : ja + 1;
+	size_t full_hi = b >= top || b >= p->tr->end ? jb + 1 : jb; /* whole: [full_lo, full_hi) */
+	size_t part[2];
+	double pa[2], pb[2];
+	int np = 0;
+	if (ja == jb) {
+		if (!(full_lo == ja && full_hi == ja + 1)) {
+			part[np] = ja, pa[np] = a, pb[np++] = b;
+			full_lo = full_hi = ja;
+		}
+	} else {
+		if (full_lo > ja)
+			part[np] = ja, pa[np] = a, pb[np++] = (double)(ja + 1) * p->iv;
+		if (full_hi == jb)
+			part[np] = jb, pa[np] = (double)jb * p->iv, pb[np++] = b;
+	}
+	if (full_lo < full_hi) {
+		k->full[full_lo] += 1;
+		k->full[full_hi] -= 1;
+	}
+	double pm[2];
+	for (int i = 0; i < np; i++) {
+		pm[i] = lam_at(p, k, pb[i]) - lam_at(p, k, pa[i]);
+		p->mu[part[i]] += pm[i];
+		p->edist[part[i]] += -expm1(-pm[i]);
+	}
+	double la = lam_at(p, k, a), lb = lam_at(p, k, b);
+	double target = la + ws_rng_exp(p->g);
+	if (target >= lb)
+		return; /* never seen in this stretch */
+	double first = lam_inverse(p, k, target);
+	if (first < a)
+		first = a;
+	size_t jf = interval_of(p, first);
+	p->distinct[jf] += 1;
+	if (!*seen) {
+		p->new_src[jf] += 1;
+		*seen = true;
+	}
+	/* Seen again: later whole intervals by one binomial per key, later
+	 * partial ones here. */
+	size_t lo = jf + 1 > full_lo ? jf + 1 : full_lo;
+	if (lo < full_hi) {
+		k->after[lo] += 1;
+		k->after[full_hi] -= 1;
+	}
+	for (int i = 0; i < np; i++)
+		if (part[i] > jf && ws_rng_unit(p->g) < -expm1(-pm[i]))
+			p->distinct[part[i]] += 1;
+	double tl = lam_inverse(p, k, lb - ws_rng_exp(p->g));
+	*first_out = first;
+	*last_out = tl > first && tl <= b ? tl : first;
+}
+
+static int cmp_sighting(const void *x, const void *y)
+{
+	const struct sighting *a = x, *b = y;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+static void write_hosts(const struct ws_sim_scenario *sc, struct sightings *s, struct ws_buf *out)
+{
+	qsort(s->v, s->n, sizeof(*s->v), cmp_sighting);
+	for (size_t i = 0; i < s->n; i++) {
+		uint32_t a = s->v[i].addr;
+		ws_buf_printf(out, "%.3f\t%.3f\t-\t-\t-\t-\t-\t-\t%u.%u.%u.%u\n",
+			      (double)sc->start + s->v[i].first, (double)sc->start + s->v[i].last,
+			      a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+	}
+}
+
+static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, struct ws_buf *out)
+{
+	const struct ws_sim_trace *tr = p->tr;
+	const struct ws_sim_pop *pop = tr->pop;
+	coefficients(p, &p->sc->tel[ti]);
+	size_t n = p->n;
+	p->distinct = ws_xcalloc(n, sizeof(double));
+	p->new_src = ws_xcalloc(n, sizeof(double));
+	p->mu = ws_xcalloc(n, sizeof(double));
+	p->edist = ws_xcalloc(n, sizeof(double));
+	uint8_t *seen = ws_xcalloc(pop->n_hosts ? pop->n_hosts : 1, 1);
+	bool ids = out && ti == 0;
+	double *hf = NULL, *hl = NULL;
+	struct sightings sg = {0};
+	if (ids) {
+		hf = ws_xreallocarray(NULL, pop->n_hosts, sizeof(double));
+		hl = ws_xreallocarray(NULL, pop->n_hosts, sizeof(double));
+		for (uint32_t h = 0; h < pop->n_hosts; h++)
+			hf[h] = hl[h] = NAN;
+	}
+	double churn = p->sc->dhcp_churn_h * 3600.0;
+	for (size_t e = 0; e < tr->n_ep; e++) {
+		const struct ws_sim_episode *ep = &tr->ep[e];
+		uint32_t h = ep->host;
+		struct key *k = key_for(p, h);
+		double first, last;
+		if (churn > 0 && pop->groups[pop->host_group[h]].cable) {
+			/* Address epochs: each lease is a new source. */
+			double a = ep->t_inf;
+			while (a < ep->t_end) {
+				double b = a + ws_rng_exp(p->g) * churn;
+				if (b > ep->t_end)
+					b = ep->t_end;
+				bool fresh = false;
+				uint32_t addr = pop->groups[pop->host_group[h]].prefix16 << 16 |
+						(uint32_t)ws_rng_below(p->g, 65536);
+				stretch(p, k, a, b, &fresh, &first, &last);
+				if (ids && !isnan(first))
+					add_sighting(&sg, first, last, addr);
+				a = b;
+			}
+			continue;
+		}
+		bool s = seen[h];
+		stretch(p, k, ep->t_inf, ep->t_end, &s, &first, &last);
+		seen[h] = s;
+		if (ids && !isnan(first)) {
+			if (isnan(hf[h]) || first < hf[h])
+				hf[h] = first;
+			if (isnan(hl[h]) || last > hl[h])
+				hl[h] = last;
+		}
+	}
+	/* Whole intervals, one draw per key. */
+	for (size_t ki = 0; ki < p->n_keys; ki++) {
+		struct key *k = &p->keys[ki];
+		double full = 0, after = 0;
+		for (size_t j = 0; j < n; j++) {
+			full += k->full[j];
+			after += k->after[j];
+			double m = k->lam[j + 1] - k->lam[j], q = -expm1(-m);
+			if (full > 0) {
+				p->mu[j] += full * m;
+				p->edist[j] += full * q;
+			}
+			if (after > 0.5)
+				p->distinct[j] += (double)ws_rng_binomial(p->g, (uint64_t)(after + 0.5), q);
+		}
+	}
+	double total = 0, peak = 0;
+	for (size_t j = 0; j < n; j++) {
+		double extra = p->mu[j] - p->edist[j];
+		double probes = p->distinct[j] + (extra > 0 ? (double)ws_rng_poisson(p->g, extra) : 0);
+		res->s.tel_probes[(size_t)ti * n + j] = probes;
+		res->s.tel_sources[(size_t)ti * n + j] = p->distinct[j];
+		res->s.tel_new_sources[(size_t)ti * n + j] = p->new_src[j];
+		total += p->new_src[j];
+	}
+	/* CAIDA's peak: new sources per minute (intervals pooled to minutes). */
+	size_t n_min = (size_t)ceil(tr->end / 60.0 - 1e-9);
+	double *per_min = ws_xcalloc(n_min ? n_min : 1, sizeof(double));
+	for (size_t j = 0; j < n; j++) {
+		size_t m = (size_t)((double)j * p->iv / 60.0);
+		if (m < n_min)
+			per_min[m] += p->new_src[j];
+	}
+	for (size_t m = 0; m < n_min; m++)
+		if (per_min[m] > peak)
+			peak = per_min[m];
+	free(per_min);
+	res->sum.peak_new_sources_per_min[ti] = p->iv <= 60 ? peak : NAN;
+	res->sum.tel_sources_total[ti] = total;
+	if (ids) {
+		for (uint32_t h = 0; h < pop->n_hosts; h++)
+			if (!isnan(hf[h]))
+				add_sighting(&sg, hf[h], hl[h], ws_sim_pop_addr(pop, h));
+		write_hosts(p->sc, &sg, out);
+	}
+	free(sg.v);
+	free(hf);
+	free(hl);
+	free(seen);
+	free_keys(p);
+	free(p->distinct);
+	free(p->new_src);
+	free(p->mu);
+	free(p->edist);
+}
+
+void ws_sim_telescopes(const struct ws_sim_trace *tr, struct ws_rng *g, struct ws_sim_result *res,
+		       struct ws_buf *hosts_out)
+{
+	struct tpass p;
+	memset(&p, 0, sizeof(p));
+	p.tr = tr;
+	p.sc = tr->sc;
+	p.g = g;
+	p.n = res->s.n;
+	p.iv = tr->sc->interval_s;
+	for (int ti = 0; ti < tr->sc->n_telescopes; ti++)
+		one_telescope(&p, ti, res, hosts_out);
+}
+
+/* A web server at one address is a /32 telescope that keeps every probe:
+ * each episode's probe count is Poisson with its cumulative hazard, and the
+ * probe times are its order statistics (uniform in cumulative hazard). */
+size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uint32_t server,
+			    struct ws_sim_probe **out)
+{
+	struct tpass p;
+	memset(&p, 0, sizeof(p));
+	p.tr = tr;
+	p.sc = tr->sc;
+	p.g = g;
+	p.n = (size_t)ceil(tr->end / tr->sc->interval_s - 1e-9);
+	if (p.n < 1)
+		p.n = 1;
+	p.iv = tr->sc->interval_s;
+	struct ws_sim_telescope t = {server, 32};
+	coefficients(&p, &t);
+	struct ws_sim_probe *v = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t e = 0; e < tr->n_ep; e++) {
+		const struct ws_sim_episode *ep = &tr->ep[e];
+		uint32_t addr = ws_sim_pop_addr(tr->pop, ep->host);
+		if (addr == server)
+			continue; /* a host does not attack itself */
+		struct key *k = key_for(&p, ep->host);
+		double la = lam_at(&p, k, ep->t_inf), lb = lam_at(&p, k, ep->t_end);
+		uint64_t m = lb > la ? ws_rng_poisson(g, lb - la) : 0;
+		for (uint64_t i = 0; i < m; i++) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				v = ws_xreallocarray(v, cap, sizeof(*v));
+			}
+			double tt = lam_inverse(&p, k, la + ws_rng_unit(g) * (lb - la));
+			v[n++] = (struct ws_sim_probe){tt < ep->t_inf ? ep->t_inf : tt, addr};
+		}
+	}
+	free_keys(&p);
+	*out = v;
+	return n;
+}
