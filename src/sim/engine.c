@@ -217,21 +217,28 @@ struct run {
 	uint32_t n;
 	/* Global partition of host ids: [0, gS) susceptible, then gI infected,
 	 * then removed (patched, or out for good). */
-	uint32_t *gl, *gpos, gS, gI;
+	uint32_t *gl, gS, gI;
 	/* Per-group partitions, counts and trees: only for local preference. */
 	bool local;
 	uint32_t *sl, *spos, *nS, *nI;
 	struct fen fS, fI, fW16, fW8;
 	uint32_t S8[256], I8[256];
 	uint64_t w16, w8;
-	/* Per host. */
+	/* Per host: what an event touches, in one cache line. */
+	struct hstate {
+		double t_inf;    /* start of the current episode */
+		uint32_t gpos;   /* place in gl */
+		uint32_t serial; /* episodes so far (ties heap events to one) */
+		uint32_t epi;    /* index of the current episode in ep */
+	} *hs;
 	uint8_t *hflag, *gflag;
-	double *t_inf;
-	uint32_t *serial;
 	/* Rates. */
 	double class_rate[WS_SIM_RATE_CLASSES], r_max, any_space;
 	uint32_t inf_by_flag[32]; /* infected per (rate class, Chinese, throttled) */
 	bool thin;               /* candidate hits need their source (thinning) */
+	/* Nothing ever looks a host up by id (no host events, no groups): only gl
+	 * is kept, so an infection touches one random cache line. */
+	bool lean;
 	/* Hit-list still to use. */
 	uint32_t *hit, n_hit;
 	/* Permutation: addresses of the shared permutation not yet probed. */
@@ -254,14 +261,13 @@ struct run {
 	struct ws_sim_result *res;
 	struct ws_sim_episode *ep;
 	size_t n_ep, cap_ep;
-	uint32_t *epi;
 };
 
 enum { ST_S, ST_I, ST_R };
 
 static int state(const struct run *r, uint32_t h)
 {
-	uint32_t p = r->gpos[h];
+	uint32_t p = r->hs[h].gpos;
 	return p < r->gS ? ST_S : p < r->gS + r->gI ? ST_I : ST_R;
 }
 
@@ -318,23 +324,33 @@ static void group_move(struct run *r, uint32_t h, int from, int to)
 	}
 }
 
+/* Swaps places a and b of the global partition. */
+static void gswap(struct run *r, uint32_t a, uint32_t b)
+{
+	uint32_t ha = r->gl[a], hb = r->gl[b];
+	r->gl[a] = hb;
+	r->gl[b] = ha;
+	r->hs[hb].gpos = a;
+	r->hs[ha].gpos = b;
+}
+
 static void move(struct run *r, uint32_t h, int from, int to)
 {
-	uint32_t p = r->gpos[h];
+	uint32_t p = r->hs[h].gpos;
 	if (from == ST_S) {
-		swap_in(r->gl, r->gpos, p, r->gS - 1);
+		gswap(r, p, r->gS - 1);
 		r->gS--;
 		if (to == ST_I)
 			r->gI++;
 		else /* S -> R: hop over the infected section */
-			swap_in(r->gl, r->gpos, r->gS, r->gS + r->gI);
+			gswap(r, r->gS, r->gS + r->gI);
 	} else if (from == ST_I) {
 		if (to == ST_S) {
-			swap_in(r->gl, r->gpos, p, r->gS);
+			gswap(r, p, r->gS);
 			r->gS++;
 			r->gI--;
 		} else {
-			swap_in(r->gl, r->gpos, p, r->gS + r->gI - 1);
+			gswap(r, p, r->gS + r->gI - 1);
 			r->gI--;
 		}
 	}
@@ -361,9 +377,11 @@ static void count_new(struct run *r, double t)
 
 static void count_ever(struct run *r, uint32_t h, double t)
 {
-	if (r->hflag[h] & 0x40)
-		return;
-	r->hflag[h] |= 0x40;
+	if (!r->lean) { /* lean runs never infect a host twice */
+		if (r->hflag[h] & 0x40)
+			return;
+		r->hflag[h] |= 0x40;
+	}
 	r->ever++;
 	while (r->next_pct < 5 && r->ever >= r->pct_target[r->next_pct])
 		r->res->sum.t_pct[r->next_pct++] = t;
@@ -380,11 +398,8 @@ static void count_ever(struct run *r, uint32_t h, double t)
 
 static void schedule_walk(struct run *r, uint32_t h, uint32_t idx, double dist);
 
-static void infect(struct run *r, uint32_t h, double t)
+static void record_infection(struct run *r, uint32_t h, double t)
 {
-	move(r, h, ST_S, ST_I);
-	r->t_inf[h] = t;
-	r->serial[h]++;
 	r->events++;
 	count_new(r, t);
 	count_ever(r, h, t);
@@ -393,9 +408,30 @@ static void infect(struct run *r, uint32_t h, double t)
 			r->cap_ep = r->cap_ep ? r->cap_ep * 2 : 4096;
 			r->ep = ws_xreallocarray(r->ep, r->cap_ep, sizeof(*r->ep));
 		}
-		r->epi[h] = (uint32_t)r->n_ep;
-		r->ep[r->n_ep++] = (struct ws_sim_episode){t, r->end, h};
+		if (!r->lean)
+			r->hs[h].epi = (uint32_t)r->n_ep;
+		r->ep[r->n_ep++] = (struct ws_sim_episode){t, r->end, h, r->hflag[h]};
 	}
+}
+
+/* Lean runs: the susceptible host at place k of gl becomes infected. */
+static void infect_lean(struct run *r, uint32_t k, double t)
+{
+	uint32_t last = r->gS - 1, h = r->gl[k];
+	r->gl[k] = r->gl[last];
+	r->gl[last] = h;
+	r->gS--;
+	r->gI++;
+	r->inf_by_flag[r->hflag[h] & 0x1f]++;
+	record_infection(r, h, t);
+}
+
+static void infect(struct run *r, uint32_t h, double t)
+{
+	move(r, h, ST_S, ST_I);
+	r->hs[h].t_inf = t;
+	r->hs[h].serial++;
+	record_infection(r, h, t);
 	const struct ws_sim_worm *w = &r->sc->worm;
 	double life = (r->hflag[h] & WS_HF_CHINESE) ? w->chinese_lifetime_h : w->lifetime_h;
 	double end = INFINITY;
@@ -408,7 +444,7 @@ static void infect(struct run *r, uint32_t h, double t)
 	}
 	if (end < r->end)
 		heap_push(&r->heap, (struct ev){end, h, (uint32_t)EV_END << 30 |
-							 (r->serial[h] & 0x3fffffff)});
+							 (r->hs[h].serial & 0x3fffffff)});
 	if (w->strategy == WS_SIM_SEQUENTIAL) {
 		/* Starts at a random address: find the first vulnerable at or after it. */
 		uint32_t start = (uint32_t)ws_rng_u64(&r->g);
@@ -431,7 +467,7 @@ static void end_episode(struct run *r, uint32_t h, double t, bool patched)
 	int to = patched || !r->sc->worm.reinfectable ? ST_R : ST_S;
 	move(r, h, ST_I, to);
 	if (r->ep)
-		r->ep[r->epi[h]].t_end = t;
+		r->ep[r->hs[h].epi].t_end = t;
 }
 
 /* ---- walkers (sequential scanning, the shared fixed sequence) ------------ */
@@ -445,7 +481,7 @@ static void schedule_walk(struct run *r, uint32_t h, uint32_t idx, double dist)
 				  : ws_rng_gamma(&r->g, dist)) / rate;
 	r->walk_idx[h] = idx;
 	heap_push(&r->walk, (struct ev){r->tau + wait, h,
-					(uint32_t)EV_WALK << 30 | (r->serial[h] & 0x3fffffff)});
+					(uint32_t)EV_WALK << 30 | (r->hs[h].serial & 0x3fffffff)});
 }
 
 /* ---- thinning: does a candidate hit get through? ------------------------- */
@@ -467,7 +503,7 @@ static bool accept(struct run *r, uint32_t src, uint32_t dst, int cl, double t)
 	if (started(d->content_filter_start_h, t) && ((gs | gd) & WS_GF_CONTENT))
 		return false;
 	if (started(d->blacklist_start_h, t) && (gd & WS_GF_BLACKLIST) &&
-	    t - r->t_inf[src] >= d->blacklist_delay_s)
+	    t - r->hs[src].t_inf >= d->blacklist_delay_s)
 		return false;
 	return true;
 }
@@ -504,10 +540,11 @@ static void memoryless_hit(struct run *r, const double *hz, double t)
 {
 	double u = ws_rng_unit(&r->g) * (hz[0] + hz[1] + hz[2] + hz[3]);
 	int cl = u < hz[0] ? CL_ANY : u < hz[0] + hz[1] ? CL_8 : u < hz[0] + hz[1] + hz[2] ? CL_16 : CL_HIT;
-	uint32_t src = 0, dst;
+	uint32_t src = 0, dst, k_any = 0;
 	switch (cl) {
 	case CL_ANY:
-		dst = pick_global(r, 0, r->gS);
+		k_any = (uint32_t)ws_rng_below(&r->g, r->gS);
+		dst = r->gl[k_any];
 		if (r->thin)
 			src = pick_global(r, r->gS, r->gI);
 		break;
@@ -537,7 +574,20 @@ static void memoryless_hit(struct run *r, const double *hz, double t)
 	}
 	if (r->thin && !accept(r, src, dst, cl, t))
 		return;
-	infect(r, dst, t);
+	if (r->lean)
+		infect_lean(r, k_any, t);
+	else
+		infect(r, dst, t);
+}
+
+/* A uniformly chosen susceptible host becomes infected. */
+static void infect_any(struct run *r, double t)
+{
+	uint32_t k = (uint32_t)ws_rng_below(&r->g, r->gS);
+	if (r->lean)
+		infect_lean(r, k, t);
+	else
+		infect(r, r->gl[k], t);
 }
 
 /* Total rate bound of the memoryless classes at the current state. */
@@ -595,13 +645,13 @@ static void setup_hosts(struct run *r)
 	const struct ws_sim_scenario *sc = r->sc;
 	uint32_t n = r->n;
 	r->gl = ws_xreallocarray(NULL, n, sizeof(uint32_t));
-	r->gpos = ws_xreallocarray(NULL, n, sizeof(uint32_t));
-	for (uint32_t i = 0; i < n; i++)
-		r->gl[i] = r->gpos[i] = i;
+	r->hs = ws_xcalloc(n, sizeof(*r->hs));
+	for (uint32_t i = 0; i < n; i++) {
+		r->gl[i] = i;
+		r->hs[i].gpos = i;
+	}
 	r->gS = n;
 	r->hflag = ws_xcalloc(n, 1);
-	r->t_inf = ws_xcalloc(n, sizeof(double));
-	r->serial = ws_xcalloc(n, sizeof(uint32_t));
 	bool spread = sc->worm.rate_spread > 0;
 	double thr = sc->def.throttle_rate > 0 ? sc->def.throttle_share : 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -763,7 +813,7 @@ static void due_events(struct run *r, double t)
 			else if (st == ST_S)
 				move(r, h, ST_S, ST_R);
 		} else if (kind == EV_END && st == ST_I &&
-			   (r->serial[h] & 0x3fffffff) == (e.tag & 0x3fffffff)) {
+			   (r->hs[h].serial & 0x3fffffff) == (e.tag & 0x3fffffff)) {
 			end_episode(r, h, e.t, false);
 		}
 	}
@@ -772,7 +822,7 @@ static void due_events(struct run *r, double t)
 static void free_run(struct run *r)
 {
 	free(r->gl);
-	free(r->gpos);
+	free(r->hs);
 	free(r->sl);
 	free(r->spos);
 	free(r->nS);
@@ -783,15 +833,12 @@ static void free_run(struct run *r)
 	free(r->fW8.v);
 	free(r->hflag);
 	free(r->gflag);
-	free(r->t_inf);
-	free(r->serial);
 	free(r->hit);
 	free(r->order);
 	free(r->coord);
 	free(r->heap.v);
 	free(r->min_new);
 	free(r->ep);
-	free(r->epi);
 	free(r->walk_idx);
 	free(r->walk.v);
 }
@@ -801,14 +848,14 @@ static void seed_outbreak(struct run *r)
 	const struct ws_sim_scenario *sc = r->sc;
 	uint32_t k = sc->initial < r->n ? sc->initial : r->n;
 	for (uint32_t i = 0; i < k; i++)
-		infect(r, pick_global(r, 0, r->gS), 0.0);
+		infect_any(r, 0.0);
 	if (sc->worm.hitlist) {
 		uint32_t m = sc->worm.hitlist < r->gS ? sc->worm.hitlist : r->gS;
 		r->hit = ws_xreallocarray(NULL, m ? m : 1, sizeof(uint32_t));
 		/* m distinct susceptible hosts: a partial shuffle of the S section. */
 		for (uint32_t i = 0; i < m; i++) {
 			uint32_t j = i + (uint32_t)ws_rng_below(&r->g, r->gS - i);
-			swap_in(r->gl, r->gpos, i, j);
+			gswap(r, i, j);
 			r->hit[i] = r->gl[i];
 			r->hflag[r->hit[i]] |= WS_HF_HITLIST;
 		}
@@ -829,9 +876,9 @@ static void loop(struct run *r)
 	double t = 0;
 	size_t j = 0;
 	double brk = ws_sim_next_break(sc, 0);
+	/* The multipliers change only at breaks. act2: source and target both on. */
+	double act = ws_sim_active(sc, 0), act2 = act * night_on(sc, 0);
 	while (t < r->end) {
-		double act = ws_sim_active(sc, t), on = calendar_on(sc, t) > 0 ? night_on(sc, t) : 0;
-		double act2 = act * on; /* source and target both switched on */
 		double next_int = (double)(j + 1) * r->interval;
 		if (next_int > r->end)
 			next_int = r->end;
@@ -874,7 +921,7 @@ static void loop(struct run *r)
 			t = walk_t;
 			struct ev e = heap_pop(&r->walk);
 			if (state(r, e.host) == ST_I &&
-			    (r->serial[e.host] & 0x3fffffff) == (e.tag & 0x3fffffff))
+			    (r->hs[e.host].serial & 0x3fffffff) == (e.tag & 0x3fffffff))
 				walk_hit(r, e.host, t);
 			continue;
 		}
@@ -884,8 +931,11 @@ static void loop(struct run *r)
 			r->tau += act * (next_sched - t);
 			t = next_sched;
 			due_events(r, t);
-			if (t >= brk)
+			if (t >= brk) {
 				brk = ws_sim_next_break(sc, t);
+				act = ws_sim_active(sc, t);
+				act2 = act * night_on(sc, t);
+			}
 			while (j < r->n_int && t >= (double)(j + 1) * r->interval - 1e-9) {
 				record_interval(r, j);
 				j++;
@@ -898,7 +948,7 @@ static void loop(struct run *r)
 		t = cand;
 		if (total < 0) {
 			r->unscanned -= gap + 1.0;
-			infect(r, pick_global(r, 0, r->gS), t);
+			infect_any(r, t);
 		} else {
 			memoryless_hit(r, hz, t);
 		}
@@ -969,10 +1019,15 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		 d->blacklist_share > 0 || d->tarpit_share > 0 ||
 		 (d->throttle_rate > 0 && d->throttle_share > 0) || d->egress_share > 0;
 	r.any_space = reserved_space(sc);
+	const struct ws_sim_worm *w = &sc->worm;
+	r.lean = (w->strategy == WS_SIM_UNIFORM || w->strategy == WS_SIM_PERMUTATION) &&
+		 !(w->p_same8 > 0 || w->p_same16 > 0) && w->lifetime_h <= 0 &&
+		 w->reboot_mean_h <= 0 && w->hitlist == 0 && d->patch_rate_h <= 0 &&
+		 d->n_patch_curve == 0 && d->blacklist_share <= 0 &&
+		 !(w->chinese_share > 0 && w->chinese_lifetime_h > 0);
 	r.unscanned = r.any_space;
 	bool want_log = o && o->log;
 	if (sc->n_telescopes || want_log) {
-		r.epi = ws_xcalloc(r.n, sizeof(uint32_t));
 		r.ep = ws_xreallocarray(NULL, 4096, sizeof(*r.ep));
 		r.cap_ep = 4096;
 	}

@@ -24,6 +24,7 @@ enum { WS_GF_CONTENT = 1, WS_GF_BLACKLIST = 2, WS_GF_EGRESS = 4 };
 struct ws_sim_episode {
 	double t_inf, t_end;
 	uint32_t host;
+	uint8_t flags; /* the host's flags (saves a random read per episode later) */
 };
 
 /* What the telescope pass needs from a run. */

@@ -26,6 +26,7 @@ struct key {
 	uint8_t flags;       /* host flags (rate class, Chinese, throttled) */
 	bool egress;         /* its /16 filters outbound probes */
 	double *lam;         /* cumulative hazard at interval boundaries [0..n] */
+	double *seg_rate;    /* rate in each time segment */
 	double *full;        /* hosts active through interval j (difference array) */
 	double *after;       /* of those, already seen before j (difference array) */
 };
@@ -43,6 +44,13 @@ struct tpass {
 	double *coef_far, *coef_loc;
 	uint32_t n_coef;
 	double *distinct, *new_src, *mu, *edist;
+	double *new_min;     /* new sources per minute (CAIDA's count), any interval */
+	size_t n_min;
+	/* Segments between the breaks (calendar, night, defence starts), in
+	 * which every key's rate is constant: [seg_t[i], seg_t[i + 1]). */
+	double *seg_t;
+	size_t n_seg;
+	bool by_group;       /* keys depend on the group (local classes, egress) */
 };
 
 /* Addresses of [lo, hi) (64-bit ends) inside telescope t. */
@@ -51,6 +59,35 @@ static double overlap(const struct ws_sim_telescope *t, uint64_t lo, uint64_t hi
 	uint64_t tlo = t->net, thi = tlo + (1ull << (32 - t->bits));
 	uint64_t a = lo > tlo ? lo : tlo, b = hi < thi ? hi : thi;
 	return b > a ? (double)(b - a) : 0.0;
+}
+
+static void segments(struct tpass *p)
+{
+	size_t cap = 16;
+	p->seg_t = ws_xreallocarray(NULL, cap, sizeof(double));
+	p->seg_t[0] = 0;
+	p->n_seg = 1;
+	for (double t = ws_sim_next_break(p->sc, 0); t < p->tr->end; t = ws_sim_next_break(p->sc, t)) {
+		if (p->n_seg + 1 >= cap) {
+			cap *= 2;
+			p->seg_t = ws_xreallocarray(p->seg_t, cap, sizeof(double));
+		}
+		p->seg_t[p->n_seg++] = t;
+	}
+	p->seg_t[p->n_seg] = INFINITY;
+}
+
+static size_t seg_of(const struct tpass *p, double t)
+{
+	size_t lo = 0, hi = p->n_seg; /* seg_t[lo] <= t */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->seg_t[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* Coefficients per group: the uniform class's share is the same for all;
@@ -80,13 +117,15 @@ static void coefficients(struct tpass *p, const struct ws_sim_telescope *t)
 		p->coef_loc[p->n_coef] = w->p_same16 * o16 / 65536.0;
 		p->coef_of[gi] = p->n_coef++;
 	}
+	p->by_group = p->n_coef > 1 || p->sc->def.egress_share > 0;
+	segments(p);
 	p->key_of = ws_xreallocarray(NULL, (size_t)p->n_coef * 64, sizeof(int));
 	for (size_t i = 0; i < (size_t)p->n_coef * 64; i++)
 		p->key_of[i] = -1;
 }
 
 /* The key's telescope hit rate at time t (constant between breaks). */
-static double key_rate(const struct tpass *p, const struct key *k, double t)
+static double key_rate_at(const struct tpass *p, const struct key *k, double t)
 {
 	const struct ws_sim_scenario *sc = p->sc;
 	double act = ws_sim_active(sc, t);
@@ -104,9 +143,9 @@ static double key_rate(const struct tpass *p, const struct key *k, double t)
 static double integrate(const struct tpass *p, const struct key *k, double a, double b)
 {
 	double s = 0;
-	while (a < b) {
-		double nb = ws_sim_next_break(p->sc, a), e = nb < b ? nb : b;
-		s += key_rate(p, k, a) * (e - a);
+	for (size_t i = seg_of(p, a); a < b; i++) {
+		double e = p->seg_t[i + 1] < b ? p->seg_t[i + 1] : b;
+		s += k->seg_rate[i] * (e - a);
 		a = e;
 	}
 	return s;
@@ -120,10 +159,28 @@ static double lam_at(const struct tpass *p, const struct key *k, double t)
 	return k->lam[j] + integrate(p, k, (double)j * p->iv, t);
 }
 
-/* The time at which the cumulative hazard reaches L (L < lam[n]). */
-static double lam_inverse(const struct tpass *p, const struct key *k, double L)
+/* The time at which the cumulative hazard reaches L (L < lam[n]); the
+ * answer is usually near interval `hint`, so the search gallops from it. */
+static double lam_inverse(const struct tpass *p, const struct key *k, double L, size_t hint)
 {
 	size_t lo = 0, hi = p->n; /* lam[lo] <= L < lam[hi] */
+	if (hint < p->n && k->lam[hint] <= L) {
+		size_t step = 1;
+		lo = hint;
+		while (lo + step < p->n && k->lam[lo + step] <= L) {
+			lo += step;
+			step *= 2;
+		}
+		hi = lo + step < p->n ? lo + step : p->n;
+	} else if (hint < p->n) {
+		size_t step = 1;
+		hi = hint;
+		while (hi >= step && k->lam[hi - step] > L) {
+			hi -= step;
+			step *= 2;
+		}
+		lo = hi >= step ? hi - step : 0;
+	}
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (k->lam[mid] <= L)
@@ -134,9 +191,9 @@ static double lam_inverse(const struct tpass *p, const struct key *k, double L)
 	double a = (double)lo * p->iv, end = (double)hi * p->iv, rest = L - k->lam[lo];
 	if (end > p->tr->end)
 		end = p->tr->end;
-	while (a < end) {
-		double nb = ws_sim_next_break(p->sc, a), e = nb < end ? nb : end;
-		double r = key_rate(p, k, a);
+	for (size_t i = seg_of(p, a); a < end; i++) {
+		double e = p->seg_t[i + 1] < end ? p->seg_t[i + 1] : end;
+		double r = k->seg_rate[i];
 		if (r > 0 && r * (e - a) > rest)
 			return a + rest / r;
 		rest -= r * (e - a);
@@ -145,13 +202,16 @@ static double lam_inverse(const struct tpass *p, const struct key *k, double L)
 	return end;
 }
 
-static struct key *key_for(struct tpass *p, uint32_t host)
+static struct key *key_for(struct tpass *p, uint32_t host, uint8_t hflags)
 {
-	const struct ws_sim_pop *pop = p->tr->pop;
-	uint32_t gi = pop->host_group[host];
-	uint32_t coef = p->coef_of[gi];
-	int egress = (p->tr->gflag[gi] & WS_GF_EGRESS) != 0;
-	uint8_t flags = p->tr->hflag[host] & 0x1f;
+	uint32_t coef = 0;
+	int egress = 0;
+	if (p->by_group) {
+		uint32_t gi = p->tr->pop->host_group[host];
+		coef = p->coef_of[gi];
+		egress = (p->tr->gflag[gi] & WS_GF_EGRESS) != 0;
+	}
+	uint8_t flags = hflags & 0x1f;
 	size_t slot = ((size_t)coef * 2 + (size_t)egress) * 32 + flags;
 	if (p->key_of[slot] >= 0)
 		return &p->keys[p->key_of[slot]];
@@ -160,7 +220,10 @@ static struct key *key_for(struct tpass *p, uint32_t host)
 		p->keys = ws_xreallocarray(p->keys, p->cap_keys, sizeof(*p->keys));
 	}
 	struct key *k = &p->keys[p->n_keys];
-	*k = (struct key){p->coef_far[coef], p->coef_loc[coef], flags, egress, NULL, NULL, NULL};
+	*k = (struct key){p->coef_far[coef], p->coef_loc[coef], flags, egress, NULL, NULL, NULL, NULL};
+	k->seg_rate = ws_xreallocarray(NULL, p->n_seg, sizeof(double));
+	for (size_t i = 0; i < p->n_seg; i++)
+		k->seg_rate[i] = key_rate_at(p, k, p->seg_t[i]);
 	k->lam = ws_xreallocarray(NULL, p->n + 1, sizeof(double));
 	k->full = ws_xcalloc(p->n + 1, sizeof(double));
 	k->after = ws_xcalloc(p->n + 1, sizeof(double));
@@ -179,6 +242,7 @@ static void free_keys(struct tpass *p)
 {
 	for (size_t ki = 0; ki < p->n_keys; ki++) {
 		free(p->keys[ki].lam);
+		free(p->keys[ki].seg_rate);
 		free(p->keys[ki].full);
 		free(p->keys[ki].after);
 	}
@@ -189,6 +253,8 @@ static void free_keys(struct tpass *p)
 	free(p->coef_of);
 	free(p->coef_far);
 	free(p->coef_loc);
+	free(p->seg_t);
+	p->seg_t = NULL;
 }
 
 static size_t interval_of(const struct tpass *p, double t)
@@ -259,13 +325,15 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 	double target = la + ws_rng_exp(p->g);
 	if (target >= lb)
 		return; /* never seen in this stretch */
-	double first = lam_inverse(p, k, target);
+	double first = lam_inverse(p, k, target, ja);
 	if (first < a)
 		first = a;
 	size_t jf = interval_of(p, first);
 	p->distinct[jf] += 1;
 	if (!*seen) {
 		p->new_src[jf] += 1;
+		size_t mi = (size_t)(first / 60.0);
+		p->new_min[mi < p->n_min ? mi : p->n_min - 1] += 1;
 		*seen = true;
 	}
 	/* Seen again: later whole intervals by one binomial per key, later
@@ -278,7 +346,7 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 	for (int i = 0; i < np; i++)
 		if (part[i] > jf && ws_rng_unit(p->g) < -expm1(-pm[i]))
 			p->distinct[part[i]] += 1;
-	double tl = lam_inverse(p, k, lb - ws_rng_exp(p->g));
+	double tl = lam_inverse(p, k, lb - ws_rng_exp(p->g), jb);
 	*first_out = first;
 	*last_out = tl > first && tl <= b ? tl : first;
 }
@@ -291,14 +359,32 @@ static int cmp_sighting(const void *x, const void *y)
 	return a->addr < b->addr ? -1 : a->addr > b->addr;
 }
 
+/* Seconds with three decimals, without printf (360,000 lines). */
+static void add_millis(struct ws_buf *b, double s)
+{
+	long long ms = llround(s * 1000.0);
+	char t[8];
+	ws_buf_addll(b, ms / 1000);
+	t[0] = '.';
+	t[1] = (char)('0' + ms / 100 % 10);
+	t[2] = (char)('0' + ms / 10 % 10);
+	t[3] = (char)('0' + ms % 10);
+	ws_buf_add(b, t, 4);
+}
+
 static void write_hosts(const struct ws_sim_scenario *sc, struct sightings *s, struct ws_buf *out)
 {
 	qsort(s->v, s->n, sizeof(*s->v), cmp_sighting);
 	for (size_t i = 0; i < s->n; i++) {
 		uint32_t a = s->v[i].addr;
-		ws_buf_printf(out, "%.3f\t%.3f\t-\t-\t-\t-\t-\t-\t%u.%u.%u.%u\n",
-			      (double)sc->start + s->v[i].first, (double)sc->start + s->v[i].last,
-			      a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+		add_millis(out, (double)sc->start + s->v[i].first);
+		ws_buf_addc(out, '\t');
+		add_millis(out, (double)sc->start + s->v[i].last);
+		ws_buf_adds(out, "\t-\t-\t-\t-\t-\t-\t");
+		for (int sh = 24; sh >= 0; sh -= 8) {
+			ws_buf_addll(out, (a >> sh) & 255);
+			ws_buf_addc(out, sh ? '.' : '\n');
+		}
 	}
 }
 
@@ -312,6 +398,10 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 	p->new_src = ws_xcalloc(n, sizeof(double));
 	p->mu = ws_xcalloc(n, sizeof(double));
 	p->edist = ws_xcalloc(n, sizeof(double));
+	p->n_min = (size_t)ceil(tr->end / 60.0 - 1e-9);
+	if (p->n_min < 1)
+		p->n_min = 1;
+	p->new_min = ws_xcalloc(p->n_min, sizeof(double));
 	uint8_t *seen = ws_xcalloc(pop->n_hosts ? pop->n_hosts : 1, 1);
 	bool ids = out && ti == 0;
 	double *hf = NULL, *hl = NULL;
@@ -326,7 +416,7 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 	for (size_t e = 0; e < tr->n_ep; e++) {
 		const struct ws_sim_episode *ep = &tr->ep[e];
 		uint32_t h = ep->host;
-		struct key *k = key_for(p, h);
+		struct key *k = key_for(p, h, ep->flags);
 		double first, last;
 		if (churn > 0 && pop->groups[pop->host_group[h]].cable) {
 			/* Address epochs: each lease is a new source. */
@@ -380,19 +470,12 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 		res->s.tel_new_sources[(size_t)ti * n + j] = p->new_src[j];
 		total += p->new_src[j];
 	}
-	/* CAIDA's peak: new sources per minute (intervals pooled to minutes). */
-	size_t n_min = (size_t)ceil(tr->end / 60.0 - 1e-9);
-	double *per_min = ws_xcalloc(n_min ? n_min : 1, sizeof(double));
-	for (size_t j = 0; j < n; j++) {
-		size_t m = (size_t)((double)j * p->iv / 60.0);
-		if (m < n_min)
-			per_min[m] += p->new_src[j];
-	}
-	for (size_t m = 0; m < n_min; m++)
-		if (per_min[m] > peak)
-			peak = per_min[m];
-	free(per_min);
-	res->sum.peak_new_sources_per_min[ti] = p->iv <= 60 ? peak : NAN;
+	/* CAIDA's peak: new sources first seen in one minute. */
+	for (size_t m = 0; m < p->n_min; m++)
+		if (p->new_min[m] > peak)
+			peak = p->new_min[m];
+	free(p->new_min);
+	res->sum.peak_new_sources_per_min[ti] = peak;
 	res->sum.tel_sources_total[ti] = total;
 	if (ids) {
 		for (uint32_t h = 0; h < pop->n_hosts; h++)
@@ -449,7 +532,7 @@ size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uin
 		uint32_t addr = ws_sim_pop_addr(tr->pop, ep->host);
 		if (addr == server)
 			continue; /* a host does not attack itself */
-		struct key *k = key_for(&p, ep->host);
+		struct key *k = key_for(&p, ep->host, ep->flags);
 		double la = lam_at(&p, k, ep->t_inf), lb = lam_at(&p, k, ep->t_end);
 		uint64_t m = lb > la ? ws_rng_poisson(g, lb - la) : 0;
 		for (uint64_t i = 0; i < m; i++) {
@@ -457,7 +540,8 @@ size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uin
 				cap = cap ? 2 * cap : 64;
 				v = ws_xreallocarray(v, cap, sizeof(*v));
 			}
-			double tt = lam_inverse(&p, k, la + ws_rng_unit(g) * (lb - la));
+			double tt = lam_inverse(&p, k, la + ws_rng_unit(g) * (lb - la),
+						(size_t)(ep->t_inf / p.iv));
 			v[n++] = (struct ws_sim_probe){tt < ep->t_inf ? ep->t_inf : tt, addr};
 		}
 	}
