@@ -40,7 +40,7 @@ static const struct ws_opt opts[] = {
 	{"dump-config", O_DUMP, NULL, "print the full configuration and exit"},
 	{"mode", O_MODE, "fast|per-probe", "engine (default fast)"},
 	{"emit-log", O_EMIT, "FILE", "access log of the web server at --server"},
-	{"server", O_SERVER, "ADDR", "that server's IPv4 address"},
+	{"server", O_SERVER, "ADDR", "that server's IPv4 address, or auto (in the densest /16)"},
 	{"server-kind", O_SERVER_KIND, "iis|apache", "what it answered (default apache)"},
 	{"set", O_SET, "KEY=VALUE", "any configuration key (see --dump-config), repeatable"},
 	{"strategy", O_STRATEGY, "NAME", "uniform, fixed-sequence, local-preference, sequential, permutation"},
@@ -175,7 +175,7 @@ static double population_size(const struct ws_sim_scenario *sc)
 		return (double)sc->pop.vulnerable;
 	struct ws_sim_pop p;
 	struct ws_err e;
-	if (ws_sim_pop_build(&p, &sc->pop, sc->seed, &e))
+	if (ws_sim_pop_for(sc, sc->seed, &p, &e))
 		return 0;
 	double n = p.n_hosts;
 	ws_sim_pop_free(&p);
@@ -254,6 +254,27 @@ static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f
 	return rc ? WS_EXIT_ERROR : 0;
 }
 
+/* --server auto: an address that is not a vulnerable host, in the /16 with
+ * the most vulnerable hosts of the first run's population (where a Code Red
+ * II server would have seen the most). */
+static int auto_server(const struct ws_sim_scenario *sc, uint32_t *out)
+{
+	struct ws_sim_pop p;
+	struct ws_err e;
+	if (ws_sim_pop_for(sc, sc->seed, &p, &e))
+		return -1;
+	uint32_t best = 0;
+	for (uint32_t g = 1; g < p.n_groups; g++)
+		if (p.groups[g].count > p.groups[best].count)
+			best = g;
+	uint32_t base = p.groups[best].prefix16 << 16, a = base | 10;
+	while (ws_sim_pop_find(&p, a) >= 0 && (a & 0xffff) < 0xfffe)
+		a++;
+	*out = a;
+	ws_sim_pop_free(&p);
+	return 0;
+}
+
 static int run(struct ws_sim_scenario *sc, struct files *f)
 {
 	struct ws_err e;
@@ -274,16 +295,27 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	struct ws_buf hosts = {0}, log = {0}, header = {0};
 	if (f->tel_hosts)
 		o.hosts = &hosts;
+	char auto_addr[20];
 	if (f->emit) {
 		struct ws_addr a;
-		if (!ws_addr_parse(ws_str_make(f->server, strlen(f->server)), &a, NULL) || a.fam != 4)
-			return fail("--server: want an IPv4 address");
-		o.server = (uint32_t)a.b[0] << 24 | (uint32_t)a.b[1] << 16 | (uint32_t)a.b[2] << 8 | a.b[3];
+		if (strcmp(f->server, "auto") == 0) {
+			if (auto_server(sc, &o.server))
+				return fail("--server auto: cannot build the population");
+			snprintf(auto_addr, sizeof(auto_addr), "%u.%u.%u.%u", o.server >> 24,
+				 (o.server >> 16) & 255, (o.server >> 8) & 255, o.server & 255);
+			f->server = auto_addr;
+		} else if (!ws_addr_parse(ws_str_make(f->server, strlen(f->server)), &a, NULL) ||
+			   a.fam != 4) {
+			return fail("--server: want an IPv4 address or auto");
+		} else {
+			o.server = (uint32_t)a.b[0] << 24 | (uint32_t)a.b[1] << 16 |
+				   (uint32_t)a.b[2] << 8 | a.b[3];
+		}
 		if (f->server_kind && strcmp(f->server_kind, "iis") && strcmp(f->server_kind, "apache"))
 			return fail("--server-kind: iis or apache");
 		o.server_kind = f->server_kind ? f->server_kind : "apache";
 		o.log = &log;
-		ws_buf_printf(&header, "wormscope %s simulate, SIMULATED log of a %s server at %s, "
+		ws_buf_printf(&header, "wormscope %s simulate, SIMULATED log of a web server (%s) at %s, "
 				       "seed %llu; config: ",
 			      WS_VERSION, o.server_kind, f->server, (unsigned long long)sc->seed);
 		ws_sim_config_line(sc, &header);

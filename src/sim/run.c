@@ -11,8 +11,8 @@
 
 /* The run's population: the file's or the synthetic one, with the
  * telescopes kept free of hosts. */
-static int build_pop(const struct ws_sim_scenario *sc, uint64_t seed, struct ws_sim_pop *pop,
-		     struct ws_err *e)
+int ws_sim_pop_for(const struct ws_sim_scenario *sc, uint64_t seed, struct ws_sim_pop *pop,
+		   struct ws_err *e)
 {
 	struct ws_sim_population cfg = sc->pop;
 	cfg.n_exclude = 0;
@@ -38,7 +38,7 @@ int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	if (o && o->hosts && sc->n_telescopes == 0)
 		return ws_err_set(e, WS_EUSAGE, "--telescope-hosts needs a --telescope");
 	if (!pop) {
-		int rc = build_pop(sc, seed, &own, e);
+		int rc = ws_sim_pop_for(sc, seed, &own, e);
 		if (rc)
 			return rc;
 		pop = &own;

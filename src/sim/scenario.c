@@ -215,8 +215,11 @@ static bool parse_double(const char *v, double *out)
 
 static bool parse_u64(const char *v, uint64_t *out)
 {
-	long long x = ws_str_to_ll(ws_str_make(v, strlen(v)));
-	if (x < 0)
+	if (!*v || strspn(v, "0123456789") != strlen(v))
+		return false;
+	errno = 0;
+	unsigned long long x = strtoull(v, NULL, 10);
+	if (errno)
 		return false;
 	*out = (uint64_t)x;
 	return true;

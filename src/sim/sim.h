@@ -190,6 +190,9 @@ struct ws_sim_pop {
 int ws_sim_pop_build(struct ws_sim_pop *p, const struct ws_sim_population *cfg, uint64_t seed,
 		     struct ws_err *e);
 void ws_sim_pop_free(struct ws_sim_pop *p);
+/* The population a run of sc with this seed uses (telescopes kept free). */
+int ws_sim_pop_for(const struct ws_sim_scenario *sc, uint64_t seed, struct ws_sim_pop *p,
+		   struct ws_err *e);
 /* Host h's synthetic address (host order). */
 uint32_t ws_sim_pop_addr(const struct ws_sim_pop *p, uint32_t h);
 /* The host with this address, or -1 (binary search over groups). */
