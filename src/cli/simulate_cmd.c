@@ -83,7 +83,6 @@ static const char *key_of(int c)
 	case O_MODE: return "mode";
 	case O_STRATEGY: return "strategy";
 	case O_POPULATION: return "population_file";
-	case O_TEL_HOSTS: return "telescope_hosts";
 	default: return NULL;
 	}
 }
@@ -128,6 +127,7 @@ static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool
 	case O_WORM:
 	case O_CONFIG: return 0;
 	case O_CSV: f->csv = optarg; return 0;
+	case O_TEL_HOSTS: f->tel_hosts = optarg; return 0;
 	case O_JSON: f->json = optarg; return 0;
 	case O_PLOT: f->plot = optarg; return 0;
 	case O_DUMP: f->dump = true; return 0;
@@ -278,8 +278,6 @@ static int auto_server(const struct ws_sim_scenario *sc, uint32_t *out)
 static int run(struct ws_sim_scenario *sc, struct files *f)
 {
 	struct ws_err e;
-	if (sc->telescope_hosts[0])
-		f->tel_hosts = sc->telescope_hosts;
 	if (f->dump) {
 		struct ws_buf b = {0};
 		ws_sim_scenario_dump(sc, &b);

@@ -64,7 +64,8 @@ void ws_sim_emit_log(const struct ws_sim_scenario *sc, const char *header, const
 	const struct ws_behaviour *b = w ? w->behaviour : NULL;
 	if (!b || !b->n_requests)
 		return;
-	qsort(v, n, sizeof(*v), cmp_probe);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_probe);
 	const char *q = b->request_query ? b->request_query : "";
 	for (size_t i = 0; i < n; i++) {
 		char when[40];

@@ -189,7 +189,6 @@ static const struct key keys[] = {
 	{"egress_share", K_DOUBLE, D(egress_share), "share of /16s egress-filtering"},
 	{"egress_start_h", K_DOUBLE, D(egress_start_h), "hours after the start"},
 	{"telescope", K_TELESCOPE, 0, "monitored prefix (repeatable)"},
-	{"telescope_hosts", K_PATH, S(telescope_hosts), "CAIDA-layout file of sources seen"},
 	{"dhcp_churn_h", K_DOUBLE, S(dhcp_churn_h), "mean hours between address changes; 0 = off"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -132,7 +132,7 @@ struct ws_sim_scenario {
 	int n_telescopes;
 	struct ws_sim_telescope tel[WS_SIM_MAX_TELESCOPES];
 	double dhcp_churn_h;       /* mean hours between address changes of cable/DSL hosts; 0 = off */
-	char telescope_hosts[WS_SIM_PATH]; /* --telescope-hosts FILE, "" = none */
+	char telescope_hosts[WS_SIM_PATH]; /* unused: output files are not configuration */
 	int64_t start;             /* UTC seconds */
 	double duration_h;
 	double interval_s;         /* output interval */

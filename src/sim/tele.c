@@ -374,7 +374,8 @@ static void add_millis(struct ws_buf *b, double s)
 
 static void write_hosts(const struct ws_sim_scenario *sc, struct sightings *s, struct ws_buf *out)
 {
-	qsort(s->v, s->n, sizeof(*s->v), cmp_sighting);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_sighting);
 	for (size_t i = 0; i < s->n; i++) {
 		uint32_t a = s->v[i].addr;
 		add_millis(out, (double)sc->start + s->v[i].first);
