@@ -236,9 +236,12 @@ struct run {
 	double class_rate[WS_SIM_RATE_CLASSES], r_max, any_space;
 	uint32_t inf_by_flag[32]; /* infected per (rate class, Chinese, throttled) */
 	bool thin;               /* candidate hits need their source (thinning) */
-	/* Nothing ever looks a host up by id (no host events, no groups): only gl
-	 * is kept, so an infection touches one random cache line. */
+	/* Lean runs: no host is ever looked up by id (uniform targets, no host
+	 * events, no per-network defences), so hosts are exchangeable and the
+	 * k-th infection's identity is drawn only at the end, when an output
+	 * needs it. An infection then touches no per-host memory at all. */
 	bool lean;
+	uint8_t *iflag;          /* lean: flags of the k-th infection, when flags vary */
 	/* Hit-list still to use. */
 	uint32_t *hit, n_hit;
 	/* Permutation: addresses of the shared permutation not yet probed. */
@@ -377,7 +380,7 @@ static void count_new(struct run *r, double t)
 
 static void count_ever(struct run *r, uint32_t h, double t)
 {
-	if (!r->lean) { /* lean runs never infect a host twice */
+	if (!r->lean) { /* lean runs never infect a host twice, nor keep hflag */
 		if (r->hflag[h] & 0x40)
 			return;
 		r->hflag[h] |= 0x40;
@@ -398,7 +401,7 @@ static void count_ever(struct run *r, uint32_t h, double t)
 
 static void schedule_walk(struct run *r, uint32_t h, uint32_t idx, double dist);
 
-static void record_infection(struct run *r, uint32_t h, double t)
+static void record_infection(struct run *r, uint32_t h, uint8_t flags, double t)
 {
 	r->events++;
 	count_new(r, t);
@@ -410,20 +413,36 @@ static void record_infection(struct run *r, uint32_t h, double t)
 		}
 		if (!r->lean)
 			r->hs[h].epi = (uint32_t)r->n_ep;
-		r->ep[r->n_ep++] = (struct ws_sim_episode){t, r->end, h, r->hflag[h]};
+		r->ep[r->n_ep++] = (struct ws_sim_episode){t, r->end, h, flags};
 	}
 }
 
-/* Lean runs: the susceptible host at place k of gl becomes infected. */
-static void infect_lean(struct run *r, uint32_t k, double t)
+/* A host's flags (rate class, Chinese, throttled), drawn independently. */
+static uint8_t draw_flags(struct run *r)
 {
-	uint32_t last = r->gS - 1, h = r->gl[k];
-	r->gl[k] = r->gl[last];
-	r->gl[last] = h;
+	const struct ws_sim_scenario *sc = r->sc;
+	uint8_t f = 0;
+	if (sc->worm.rate_spread > 0)
+		f |= (uint8_t)ws_rng_below(&r->g, WS_SIM_RATE_CLASSES);
+	if (sc->worm.chinese_share > 0 && ws_rng_unit(&r->g) < sc->worm.chinese_share)
+		f |= WS_HF_CHINESE;
+	if (sc->def.throttle_rate > 0 && sc->def.throttle_share > 0 &&
+	    ws_rng_unit(&r->g) < sc->def.throttle_share)
+		f |= WS_HF_THROTTLED;
+	return f;
+}
+
+/* Lean runs: the next infection (number gI) happens; who it is comes later. */
+static void infect_lean(struct run *r, double t)
+{
+	uint32_t k = r->gI;
+	uint8_t f = 0;
+	if (r->iflag)
+		r->iflag[k] = f = draw_flags(r);
 	r->gS--;
 	r->gI++;
-	r->inf_by_flag[r->hflag[h] & 0x1f]++;
-	record_infection(r, h, t);
+	r->inf_by_flag[f & 0x1f]++;
+	record_infection(r, k, f, t);
 }
 
 static void infect(struct run *r, uint32_t h, double t)
@@ -431,7 +450,7 @@ static void infect(struct run *r, uint32_t h, double t)
 	move(r, h, ST_S, ST_I);
 	r->hs[h].t_inf = t;
 	r->hs[h].serial++;
-	record_infection(r, h, t);
+	record_infection(r, h, r->hflag[h], t);
 	const struct ws_sim_worm *w = &r->sc->worm;
 	double life = (r->hflag[h] & WS_HF_CHINESE) ? w->chinese_lifetime_h : w->lifetime_h;
 	double end = INFINITY;
@@ -488,12 +507,18 @@ static void schedule_walk(struct run *r, uint32_t h, uint32_t idx, double dist)
 
 enum { CL_ANY, CL_8, CL_16, CL_HIT };
 
+/* Keeps a candidate from a source with these flags with probability
+ * (its rate now) / (the bound). */
+static bool accept_rate(struct run *r, uint8_t flags, double t)
+{
+	double rate = ws_sim_host_rate(r->sc, r->class_rate[flags & WS_HF_RATE], flags, t);
+	return !(rate < r->r_max && ws_rng_unit(&r->g) * r->r_max >= rate);
+}
+
 static bool accept(struct run *r, uint32_t src, uint32_t dst, int cl, double t)
 {
 	const struct ws_sim_defence *d = &r->sc->def;
-	double rate = ws_sim_host_rate(r->sc, r->class_rate[r->hflag[src] & WS_HF_RATE],
-				       r->hflag[src], t);
-	if (rate < r->r_max && ws_rng_unit(&r->g) * r->r_max >= rate)
+	if (!accept_rate(r, r->hflag[src], t))
 		return false;
 	if (cl == CL_16)
 		return true; /* stays inside its own network */
@@ -540,11 +565,16 @@ static void memoryless_hit(struct run *r, const double *hz, double t)
 {
 	double u = ws_rng_unit(&r->g) * (hz[0] + hz[1] + hz[2] + hz[3]);
 	int cl = u < hz[0] ? CL_ANY : u < hz[0] + hz[1] ? CL_8 : u < hz[0] + hz[1] + hz[2] ? CL_16 : CL_HIT;
-	uint32_t src = 0, dst, k_any = 0;
+	uint32_t src = 0, dst;
+	if (r->lean) { /* only the uniform class; sources differ only by flags */
+		uint8_t f = r->iflag ? r->iflag[ws_rng_below(&r->g, r->gI)] : 0;
+		if (!r->thin || accept_rate(r, f, t))
+			infect_lean(r, t);
+		return;
+	}
 	switch (cl) {
 	case CL_ANY:
-		k_any = (uint32_t)ws_rng_below(&r->g, r->gS);
-		dst = r->gl[k_any];
+		dst = pick_global(r, 0, r->gS);
 		if (r->thin)
 			src = pick_global(r, r->gS, r->gI);
 		break;
@@ -574,20 +604,16 @@ static void memoryless_hit(struct run *r, const double *hz, double t)
 	}
 	if (r->thin && !accept(r, src, dst, cl, t))
 		return;
-	if (r->lean)
-		infect_lean(r, k_any, t);
-	else
-		infect(r, dst, t);
+	infect(r, dst, t);
 }
 
 /* A uniformly chosen susceptible host becomes infected. */
 static void infect_any(struct run *r, double t)
 {
-	uint32_t k = (uint32_t)ws_rng_below(&r->g, r->gS);
 	if (r->lean)
-		infect_lean(r, k, t);
+		infect_lean(r, t);
 	else
-		infect(r, r->gl[k], t);
+		infect(r, pick_global(r, 0, r->gS), t);
 }
 
 /* Total rate bound of the memoryless classes at the current state. */
@@ -644,6 +670,14 @@ static void setup_hosts(struct run *r)
 {
 	const struct ws_sim_scenario *sc = r->sc;
 	uint32_t n = r->n;
+	if (r->lean) {
+		r->gS = n;
+		if (sc->worm.rate_spread > 0 || sc->worm.chinese_share > 0 ||
+		    (sc->def.throttle_rate > 0 && sc->def.throttle_share > 0))
+			r->iflag = ws_xcalloc(n, 1);
+		r->gflag = ws_xcalloc(1, 1);
+		return;
+	}
 	r->gl = ws_xreallocarray(NULL, n, sizeof(uint32_t));
 	r->hs = ws_xcalloc(n, sizeof(*r->hs));
 	for (uint32_t i = 0; i < n; i++) {
@@ -832,6 +866,7 @@ static void free_run(struct run *r)
 	free(r->fW16.v);
 	free(r->fW8.v);
 	free(r->hflag);
+	free(r->iflag);
 	free(r->gflag);
 	free(r->hit);
 	free(r->order);
@@ -957,6 +992,23 @@ static void loop(struct run *r)
 		record_interval(r, j++);
 }
 
+/* Lean runs: the k-th infection took a host drawn uniformly from those not
+ * yet taken (a partial Fisher-Yates shuffle), exactly as the run would have. */
+static void name_infections(struct run *r)
+{
+	uint32_t *ids = ws_xreallocarray(NULL, r->n, sizeof(uint32_t));
+	for (uint32_t i = 0; i < r->n; i++)
+		ids[i] = i;
+	for (size_t k = 0; k < r->n_ep; k++) {
+		uint32_t j = (uint32_t)k + (uint32_t)ws_rng_below(&r->g, r->n - k);
+		uint32_t t = ids[k];
+		ids[k] = ids[j];
+		ids[j] = t;
+		r->ep[k].host = ids[k];
+	}
+	free(ids);
+}
+
 static void finish_summary(struct run *r)
 {
 	struct ws_sim_summary *s = &r->res->sum;
@@ -1024,6 +1076,7 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		 !(w->p_same8 > 0 || w->p_same16 > 0) && w->lifetime_h <= 0 &&
 		 w->reboot_mean_h <= 0 && w->hitlist == 0 && d->patch_rate_h <= 0 &&
 		 d->n_patch_curve == 0 && d->blacklist_share <= 0 &&
+		 d->content_filter_share <= 0 && d->egress_share <= 0 &&
 		 !(w->chinese_share > 0 && w->chinese_lifetime_h > 0);
 	r.unscanned = r.any_space;
 	bool want_log = o && o->log;
@@ -1037,6 +1090,8 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	seed_outbreak(&r);
 	loop(&r);
 	finish_summary(&r);
+	if (r.lean && r.ep && ((o && o->hosts) || want_log || sc->dhcp_churn_h > 0))
+		name_infections(&r);
 	struct ws_sim_trace tr = {sc, pop, r.hflag, r.gflag, {0}, r.any_space, r.end, r.ep, r.n_ep};
 	memcpy(tr.class_rate, r.class_rate, sizeof(tr.class_rate));
 	if (sc->n_telescopes)

@@ -288,7 +288,7 @@ static void add_sighting(struct sightings *s, double first, double last, uint32_
  * intervals go to the key's difference arrays; the one or two partial
  * intervals at the ends are drawn here. */
 static void stretch(struct tpass *p, struct key *k, double a, double b, bool *seen,
-		    double *first_out, double *last_out)
+		    double *first_out, double *last_out, bool want_last)
 {
 	*first_out = NAN;
 	if (b <= a)
@@ -315,13 +315,16 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 		k->full[full_lo] += 1;
 		k->full[full_hi] -= 1;
 	}
+	/* Hazards at the ends; partial intervals from them and the boundaries. */
+	double la = lam_at(p, k, a), lb = b >= p->tr->end ? k->lam[p->n] : lam_at(p, k, b);
 	double pm[2];
 	for (int i = 0; i < np; i++) {
-		pm[i] = lam_at(p, k, pb[i]) - lam_at(p, k, pa[i]);
+		double ea = pa[i] == a ? la : k->lam[part[i]];
+		double eb = pb[i] == b ? lb : k->lam[part[i] + 1];
+		pm[i] = eb - ea;
 		p->mu[part[i]] += pm[i];
 		p->edist[part[i]] += -expm1(-pm[i]);
 	}
-	double la = lam_at(p, k, a), lb = lam_at(p, k, b);
 	double target = la + ws_rng_exp(p->g);
 	if (target >= lb)
 		return; /* never seen in this stretch */
@@ -346,9 +349,13 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 	for (int i = 0; i < np; i++)
 		if (part[i] > jf && ws_rng_unit(p->g) < -expm1(-pm[i]))
 			p->distinct[part[i]] += 1;
-	double tl = lam_inverse(p, k, lb - ws_rng_exp(p->g), jb);
 	*first_out = first;
-	*last_out = tl > first && tl <= b ? tl : first;
+	*last_out = first;
+	if (want_last) { /* the last probe: time reversed, the same exponential wait */
+		double tl = lam_inverse(p, k, lb - ws_rng_exp(p->g), jb);
+		if (tl > first && tl <= b)
+			*last_out = tl;
+	}
 }
 
 static int cmp_sighting(const void *x, const void *y)
@@ -429,7 +436,7 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 				bool fresh = false;
 				uint32_t addr = pop->groups[pop->host_group[h]].prefix16 << 16 |
 						(uint32_t)ws_rng_below(p->g, 65536);
-				stretch(p, k, a, b, &fresh, &first, &last);
+				stretch(p, k, a, b, &fresh, &first, &last, ids);
 				if (ids && !isnan(first))
 					add_sighting(&sg, first, last, addr);
 				a = b;
@@ -437,7 +444,7 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 			continue;
 		}
 		bool s = seen[h];
-		stretch(p, k, ep->t_inf, ep->t_end, &s, &first, &last);
+		stretch(p, k, ep->t_inf, ep->t_end, &s, &first, &last, ids);
 		seen[h] = s;
 		if (ids && !isnan(first)) {
 			if (isnan(hf[h]) || first < hf[h])
