@@ -275,11 +275,7 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	free(rcs);
 	polyline(b, m->infected, n, iv, tmax, vmax, "stroke=\"#08519c\" stroke-width=\"2\"");
 	if (sc->n_telescopes) {
-		double *cum = ws_xcalloc(n, sizeof(double)), c = 0;
-		for (size_t j = 0; j < n; j++)
-			cum[j] = c += m->tel_new_sources[j];
-		polyline(b, cum, n, iv, tmax, vmax, "stroke=\"#2ca02c\" stroke-width=\"1.5\"");
-		free(cum);
+		polyline(b, m->tel_seen, n, iv, tmax, vmax, "stroke=\"#2ca02c\" stroke-width=\"1.5\"");
 	}
 	double ly = PT + 10;
 	ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#08519c\">infected (median%s)</text>\n",

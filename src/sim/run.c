@@ -66,6 +66,7 @@ void ws_sim_result_free(struct ws_sim_result *r)
 	free(s->tel_probes);
 	free(s->tel_sources);
 	free(s->tel_new_sources);
+	free(s->tel_seen);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -111,15 +112,28 @@ static void alloc_like(struct ws_sim_result *r, size_t n, size_t nt)
 	s->tel_probes = ws_xcalloc(n * nt + 1, sizeof(double));
 	s->tel_sources = ws_xcalloc(n * nt + 1, sizeof(double));
 	s->tel_new_sources = ws_xcalloc(n * nt + 1, sizeof(double));
+	s->tel_seen = ws_xcalloc(n * nt + 1, sizeof(double));
+}
+
+/* Cumulative sources seen, per telescope. */
+static void fill_seen(struct ws_sim_series *s, size_t nt)
+{
+	free(s->tel_seen);
+	s->tel_seen = ws_xcalloc(s->n * nt + 1, sizeof(double));
+	for (size_t t = 0; t < nt; t++) {
+		double c = 0;
+		for (size_t j = 0; j < s->n; j++)
+			s->tel_seen[t * s->n + j] = c += s->tel_new_sources[t * s->n + j];
+	}
 }
 
 /* Series arrays and summary figures, addressed uniformly. */
-#define N_SERIES 7
+#define N_SERIES 8
 static double *series_field(struct ws_sim_result *r, int f)
 {
 	struct ws_sim_series *s = &r->s;
 	double *v[N_SERIES] = {s->susceptible, s->infected, s->removed, s->new_infections,
-			       s->tel_probes, s->tel_sources, s->tel_new_sources};
+			       s->tel_probes, s->tel_sources, s->tel_new_sources, s->tel_seen};
 	return v[f];
 }
 
@@ -165,6 +179,8 @@ int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ens
 	}
 	if (rc == 0) {
 		size_t n = all[0].s.n, nt = (size_t)sc->n_telescopes;
+		for (size_t i = 0; i < runs; i++)
+			fill_seen(&all[i].s, nt);
 		out->runs = (int)runs;
 		alloc_like(&out->med, n, nt);
 		alloc_like(&out->lo, n, nt);

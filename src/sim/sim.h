@@ -206,6 +206,9 @@ struct ws_sim_series {
 	double *susceptible, *infected, *removed, *new_infections;
 	/* [t * n + j] for telescope t */
 	double *tel_probes, *tel_sources, *tel_new_sources;
+	/* Sources seen so far (cumulative new sources), filled by the ensemble
+	 * from tel_new_sources run by run (so its median is a median of totals). */
+	double *tel_seen;
 };
 
 struct ws_sim_summary {
