@@ -399,7 +399,7 @@ static void count_ever(struct run *r, uint32_t h, double t)
 	}
 }
 
-static void schedule_walk(struct run *r, uint32_t h, uint32_t idx, double dist);
+static void schedule_walk(struct run *r, uint32_t h, uint32_t idx, double dist, double t);
 
 static void record_infection(struct run *r, uint32_t h, uint8_t flags, double t)
 {
@@ -477,7 +477,7 @@ static void infect(struct run *r, uint32_t h, double t)
 		}
 		uint32_t idx = lo == r->n ? 0 : lo;
 		double dist = (double)(uint32_t)(r->coord[idx] - start) + 1.0;
-		schedule_walk(r, h, idx, dist);
+		schedule_walk(r, h, idx, dist, t);
 	}
 }
 
@@ -493,9 +493,9 @@ static void end_episode(struct run *r, uint32_t h, double t, bool patched)
 
 /* Walker h reaches order[idx] after dist more probes (a Gamma(dist) wait at
  * its rate, in operational time). The tag's serial ties it to the episode. */
-static void schedule_walk(struct run *r, uint32_t h, uint32_t idx, double dist)
+static void schedule_walk(struct run *r, uint32_t h, uint32_t idx, double dist, double t)
 {
-	double rate = ws_sim_host_rate(r->sc, r->class_rate[r->hflag[h] & WS_HF_RATE], r->hflag[h], 0);
+	double rate = ws_sim_host_rate(r->sc, r->class_rate[r->hflag[h] & WS_HF_RATE], r->hflag[h], t);
 	double wait = (dist > 1e6 ? dist + sqrt(dist) * ws_rng_normal(&r->g)
 				  : ws_rng_gamma(&r->g, dist)) / rate;
 	r->walk_idx[h] = idx;
@@ -515,11 +515,10 @@ static bool accept_rate(struct run *r, uint8_t flags, double t)
 	return !(rate < r->r_max && ws_rng_unit(&r->g) * r->r_max >= rate);
 }
 
-static bool accept(struct run *r, uint32_t src, uint32_t dst, int cl, double t)
+/* Per-network defences between src and dst (filters, blacklists). */
+static bool accept_path(struct run *r, uint32_t src, uint32_t dst, int cl, double t)
 {
 	const struct ws_sim_defence *d = &r->sc->def;
-	if (!accept_rate(r, r->hflag[src], t))
-		return false;
 	if (cl == CL_16)
 		return true; /* stays inside its own network */
 	uint8_t gs = r->gflag[r->pop->host_group[src]], gd = r->gflag[r->pop->host_group[dst]];
@@ -531,6 +530,11 @@ static bool accept(struct run *r, uint32_t src, uint32_t dst, int cl, double t)
 	    t - r->hs[src].t_inf >= d->blacklist_delay_s)
 		return false;
 	return true;
+}
+
+static bool accept(struct run *r, uint32_t src, uint32_t dst, int cl, double t)
+{
+	return accept_rate(r, r->hflag[src], t) && accept_path(r, src, dst, cl, t);
 }
 
 /* ---- picking sources and targets ----------------------------------------- */
@@ -818,7 +822,8 @@ static void alloc_result(struct run *r)
 static void walk_hit(struct run *r, uint32_t h, double t)
 {
 	uint32_t idx = r->walk_idx[h], dst = r->order[idx];
-	if (state(r, dst) == ST_S && (!r->thin || accept(r, h, dst, CL_ANY, t)))
+	/* A walker already moves at its own rate: only the path can stop it. */
+	if (state(r, dst) == ST_S && (!r->thin || accept_path(r, h, dst, CL_ANY, t)))
 		infect(r, dst, t);
 	uint32_t next = idx + 1 == r->n ? 0 : idx + 1;
 	double dist = (double)(uint32_t)(r->coord[next] - r->coord[idx]);
@@ -826,7 +831,7 @@ static void walk_hit(struct run *r, uint32_t h, double t)
 		return; /* the shared sequence is walked once */
 	if (dist == 0)
 		dist = 4294967296.0; /* a single host: all the way round */
-	schedule_walk(r, h, next, dist);
+	schedule_walk(r, h, next, dist, t);
 }
 
 /* Processes the heap's events due at or before t (real time; walkers are
@@ -897,7 +902,7 @@ static void seed_outbreak(struct run *r)
 		r->n_hit = m;
 	}
 	if (sc->worm.strategy == WS_SIM_FIXED_SEQUENCE && r->gI)
-		schedule_walk(r, r->gl[r->gS], 0, (double)r->coord[0] + 1.0);
+		schedule_walk(r, r->gl[r->gS], 0, (double)r->coord[0] + 1.0, 0.0);
 }
 
 /* The main loop: exponential waits to the next memoryless hit, the heap's
