@@ -226,7 +226,7 @@ struct run {
 	uint64_t w16, w8;
 	/* Per host: what an event touches, in one cache line. */
 	struct hstate {
-		double t_inf;    /* start of the current episode */
+		float t_inf;     /* start of the current episode (blacklist delays only) */
 		uint32_t gpos;   /* place in gl */
 		uint32_t serial; /* episodes so far (ties heap events to one) */
 		uint32_t epi;    /* index of the current episode in ep */
@@ -448,7 +448,7 @@ static void infect_lean(struct run *r, double t)
 static void infect(struct run *r, uint32_t h, double t)
 {
 	move(r, h, ST_S, ST_I);
-	r->hs[h].t_inf = t;
+	r->hs[h].t_inf = (float)t;
 	r->hs[h].serial++;
 	record_infection(r, h, r->hflag[h], t);
 	const struct ws_sim_worm *w = &r->sc->worm;
@@ -997,21 +997,38 @@ static void loop(struct run *r)
 		record_interval(r, j++);
 }
 
+/* A pseudo-random permutation of [0, n) keyed by the run: a 4-round
+ * Feistel network over the smallest even power of two >= n, walking the
+ * cycle until the value falls below n. */
+static uint32_t permute(uint64_t key, uint32_t n, uint32_t x)
+{
+	int bits = 2;
+	while (bits < 32 && (1u << bits) < n)
+		bits += 2;
+	int half = bits / 2;
+	uint32_t mask = (1u << half) - 1;
+	do {
+		uint32_t l = x >> half, rr = x & mask;
+		for (int round = 0; round < 4; round++) {
+			uint64_t z = (rr + key + (uint64_t)round * 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
+			uint32_t f = (uint32_t)(z >> 40) & mask;
+			uint32_t nl = rr;
+			rr = l ^ f;
+			l = nl;
+		}
+		x = l << half | rr;
+	} while (x >= n);
+	return x;
+}
+
 /* Lean runs: the k-th infection took a host drawn uniformly from those not
- * yet taken (a partial Fisher-Yates shuffle), exactly as the run would have. */
+ * yet taken. Hosts are exchangeable, so any random one-to-one naming of the
+ * infections is that; a keyed pseudo-random permutation costs no memory. */
 static void name_infections(struct run *r)
 {
-	uint32_t *ids = ws_xreallocarray(NULL, r->n, sizeof(uint32_t));
-	for (uint32_t i = 0; i < r->n; i++)
-		ids[i] = i;
-	for (size_t k = 0; k < r->n_ep; k++) {
-		uint32_t j = (uint32_t)k + (uint32_t)ws_rng_below(&r->g, r->n - k);
-		uint32_t t = ids[k];
-		ids[k] = ids[j];
-		ids[j] = t;
-		r->ep[k].host = ids[k];
-	}
-	free(ids);
+	uint64_t key = ws_rng_u64(&r->g);
+	for (size_t k = 0; k < r->n_ep; k++)
+		r->ep[k].host = permute(key, r->n, (uint32_t)k);
 }
 
 static void finish_summary(struct run *r)
@@ -1097,7 +1114,8 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	finish_summary(&r);
 	if (r.lean && r.ep && ((o && o->hosts) || want_log || sc->dhcp_churn_h > 0))
 		name_infections(&r);
-	struct ws_sim_trace tr = {sc, pop, r.hflag, r.gflag, {0}, r.any_space, r.end, r.ep, r.n_ep};
+	struct ws_sim_trace tr = {sc,	   pop,	 r.hflag, r.gflag, {0}, r.any_space,
+				  r.end, r.ep, r.n_ep,	 r.lean};
 	memcpy(tr.class_rate, r.class_rate, sizeof(tr.class_rate));
 	if (sc->n_telescopes)
 		ws_sim_telescopes(&tr, &r.g, res, o ? o->hosts : NULL);

@@ -38,6 +38,7 @@ struct ws_sim_trace {
 	double end;             /* seconds simulated */
 	struct ws_sim_episode *ep;
 	size_t n_ep;
+	bool unique_hosts;      /* no host has two episodes */
 };
 
 /* Global multiplier of every host's probing at time t (seconds from the

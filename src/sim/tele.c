@@ -358,14 +358,6 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 	}
 }
 
-static int cmp_sighting(const void *x, const void *y)
-{
-	const struct sighting *a = x, *b = y;
-	if (a->first != b->first)
-		return a->first < b->first ? -1 : 1;
-	return a->addr < b->addr ? -1 : a->addr > b->addr;
-}
-
 /* Seconds with three decimals, without printf (360,000 lines). */
 static void add_millis(struct ws_buf *b, double s)
 {
@@ -379,10 +371,38 @@ static void add_millis(struct ws_buf *b, double s)
 	ws_buf_add(b, t, 4);
 }
 
+/* Sorts by (first time in ms, address): LSD radix, 16 bits a pass (two over
+ * the address, three over the time), stable, no comparisons. */
+static void sort_sightings(struct sightings *s)
+{
+	size_t n = s->n;
+	struct sighting *tmp = ws_xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
+	uint64_t *key = ws_xreallocarray(NULL, n ? n : 1, sizeof(uint64_t));
+	uint64_t *tkey = ws_xreallocarray(NULL, n ? n : 1, sizeof(uint64_t));
+	for (int pass = 0; pass < 5; pass++) {
+		for (size_t i = 0; i < n; i++)
+			key[i] = pass < 2 ? s->v[i].addr >> (16 * pass)
+					  : (uint64_t)llround(s->v[i].first * 1000.0) >> (16 * (pass - 2));
+		size_t count[65537] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(key[i] & 0xffff) + 1]++;
+		for (size_t d = 0; d < 65536; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[key[i] & 0xffff]++;
+			tmp[at] = s->v[i];
+			tkey[at] = key[i];
+		}
+		memcpy(s->v, tmp, n * sizeof(*tmp));
+	}
+	free(tmp);
+	free(key);
+	free(tkey);
+}
+
 static void write_hosts(const struct ws_sim_scenario *sc, struct sightings *s, struct ws_buf *out)
 {
-	if (s->n)
-		qsort(s->v, s->n, sizeof(*s->v), cmp_sighting);
+	sort_sightings(s);
 	for (size_t i = 0; i < s->n; i++) {
 		uint32_t a = s->v[i].addr;
 		add_millis(out, (double)sc->start + s->v[i].first);
@@ -414,7 +434,8 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 	bool ids = out && ti == 0;
 	double *hf = NULL, *hl = NULL;
 	struct sightings sg = {0};
-	if (ids) {
+	bool merge = ids && !tr->unique_hosts; /* a host's episodes make one line */
+	if (merge) {
 		hf = ws_xreallocarray(NULL, pop->n_hosts, sizeof(double));
 		hl = ws_xreallocarray(NULL, pop->n_hosts, sizeof(double));
 		for (uint32_t h = 0; h < pop->n_hosts; h++)
@@ -446,7 +467,9 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 		bool s = seen[h];
 		stretch(p, k, ep->t_inf, ep->t_end, &s, &first, &last, ids);
 		seen[h] = s;
-		if (ids && !isnan(first)) {
+		if (ids && !merge && !isnan(first))
+			add_sighting(&sg, first, last, ws_sim_pop_addr(pop, h));
+		else if (merge && !isnan(first)) {
 			if (isnan(hf[h]) || first < hf[h])
 				hf[h] = first;
 			if (isnan(hl[h]) || last > hl[h])
@@ -486,7 +509,7 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 	res->sum.peak_new_sources_per_min[ti] = peak;
 	res->sum.tel_sources_total[ti] = total;
 	if (ids) {
-		for (uint32_t h = 0; h < pop->n_hosts; h++)
+		for (uint32_t h = 0; merge && h < pop->n_hosts; h++)
 			if (!isnan(hf[h]))
 				add_sighting(&sg, hf[h], hl[h], ws_sim_pop_addr(pop, h));
 		write_hosts(p->sc, &sg, out);
