@@ -30,3 +30,13 @@ run "$ws" scan --quiet --format jsonl -o "$dir/sightings.jsonl" "$dir/access.log
 run "$ws" scan --quiet --format eve -o "$dir/eve.json" "$dir/access.log"
 echo "demo: log $dir/access.log (what was written: $dir/access.log.truth)"
 echo "demo: sightings $dir/sightings.jsonl ($(wc -l < "$dir/sightings.jsonl") lines), EVE alerts $dir/eve.json"
+
+# The simulator's loop (issue 5): the Code Red II outbreak of August 2001
+# (scenarios/, sources in the file), the log a web server in the densest /16
+# would have kept, and scan reading it back. Everything it writes is SIMULATED.
+run "$ws" simulate --config "$(dirname "$0")/../scenarios/code-red-ii-2001-08.conf" --duration 24 \
+	--summary-json "$dir/crii.json" --out-csv "$dir/crii.csv" --plot "$dir/crii.svg" \
+	--emit-log "$dir/crii-server.log" --server auto
+run "$ws" scan --quiet --format jsonl -o "$dir/crii-sightings.jsonl" "$dir/crii-server.log"
+echo "demo: SIMULATED Code Red II outbreak $dir/crii.json, series $dir/crii.csv, chart $dir/crii.svg"
+echo "demo: SIMULATED server log $dir/crii-server.log, its sightings $dir/crii-sightings.jsonl"

@@ -261,6 +261,7 @@ struct run {
 	uint64_t pct_target[5];
 	int next_pct;
 	double sx, sy, sxx, sxy, sn; /* regression of logit(C/N) on hours */
+	uint64_t seed;
 	struct ws_sim_result *res;
 	struct ws_sim_episode *ep;
 	size_t n_ep, cap_ep;
@@ -803,16 +804,7 @@ static void record_interval(struct run *r, size_t j)
 
 static void alloc_result(struct run *r)
 {
-	struct ws_sim_series *s = &r->res->s;
-	size_t n = r->n_int, nt = (size_t)r->sc->n_telescopes;
-	s->n = n;
-	s->susceptible = ws_xcalloc(n, sizeof(double));
-	s->infected = ws_xcalloc(n, sizeof(double));
-	s->removed = ws_xcalloc(n, sizeof(double));
-	s->new_infections = ws_xcalloc(n, sizeof(double));
-	s->tel_probes = ws_xcalloc(n * nt + 1, sizeof(double));
-	s->tel_sources = ws_xcalloc(n * nt + 1, sizeof(double));
-	s->tel_new_sources = ws_xcalloc(n * nt + 1, sizeof(double));
+	ws_sim_series_alloc(&r->res->s, r->n_int, (size_t)r->sc->n_telescopes);
 	for (int k = 0; k < 5; k++)
 		r->res->sum.t_pct[k] = NAN;
 	r->res->sum.fitted_K_per_hour = NAN;
@@ -1026,7 +1018,10 @@ static uint32_t permute(uint64_t key, uint32_t n, uint32_t x)
  * infections is that; a keyed pseudo-random permutation costs no memory. */
 static void name_infections(struct run *r)
 {
-	uint64_t key = ws_rng_u64(&r->g);
+	/* Its own stream: asking for an output never changes the others. */
+	struct ws_rng g;
+	ws_rng_seed(&g, r->seed, 2);
+	uint64_t key = ws_rng_u64(&g);
 	for (size_t k = 0; k < r->n_ep; k++)
 		r->ep[k].host = permute(key, r->n, (uint32_t)k);
 }
@@ -1060,6 +1055,7 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	r.res = res;
 	r.n = pop->n_hosts;
 	ws_rng_seed(&r.g, seed, 1);
+	r.seed = seed;
 	r.end = sc->duration_h * 3600.0;
 	r.interval = sc->interval_s;
 	r.n_int = (size_t)ceil(r.end / r.interval - 1e-9);
@@ -1119,9 +1115,12 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	memcpy(tr.class_rate, r.class_rate, sizeof(tr.class_rate));
 	if (sc->n_telescopes)
 		ws_sim_telescopes(&tr, &r.g, res, o ? o->hosts : NULL);
+	/* The server's draws come from their own stream, too. */
+	struct ws_rng gs;
+	ws_rng_seed(&gs, seed, 4);
 	if (want_log) {
 		struct ws_sim_probe *v;
-		size_t n = ws_sim_server_probes(&tr, &r.g, o->server, &v);
+		size_t n = ws_sim_server_probes(&tr, &gs, o->server, &v);
 		ws_sim_emit_log(sc, o->log_header ? o->log_header : "", o->server_kind, v, n, o->log);
 		free(v);
 	}

@@ -29,12 +29,22 @@
 
 #include "util/mem.h"
 
-/* Vector clones for the hot kernels; sanitizer builds keep one plain copy. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+/* Vector clones for the hot kernels. Sanitizer builds keep one plain copy
+ * and leave these few loops uninstrumented: a check on every load and store
+ * stops the vectoriser and makes them 20 times slower, which the validation
+ * tests (10^8 probes and more) cannot afford. They only index fixed-size
+ * block buffers below n <= BLOCK, and the tests check their results. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WS_HOT __attribute__((no_sanitize("address", "undefined")))
+#define WS_LEAF WS_HOT /* so that the kernels may inline them */
+#define WS_POPCNT
+#elif defined(__x86_64__) && defined(__GNUC__)
 #define WS_HOT __attribute__((target_clones("default", "avx2", "avx512f")))
 #define WS_POPCNT __attribute__((target_clones("default", "popcnt")))
+#define WS_LEAF
 #else
 #define WS_HOT
+#define WS_LEAF
 #define WS_POPCNT
 #endif
 
@@ -62,7 +72,7 @@ void ws_probe_rng_seed(struct ws_probe_rng *g, uint64_t seed, uint64_t stream)
 	g->pos = WS_PROBE_LANES;
 }
 
-static inline uint32_t rotl32(uint32_t x, int k)
+WS_LEAF static inline uint32_t rotl32(uint32_t x, int k)
 {
 	return (x << k) | (x >> (32 - k));
 }
@@ -113,7 +123,7 @@ double ws_probe_rng_unit(struct ws_probe_rng *g)
 
 /* Uniform integer below n (n <= 2^32) by Lemire's multiply-shift; the bias is
  * at most n / 2^32, below 1e-4 for the populations simulated here. */
-static inline uint32_t below(uint32_t r, uint64_t n)
+WS_LEAF static inline uint32_t below(uint32_t r, uint64_t n)
 {
 	return (uint32_t)(((uint64_t)r * n) >> 32);
 }
@@ -386,7 +396,7 @@ struct run {
 	size_t j;                /* current interval */
 };
 
-static inline uint32_t pre_bit(const uint32_t *restrict pre, uint32_t t)
+WS_LEAF static inline uint32_t pre_bit(const uint32_t *restrict pre, uint32_t t)
 {
 	return (pre[t >> 13] >> ((t >> 8) & 31)) & 1;
 }

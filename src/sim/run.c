@@ -101,9 +101,8 @@ static void reduce(double *vals, size_t runs, double *med, double *lo, double *h
 	*hi = quantile(vals, runs, 0.95);
 }
 
-static void alloc_like(struct ws_sim_result *r, size_t n, size_t nt)
+void ws_sim_series_alloc(struct ws_sim_series *s, size_t n, size_t nt)
 {
-	struct ws_sim_series *s = &r->s;
 	s->n = n;
 	s->susceptible = ws_xcalloc(n, sizeof(double));
 	s->infected = ws_xcalloc(n, sizeof(double));
@@ -182,9 +181,9 @@ int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ens
 		for (size_t i = 0; i < runs; i++)
 			fill_seen(&all[i].s, nt);
 		out->runs = (int)runs;
-		alloc_like(&out->med, n, nt);
-		alloc_like(&out->lo, n, nt);
-		alloc_like(&out->hi, n, nt);
+		ws_sim_series_alloc(&out->med.s, n, nt);
+		ws_sim_series_alloc(&out->lo.s, n, nt);
+		ws_sim_series_alloc(&out->hi.s, n, nt);
 		double *vals = ws_xcalloc(runs, sizeof(double));
 		for (int f = 0; f < N_SERIES; f++) {
 			size_t len = f < 4 ? n : n * nt;

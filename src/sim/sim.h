@@ -246,6 +246,8 @@ int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 int ws_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop, uint64_t seed,
 	       struct ws_sim_result *res, struct ws_buf *hosts_out, struct ws_err *e);
 void ws_sim_result_free(struct ws_sim_result *r);
+/* Allocates every series of s, zeroed: n intervals, nt telescopes. */
+void ws_sim_series_alloc(struct ws_sim_series *s, size_t n, size_t nt);
 
 /* Ensemble of sc->runs runs (seeds seed, seed+1, ...): the median, 5 % and
  * 95 % of every series value and summary figure across runs. */

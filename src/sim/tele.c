@@ -35,6 +35,7 @@ struct tpass {
 	const struct ws_sim_trace *tr;
 	const struct ws_sim_scenario *sc;
 	struct ws_rng *g;
+	struct ws_rng g_last; /* last-seen draws: only made when identities are asked for */
 	size_t n;            /* intervals */
 	double iv;           /* interval length */
 	struct key *keys;
@@ -352,7 +353,7 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 	*first_out = first;
 	*last_out = first;
 	if (want_last) { /* the last probe: time reversed, the same exponential wait */
-		double tl = lam_inverse(p, k, lb - ws_rng_exp(p->g), jb);
+		double tl = lam_inverse(p, k, lb - ws_rng_exp(&p->g_last), jb);
 		if (tl > first && tl <= b)
 			*last_out = tl;
 	}
@@ -533,6 +534,7 @@ void ws_sim_telescopes(const struct ws_sim_trace *tr, struct ws_rng *g, struct w
 	p.tr = tr;
 	p.sc = tr->sc;
 	p.g = g;
+	ws_rng_seed(&p.g_last, ws_rng_u64(g), 3);
 	p.n = res->s.n;
 	p.iv = tr->sc->interval_s;
 	for (int ti = 0; ti < tr->sc->n_telescopes; ti++)

@@ -37,6 +37,10 @@ for f in s.csv s.json s.svg h.txt w.log; do
 done
 "$ws" simulate --config "$t/dump.conf" --dump-config > "$t/dump2.conf"
 cmp -s "$t/dump.conf" "$t/dump2.conf" || fail "dump of the read-back config differs"
+# Asking for more outputs never changes the others.
+"$ws" simulate --config "$t/dump.conf" --out-csv "$t/only.csv" --summary-json "$t/only.json" --quiet
+cmp -s "$t/a/s.csv" "$t/only.csv" || fail "the series change when other outputs are asked for"
+cmp -s "$t/a/s.json" "$t/only.json" || fail "the summary changes when other outputs are asked for"
 out d --config "$t/dump.conf" --seed 8
 cmp -s "$t/a/s.csv" "$t/d/s.csv" && fail "another seed gave the same series"
 for f in s.csv s.json s.svg h.txt w.log; do
