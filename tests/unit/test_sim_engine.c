@@ -60,9 +60,10 @@ static void test_local_classes_stay_local(void **state)
 		assert_true(r.sum.ever_infected <= 4000);
 		ws_sim_result_free(&r);
 	}
-	/* Uniform at the same rate reaches almost nobody in an hour: 6000 hosts in
-	 * 2^32 addresses. */
+	/* Uniform at a tenth of the rate reaches almost nobody in an hour: 6000
+	 * hosts in 2^32 addresses, K = 40 * 6000 / 2^32 = 0.2/h. */
 	sc.worm.p_any = 1, sc.worm.p_same8 = 0;
+	sc.worm.scan_rate = 40;
 	struct ws_sim_result r = sim_once(&sc, 1);
 	assert_true(r.sum.ever_infected < 10);
 	ws_sim_result_free(&r);
@@ -151,7 +152,7 @@ static void test_defences_slow_the_worm(void **state)
 	double b = sim_mean_ever(&base, 4);
 	assert_true(b > 1500);
 	struct ws_sim_scenario s;
-	s = base, s.def.patch_rate_h = 2, s.def.patch_start_h = 0;
+	s = base, s.def.patch_rate_h = 20, s.def.patch_start_h = 0;
 	assert_true(sim_mean_ever(&s, 4) < 0.8 * b);
 	s = base, s.def.n_patch_curve = 2, s.def.patch_curve_h[0] = 0, s.def.patch_curve_share[0] = 0.5,
 	s.def.patch_curve_h[1] = 0.5, s.def.patch_curve_share[1] = 0.9;
@@ -271,6 +272,22 @@ static void test_samplers(void **state)
 	}
 	for (int i = 0; i < 1000; i++)
 		assert_true(ws_rng_below(&g, 7) < 7);
+	/* The ziggurat exponential: mean, variance and tail masses (the tail
+	 * beyond 7.7 takes its own path). */
+	double s = 0, s2 = 0, above1 = 0, above3 = 0, above8 = 0;
+	int k = 400000;
+	for (int i = 0; i < k; i++) {
+		double x = ws_rng_exp(&g);
+		assert_true(x >= 0);
+		s += x;
+		s2 += x * x;
+		above1 += x > 1, above3 += x > 3, above8 += x > 8;
+	}
+	assert_true(fabs(s / k - 1) < 0.01);
+	assert_true(fabs(s2 / k - 2) < 0.03);
+	assert_true(fabs(above1 / k - exp(-1)) < 0.004);
+	assert_true(fabs(above3 / k - exp(-3)) < 0.002);
+	assert_true(fabs(above8 / k - exp(-8)) < 0.0002);
 }
 
 int main(void)
