@@ -140,8 +140,9 @@ struct ws_sim_result;
 /* Runs one outbreak of sc over pop probe by probe, with ws_sim_run's contract
  * (series and summary in res, caller frees with ws_sim_result_free). Returns
  * WS_EUSAGE naming the first part of the scenario this mode does not model:
- * it runs uniform and local-preference scanning, the calendar and expiry,
- * bandwidth caps and throttling of every host, and telescopes. */
+ * it runs uniform and local-preference scanning, the calendar, expiry and
+ * night, bandwidth caps, tarpit delays and throttling of every host, and
+ * telescopes. */
 int ws_probe_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop,
 		     uint64_t seed, struct ws_sim_result *res, struct ws_err *e);
 
