@@ -254,7 +254,7 @@ struct run {
 	struct heap heap;        /* host events, in seconds */
 	struct heap walk;        /* walkers' next hits, in operational time */
 	/* Output. */
-	double end, interval;
+	double end, interval, inv_interval;
 	size_t n_int, n_min;
 	double *min_new;
 	uint64_t ever, events;
@@ -370,7 +370,7 @@ static void move(struct run *r, uint32_t h, int from, int to)
 
 static void count_new(struct run *r, double t)
 {
-	size_t j = (size_t)(t / r->interval), m = (size_t)(t / 60.0);
+	size_t j = (size_t)(t * r->inv_interval), m = (size_t)(t * (1.0 / 60.0));
 	if (j >= r->n_int)
 		j = r->n_int - 1;
 	if (m >= r->n_min)
@@ -1058,6 +1058,7 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	r.seed = seed;
 	r.end = sc->duration_h * 3600.0;
 	r.interval = sc->interval_s;
+	r.inv_interval = 1.0 / sc->interval_s;
 	r.n_int = (size_t)ceil(r.end / r.interval - 1e-9);
 	if (r.n_int < 1)
 		r.n_int = 1;

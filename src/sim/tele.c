@@ -258,6 +258,13 @@ static void free_keys(struct tpass *p)
 	p->seg_t = NULL;
 }
 
+/* P(at least one probe) for an expected m: 1 - e^-m, by exp() (cheaper than
+ * expm1) except where cancellation would cost digits. */
+static inline double seen_prob(double m)
+{
+	return m < 1e-4 ? m * (1.0 - 0.5 * m) : 1.0 - exp(-m);
+}
+
 static size_t interval_of(const struct tpass *p, double t)
 {
 	size_t j = (size_t)(t / p->iv);
@@ -324,7 +331,7 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 		double eb = pb[i] == b ? lb : k->lam[part[i] + 1];
 		pm[i] = eb - ea;
 		p->mu[part[i]] += pm[i];
-		p->edist[part[i]] += -expm1(-pm[i]);
+		p->edist[part[i]] += seen_prob(pm[i]);
 	}
 	double target = la + ws_rng_exp(p->g);
 	if (target >= lb)
@@ -348,7 +355,7 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 		k->after[full_hi] -= 1;
 	}
 	for (int i = 0; i < np; i++)
-		if (part[i] > jf && ws_rng_unit(p->g) < -expm1(-pm[i]))
+		if (part[i] > jf && ws_rng_unit(p->g) < seen_prob(pm[i]))
 			p->distinct[part[i]] += 1;
 	*first_out = first;
 	*last_out = first;
