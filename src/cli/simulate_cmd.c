@@ -13,6 +13,7 @@
 #include "sim/sim.h"
 #include "util/addr.h"
 #include "util/str.h"
+#include "wormscope/worm.h"
 #include "ws_version.h"
 
 enum {
@@ -289,6 +290,12 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 		return fail(e.msg);
 	if ((f->emit != NULL) != (f->server != NULL))
 		return fail("--emit-log and --server go together");
+	const struct ws_worm *w = ws_sim_worm(sc->worm.id);
+	if (f->emit && (!w || !w->behaviour->n_requests)) {
+		fprintf(stderr, "wormscope simulate: --emit-log: %s sends no HTTP request a web log "
+				"would keep\n", sc->worm.id);
+		return WS_EXIT_ERROR;
+	}
 	struct ws_sim_outputs o = {NULL, NULL, 0, "apache", NULL};
 	struct ws_buf hosts = {0}, log = {0}, header = {0};
 	if (f->tel_hosts)
