@@ -379,33 +379,55 @@ static void add_millis(struct ws_buf *b, double s)
 	ws_buf_add(b, t, 4);
 }
 
-/* Sorts by (first time in ms, address): LSD radix, 16 bits a pass (two over
- * the address, three over the time), stable, no comparisons. */
+/* Sorts by (first time in ms, address): an LSD radix sort, 16 bits a pass,
+ * of one 64-bit key per sighting (ms << 32 | address), skipping the passes
+ * whose digit is the same everywhere; then one gather. */
 static void sort_sightings(struct sightings *s)
 {
 	size_t n = s->n;
-	struct sighting *tmp = ws_xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
 	uint64_t *key = ws_xreallocarray(NULL, n ? n : 1, sizeof(uint64_t));
+	uint32_t *idx = ws_xreallocarray(NULL, n ? n : 1, sizeof(uint32_t));
 	uint64_t *tkey = ws_xreallocarray(NULL, n ? n : 1, sizeof(uint64_t));
-	for (int pass = 0; pass < 5; pass++) {
+	uint32_t *tidx = ws_xreallocarray(NULL, n ? n : 1, sizeof(uint32_t));
+	uint64_t all_or = 0, all_and = ~0ull;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ms = (uint64_t)llround(s->v[i].first * 1000.0);
+		key[i] = ms << 32 | s->v[i].addr;
+		idx[i] = (uint32_t)i;
+		all_or |= key[i];
+		all_and &= key[i];
+	}
+	static size_t count[65537];
+	for (int shift = 0; shift < 64; shift += 16) {
+		if ((((all_or ^ all_and) >> shift) & 0xffff) == 0)
+			continue; /* every key has the same digit here */
+		memset(count, 0, sizeof(count));
 		for (size_t i = 0; i < n; i++)
-			key[i] = pass < 2 ? s->v[i].addr >> (16 * pass)
-					  : (uint64_t)llround(s->v[i].first * 1000.0) >> (16 * (pass - 2));
-		size_t count[65537] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[(key[i] & 0xffff) + 1]++;
+			count[((key[i] >> shift) & 0xffff) + 1]++;
 		for (size_t d = 0; d < 65536; d++)
 			count[d + 1] += count[d];
 		for (size_t i = 0; i < n; i++) {
-			size_t at = count[key[i] & 0xffff]++;
-			tmp[at] = s->v[i];
+			size_t at = count[(key[i] >> shift) & 0xffff]++;
 			tkey[at] = key[i];
+			tidx[at] = idx[i];
 		}
-		memcpy(s->v, tmp, n * sizeof(*tmp));
+		uint64_t *k2 = key;
+		key = tkey;
+		tkey = k2;
+		uint32_t *i2 = idx;
+		idx = tidx;
+		tidx = i2;
 	}
-	free(tmp);
+	struct sighting *out = ws_xreallocarray(NULL, n ? n : 1, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = s->v[idx[i]];
+	free(s->v);
+	s->v = out;
+	s->cap = n ? n : 1;
 	free(key);
+	free(idx);
 	free(tkey);
+	free(tidx);
 }
 
 static void write_hosts(const struct ws_sim_scenario *sc, struct sightings *s, struct ws_buf *out)
