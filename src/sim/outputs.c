@@ -51,6 +51,26 @@ static double *rcs_curve(const struct ws_sim_scenario *sc, double n_hosts, size_
 	return all;
 }
 
+/* Zou, Gong and Towsley's two-factor model beside it (model.md 2.2), mapped
+ * onto the scenario: beta0 = r / A per second, eta = 3 (their congestion
+ * exponent; this simulator has no congestion, so the gap shows its effect),
+ * gamma = 1 / lifetime when copies end, mu = patch rate / N (patching at the
+ * full rate once everyone has heard of the worm). Infected at interval ends. */
+static double *zou_curve(const struct ws_sim_scenario *sc, double n_hosts, size_t n)
+{
+	double space = 4294967296.0 * sc->pop.space_scale - (sc->worm.skip_reserved ? 2 * 16777216.0 : 0);
+	struct ws_ode_zou p = {n_hosts, sc->initial, ws_sim_mean_rate(&sc->worm) / space, 3.0,
+			       sc->worm.lifetime_h > 0 ? 1.0 / (sc->worm.lifetime_h * 3600.0) : 0.0,
+			       sc->def.patch_rate_h > 0 ? sc->def.patch_rate_h / 3600.0 / n_hosts : 0.0};
+	struct ws_ode_zou_state *st = ws_xreallocarray(NULL, n + 1, sizeof(*st));
+	ws_ode_zou_curve(&p, sc->interval_s, 8, n + 1, st);
+	double *out = ws_xcalloc(n + 1, sizeof(double));
+	for (size_t j = 0; j <= n; j++)
+		out[j] = st[j].i;
+	free(st);
+	return out;
+}
+
 static void add_num(struct ws_buf *b, double v)
 {
 	if (isnan(v))
@@ -74,14 +94,14 @@ void ws_sim_write_csv(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	static const char *const cols[] = {"susceptible", "infected", "removed", "new_infections"};
 	for (int c = 0; c < 4; c++)
 		ws_buf_printf(out, ",%s,%s_p5,%s_p95", cols[c], cols[c], cols[c]);
-	ws_buf_adds(out, ",rcs_infected");
+	ws_buf_adds(out, ",rcs_infected,zou_infected");
 	for (size_t t = 0; t < nt; t++)
 		ws_buf_printf(out, ",tel%zu_probes,tel%zu_probes_p5,tel%zu_probes_p95,tel%zu_sources,"
 				   "tel%zu_sources_p5,tel%zu_sources_p95,tel%zu_new_sources,"
 				   "tel%zu_new_sources_p5,tel%zu_new_sources_p95",
 			      t, t, t, t, t, t, t, t, t);
 	ws_buf_addc(out, '\n');
-	double *rcs = rcs_curve(sc, n_hosts, n);
+	double *rcs = rcs_curve(sc, n_hosts, n), *zou = zou_curve(sc, n_hosts, n);
 	for (size_t j = 0; j < n; j++) {
 		double end = (double)(j + 1) * sc->interval_s;
 		if (end > sc->duration_h * 3600.0)
@@ -100,7 +120,7 @@ void ws_sim_write_csv(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 			ws_buf_addc(out, ',');
 			add_num(out, hv[c][j]);
 		}
-		ws_buf_printf(out, ",%.1f", rcs[j + 1]);
+		ws_buf_printf(out, ",%.1f,%.1f", rcs[j + 1], zou[j + 1]);
 		for (size_t t = 0; t < nt; t++) {
 			const double *f[3][3] = {{m->tel_probes, lo->tel_probes, hi->tel_probes},
 						 {m->tel_sources, lo->tel_sources, hi->tel_sources},
@@ -115,6 +135,7 @@ void ws_sim_write_csv(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 		ws_buf_addc(out, '\n');
 	}
 	free(rcs);
+	free(zou);
 }
 
 static json_t *num_or_null(double v)
@@ -273,6 +294,9 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	double *rcs = rcs_curve(sc, n_hosts, n);
 	polyline(b, rcs + 1, n, iv, tmax, vmax, "stroke=\"#d62728\" stroke-dasharray=\"6 4\"");
 	free(rcs);
+	double *zou = zou_curve(sc, n_hosts, n);
+	polyline(b, zou + 1, n, iv, tmax, vmax, "stroke=\"#9467bd\" stroke-dasharray=\"2 3\"");
+	free(zou);
 	polyline(b, m->infected, n, iv, tmax, vmax, "stroke=\"#08519c\" stroke-width=\"2\"");
 	if (sc->n_telescopes) {
 		polyline(b, m->tel_seen, n, iv, tmax, vmax, "stroke=\"#2ca02c\" stroke-width=\"1.5\"");
@@ -283,12 +307,15 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#d62728\">random constant spread "
 			 "(ODE, K = r N / 2^32)</text>\n",
 		      PL + 20, ly + 16);
+	ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#9467bd\">Zou et al. two-factor "
+			 "ODE (eta = 3)</text>\n",
+		      PL + 20, ly + 32);
 	if (sc->n_telescopes) {
 		char name[40];
 		tel_name(&sc->tel[0], name, sizeof(name));
 		ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#2ca02c\">sources seen by telescope "
 				 "%s (cumulative)</text>\n",
-			      PL + 20, ly + 32, name);
+			      PL + 20, ly + 48, name);
 	}
 	ws_buf_adds(b, "</svg>\n");
 }
