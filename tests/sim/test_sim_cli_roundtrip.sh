@@ -46,4 +46,10 @@ cmp -s "$t/a/s.csv" "$t/d/s.csv" && fail "another seed gave the same series"
 for f in s.csv s.json s.svg h.txt w.log; do
 	grep -q 'SIMULATED' "$t/a/$f" || fail "$f does not say SIMULATED"
 done
+# CAIDA's Code-Red table layout: 8 tab-separated fields, the simulated address 9th.
+grep -q '^#start_time	end_time	tld	country	latitude	longitude	as_number	as_name	simulated_address$' \
+	"$t/a/h.txt" || fail "telescope hosts: no CAIDA column header"
+bad=$(grep -v '^#' "$t/a/h.txt" | awk -F '\t' 'NF != 9 || $1 > $2 || $1 !~ /^[0-9]+\.[0-9][0-9][0-9]$/' | wc -l)
+[ "$bad" -eq 0 ] || fail "telescope hosts: $bad lines not in the layout"
+[ "$(grep -vc '^#' "$t/a/h.txt")" -gt 0 ] || fail "telescope hosts: no sources"
 echo ok

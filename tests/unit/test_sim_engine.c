@@ -239,6 +239,47 @@ static void test_telescope_counts(void **state)
 	ws_sim_result_free(&r);
 }
 
+/* DHCP churn: each new lease is a new source, so a telescope counts more
+ * sources than hosts (CAIDA's August inflation); without churn, never more. */
+static void test_dhcp_churn_inflates_sources(void **state)
+{
+	(void)state;
+	struct ws_sim_scenario sc = sim_small("custom", 3000, 0, 6);
+	sc.pop.space_scale = 1.0 / 4096;
+	sc.worm.scan_rate = 3;
+	sc.pop.cable_share = 1.0; /* with one /8 left for the rest */
+	sc.n_telescopes = 1;
+	sc.tel[0] = (struct ws_sim_telescope){0, 12};
+	struct ws_sim_result r = sim_once(&sc, 5);
+	assert_true(r.sum.tel_sources_total[0] <= r.sum.ever_infected);
+	ws_sim_result_free(&r);
+	sc.dhcp_churn_h = 1;
+	r = sim_once(&sc, 5);
+	assert_true(r.sum.tel_sources_total[0] > 1.5 * r.sum.ever_infected);
+	ws_sim_result_free(&r);
+}
+
+/* Ensembles: the band holds the median, for series and summary alike. */
+static void test_ensemble_bands(void **state)
+{
+	(void)state;
+	struct ws_sim_scenario sc = sim_small("custom", 3000, 0, 2);
+	sc.pop.space_scale = 1.0 / 4096;
+	sc.worm.scan_rate = 3;
+	sc.runs = 9;
+	struct ws_sim_ensemble x;
+	struct ws_err e;
+	assert_int_equal(ws_sim_run_ensemble(&sc, &x, NULL, &e), 0);
+	assert_int_equal(x.runs, 9);
+	for (size_t j = 0; j < x.med.s.n; j++)
+		assert_true(x.lo.s.infected[j] <= x.med.s.infected[j] &&
+			    x.med.s.infected[j] <= x.hi.s.infected[j]);
+	assert_true(x.lo.sum.ever_infected <= x.med.sum.ever_infected &&
+		    x.med.sum.ever_infected <= x.hi.sum.ever_infected);
+	assert_true(x.lo.sum.t_pct[0] < x.hi.sum.t_pct[0]); /* seeds differ */
+	ws_sim_ensemble_free(&x);
+}
+
 static void test_samplers(void **state)
 {
 	(void)state;
@@ -300,6 +341,8 @@ int main(void)
 		cmocka_unit_test(test_defences_slow_the_worm),
 		cmocka_unit_test(test_strategies_run),
 		cmocka_unit_test(test_telescope_counts),
+		cmocka_unit_test(test_dhcp_churn_inflates_sources),
+		cmocka_unit_test(test_ensemble_bands),
 		cmocka_unit_test(test_samplers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
