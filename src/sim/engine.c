@@ -953,8 +953,16 @@ static void loop(struct run *r)
 			t = walk_t;
 			struct ev e = heap_pop(&r->walk);
 			if (state(r, e.host) == ST_I &&
-			    (r->hs[e.host].serial & 0x3fffffff) == (e.tag & 0x3fffffff))
+			    (r->hs[e.host].serial & 0x3fffffff) == (e.tag & 0x3fffffff)) {
 				walk_hit(r, e.host, t);
+			} else if (w->strategy == WS_SIM_FIXED_SEQUENCE && r->gI) {
+				/* The front's copy is gone; the shared sequence is walked on
+				 * by another copy (all walk the same list; this one takes
+				 * over the front: an approximation, see docs). */
+				uint32_t h2 = pick_global(r, r->gS, r->gI);
+				r->walk_idx[h2] = r->walk_idx[e.host];
+				walk_hit(r, h2, t);
+			}
 			continue;
 		}
 		if (cand >= next_sched) {
