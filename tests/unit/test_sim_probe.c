@@ -89,6 +89,8 @@ static void test_code_red_ii_classes(void **state)
 		total++;
 	}
 	assert_int_equal(wrong, 0);
+	print_message("classes over %ld draws: %.4f / %.4f / %.4f %%\n", total,
+		      100.0 * count[0] / total, 100.0 * count[1] / total, 100.0 * count[2] / total);
 	/* 0.1 pp is 10 standard errors of a 10^7-draw share. */
 	assert_close(100.0 * count[WS_PROBE_ANY] / total, 12.5, 0.1);
 	assert_close(100.0 * count[WS_PROBE_SAME8] / total, 50.0, 0.1);

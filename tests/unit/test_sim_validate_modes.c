@@ -151,6 +151,8 @@ static void compare(struct sample *fast, struct sample *probe, const char *what)
 		fail_msg("%s: only %d of %d runs reached 50 %%", what, reached, 2 * SEEDS);
 	double d = ks_d(fast->t50, probe->t50, SEEDS);
 	double crit = 1.628 * sqrt(2.0 / SEEDS);
+	print_message("%s: %d of %d runs reached 50 %%; KS D = %.3f (1 %% critical value %.3f)\n",
+		      what, reached, 2 * SEEDS, d, crit);
 	if (d >= crit)
 		fail_msg("%s: KS D = %.3f >= %.3f", what, d, crit);
 	for (size_t j = 0; j < fast->n; j++) {
