@@ -58,6 +58,22 @@ double ws_sim_active(const struct ws_sim_scenario *sc, double t)
 	return calendar_on(sc, t) * night_on(sc, t);
 }
 
+double ws_sim_infect_factor(const struct ws_sim_scenario *sc, double t)
+{
+	return ws_sim_active(sc, t) * night_on(sc, t);
+}
+
+double ws_sim_op_time(const struct ws_sim_scenario *sc, double t)
+{
+	double tau = 0;
+	for (double a = 0; a < t;) {
+		double nb = ws_sim_next_break(sc, a), e = nb < t ? nb : t;
+		tau += ws_sim_infect_factor(sc, a) * (e - a);
+		a = e;
+	}
+	return tau;
+}
+
 static void consider(double *best, double t, double cand)
 {
 	if (cand > t && cand < *best)

@@ -44,6 +44,11 @@ struct ws_sim_trace {
 /* Global multiplier of every host's probing at time t (seconds from the
  * start): the calendar, the expiry and the share of hosts switched on. */
 double ws_sim_active(const struct ws_sim_scenario *sc, double t);
+/* The factor on every infection rate at time t: the activity of the source
+ * times the share of targets switched on. */
+double ws_sim_infect_factor(const struct ws_sim_scenario *sc, double t);
+/* Operational time: the integral of the infection factor over [0, t]. */
+double ws_sim_op_time(const struct ws_sim_scenario *sc, double t);
 /* The next time after t at which anything time-driven changes (calendar,
  * night, defence starts), or +inf. */
 double ws_sim_next_break(const struct ws_sim_scenario *sc, double t);

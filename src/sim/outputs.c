@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sim/engine.h"
 #include "sim/ode.h"
 #include "sim/outputs.h"
 #include "util/escape.h"
@@ -41,13 +42,28 @@ static void tel_name(const struct ws_sim_telescope *t, char *out, size_t cap)
 		 t->bits);
 }
 
-/* RCS comparison curve at the interval ends: K = r N / A from the scenario. */
+/* Operational time (infection-rate factor integrated: the calendar's off
+ * days and the night count less) at the interval ends 0..n. */
+static double *op_times(const struct ws_sim_scenario *sc, size_t n)
+{
+	double *tau = ws_xcalloc(n + 1, sizeof(double)), end = sc->duration_h * 3600.0;
+	for (size_t j = 1; j <= n; j++) {
+		double b = (double)j * sc->interval_s;
+		tau[j] = ws_sim_op_time(sc, b < end ? b : end);
+	}
+	return tau;
+}
+
+/* RCS comparison curve at the interval ends: K = r N / A from the scenario,
+ * run in operational time so that it stops when the worm's calendar does. */
 static double *rcs_curve(const struct ws_sim_scenario *sc, double n_hosts, size_t n)
 {
 	double space = 4294967296.0 * sc->pop.space_scale - (sc->worm.skip_reserved ? 2 * 16777216.0 : 0);
 	double k = ws_ode_rcs_k(ws_sim_mean_rate(&sc->worm), n_hosts, space);
-	double *all = ws_xcalloc(n + 1, sizeof(double));
-	ws_ode_rcs_curve(k, n_hosts, sc->initial, sc->interval_s, n + 1, all);
+	double *tau = op_times(sc, n), *all = ws_xcalloc(n + 1, sizeof(double));
+	for (size_t j = 0; j <= n; j++)
+		all[j] = n_hosts * ws_ode_rcs_fraction(k, sc->initial / n_hosts, tau[j]);
+	free(tau);
 	return all;
 }
 
@@ -62,12 +78,17 @@ static double *zou_curve(const struct ws_sim_scenario *sc, double n_hosts, size_
 	struct ws_ode_zou p = {n_hosts, sc->initial, ws_sim_mean_rate(&sc->worm) / space, 3.0,
 			       sc->worm.lifetime_h > 0 ? 1.0 / (sc->worm.lifetime_h * 3600.0) : 0.0,
 			       sc->def.patch_rate_h > 0 ? sc->def.patch_rate_h / 3600.0 / n_hosts : 0.0};
-	struct ws_ode_zou_state *st = ws_xreallocarray(NULL, n + 1, sizeof(*st));
-	ws_ode_zou_curve(&p, sc->interval_s, 8, n + 1, st);
-	double *out = ws_xcalloc(n + 1, sizeof(double));
-	for (size_t j = 0; j <= n; j++)
-		out[j] = st[j].i;
-	free(st);
+	/* Stepped in operational time, like the RCS curve. */
+	double *tau = op_times(sc, n), *out = ws_xcalloc(n + 1, sizeof(double));
+	struct ws_ode_zou_state x = ws_ode_zou_init(&p);
+	out[0] = x.i;
+	for (size_t j = 1; j <= n; j++) {
+		double h = (tau[j] - tau[j - 1]) / 8;
+		for (int s = 0; h > 0 && s < 8; s++)
+			ws_ode_zou_step(&p, &x, h);
+		out[j] = x.i;
+	}
+	free(tau);
 	return out;
 }
 
