@@ -387,8 +387,7 @@ struct run {
 	uint8_t *infected;       /* per host */
 	uint32_t *inf_host, *inf_addr; /* the infected hosts, in infection order */
 	uint64_t ni;
-	uint32_t *tel_last;      /* [t * n + h]: interval + 1 in which h was last seen by t */
-	uint8_t *tel_ever;
+	uint32_t *tel_last;      /* [t * n + h]: interval + 1 in which h was last seen by t, 0 never */
 	struct ws_probe_rng gen, aux;
 	uint32_t r1[BLOCK], r2[BLOCK], r3[BLOCK], tgt[BLOCK], spos[BLOCK], cand[BLOCK];
 	uint8_t flag[BLOCK];
@@ -469,14 +468,12 @@ static size_t compact(const uint8_t *flag, size_t n, uint32_t *cand)
 static void telescope_see(struct run *R, size_t t, uint32_t host)
 {
 	size_t n = R->sc->n, nj = R->out->n_intervals, at = t * nj + R->j;
+	uint32_t *last = &R->tel_last[t * n + host];
 	R->out->tel_probes[at]++;
-	if (R->tel_last[t * n + host] != R->j + 1) {
-		R->tel_last[t * n + host] = (uint32_t)(R->j + 1);
+	if (*last != R->j + 1) {
 		R->out->tel_sources[at]++;
-	}
-	if (!R->tel_ever[t * n + host]) {
-		R->tel_ever[t * n + host] = 1;
-		R->out->tel_new_sources[at]++;
+		R->out->tel_new_sources[at] += *last == 0;
+		*last = (uint32_t)(R->j + 1);
 	}
 }
 
@@ -680,7 +677,6 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	R->inf_addr = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_addr);
 	size_t ntn = sc->n_telescope * sc->n;
 	R->tel_last = ws_xcalloc(ntn ? ntn : 1, sizeof *R->tel_last);
-	R->tel_ever = ws_xcalloc(ntn ? ntn : 1, 1);
 	ws_probe_rng_seed(&R->gen, sc->seed, 1);
 	ws_probe_rng_seed(&R->aux, sc->seed, 2);
 	for (size_t i = 0; i < sc->n_initial; i++)
@@ -693,7 +689,6 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	free(R->inf_host);
 	free(R->inf_addr);
 	free(R->tel_last);
-	free(R->tel_ever);
 	free(R);
 	return 0;
 }
