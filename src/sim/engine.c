@@ -637,11 +637,11 @@ static void infect_any(struct run *r, double t)
 		infect(r, pick_global(r, 0, r->gS), t);
 }
 
-/* Total rate bound of the memoryless classes at the current state. */
-static void hazards(const struct run *r, double act, double *hz)
+/* Rate bounds of the memoryless classes at the current state, times the
+ * infection factor `on` (calendar, night). */
+static void hazards(const struct run *r, double on, double *hz)
 {
 	const struct ws_sim_worm *w = &r->sc->worm;
-	double on = act;
 	hz[0] = r->r_max * w->p_any * (double)r->gI * (double)r->gS / r->any_space * on;
 	hz[1] = r->local ? r->r_max * w->p_same8 * (double)r->w8 / TWO24 * on : 0.0;
 	hz[2] = r->local ? r->r_max * w->p_same16 * (double)r->w16 / TWO16 * on : 0.0;

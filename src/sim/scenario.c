@@ -120,7 +120,7 @@ int ws_sim_scenario_init(struct ws_sim_scenario *sc, const char *worm_id, struct
 /* ---- the key table ---------------------------------------------------- */
 
 enum ktype { K_DOUBLE, K_INT, K_U32, K_U64, K_BOOL, K_PATH, K_STRATEGY, K_CALENDAR, K_MODE,
-	     K_TIME, K_DATE, K_TELESCOPE, K_CURVE, K_EXCLUDE_NONE };
+	     K_TIME, K_DATE, K_TELESCOPE, K_CURVE };
 
 struct key {
 	const char *name;
@@ -353,7 +353,6 @@ int ws_sim_scenario_set(struct ws_sim_scenario *sc, const char *name, const char
 		}
 		return set_telescope(sc, v, e);
 	case K_CURVE: return set_curve(&sc->def, v, e);
-	case K_EXCLUDE_NONE: break;
 	}
 	if (!ok)
 		return ws_err_set(e, WS_EUSAGE, "%s: bad value '%s'", name, v);
@@ -472,8 +471,7 @@ static void dump_value(struct ws_buf *b, const struct ws_sim_scenario *sc, const
 			add_double(b, sc->def.patch_curve_share[i]);
 		}
 		break;
-	case K_TELESCOPE:
-	case K_EXCLUDE_NONE: break;
+	case K_TELESCOPE: break;
 	}
 }
 
