@@ -27,6 +27,7 @@ struct key {
 	bool egress;         /* its /16 filters outbound probes */
 	double *lam;         /* cumulative hazard at interval boundaries [0..n] */
 	double *seg_rate;    /* rate in each time segment */
+	double *irate;       /* rate through interval j when constant in it, else -1 */
 	double *full;        /* hosts active through interval j (difference array) */
 	double *after;       /* of those, already seen before j (difference array) */
 };
@@ -157,7 +158,10 @@ static double lam_at(const struct tpass *p, const struct key *k, double t)
 	size_t j = (size_t)(t / p->iv);
 	if (j >= p->n)
 		return k->lam[p->n];
-	return k->lam[j] + integrate(p, k, (double)j * p->iv, t);
+	double a = (double)j * p->iv;
+	if (k->irate[j] >= 0) /* no break inside: the usual case, O(1) */
+		return k->lam[j] + k->irate[j] * (t - a);
+	return k->lam[j] + integrate(p, k, a, t);
 }
 
 /* The time at which the cumulative hazard reaches L (L < lam[n]); the
@@ -192,6 +196,8 @@ static double lam_inverse(const struct tpass *p, const struct key *k, double L, 
 	double a = (double)lo * p->iv, end = (double)hi * p->iv, rest = L - k->lam[lo];
 	if (end > p->tr->end)
 		end = p->tr->end;
+	if (k->irate[lo] > 0 && rest < k->irate[lo] * (end - a))
+		return a + rest / k->irate[lo];
 	for (size_t i = seg_of(p, a); a < end; i++) {
 		double e = p->seg_t[i + 1] < end ? p->seg_t[i + 1] : end;
 		double r = k->seg_rate[i];
@@ -221,19 +227,23 @@ static struct key *key_for(struct tpass *p, uint32_t host, uint8_t hflags)
 		p->keys = ws_xreallocarray(p->keys, p->cap_keys, sizeof(*p->keys));
 	}
 	struct key *k = &p->keys[p->n_keys];
-	*k = (struct key){p->coef_far[coef], p->coef_loc[coef], flags, egress, NULL, NULL, NULL, NULL};
+	*k = (struct key){p->coef_far[coef], p->coef_loc[coef], flags, egress, NULL, NULL, NULL, NULL,
+			  NULL};
 	k->seg_rate = ws_xreallocarray(NULL, p->n_seg, sizeof(double));
 	for (size_t i = 0; i < p->n_seg; i++)
 		k->seg_rate[i] = key_rate_at(p, k, p->seg_t[i]);
 	k->lam = ws_xreallocarray(NULL, p->n + 1, sizeof(double));
 	k->full = ws_xcalloc(p->n + 1, sizeof(double));
 	k->after = ws_xcalloc(p->n + 1, sizeof(double));
+	k->irate = ws_xreallocarray(NULL, p->n, sizeof(double));
 	k->lam[0] = 0;
 	for (size_t j = 0; j < p->n; j++) {
-		double b = (double)(j + 1) * p->iv;
+		double a = (double)j * p->iv, b = (double)(j + 1) * p->iv;
 		if (b > p->tr->end)
 			b = p->tr->end;
-		k->lam[j + 1] = k->lam[j] + integrate(p, k, (double)j * p->iv, b);
+		k->lam[j + 1] = k->lam[j] + integrate(p, k, a, b);
+		size_t i = seg_of(p, a);
+		k->irate[j] = p->seg_t[i + 1] >= b ? k->seg_rate[i] : -1.0;
 	}
 	p->key_of[slot] = (int)p->n_keys;
 	return &p->keys[p->n_keys++];
@@ -244,6 +254,7 @@ static void free_keys(struct tpass *p)
 	for (size_t ki = 0; ki < p->n_keys; ki++) {
 		free(p->keys[ki].lam);
 		free(p->keys[ki].seg_rate);
+		free(p->keys[ki].irate);
 		free(p->keys[ki].full);
 		free(p->keys[ki].after);
 	}
