@@ -58,6 +58,7 @@ struct ws_behaviour {
 	const char *expiry;          /* ISO date after which it stops spreading, or NULL */
 	unsigned hitlist;            /* hit-list size; 0 = none */
 	unsigned vulnerable;         /* the population usually simulated with it; 0 = unknown */
+	const char *onset;           /* ISO 8601 UTC start of its outbreak, or NULL */
 	/* What one attack on a web server looks like in its log (for simulate
 	 * --emit-log): GETs of these targets in order, each followed by
 	 * request_query when set, with HTTP/1.0 and no User-Agent. */

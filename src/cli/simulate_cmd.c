@@ -26,7 +26,7 @@ static const struct ws_opt opts[] = {
 	{"worm", O_WORM, "ID", "code-red (default), code-red-v1, code-red-ii, nimda, slammer, warhol, custom"},
 	{"vulnerable", O_VULN, "N", "vulnerable hosts (synthetic population)"},
 	{"scan-rate", O_RATE, "PROBES_PER_S", "mean probes/s per infected host (default: threads / probe time)"},
-	{"start", O_START, "ISO8601_UTC", "start time (default 2001-07-19T10:00:00Z)"},
+	{"start", O_START, "ISO8601_UTC", "start time (default: the worm's onset, e.g. 2001-07-19T10:00:00Z)"},
 	{"duration", O_DURATION, "HOURS", "hours simulated (default 24)"},
 	{"seed", O_SEED, "N", "random seed (default 1); the same seed gives the same bytes"},
 	{"initial", O_INITIAL, "N", "hosts infected at the start (default 1)"},

@@ -107,7 +107,10 @@ int ws_sim_scenario_init(struct ws_sim_scenario *sc, const char *worm_id, struct
 	d->tarpit_start_h = d->throttle_start_h = d->egress_start_h = -1;
 	d->tarpit_hold_s = 3600;
 	d->throttle_share = 1.0;
+	/* The worm's own onset, else Code Red v2's (19 July 2001, 10:00 UTC). */
 	sc->start = ws_days_from_civil(2001, 7, 19) * 86400 + 10 * 3600;
+	if (b->onset)
+		ws_time_parse_iso(ws_str_make(b->onset, strlen(b->onset)), &sc->start);
 	sc->duration_h = 24;
 	sc->interval_s = 60;
 	sc->seed = 1;

@@ -45,6 +45,7 @@ static const struct ws_behaviour behaviour = {
 	.memory_only = true,
 	.code_red_calendar = true,
 	.vulnerable = 360000,
+	.onset = "2001-07-19T10:00:00Z", /* v2, CAIDA: "around 10:00 UTC" */
 	.requests = requests,
 	.n_requests = 1,
 };

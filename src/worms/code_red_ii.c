@@ -49,6 +49,7 @@ static const struct ws_behaviour behaviour = {
 	.chinese_rate_factor = 2.0,
 	.expiry = "2001-10-01",
 	.vulnerable = 360000,
+	.onset = "2001-08-04T00:00:00Z", /* released Saturday 4 August (unixwiz); hour unknown */
 	.requests = requests,
 	.n_requests = 1,
 };

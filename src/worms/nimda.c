@@ -117,6 +117,7 @@ static const struct ws_behaviour behaviour = {
 	.calendar = "no calendar; file-infecting, persistent",
 	/* No documented thread count or rate: the simulator's default rate. */
 	.sim_strategy = "local-preference",
+	.onset = "2001-09-18T00:00:00Z", /* 18 September 2001; hour not verified */
 	.requests = wire,
 	.n_requests = 16,
 	.request_query = "?" WS_NIMDA_QUERY,

@@ -22,6 +22,7 @@ static const struct ws_behaviour code_red_v1 = {
 	.memory_only = true,
 	.code_red_calendar = true,
 	.vulnerable = 360000,
+	.onset = "2001-07-12T00:00:00Z", /* CERT: v1 appeared 12 July */
 };
 
 /* Slammer/Sapphire (25 Jan 2003, UDP/1434): one packet per infection, limited
@@ -35,6 +36,7 @@ static const struct ws_behaviour slammer = {
 	.sim_strategy = "uniform",
 	.scan_rate = 4700.0,
 	.vulnerable = 75000,
+	.onset = "2003-01-25T00:00:00Z", /* 25 January 2003; hour not verified */
 };
 
 /* Warhol worm (Staniford, Paxson, Weaver 2002; Weaver's essay): a 10,000-host
