@@ -139,7 +139,7 @@ struct key {
 
 /* Dump order: worm first (loading it resets the defaults), then the rest. */
 static const struct key keys[] = {
-	{"worm", K_PATH, W(id), "worm id"},
+	{"worm", K_PATH, W(id), "worm id (resets every other key to its defaults)"},
 	{"seed", K_U64, S(seed), "random seed"},
 	{"runs", K_INT, S(runs), "ensemble size"},
 	{"mode", K_MODE, S(mode), "fast or per-probe"},
@@ -279,6 +279,8 @@ int ws_sim_scenario_set(struct ws_sim_scenario *sc, const char *name, const char
 	const struct key *k = key_find(name);
 	if (!k)
 		return ws_err_set(e, WS_EUSAGE, "unknown key '%s'", name);
+	if (strcmp(name, "worm") == 0) /* a worm brings its whole behaviour */
+		return ws_sim_scenario_init(sc, v, e);
 	char *base = (char *)sc + k->off;
 	bool ok = true;
 	switch (k->type) {
@@ -307,8 +309,7 @@ int ws_sim_scenario_set(struct ws_sim_scenario *sc, const char *name, const char
 			ok = false;
 		break;
 	case K_PATH: {
-		size_t cap = strcmp(name, "worm") == 0 ? sizeof(sc->worm.id) : WS_SIM_PATH;
-		ok = strlen(v) < cap;
+		ok = strlen(v) < WS_SIM_PATH;
 		if (ok)
 			memcpy(base, v, strlen(v) + 1);
 		break;
@@ -401,9 +402,7 @@ int ws_sim_scenario_load(struct ws_sim_scenario *sc, const char *path, struct ws
 		memcpy(val, v.p, v.n);
 		val[v.n] = 0;
 		struct ws_err sub;
-		if (strcmp(key, "worm") == 0)
-			rc = ws_sim_scenario_init(sc, val, &sub);
-		else {
+		{
 			/* A file's telescopes replace the defaults' (there are none) and
 			 * those set before it. */
 			if (strcmp(key, "telescope") == 0 && !telescopes_reset) {
