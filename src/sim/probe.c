@@ -482,7 +482,8 @@ static void telescope_see(struct run *R, size_t t, uint32_t host)
 static long slow_path(struct run *R, size_t i)
 {
 	const struct ws_probe_scenario *sc = R->sc;
-	uint32_t t = R->tgt[i], src;
+	uint32_t t = R->tgt[i];
+	long src = -1;
 	if (sc->strategy == WS_PROBE_LOCAL) {
 		src = R->inf_host[R->spos[i]];
 		if (R->flag[i] & 2) {
@@ -493,14 +494,16 @@ static long slow_path(struct run *R, size_t i)
 			if (!pre_bit(R->pre, t))
 				return -1;
 		}
-	} else {
+	}
+	for (size_t k = 0; k < sc->n_telescope; k++) {
+		if ((t & sc->telescope[k].mask) != sc->telescope[k].net)
+			continue;
 		/* Under uniform scanning the target says nothing about the source, so
 		 * the source of a monitored probe is drawn only when one is seen. */
-		src = sc->n_telescope ? R->inf_host[below(ws_probe_rng_u32(&R->aux), R->ni)] : 0;
+		if (src < 0)
+			src = R->inf_host[below(ws_probe_rng_u32(&R->aux), R->ni)];
+		telescope_see(R, k, (uint32_t)src);
 	}
-	for (size_t k = 0; k < sc->n_telescope; k++)
-		if ((t & sc->telescope[k].mask) == sc->telescope[k].net)
-			telescope_see(R, k, src);
 	long h = ws_probe_index_find(R->ix, t);
 	return h >= 0 && !R->infected[h] ? h : -1;
 }
