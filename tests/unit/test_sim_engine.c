@@ -239,6 +239,37 @@ static void test_telescope_counts(void **state)
 	ws_sim_result_free(&r);
 }
 
+/* Local preference and telescopes: a /16 telescope in the hosts' own /8
+ * gets their same-/8 probes (1/2 of all, over 2^24 addresses), one in
+ * another /8 only the uniform eighth over 2^32: 128 times fewer (model.md
+ * 1.5's telescope implication). */
+static void test_telescope_sees_locality(void **state)
+{
+	(void)state;
+	const char *path = sim_tmpfile(1, "24.12.0.0/16 1000\n");
+	struct ws_sim_scenario sc = sim_small("code-red-ii", 1, 5, 2);
+	snprintf(sc.pop.file, sizeof(sc.pop.file), "%s", path);
+	sc.worm.lifetime_h = 0;
+	sc.n_telescopes = 2;
+	sc.tel[0] = (struct ws_sim_telescope){24u << 24 | 13u << 16, 16};
+	sc.tel[1] = (struct ws_sim_telescope){61u << 24 | 13u << 16, 16};
+	struct ws_sim_result r = sim_once(&sc, 6);
+	double near = 0, far = 0;
+	for (size_t j = 0; j < r.s.n; j++) {
+		near += r.s.tel_probes[j];
+		far += r.s.tel_probes[r.s.n + j];
+	}
+	/* Infected-seconds times rate times the class share over its space. */
+	double inf_s = 0;
+	for (size_t j = 0; j < r.s.n; j++)
+		inf_s += r.s.infected[j] * sc.interval_s;
+	double want_near = inf_s * sc.worm.scan_rate * (0.5 * 65536 / 16777216.0 + 0.125 * 65536 / (4294967296.0 - 2 * 16777216.0));
+	assert_true(near > 0.8 * want_near && near < 1.25 * want_near);
+	assert_true(far < near / 50);
+	ws_sim_result_free(&r);
+	unlink(path);
+}
+
 /* DHCP churn: each new lease is a new source, so a telescope counts more
  * sources than hosts (CAIDA's August inflation); without churn, never more. */
 static void test_dhcp_churn_inflates_sources(void **state)
@@ -342,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_strategies_run),
 		cmocka_unit_test(test_telescope_counts),
 		cmocka_unit_test(test_dhcp_churn_inflates_sources),
+		cmocka_unit_test(test_telescope_sees_locality),
 		cmocka_unit_test(test_ensemble_bands),
 		cmocka_unit_test(test_samplers),
 	};
