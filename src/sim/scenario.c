@@ -319,6 +319,10 @@ int ws_sim_scenario_set(struct ws_sim_scenario *sc, const char *name, const char
 		ok = s >= 0;
 		if (ok)
 			sc->worm.strategy = (enum ws_sim_strategy)s;
+		if (ok && s != WS_SIM_LOCAL_PREF) { /* only local preference has a mix */
+			sc->worm.p_any = 1.0;
+			sc->worm.p_same8 = sc->worm.p_same16 = 0.0;
+		}
 		break;
 	}
 	case K_CALENDAR:
