@@ -38,7 +38,7 @@ struct tpass {
 	struct ws_rng *g;
 	struct ws_rng g_last; /* last-seen draws: only made when identities are asked for */
 	size_t n;            /* intervals */
-	double iv;           /* interval length */
+	double iv, inv_iv;   /* interval length and its inverse */
 	struct key *keys;
 	size_t n_keys, cap_keys;
 	int *key_of;         /* [(coef * 2 + egress) * 32 + flags] -> key, or -1 */
@@ -155,7 +155,7 @@ static double integrate(const struct tpass *p, const struct key *k, double a, do
 
 static double lam_at(const struct tpass *p, const struct key *k, double t)
 {
-	size_t j = (size_t)(t / p->iv);
+	size_t j = (size_t)(t * p->inv_iv);
 	if (j >= p->n)
 		return k->lam[p->n];
 	double a = (double)j * p->iv;
@@ -278,7 +278,7 @@ static inline double seen_prob(double m)
 
 static size_t interval_of(const struct tpass *p, double t)
 {
-	size_t j = (size_t)(t / p->iv);
+	size_t j = (size_t)(t * p->inv_iv);
 	return j >= p->n ? p->n - 1 : j;
 }
 
@@ -354,7 +354,7 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 	p->distinct[jf] += 1;
 	if (!*seen) {
 		p->new_src[jf] += 1;
-		size_t mi = (size_t)(first / 60.0);
+		size_t mi = (size_t)(first * (1.0 / 60.0));
 		p->new_min[mi < p->n_min ? mi : p->n_min - 1] += 1;
 		*seen = true;
 	}
@@ -577,6 +577,7 @@ void ws_sim_telescopes(const struct ws_sim_trace *tr, struct ws_rng *g, struct w
 	ws_rng_seed(&p.g_last, ws_rng_u64(g), 3);
 	p.n = res->s.n;
 	p.iv = tr->sc->interval_s;
+	p.inv_iv = 1.0 / p.iv;
 	for (int ti = 0; ti < tr->sc->n_telescopes; ti++)
 		one_telescope(&p, ti, res, hosts_out);
 }
@@ -596,6 +597,7 @@ size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uin
 	if (p.n < 1)
 		p.n = 1;
 	p.iv = tr->sc->interval_s;
+	p.inv_iv = 1.0 / p.iv;
 	struct ws_sim_telescope t = {server, 32};
 	coefficients(&p, &t);
 	struct ws_sim_probe *v = NULL;
