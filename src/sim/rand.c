@@ -4,19 +4,11 @@
 #include <math.h>
 #include <stdbool.h>
 
-static uint64_t splitmix(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 void ws_rng_seed(struct ws_rng *g, uint64_t seed, uint64_t stream)
 {
 	uint64_t x = seed ^ (stream * 0xd1b54a32d192ed03ull);
 	for (int i = 0; i < 4; i++)
-		g->s[i] = splitmix(&x);
+		g->s[i] = ws_splitmix64(&x);
 	if (!(g->s[0] | g->s[1] | g->s[2] | g->s[3]))
 		g->s[0] = 1;
 }

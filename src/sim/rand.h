@@ -10,6 +10,16 @@ struct ws_rng {
 	uint64_t s[4];
 };
 
+/* splitmix64 (Steele, Lea, Flood 2014): turns any seed, small ones included,
+ * into well-mixed generator state. Shared by every generator in sim/. */
+static inline uint64_t ws_splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 /* Seeds from (seed, stream): distinct streams are independent sequences. */
 void ws_rng_seed(struct ws_rng *g, uint64_t seed, uint64_t stream);
 
