@@ -38,3 +38,12 @@ run "$ws" scan --quiet --db "$dir/demo.db" --home-net 10.0.0.0/8 \
 	"$(dirname "$0")/../examples/iis-w3c-2001-08-04.log" "$dir/access.log"
 run "$ws" report --db "$dir/demo.db" -o "$dir/report.html"
 echo "demo: report $dir/report.html (open it in any browser; it needs no network)"
+# The simulator's loop (issue 5): the Code Red II outbreak of August 2001
+# (scenarios/, sources in the file), the log a web server in the densest /16
+# would have kept, and scan reading it back. Everything it writes is SIMULATED.
+run "$ws" simulate --config "$(dirname "$0")/../scenarios/code-red-ii-2001-08.conf" --duration 24 \
+	--summary-json "$dir/crii.json" --out-csv "$dir/crii.csv" --plot "$dir/crii.svg" \
+	--emit-log "$dir/crii-server.log" --server auto
+run "$ws" scan --quiet --format jsonl -o "$dir/crii-sightings.jsonl" "$dir/crii-server.log"
+echo "demo: SIMULATED Code Red II outbreak $dir/crii.json, series $dir/crii.csv, chart $dir/crii.svg"
+echo "demo: SIMULATED server log $dir/crii-server.log, its sightings $dir/crii-sightings.jsonl"

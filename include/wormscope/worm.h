@@ -36,12 +36,35 @@ struct ws_verdict {
 	const char *variant;             /* static note such as "filler 230", or NULL */
 };
 
-/* How a worm spreads, for `wormscope simulate`. Values cite worms.md. */
+/* How a worm spreads, for `wormscope simulate`. Values cite worms.md and
+ * model.md; zero means "not documented, the simulator's default". */
 struct ws_behaviour {
-	const char *scan_strategy;   /* "uniform", "fixed-sequence", "local-preference", "" */
+	const char *scan_strategy;   /* prose: "uniform", "local-preference", ... */
 	int threads;                 /* per infected host; 0 = unknown */
 	double p_any, p_same8, p_same16; /* local preference (sums to 1) */
 	const char *calendar;        /* prose summary of the calendar */
+	/* Machine-readable fields for the simulator (src/sim/scenario.c). */
+	const char *sim_strategy;    /* "uniform", "fixed-sequence", "local-preference",
+				      * "sequential", "permutation" */
+	double scan_rate;            /* probes/s per host when measured; 0 = threads / probe time */
+	double probe_time_s;         /* mean seconds a thread spends per probe */
+	double bandwidth_cap;        /* probes/s ceiling per host; 0 = none */
+	bool skip_reserved;          /* redraws 127/8 and 224/8 */
+	bool memory_only;            /* a reboot clears it; the host can be infected again */
+	double lifetime_h;           /* runs this long then reboots; 0 = until removed */
+	double chinese_lifetime_h;   /* lifetime on Chinese-language systems; 0 = same */
+	double chinese_rate_factor;  /* rate multiplier on them; 0 = 1 */
+	bool code_red_calendar;      /* days 1-19 spread, 20-27 flood, 28-31 sleep (UTC) */
+	const char *expiry;          /* ISO date after which it stops spreading, or NULL */
+	unsigned hitlist;            /* hit-list size; 0 = none */
+	unsigned vulnerable;         /* the population usually simulated with it; 0 = unknown */
+	const char *onset;           /* ISO 8601 UTC start of its outbreak, or NULL */
+	/* What one attack on a web server looks like in its log (for simulate
+	 * --emit-log): GETs of these targets in order, each followed by
+	 * request_query when set, with HTTP/1.0 and no User-Agent. */
+	const char *const *requests;
+	int n_requests;
+	const char *request_query;
 };
 
 struct ws_worm {
@@ -71,5 +94,11 @@ struct ws_worm {
 const struct ws_worm *const *ws_worms(int *count);
 /* Index of the worm with this id, or -1. */
 int ws_worm_index(const char *id);
+/* Worms the simulator can run: the table's worms that have a behaviour, then
+ * behaviour-only entries (code-red-v1, slammer, warhol, custom) that have no
+ * signature and never enter the detection table. Static; do not free. */
+const struct ws_worm *const *ws_sim_worms(int *count);
+/* The simulator's worm with this id, or NULL. */
+const struct ws_worm *ws_sim_worm(const char *id);
 
 #endif

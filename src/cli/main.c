@@ -16,6 +16,7 @@ static const struct {
 	{"worms", ws_cmd_worms, "list the worm table (ids, signatures, sources)"},
 	{"hosts", ws_cmd_hosts, "list the sources a store has seen (scan --db), with filters"},
 	{"report", ws_cmd_report, "write the HTML report (charts and tables) from a store"},
+	{"simulate", ws_cmd_simulate, "model an outbreak, its telescopes and server logs (SIMULATED)"},
 };
 
 static void usage(FILE *f)

@@ -34,5 +34,6 @@ int ws_cmd_worms(int argc, char **argv);
 int ws_cmd_hosts(int argc, char **argv);
 int ws_cmd_report(int argc, char **argv);
 int ws_cmd_guard(int argc, char **argv);
+int ws_cmd_simulate(int argc, char **argv);
 
 #endif

@@ -54,6 +54,14 @@ static void print_jsonl(const struct ws_worm *w)
 			      w->behaviour->threads, w->behaviour->p_any, w->behaviour->p_same8,
 			      w->behaviour->p_same16);
 		jfield(&b, "calendar", w->behaviour->calendar, false);
+		/* What `wormscope simulate` runs (docs/simulate.md). */
+		const struct ws_behaviour *h = w->behaviour;
+		jfield(&b, "sim_strategy", h->sim_strategy, false);
+		ws_buf_printf(&b, ",\"scan_rate\":%g,\"probe_time_s\":%g,\"lifetime_h\":%g,"
+				  "\"memory_only\":%s,\"vulnerable\":%u",
+			      h->scan_rate, h->probe_time_s, h->lifetime_h,
+			      h->memory_only ? "true" : "false", h->vulnerable);
+		jfield(&b, "onset", h->onset, false);
 		ws_buf_addc(&b, '}');
 	}
 	ws_buf_adds(&b, "}\n");

@@ -25,6 +25,9 @@ static bool match(const struct ws_request *r, struct ws_verdict *v)
 	return ws_code_red_match(r, v, 'N', sigs);
 }
 
+/* The request as the worm sends it (worms.md 1.1). */
+static const char *const requests[] = {"/default.ida?" WS_FILL224("N") WS_CR_TAIL_TEXT};
+
 /* CERT IN-2001-08; internetnews.com (eEye quote) for 100 threads; NIPC for the
  * UTC calendar. */
 static const struct ws_behaviour behaviour = {
@@ -33,6 +36,18 @@ static const struct ws_behaviour behaviour = {
 	.p_any = 1.0,
 	.calendar = "UTC day of month 1-19 spread, 20-27 flood 198.137.240.91, 28-31 sleep; "
 		    "memory only (a reboot clears it)",
+	/* v2's random seed makes its targets uniform over IPv4 (CERT IN-2001-08,
+	 * CAIDA README); a thread waits out each connection attempt, about 20 s to
+	 * an unused address (100 threads => 5 probes/s, worms.md 2.3, Gladstone);
+	 * 360,000 vulnerable is the July population (model.md 0: 359,104 seen). */
+	.sim_strategy = "uniform",
+	.probe_time_s = 20.0,
+	.memory_only = true,
+	.code_red_calendar = true,
+	.vulnerable = 360000,
+	.onset = "2001-07-19T10:00:00Z", /* v2, CAIDA: "around 10:00 UTC" */
+	.requests = requests,
+	.n_requests = 1,
 };
 
 const struct ws_worm ws_worm_code_red = {

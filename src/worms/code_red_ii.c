@@ -22,6 +22,9 @@ static bool match(const struct ws_request *r, struct ws_verdict *v)
 	return ws_code_red_match(r, v, 'X', sigs);
 }
 
+/* The request as the worm sends it (worms.md 1.2). */
+static const char *const requests[] = {"/default.ida?" WS_FILL224("X") WS_CR_TAIL_TEXT};
+
 /* Local preference 1/8 any, 1/2 same /8, 3/8 same /16, redrawing 127/8, 224/8
  * and itself; 300 threads (600 on Chinese systems); 24 h (48 h) then reboot
  * (worms.md §2.2: Pfleeger notes, Danish Wikipedia; expiry date disputed). */
@@ -33,6 +36,22 @@ static const struct ws_behaviour behaviour = {
 	.p_same16 = 0.375,
 	.calendar = "runs 24 h (48 h on Chinese-language systems) then reboots; expiry "
 		    "disputed (1 Oct 2001 / end 2001 / end 2002), CodeRed.F has none",
+	/* 300 threads at about 20 s per probe (worms.md 2.3; DShield's SYNs in
+	 * threes, 3-7 s apart, 2.2); 600 threads and 48 h on Chinese systems; the
+	 * worm itself lives in memory (only the backdoor survives the reboot), so
+	 * an unpatched host can be infected again. Expiry: eEye's 1 Oct 2001. */
+	.sim_strategy = "local-preference",
+	.probe_time_s = 20.0,
+	.skip_reserved = true,
+	.memory_only = true,
+	.lifetime_h = 24.0,
+	.chinese_lifetime_h = 48.0,
+	.chinese_rate_factor = 2.0,
+	.expiry = "2001-10-01",
+	.vulnerable = 360000,
+	.onset = "2001-08-04T00:00:00Z", /* released Saturday 4 August (unixwiz); hour unknown */
+	.requests = requests,
+	.n_requests = 1,
 };
 
 const struct ws_worm ws_worm_code_red_ii = {

@@ -4,9 +4,7 @@
 
 #include "worms/internal.h"
 
-const char ws_cr_tail[] =
-	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801"
-	"%u9090%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a";
+const char ws_cr_tail[] = WS_CR_TAIL_TEXT;
 
 void ws_verdict_set(struct ws_verdict *v, enum ws_confidence conf, const struct ws_signature *sig,
 		    const char *variant)

@@ -10,6 +10,16 @@
 /* Code Red's 138-byte tail after the filler, identical in I and II
  * (worms.md §1.1, counted from mismayil/misc codered_check.cc). */
 extern const char ws_cr_tail[];
+#define WS_CR_TAIL_TEXT                                                                   \
+	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801"        \
+	"%u9090%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a"
+/* 224 copies of a filler letter, for the request lines the simulator logs. */
+#define WS_FILL8(c) c c c c c c c c
+#define WS_FILL224(c)                                                                     \
+	WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c)   \
+	WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c)   \
+	WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c)   \
+	WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c) WS_FILL8(c)
 /* The first 24 bytes of it, enough to tell Code Red from other .ida exploits. */
 #define WS_CR_TAIL_CORE "%u9090%u6858%ucbd3%u7801"
 

@@ -115,6 +115,12 @@ static const struct ws_behaviour behaviour = {
 	.p_same8 = 0.25,
 	.p_same16 = 0.5,
 	.calendar = "no calendar; file-infecting, persistent",
+	/* No documented thread count or rate: the simulator's default rate. */
+	.sim_strategy = "local-preference",
+	.onset = "2001-09-18T00:00:00Z", /* 18 September 2001; hour not verified */
+	.requests = wire,
+	.n_requests = 16,
+	.request_query = "?" WS_NIMDA_QUERY,
 };
 
 const struct ws_worm ws_worm_nimda = {

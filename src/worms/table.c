@@ -28,3 +28,26 @@ int ws_worm_index(const char *id)
 			return (int)i;
 	return -1;
 }
+
+extern const struct ws_worm ws_worm_sim_code_red_v1, ws_worm_sim_slammer, ws_worm_sim_warhol,
+	ws_worm_sim_custom;
+
+/* The simulator's list: table worms with a behaviour, then behaviour-only ones. */
+static const struct ws_worm *const sim_table[] = {
+	&ws_worm_code_red, &ws_worm_code_red_ii, &ws_worm_nimda, &ws_worm_sim_code_red_v1,
+	&ws_worm_sim_slammer, &ws_worm_sim_warhol, &ws_worm_sim_custom,
+};
+
+const struct ws_worm *const *ws_sim_worms(int *count)
+{
+	*count = (int)(sizeof(sim_table) / sizeof(sim_table[0]));
+	return sim_table;
+}
+
+const struct ws_worm *ws_sim_worm(const char *id)
+{
+	for (size_t i = 0; i < sizeof(sim_table) / sizeof(sim_table[0]); i++)
+		if (strcmp(sim_table[i]->id, id) == 0)
+			return sim_table[i];
+	return NULL;
+}

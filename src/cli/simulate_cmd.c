@@ -1,0 +1,376 @@
+/* `wormscope simulate`: runs a worm's documented behaviour over a model of
+ * the 2001 IPv4 Internet and writes what happened (series, summary, chart),
+ * what telescopes saw and what a web server would have logged. Everything it
+ * writes is marked SIMULATED. It sends nothing anywhere and prints no probe
+ * targets. The model is src/sim/; docs/simulate.md describes every option. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/opts.h"
+#include "sim/outputs.h"
+#include "sim/sim.h"
+#include "util/addr.h"
+#include "util/str.h"
+#include "wormscope/worm.h"
+#include "ws_version.h"
+
+enum {
+	O_WORM = 256, O_VULN, O_RATE, O_START, O_DURATION, O_SEED, O_INITIAL, O_RUNS, O_TELESCOPE,
+	O_TEL_HOSTS, O_INTERVAL, O_CSV, O_JSON, O_PLOT, O_CONFIG, O_DUMP, O_MODE, O_EMIT, O_SERVER,
+	O_SERVER_KIND, O_SET, O_STRATEGY, O_POPULATION, O_QUIET,
+};
+
+static const struct ws_opt opts[] = {
+	{"worm", O_WORM, "ID", "code-red (default), code-red-v1, code-red-ii, nimda, slammer, warhol, custom"},
+	{"vulnerable", O_VULN, "N", "vulnerable hosts (synthetic population)"},
+	{"scan-rate", O_RATE, "PROBES_PER_S", "mean probes/s per infected host (default: threads / probe time)"},
+	{"start", O_START, "ISO8601_UTC", "start time (default: the worm's onset, e.g. 2001-07-19T10:00:00Z)"},
+	{"duration", O_DURATION, "HOURS", "hours simulated (default 24)"},
+	{"seed", O_SEED, "N", "random seed (default 1); the same seed gives the same bytes"},
+	{"initial", O_INITIAL, "N", "hosts infected at the start (default 1)"},
+	{"runs", O_RUNS, "N", "ensemble: seeds seed..seed+N-1, medians and 5-95 % bands"},
+	{"telescope", O_TELESCOPE, "CIDR", "monitored prefix (repeatable)"},
+	{"telescope-hosts", O_TEL_HOSTS, "FILE", "first telescope's sources, CAIDA Code-Red layout"},
+	{"interval", O_INTERVAL, "SECONDS", "output interval (default 60)"},
+	{"out-csv", O_CSV, "FILE", "time series"},
+	{"summary-json", O_JSON, "FILE", "summary figures"},
+	{"plot", O_PLOT, "FILE.svg", "chart: infected, RCS curve, telescope sources"},
+	{"config", O_CONFIG, "FILE", "read a configuration (options given also override it)"},
+	{"dump-config", O_DUMP, NULL, "print the full configuration and exit"},
+	{"mode", O_MODE, "fast|per-probe", "engine (default fast)"},
+	{"emit-log", O_EMIT, "FILE", "access log of the web server at --server"},
+	{"server", O_SERVER, "ADDR", "that server's IPv4 address, or auto (in the densest /16)"},
+	{"server-kind", O_SERVER_KIND, "iis|apache", "what it answered (default apache)"},
+	{"set", O_SET, "KEY=VALUE", "any configuration key (see --dump-config), repeatable"},
+	{"strategy", O_STRATEGY, "NAME", "uniform, fixed-sequence, local-preference, sequential, permutation"},
+	{"population", O_POPULATION, "FILE", "vulnerable hosts as 'PREFIX COUNT' lines"},
+	{"quiet", O_QUIET, NULL, "no text summary on stdout"},
+	{"help", 'h', NULL, "show this help"},
+};
+#define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
+
+static const char *const about =
+	"Simulates a worm outbreak over a model of IPv4 (fast exact mode: cost grows with\n"
+	"infections, not probes) and writes SIMULATED series, summary, chart, telescope\n"
+	"counts and web-server logs. Realism knobs and defences are --set keys, all off\n"
+	"by default; scenarios/*.conf hold the historical runs. See docs/simulate.md.";
+
+struct files {
+	const char *csv, *json, *plot, *tel_hosts, *emit, *server, *server_kind;
+	bool dump, quiet;
+};
+
+static int fail(const char *msg)
+{
+	fprintf(stderr, "wormscope simulate: %s\n", msg);
+	return WS_EXIT_ERROR;
+}
+
+/* Maps an option to its configuration key. */
+static const char *key_of(int c)
+{
+	switch (c) {
+	case O_VULN: return "vulnerable";
+	case O_RATE: return "scan_rate";
+	case O_START: return "start";
+	case O_DURATION: return "duration_h";
+	case O_SEED: return "seed";
+	case O_INITIAL: return "initial";
+	case O_RUNS: return "runs";
+	case O_TELESCOPE: return "telescope";
+	case O_INTERVAL: return "interval_s";
+	case O_MODE: return "mode";
+	case O_STRATEGY: return "strategy";
+	case O_POPULATION: return "population_file";
+	default: return NULL;
+	}
+}
+
+/* First pass: the worm and the config file set the base every other option
+ * then changes, whatever their order on the command line. */
+static int base_scenario(int argc, char **argv, const struct option *longs, const char *shorts,
+			 struct ws_sim_scenario *sc)
+{
+	const char *worm = "code-red", *config = NULL;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == O_WORM)
+			worm = optarg;
+		else if (c == O_CONFIG)
+			config = optarg;
+	}
+	struct ws_err e;
+	if (ws_sim_scenario_init(sc, worm, &e))
+		return fail(e.msg);
+	if (config && ws_sim_scenario_load(sc, config, &e))
+		return fail(e.msg);
+	return 0;
+}
+
+static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool *tel_reset)
+{
+	struct ws_err e;
+	const char *key = key_of(c);
+	if (c == O_TELESCOPE && !*tel_reset) { /* the command line's replace the file's */
+		sc->n_telescopes = 0;
+		*tel_reset = true;
+	}
+	if (key) {
+		if (ws_sim_scenario_set(sc, key, optarg, &e))
+			return fail(e.msg);
+		return 0;
+	}
+	switch (c) {
+	case O_WORM:
+	case O_CONFIG: return 0;
+	case O_CSV: f->csv = optarg; return 0;
+	case O_TEL_HOSTS: f->tel_hosts = optarg; return 0;
+	case O_JSON: f->json = optarg; return 0;
+	case O_PLOT: f->plot = optarg; return 0;
+	case O_DUMP: f->dump = true; return 0;
+	case O_EMIT: f->emit = optarg; return 0;
+	case O_SERVER: f->server = optarg; return 0;
+	case O_SERVER_KIND: f->server_kind = optarg; return 0;
+	case O_QUIET: f->quiet = true; return 0;
+	case O_SET: {
+		char k[64];
+		const char *eq = strchr(optarg, '=');
+		if (!eq || (size_t)(eq - optarg) >= sizeof(k))
+			return fail("--set: want KEY=VALUE");
+		memcpy(k, optarg, (size_t)(eq - optarg));
+		k[eq - optarg] = 0;
+		if (ws_sim_scenario_set(sc, k, eq + 1, &e))
+			return fail(e.msg);
+		return 0;
+	}
+	default: return -1;
+	}
+}
+
+static int write_file(const char *path, const char *data, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+	if (!fp || fwrite(data, 1, n, fp) != n || fclose(fp) != 0) {
+		fprintf(stderr, "wormscope simulate: %s: %s\n", path, strerror(errno));
+		if (fp)
+			fclose(fp);
+		return WS_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static int write_buf(const char *path, struct ws_buf *b)
+{
+	int rc = write_file(path, b->p ? b->p : "", b->n);
+	ws_buf_free(b);
+	return rc;
+}
+
+static double population_size(const struct ws_sim_scenario *sc)
+{
+	if (!sc->pop.file[0])
+		return (double)sc->pop.vulnerable;
+	struct ws_sim_pop p;
+	struct ws_err e;
+	if (ws_sim_pop_for(sc, sc->seed, &p, &e))
+		return 0;
+	double n = p.n_hosts;
+	ws_sim_pop_free(&p);
+	return n;
+}
+
+static void fmt_hours(double s, char *out, size_t cap)
+{
+	if (s != s)
+		snprintf(out, cap, "never");
+	else
+		snprintf(out, cap, "%.2f h", s / 3600.0);
+}
+
+static void print_summary(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
+			  double n_hosts)
+{
+	const struct ws_sim_summary *m = &x->med.sum;
+	char t[5][32];
+	for (int k = 0; k < 5; k++)
+		fmt_hours(m->t_pct[k], t[k], sizeof(t[k]));
+	printf("wormscope %s simulate: SIMULATED outbreak (model output, not measurements)\n",
+	       WS_VERSION);
+	printf("worm %s, %s scanning at %.4g probes/s, %.0f vulnerable, seed %llu, %d run%s%s\n",
+	       sc->worm.id, ws_sim_strategy_name(sc->worm.strategy), ws_sim_mean_rate(&sc->worm),
+	       n_hosts, (unsigned long long)sc->seed, x->runs, x->runs == 1 ? "" : "s (medians)",
+	       sc->mode == WS_SIM_MODE_PROBE ? ", per-probe mode" : "");
+	printf("final infected %.0f, ever infected %.0f, peak %.0f new infections/min, K %.3f/h\n",
+	       m->final_infected, m->ever_infected, m->peak_new_per_min, m->fitted_K_per_hour);
+	printf("1%% at %s, 10%% at %s, 50%% at %s, 90%% at %s, 99%% at %s\n", t[0], t[1], t[2], t[3],
+	       t[4]);
+	for (int i = 0; i < sc->n_telescopes; i++) {
+		uint32_t a = sc->tel[i].net;
+		printf("telescope %u.%u.%u.%u/%d: %.0f sources seen, peak %.0f new sources/min\n",
+		       a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, sc->tel[i].bits,
+		       m->tel_sources_total[i], m->peak_new_sources_per_min[i]);
+	}
+}
+
+static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f,
+			 const struct ws_sim_ensemble *x, struct ws_buf *hosts, struct ws_buf *log)
+{
+	double n_hosts = population_size(sc);
+	int rc = 0;
+	if (f->csv) {
+		struct ws_buf b = {0};
+		ws_sim_write_csv(sc, x, n_hosts, &b);
+		rc |= write_buf(f->csv, &b);
+	}
+	if (f->json) {
+		char *s = ws_sim_summary_json(sc, x, n_hosts);
+		rc |= write_file(f->json, s, strlen(s));
+		free(s);
+	}
+	if (f->plot) {
+		struct ws_buf b = {0};
+		ws_sim_write_svg(sc, x, n_hosts, &b);
+		rc |= write_buf(f->plot, &b);
+	}
+	if (f->tel_hosts) {
+		struct ws_buf b = {0};
+		ws_buf_printf(&b, "# SIMULATED by wormscope %s simulate, seed %llu: not CAIDA data. "
+				  "Layout of CAIDA's Code-Red table; the 9th field is the simulated "
+				  "address.\n# config: ",
+			      WS_VERSION, (unsigned long long)sc->seed);
+		ws_sim_config_line(sc, &b);
+		ws_buf_adds(&b, "\n#start_time\tend_time\ttld\tcountry\tlatitude\tlongitude\tas_number"
+				"\tas_name\tsimulated_address\n");
+		ws_buf_add(&b, hosts->p ? hosts->p : "", hosts->n);
+		rc |= write_buf(f->tel_hosts, &b);
+	}
+	if (f->emit)
+		rc |= write_file(f->emit, log->p ? log->p : "", log->n);
+	if (!f->quiet)
+		print_summary(sc, x, n_hosts);
+	return rc ? WS_EXIT_ERROR : 0;
+}
+
+/* --server auto: an address that is not a vulnerable host, in the /16 with
+ * the most vulnerable hosts of the first run's population (where a Code Red
+ * II server would have seen the most). */
+static int auto_server(const struct ws_sim_scenario *sc, uint32_t *out)
+{
+	struct ws_sim_pop p;
+	struct ws_err e;
+	if (ws_sim_pop_for(sc, sc->seed, &p, &e))
+		return -1;
+	uint32_t best = 0;
+	for (uint32_t g = 1; g < p.n_groups; g++)
+		if (p.groups[g].count > p.groups[best].count)
+			best = g;
+	uint32_t base = p.groups[best].prefix16 << 16, a = base | 10;
+	while (ws_sim_pop_find(&p, a) >= 0 && (a & 0xffff) < 0xfffe)
+		a++;
+	*out = a;
+	ws_sim_pop_free(&p);
+	return 0;
+}
+
+static int run(struct ws_sim_scenario *sc, struct files *f)
+{
+	struct ws_err e;
+	if (f->dump) {
+		struct ws_buf b = {0};
+		ws_sim_scenario_dump(sc, &b);
+		fwrite(b.p, 1, b.n, stdout);
+		ws_buf_free(&b);
+		return 0;
+	}
+	if (ws_sim_scenario_check(sc, &e))
+		return fail(e.msg);
+	if ((f->emit != NULL) != (f->server != NULL))
+		return fail("--emit-log and --server go together");
+	const struct ws_worm *w = ws_sim_worm(sc->worm.id);
+	if (f->emit && (!w || !w->behaviour->n_requests)) {
+		fprintf(stderr, "wormscope simulate: --emit-log: %s sends no HTTP request a web log "
+				"would keep\n", sc->worm.id);
+		return WS_EXIT_ERROR;
+	}
+	struct ws_sim_outputs o = {NULL, NULL, 0, "apache", NULL};
+	struct ws_buf hosts = {0}, log = {0}, header = {0};
+	if (f->tel_hosts)
+		o.hosts = &hosts;
+	char auto_addr[20];
+	if (f->emit) {
+		struct ws_addr a;
+		if (strcmp(f->server, "auto") == 0) {
+			if (auto_server(sc, &o.server))
+				return fail("--server auto: cannot build the population");
+			snprintf(auto_addr, sizeof(auto_addr), "%u.%u.%u.%u", o.server >> 24,
+				 (o.server >> 16) & 255, (o.server >> 8) & 255, o.server & 255);
+			f->server = auto_addr;
+		} else if (!ws_addr_parse(ws_str_make(f->server, strlen(f->server)), &a, NULL) ||
+			   a.fam != 4) {
+			return fail("--server: want an IPv4 address or auto");
+		} else {
+			o.server = (uint32_t)a.b[0] << 24 | (uint32_t)a.b[1] << 16 |
+				   (uint32_t)a.b[2] << 8 | a.b[3];
+		}
+		if (f->server_kind && strcmp(f->server_kind, "iis") && strcmp(f->server_kind, "apache"))
+			return fail("--server-kind: iis or apache");
+		o.server_kind = f->server_kind ? f->server_kind : "apache";
+		o.log = &log;
+		ws_buf_printf(&header, "wormscope %s simulate, SIMULATED log of a web server (%s) at %s, "
+				       "seed %llu; config: ",
+			      WS_VERSION, o.server_kind, f->server, (unsigned long long)sc->seed);
+		ws_sim_config_line(sc, &header);
+		ws_buf_addc(&header, '\0');
+		o.log_header = header.p;
+	}
+	struct ws_sim_ensemble x;
+	int rc = ws_sim_run_ensemble_with(sc, &x, &o, &e);
+	if (rc == 0)
+		rc = write_outputs(sc, f, &x, &hosts, &log);
+	else
+		rc = fail(e.msg);
+	ws_sim_ensemble_free(&x);
+	ws_buf_free(&hosts);
+	ws_buf_free(&log);
+	ws_buf_free(&header);
+	return rc;
+}
+
+int ws_cmd_simulate(int argc, char **argv)
+{
+	struct option *longs;
+	char shorts[64];
+	ws_opts_build(opts, NOPTS, &longs, shorts, sizeof(shorts));
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			ws_opts_help(stdout, "wormscope simulate [options]", about, opts, NOPTS);
+			free(longs);
+			return 0;
+		}
+	struct ws_sim_scenario sc;
+	int rc = base_scenario(argc, argv, longs, shorts, &sc);
+	struct files f = {0};
+	bool tel_reset = false;
+	optind = 1;
+	int c;
+	while (rc == 0 && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			fprintf(stderr, "wormscope simulate: %s %s (see --help)\n",
+				c == ':' ? "missing argument for" : "unknown option", argv[optind - 1]);
+			rc = WS_EXIT_ERROR;
+			break;
+		}
+		int r = apply_option(&sc, &f, c, &tel_reset);
+		if (r)
+			rc = r < 0 ? fail("bad option (see --help)") : r;
+	}
+	if (rc == 0 && optind < argc)
+		rc = fail("takes no file arguments (see --help)");
+	free(longs);
+	opterr = 1;
+	return rc ? rc : run(&sc, &f);
+}

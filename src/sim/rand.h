@@ -1,0 +1,69 @@
+/* Random numbers for the fast simulator (simulator core): xoshiro256** seeded
+ * through splitmix64, and exact samplers built on it. Every draw depends only
+ * on the seed, so the same seed gives the same outbreak on every machine. */
+#ifndef WS_SIM_RAND_H
+#define WS_SIM_RAND_H
+
+#include <stdint.h>
+
+struct ws_rng {
+	uint64_t s[4];
+};
+
+/* splitmix64 (Steele, Lea, Flood 2014): turns any seed, small ones included,
+ * into well-mixed generator state. Shared by every generator in sim/. */
+static inline uint64_t ws_splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Seeds from (seed, stream): distinct streams are independent sequences. */
+void ws_rng_seed(struct ws_rng *g, uint64_t seed, uint64_t stream);
+
+static inline uint64_t ws_rng_rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t ws_rng_u64(struct ws_rng *g)
+{
+	uint64_t *s = g->s;
+	uint64_t r = ws_rng_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = ws_rng_rotl(s[3], 45);
+	return r;
+}
+
+/* Uniform in [0, 1) with 53 bits; in (0, 1] for the logarithm's sake. */
+static inline double ws_rng_unit(struct ws_rng *g)
+{
+	return (double)(ws_rng_u64(g) >> 11) * 0x1.0p-53;
+}
+static inline double ws_rng_unit_pos(struct ws_rng *g)
+{
+	return ((double)(ws_rng_u64(g) >> 11) + 1.0) * 0x1.0p-53;
+}
+
+/* Uniform integer in [0, n), n > 0, without bias (Lemire's method). */
+uint64_t ws_rng_below(struct ws_rng *g, uint64_t n);
+/* Exponential with mean 1. */
+double ws_rng_exp(struct ws_rng *g);
+/* Standard normal (polar method). */
+double ws_rng_normal(struct ws_rng *g);
+/* Gamma(shape a > 0, scale 1) (Marsaglia-Tsang, with the a < 1 boost). */
+double ws_rng_gamma(struct ws_rng *g, double a);
+/* Binomial(n, p), exact for every n (inversion for small means, Devroye's
+ * recursion through beta-distributed order statistics above). */
+uint64_t ws_rng_binomial(struct ws_rng *g, uint64_t n, double p);
+/* Poisson(mean), exact for every mean (inversion below 16, the gamma/binomial
+ * recursion of Ahrens and Dieter above). */
+uint64_t ws_rng_poisson(struct ws_rng *g, double mean);
+
+#endif

@@ -1,0 +1,220 @@
+/* Runs and ensembles (simulator core): builds the population, dispatches to
+ * the fast engine or the per-probe one, and reduces N runs to the median and
+ * the 5 % and 95 % quantiles of every series value and summary figure. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/engine.h"
+#include "sim/probe.h"
+#include "sim/sim.h"
+
+/* The run's population: the file's or the synthetic one, with the
+ * telescopes kept free of hosts. */
+int ws_sim_pop_for(const struct ws_sim_scenario *sc, uint64_t seed, struct ws_sim_pop *pop,
+		   struct ws_err *e)
+{
+	struct ws_sim_population cfg = sc->pop;
+	cfg.n_exclude = 0;
+	for (int t = 0; t < sc->n_telescopes && cfg.n_exclude < 16; t++) {
+		cfg.exclude[cfg.n_exclude].net = sc->tel[t].net;
+		cfg.exclude[cfg.n_exclude++].bits = sc->tel[t].bits;
+	}
+	return ws_sim_pop_build(pop, &cfg, seed, e);
+}
+
+int ws_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop, uint64_t seed,
+	       struct ws_sim_result *res, struct ws_buf *hosts_out, struct ws_err *e)
+{
+	struct ws_sim_outputs o = {hosts_out, NULL, 0, NULL, NULL};
+	return ws_sim_run_with(sc, pop, seed, res, &o, e);
+}
+
+int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop, uint64_t seed,
+		    struct ws_sim_result *res, const struct ws_sim_outputs *o, struct ws_err *e)
+{
+	struct ws_sim_pop own;
+	memset(res, 0, sizeof(*res));
+	if (o && o->hosts && sc->n_telescopes == 0)
+		return ws_err_set(e, WS_EUSAGE, "--telescope-hosts needs a --telescope");
+	if (!pop) {
+		int rc = ws_sim_pop_for(sc, seed, &own, e);
+		if (rc)
+			return rc;
+		pop = &own;
+	}
+	int rc;
+	if (sc->mode == WS_SIM_MODE_PROBE) {
+		rc = ws_probe_sim_run(sc, pop, seed, res, e);
+		if (rc == 0 && o && (o->hosts || o->log))
+			rc = ws_err_set(e, WS_EUSAGE, "--telescope-hosts and --emit-log need the fast mode");
+	} else {
+		rc = ws_sim_run_fast(sc, pop, seed, res, o);
+	}
+	if (pop == &own)
+		ws_sim_pop_free(&own);
+	return rc;
+}
+
+void ws_sim_result_free(struct ws_sim_result *r)
+{
+	struct ws_sim_series *s = &r->s;
+	free(s->susceptible);
+	free(s->infected);
+	free(s->removed);
+	free(s->new_infections);
+	free(s->tel_probes);
+	free(s->tel_sources);
+	free(s->tel_new_sources);
+	free(s->tel_seen);
+	memset(r, 0, sizeof(*r));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	/* NAN (never reached) sorts last: "later than any time". */
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
+	return x < y ? -1 : x > y;
+}
+
+/* Quantile q of v[0..n) (sorted in place), by linear interpolation between
+ * order statistics; NAN when the interpolation touches a NAN. */
+static double quantile(double *v, size_t n, double q)
+{
+	double pos = q * (double)(n - 1);
+	size_t lo = (size_t)floor(pos);
+	size_t hi = lo + 1 < n ? lo + 1 : lo;
+	double f = pos - (double)lo;
+	if (isnan(v[lo]) || isnan(v[hi]))
+		return NAN;
+	return v[lo] + (v[hi] - v[lo]) * f;
+}
+
+/* Reduces field values across runs: vals[run] -> med, lo, hi. */
+static void reduce(double *vals, size_t runs, double *med, double *lo, double *hi)
+{
+	qsort(vals, runs, sizeof(*vals), cmp_double);
+	*med = quantile(vals, runs, 0.5);
+	*lo = quantile(vals, runs, 0.05);
+	*hi = quantile(vals, runs, 0.95);
+}
+
+void ws_sim_series_alloc(struct ws_sim_series *s, size_t n, size_t nt)
+{
+	s->n = n;
+	s->susceptible = ws_xcalloc(n, sizeof(double));
+	s->infected = ws_xcalloc(n, sizeof(double));
+	s->removed = ws_xcalloc(n, sizeof(double));
+	s->new_infections = ws_xcalloc(n, sizeof(double));
+	s->tel_probes = ws_xcalloc(n * nt + 1, sizeof(double));
+	s->tel_sources = ws_xcalloc(n * nt + 1, sizeof(double));
+	s->tel_new_sources = ws_xcalloc(n * nt + 1, sizeof(double));
+	s->tel_seen = ws_xcalloc(n * nt + 1, sizeof(double));
+}
+
+/* Cumulative sources seen, per telescope. */
+static void fill_seen(struct ws_sim_series *s, size_t nt)
+{
+	free(s->tel_seen);
+	s->tel_seen = ws_xcalloc(s->n * nt + 1, sizeof(double));
+	for (size_t t = 0; t < nt; t++) {
+		double c = 0;
+		for (size_t j = 0; j < s->n; j++)
+			s->tel_seen[t * s->n + j] = c += s->tel_new_sources[t * s->n + j];
+	}
+}
+
+/* Series arrays and summary figures, addressed uniformly. */
+#define N_SERIES 8
+static double *series_field(struct ws_sim_result *r, int f)
+{
+	struct ws_sim_series *s = &r->s;
+	double *v[N_SERIES] = {s->susceptible, s->infected, s->removed, s->new_infections,
+			       s->tel_probes, s->tel_sources, s->tel_new_sources, s->tel_seen};
+	return v[f];
+}
+
+static int n_summary(int nt)
+{
+	return 4 + 5 + 2 * nt;
+}
+
+static double *summary_field(struct ws_sim_result *r, int f)
+{
+	struct ws_sim_summary *s = &r->sum;
+	switch (f) {
+	case 0: return &s->final_infected;
+	case 1: return &s->ever_infected;
+	case 2: return &s->peak_new_per_min;
+	case 3: return &s->fitted_K_per_hour;
+	default: break;
+	}
+	f -= 4;
+	if (f < 5)
+		return &s->t_pct[f];
+	f -= 5;
+	return f % 2 ? &s->tel_sources_total[f / 2] : &s->peak_new_sources_per_min[f / 2];
+}
+
+int ws_sim_run_ensemble(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
+			struct ws_buf *hosts_out, struct ws_err *e)
+{
+	struct ws_sim_outputs o = {hosts_out, NULL, 0, NULL, NULL};
+	return ws_sim_run_ensemble_with(sc, out, &o, e);
+}
+
+int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
+			     const struct ws_sim_outputs *o, struct ws_err *e)
+{
+	memset(out, 0, sizeof(*out));
+	size_t runs = (size_t)sc->runs;
+	struct ws_sim_result *all = ws_xcalloc(runs, sizeof(*all));
+	int rc = 0;
+	for (size_t i = 0; i < runs && rc == 0; i++) {
+		/* Identities and the server log come from the first run only. */
+		rc = ws_sim_run_with(sc, NULL, sc->seed + i, &all[i], i == 0 ? o : NULL, e);
+	}
+	if (rc == 0) {
+		size_t n = all[0].s.n, nt = (size_t)sc->n_telescopes;
+		for (size_t i = 0; i < runs; i++)
+			fill_seen(&all[i].s, nt);
+		out->runs = (int)runs;
+		ws_sim_series_alloc(&out->med.s, n, nt);
+		ws_sim_series_alloc(&out->lo.s, n, nt);
+		ws_sim_series_alloc(&out->hi.s, n, nt);
+		double *vals = ws_xcalloc(runs, sizeof(double));
+		for (int f = 0; f < N_SERIES; f++) {
+			size_t len = f < 4 ? n : n * nt;
+			for (size_t j = 0; j < len; j++) {
+				for (size_t i = 0; i < runs; i++)
+					vals[i] = series_field(&all[i], f)[j];
+				reduce(vals, runs, &series_field(&out->med, f)[j],
+				       &series_field(&out->lo, f)[j], &series_field(&out->hi, f)[j]);
+			}
+		}
+		for (int f = 0; f < n_summary((int)nt); f++) {
+			for (size_t i = 0; i < runs; i++)
+				vals[i] = *summary_field(&all[i], f);
+			reduce(vals, runs, summary_field(&out->med, f), summary_field(&out->lo, f),
+			       summary_field(&out->hi, f));
+		}
+		uint64_t ev = 0;
+		for (size_t i = 0; i < runs; i++)
+			ev += all[i].sum.events;
+		out->med.sum.events = ev;
+		free(vals);
+	}
+	for (size_t i = 0; i < runs; i++)
+		ws_sim_result_free(&all[i]);
+	free(all);
+	return rc;
+}
+
+void ws_sim_ensemble_free(struct ws_sim_ensemble *x)
+{
+	ws_sim_result_free(&x->med);
+	ws_sim_result_free(&x->lo);
+	ws_sim_result_free(&x->hi);
+}
