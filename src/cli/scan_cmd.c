@@ -274,7 +274,7 @@ static void *worker(void *arg)
 		struct item *it = &p->in->v[i];
 		ws_job_result_init(&p->res[i]);
 		if (it->live) {
-			ws_scan_live(p->cfg, it->path, out, &p->res[i]);
+			ws_scan_live(p->cfg, it->path, NULL, out, &p->res[i]);
 		} else if (it->ranged && !locate_part(p->in, i)) {
 			p->res[i].rc = WS_EIO;
 			ws_err_set(&p->res[i].err, WS_EIO, "%s: cannot read part at offset %llu", it->path,
@@ -440,6 +440,7 @@ static void on_stop(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+	ws_pcap_stop(); /* a live capture's loop ends too */
 }
 
 struct db_run {
@@ -474,12 +475,14 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 
 /* Returns -1 when the store failed (the run ends). */
 static int db_ingest(struct db_run *d, const struct ws_scan_config *cfg, const char *path,
-		     FILE *out, struct ws_job_result *res)
+		     bool live, FILE *out, struct ws_job_result *res)
 {
 	struct ws_err err;
 	const char *why = "new";
+	struct ws_ingest_opts io = d->io;
+	io.live = live;
 	ws_job_result_init(res);
-	if (d->failed || stop_flag || ws_ingest(d->st, cfg, d->scratch, path, &d->io, out, res, &why,
+	if (d->failed || stop_flag || ws_ingest(d->st, cfg, d->scratch, path, &io, out, res, &why,
 						&err) != 0) {
 		if (!d->failed && !stop_flag) {
 			fprintf(stderr, "wormscope scan: %s\n", err.msg);
@@ -634,7 +637,7 @@ int ws_cmd_scan(int argc, char **argv)
 	for (int pass = 0;; pass++) {
 	for (size_t i = 0; i < in.n; i++) {
 		if (a.db) {
-			if (db_ingest(&db, &a.cfg, in.v[i].path, out, &p.res[i]) != 0)
+			if (db_ingest(&db, &a.cfg, in.v[i].path, in.v[i].live, out, &p.res[i]) != 0)
 				break;
 		} else {
 			pthread_mutex_lock(&p.mu);

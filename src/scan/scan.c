@@ -43,6 +43,7 @@ struct job {
 	uint64_t pos, skip_to, since_commit;
 	time_t last_commit_s;
 	bool simulated, mark, stop;
+	bool live; /* a live capture (ws_scan_live) */
 };
 
 void ws_job_result_init(struct ws_job_result *res)
@@ -188,11 +189,31 @@ static void do_line(struct job *j, const char *p, size_t n, uint64_t line)
 	do_request(j, &req, line);
 }
 
+static bool chunk_commit_due(struct job *j);
+
 /* Requests rebuilt from a capture take the log lines' path; the frame
  * number stands for the line number. */
 static void on_capture_request(void *ctx, const struct ws_request *req, uint64_t frame)
 {
 	do_request(ctx, req, frame);
+}
+
+/* Hands a capture's sightings to the store: a file at its end (offset =
+ * the bytes read, so an unchanged capture is not read again), a live
+ * capture whenever a commit is due. A capture has no line boundaries to
+ * resume at, so a file's sightings are committed once, with its end: a
+ * crash before that leaves nothing of it, and the rerun reads it whole. */
+static void capture_commit(struct job *j, bool at_end)
+{
+	struct ws_job_result *r = j->res;
+	if (!j->sink || j->stop)
+		return;
+	if (j->sink->progress(j->sink->ctx, r->bytes, r->cap.packets + 1, NULL, 0, at_end,
+			      &r->err) != 0) {
+		r->rc = WS_EIO;
+		j->stop = true;
+	}
+	j->since_commit = 0;
 }
 
 static void on_capture_batch(void *ctx)
@@ -201,6 +222,10 @@ static void on_capture_batch(void *ctx)
 	flush_out(j, true);
 	if (j->outf)
 		fflush(j->outf);
+	if (j->live && chunk_commit_due(j))
+		capture_commit(j, false);
+	if (j->live && j->sink && j->sink->stop && *j->sink->stop)
+		ws_pcap_stop();
 }
 
 static struct ws_pcap_opts capture_opts(struct job *j)
@@ -223,6 +248,7 @@ static void read_capture(struct job *j, struct ws_input *in, const char *head, s
 		r->rc = rc;
 		r->err = read_err;
 	}
+	capture_commit(j, r->rc == 0);
 }
 
 /* Hands everything before chunk[at] (a line start) to the sink, which
@@ -565,13 +591,14 @@ void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scra
 	run_job(cfg, scratch, path, NULL, sink, out, res);
 }
 
-void ws_scan_live(const struct ws_scan_config *cfg, const char *iface, FILE *out,
-		  struct ws_job_result *res)
+void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
+		  const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res)
 {
 	char *name = ws_xmalloc(strlen(iface) + 7);
 	memcpy(name, "iface:", 6);
 	memcpy(name + 6, iface, strlen(iface) + 1);
-	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = name};
+	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = name, .sink = sink,
+			.live = true};
 	res->path = iface;
 	res->format = "live";
 	struct ws_pcap_opts o = capture_opts(&j);
@@ -579,6 +606,7 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface, FILE *out
 	if (rc)
 		res->rc = rc;
 	flush_out(&j, true);
+	capture_commit(&j, false);
 	ws_buf_free(&j.out);
 	free(name);
 }

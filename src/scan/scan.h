@@ -103,6 +103,10 @@ struct ws_scan_sink {
 			size_t tail_len, bool at_end, struct ws_err *err);
 };
 
+/* The kind the store records for a packet capture (beside enum ws_fmt_kind):
+ * captures are read whole, never resumed at an offset. */
+#define WS_SCAN_KIND_CAPTURE 100
+
 /* ws_scan_job over a whole file, from sink->offset on, calling the sink. */
 void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
 		      const char *path, const struct ws_scan_sink *sink, FILE *out,
@@ -112,8 +116,8 @@ void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scra
 bool ws_scan_simulated_mark(const char *p, size_t n, size_t *len);
 /* Captures live on interface iface until ws_pcap_stop(), like ws_scan_job
  * does a file (sightings name the file "iface:IFACE"). */
-void ws_scan_live(const struct ws_scan_config *cfg, const char *iface, FILE *out,
-		  struct ws_job_result *res);
+void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
+		  const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res);
 void ws_job_result_init(struct ws_job_result *res);
 /* Adds src's counts, hosts and examples to dst (in that order). */
 void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src);

@@ -14,6 +14,7 @@
 
 #include "input/input.h"
 #include "logfmt/logfmt.h"
+#include "pcap/capture.h"
 #include "util/mem.h"
 
 #define DEFAULT_BATCH 500000
@@ -112,9 +113,16 @@ static int head_kind(const struct ws_scan_config *cfg, const char *head, size_t 
 	ws_logfmt_free(&fmt);
 	if (kind != WS_FMT_AUTO)
 		return kind;
+	if (ws_pcap_is_capture(head, n))
+		return WS_SCAN_KIND_CAPTURE;
 	size_t ml = 0;
 	ws_scan_simulated_mark(head, n, &ml);
 	return ws_logfmt_detect(head + ml, n - ml);
+}
+
+static const char *kind_name(int kind)
+{
+	return kind == WS_SCAN_KIND_CAPTURE ? "pcap" : ws_logfmt_name((enum ws_fmt_kind)kind);
 }
 
 static void init_hooks(void)
@@ -205,16 +213,24 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	int kind = head_kind(cfg, head, hn);
 	struct reader rd = {.path = path, .compressed = id.compressed};
 	struct ws_store_file f;
-	rc = ws_store_file_begin(st, path, &id, read_at, &rd, ws_logfmt_name(kind), kind,
+	rc = ws_store_file_begin(st, path, &id, read_at, &rd, kind_name(kind), kind,
 				 simulated, &f, err);
 	if (rc)
 		return rc;
 	*why = f.why;
 	res->path = path;
-	res->format = ws_logfmt_name(f.kind);
+	res->format = kind_name(f.kind);
 	res->simulated = f.simulated;
 	if (f.done)
 		return 0;
+	/* A capture is committed whole (scan.c, capture_commit): one that has
+	 * grown since is left as stored rather than read again from the start. */
+	if (f.kind == WS_SCAN_KIND_CAPTURE && f.offset > 0) {
+		fprintf(stderr, "wormscope scan: %s: capture changed since it was stored; captures "
+				"are stored whole, so the stored part is kept\n", path);
+		*why = "unchanged";
+		return 0;
+	}
 	x.id = f.id;
 	sink.offset = f.offset;
 	sink.line = f.lines + 1;
@@ -242,6 +258,19 @@ int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
 				    .hold_partial = o->follow};
 	int rc;
 	*why = "new";
+	if (o->live) {
+		char name[300];
+		snprintf(name, sizeof(name), "iface:%s", path);
+		x.is_stdin = true; /* commits are plain flushes, as for stdin */
+		if ((rc = ws_store_live_input(st, "capture", name, &x.id, err)) != 0)
+			return rc;
+		ws_scan_live(cfg, path, &sink, out, res);
+		if (x.failed) {
+			*err = x.err;
+			return x.failed;
+		}
+		return ws_store_flush(st, err);
+	}
 	if (strcmp(path, "-") == 0) {
 		x.is_stdin = true;
 		sink.hold_partial = false;

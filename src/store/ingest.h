@@ -14,11 +14,13 @@
 struct ws_ingest_opts {
 	bool follow;              /* leave an unfinished last line for the next pass */
 	bool no_drain;            /* do not look for the rotated-away rest of the file */
+	bool live;                /* path names an interface to capture on (scan -i) */
 	uint64_t batch;           /* sightings per commit (0: the default) */
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: commit and return */
 };
 
-/* Scans path ("-": standard input, always read whole) into st, writing
+/* Scans path ("-": standard input, always read whole; with o->live, the
+ * interface to capture on until stopped) into st, writing
  * sightings in cfg->out to out as well. Input errors go to res as in
  * ws_scan_job; a store error is returned (with err filled) and ends the run.
  * *why says what the store made of the file ("new", "resumed", ...). */
