@@ -73,6 +73,7 @@ struct conn {
 	bool keepalive;     /* the client wants the connection kept */
 	bool close_after;   /* close once this answer is relayed */
 	bool up_close;      /* the upstream will not take another request */
+	bool cli_eof;       /* the client half-closed: answer what is here, then close */
 	bool up_ready;      /* the upstream connect has completed */
 	unsigned up_uses;   /* answers relayed over the current upstream connection */
 	bool retryable;     /* the request in flight may be sent again (see up_event) */

@@ -345,9 +345,18 @@ def case_pipelining():
         assert closed(s)
         wait_for(lambda: len(g.sightings()) == 1, "the nimda sighting")
         assert g.sightings()[0]["worm"] == "nimda"
+        # Pipelined, then half-closed: every request is still answered.
+        s = connect(g.port)
+        s.sendall(ordinary("/h1") + ordinary("/h2") + ordinary("/h3"))
+        s.shutdown(socket.SHUT_WR)
+        r = Reader(s)
+        for p in ("/h1", "/h2", "/h3"):
+            code, _, body = r.response()
+            assert code == 200 and json.loads(body)["target"] == p, (p, code)
+        assert closed(s)
         # The request behind the worm never reached the upstream.
         _, _, body = get(g.port, "/check")
-        assert json.loads(body)["count"] == 6, body
+        assert json.loads(body)["count"] == 9, body
     finally:
         assert g.stop() == 0
         up.stop()
