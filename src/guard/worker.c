@@ -310,7 +310,8 @@ static void drain(struct worker *g)
 		ws_guard_tarpit_release(g->tarpits);
 	for (struct conn *c = g->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->st == C_HEAD && !c->head_started)
+		/* Idle between requests, or answered and only lingering. */
+		if ((c->st == C_HEAD && !c->head_started) || c->st == C_LINGER)
 			ws_guard_conn_free(c);
 	}
 	struct timeval tv = ws_guard_tv(g->conf.drain_timeout);
