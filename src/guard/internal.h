@@ -26,6 +26,7 @@
 #define LINGER_SECS 2.0
 #define RATE_SLOTS 4096
 #define FIRST_READ 16384
+#define FD_SPARE 64       /* descriptors kept for listeners, epoll, pipes, files */
 #define ACCEPT_BURST 16 /* accepts before the listeners yield to open connections */
 
 struct listener {
@@ -73,6 +74,7 @@ struct conn {
 	bool keepalive;     /* the client wants the connection kept */
 	bool close_after;   /* close once this answer is relayed */
 	bool up_close;      /* the upstream will not take another request */
+	bool cli_eof;       /* the client half-closed: answer what is here, then close */
 	bool up_ready;      /* the upstream connect has completed */
 	unsigned up_uses;   /* answers relayed over the current upstream connection */
 	bool retryable;     /* the request in flight may be sent again (see up_event) */
@@ -133,6 +135,7 @@ struct ws_guard {
 	struct worker **w;
 	int nw;
 	_Atomic uint64_t seq; /* worm requests, all workers: a sighting's "line" */
+	unsigned fd_conns;    /* connections the descriptor limit leaves room for */
 };
 
 /* Formats one log line and hands it to the caller's hook (serialised). */

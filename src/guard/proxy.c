@@ -518,8 +518,13 @@ static void response_done(struct conn *c)
 	c->st = C_HEAD;
 	c->resp_started = c->resp_head = false;
 	bufferevent_set_timeouts(c->cli, NULL, NULL);
-	bufferevent_enable(c->cli, EV_READ);
+	if (!c->cli_eof)
+		bufferevent_enable(c->cli, EV_READ);
 	c->head_started = evbuffer_get_length(bufferevent_get_input(c->cli)) > 0;
+	if (c->cli_eof && !c->head_started) {
+		start_closing(c);
+		return;
+	}
 	arm(c, c->head_started ? g->conf.header_timeout : g->conf.idle_timeout);
 	process_heads(c);
 }
@@ -872,8 +877,11 @@ static void process_heads(struct conn *c)
 	const char *p = (const char *)evbuffer_pullup(in, (ssize_t)want);
 	struct ws_http_req r;
 	int n = ws_http_parse_request(p, want, max, &r, g->hdr, g->conf.max_headers);
-	if (n == WS_HTTP_MORE)
+	if (n == WS_HTTP_MORE) {
+		if (c->cli_eof)
+			ws_guard_conn_free(c); /* half a head, and no more coming */
 		return;
+	}
 	g->st.requests++;
 	if (n < 0) {
 		g->st.malformed++;
@@ -938,9 +946,10 @@ static void cli_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	/* EOF while waiting for an answer: the client half-closed after its
-	 * request; the answer is still relayed and the connection then ends. */
+	 * request(s); each request already here is still answered, in order,
+	 * and the connection ends after the last (RFC 9112 §9.6). */
 	if ((what & BEV_EVENT_EOF) && c->st == C_WAIT) {
-		c->close_after = true;
+		c->cli_eof = true;
 		return;
 	}
 	ws_guard_conn_free(c);

@@ -3,6 +3,7 @@
  * others, signals, threads, and the public ws_guard_* lifecycle. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -12,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -20,15 +22,28 @@
 #include "util/addr.h"
 #include "util/mem.h"
 
-
 /* ---- listeners and configuration ---- */
 
+/* accept() failed for want of descriptors or memory. The connection stays
+ * in the backlog, so a listener left on would wake us at once, forever:
+ * switch the worker's listeners off for 100 ms (the resume timer brings
+ * them back) and say so once per pause. */
 static void accept_error(struct evconnlistener *lev, void *arg)
 {
 	struct listener *lis = arg;
+	struct worker *g = lis->g;
 	(void)lev;
-	/* EMFILE and friends: libevent keeps the listener and retries. */
-	ws_guard_log(lis->g, LOG_ERR, "%s: accept: %s", lis->name, strerror(EVUTIL_SOCKET_ERROR()));
+	int e = EVUTIL_SOCKET_ERROR();
+	if (evtimer_pending(g->resume_ev, NULL) && g->accepted == UINT_MAX)
+		return;
+	ws_guard_log(g, LOG_ERR, "%s: accept: %s; not accepting for 100 ms", lis->name,
+		     strerror(e));
+	for (struct listener *l = g->lis; l; l = l->next)
+		if (l->lev)
+			evconnlistener_disable(l->lev);
+	g->accepted = UINT_MAX; /* marks the pause; the resume resets it */
+	struct timeval tv = {0, 100000};
+	evtimer_add(g->resume_ev, &tv);
 }
 
 /* Where a listen key is bound, so the other workers bind the same port
@@ -131,12 +146,21 @@ static void conf_copy(struct worker *g, const struct ws_guard_conf *src)
 	struct ws_guard_conf *dst = &g->conf;
 	unsigned n = (unsigned)g->top->nw;
 	*dst = *src;
+	unsigned total = src->max_conns;
+	if (total > g->top->fd_conns) {
+		total = g->top->fd_conns;
+		if (g->id == 0)
+			ws_guard_log(g, LOG_WARNING,
+				     "--max-conns %u needs about %u descriptors; the limit allows "
+				     "%u connections, so that is the cap (raise ulimit -n)",
+				     src->max_conns, src->max_conns * 2 + FD_SPARE, total);
+	}
 	dst->pairs = ws_xreallocarray(NULL, src->npairs ? src->npairs : 1, sizeof(*dst->pairs));
 	for (size_t i = 0; i < src->npairs; i++) {
 		dst->pairs[i].listen = ws_xstrdup(src->pairs[i].listen);
 		dst->pairs[i].upstream = ws_xstrdup(src->pairs[i].upstream);
 	}
-	dst->max_conns = (src->max_conns + n - 1) / n;
+	dst->max_conns = (total + n - 1) / n;
 	dst->max_tarpit = (src->max_tarpit + n - 1) / n;
 	dst->source_rate = src->source_rate / n;
 	dst->source_burst = (src->source_burst + n - 1) / n;
@@ -310,7 +334,8 @@ static void drain(struct worker *g)
 		ws_guard_tarpit_release(g->tarpits);
 	for (struct conn *c = g->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->st == C_HEAD && !c->head_started)
+		/* Idle between requests, or answered and only lingering. */
+		if ((c->st == C_HEAD && !c->head_started) || c->st == C_LINGER)
 			ws_guard_conn_free(c);
 	}
 	struct timeval tv = ws_guard_tv(g->conf.drain_timeout);
@@ -420,6 +445,26 @@ static int worker_new(struct ws_guard *t, int id, const struct ws_guard_conf *co
 	return 0;
 }
 
+/* Raises the soft descriptor limit to the hard one and returns how many
+ * client connections it leaves room for: each may hold two descriptors
+ * (client and upstream), and listeners, pipes, epoll and the output need
+ * a few more. */
+static unsigned fd_budget(int nworkers)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return UINT32_MAX;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 4u * 1000 * 1000 * 1000)
+		return UINT32_MAX;
+	uint64_t spare = FD_SPARE + 8u * (unsigned)nworkers;
+	return rl.rlim_cur > spare + 2 ? (unsigned)((rl.rlim_cur - spare) / 2) : 1;
+}
+
 int ws_guard_new(struct ws_guard **out, const struct ws_guard_conf *conf,
 		 const struct ws_guard_hooks *hooks, struct ws_err *err)
 {
@@ -431,6 +476,7 @@ int ws_guard_new(struct ws_guard **out, const struct ws_guard_conf *conf,
 	t->hooks = *hooks;
 	pthread_mutex_init(&t->lock, NULL);
 	t->nw = conf->threads ? (int)conf->threads : 1;
+	t->fd_conns = fd_budget(t->nw);
 	t->w = ws_xcalloc((size_t)t->nw, sizeof(*t->w));
 	for (int i = 0; rc == 0 && i < t->nw; i++)
 		rc = worker_new(t, i, conf, err);

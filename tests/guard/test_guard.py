@@ -167,7 +167,7 @@ class Upstream:
 
 
 class Guard:
-    def __init__(self, upstream_port, *args, config=None):
+    def __init__(self, upstream_port, *args, config=None, nofile=None):
         self.dir = tempfile.mkdtemp(prefix="wsguard.")
         self.out = os.path.join(self.dir, "sightings.jsonl")
         self.errpath = os.path.join(self.dir, "guard.err")
@@ -178,7 +178,10 @@ class Guard:
             cmd += ["--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:%d" % upstream_port]
         cmd += list(args)
         self.err = open(self.errpath, "w")
-        self.p = subprocess.Popen(cmd, stderr=self.err)
+        def limit():
+            import resource
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+        self.p = subprocess.Popen(cmd, stderr=self.err, preexec_fn=limit if nofile else None)
         self.ports = []
         wait_for(lambda: self._ports(), "the guard to listen")
         self.port = self.ports[0]
@@ -345,9 +348,18 @@ def case_pipelining():
         assert closed(s)
         wait_for(lambda: len(g.sightings()) == 1, "the nimda sighting")
         assert g.sightings()[0]["worm"] == "nimda"
+        # Pipelined, then half-closed: every request is still answered.
+        s = connect(g.port)
+        s.sendall(ordinary("/h1") + ordinary("/h2") + ordinary("/h3"))
+        s.shutdown(socket.SHUT_WR)
+        r = Reader(s)
+        for p in ("/h1", "/h2", "/h3"):
+            code, _, body = r.response()
+            assert code == 200 and json.loads(body)["target"] == p, (p, code)
+        assert closed(s)
         # The request behind the worm never reached the upstream.
         _, _, body = get(g.port, "/check")
-        assert json.loads(body)["count"] == 6, body
+        assert json.loads(body)["count"] == 9, body
     finally:
         assert g.stop() == 0
         up.stop()
@@ -760,6 +772,37 @@ def case_upstream_closes():
                   b"Content-Length: 2\r\n\r\nhi")
         assert r.response()[0] == 200
         assert r.response()[0] == 502
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_fd_limit():
+    """With few descriptors (ulimit -n 100) the connection cap shrinks to what
+    fits, said in the log; connections over it are refused, not left to spin
+    in accept(), and the guard keeps serving."""
+    up = Upstream()
+    g = Guard(up.port, "--max-tarpit", "1", "--header-timeout", "60", nofile=100)
+    try:
+        assert "needs about" in g.log(), g.log()
+        idle, refused = [], 0
+        for i in range(30):
+            try:
+                idle.append(connect(g.port, src="127.0.0.%d" % (20 + i)))
+            except ConnectionResetError:
+                refused += 1
+        # Refused ones are reset at once; accepted ones stay silent (60 s).
+        reset = set()
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            ready = select.select([s for s in idle if s not in reset], [], [], 0.2)[0]
+            reset.update(ready)
+        refused += len(reset)
+        assert refused >= 10 and len(idle) - len(reset) >= 5, (refused, len(idle))
+        for s in idle:
+            s.close()
+        wait_for(lambda: _get_ok(g.port), "a free slot")
+        assert "Too many open files" not in g.log(), g.log()
     finally:
         assert g.stop() == 0
         up.stop()
