@@ -31,19 +31,39 @@ run "$ws" scan --quiet --format eve -o "$dir/eve.json" "$dir/access.log"
 echo "demo: log $dir/access.log (what was written: $dir/access.log.truth)"
 echo "demo: sightings $dir/sightings.jsonl ($(wc -l < "$dir/sightings.jsonl") lines), EVE alerts $dir/eve.json"
 
-# The store and the HTML report (issue 3): the same two logs kept in SQLite,
-# then one self-contained page with the charts.
+# The store and the HTML report: the same two logs kept in SQLite, then one
+# self-contained page with the charts.
 rm -f "$dir/demo.db" "$dir/demo.db-wal" "$dir/demo.db-shm"
 run "$ws" scan --quiet --db "$dir/demo.db" --home-net 10.0.0.0/8 \
 	"$(dirname "$0")/../examples/iis-w3c-2001-08-04.log" "$dir/access.log"
+run "$ws" hosts --db "$dir/demo.db" --compromised
 run "$ws" report --db "$dir/demo.db" -o "$dir/report.html"
-echo "demo: report $dir/report.html (open it in any browser; it needs no network)"
-# The simulator's loop (issue 5): the Code Red II outbreak of August 2001
-# (scenarios/, sources in the file), the log a web server in the densest /16
-# would have kept, and scan reading it back. Everything it writes is SIMULATED.
+
+# A packet capture written by the test tooling (request lines and headers as
+# the worms sent them, a filler body), scanned like a log.
+mkcap=$(dirname "$ws")/tests/mkcap
+if [ -x "$mkcap" ]; then
+	"$mkcap" basic "$dir/basic.pcap"
+	run "$ws" scan "$dir/basic.pcap"
+fi
+
+# The simulator's whole loop: the Code Red II outbreak of August 2001
+# (scenarios/, sources in the file), the access log a web server inside the
+# densest /16 would have kept, that log scanned into its own store (its
+# sightings marked simulated), and the report on it. Everything it writes
+# says SIMULATED.
+rm -f "$dir/sim.db" "$dir/sim.db-wal" "$dir/sim.db-shm"
 run "$ws" simulate --config "$(dirname "$0")/../scenarios/code-red-ii-2001-08.conf" --duration 24 \
 	--summary-json "$dir/crii.json" --out-csv "$dir/crii.csv" --plot "$dir/crii.svg" \
 	--emit-log "$dir/crii-server.log" --server auto
-run "$ws" scan --quiet --format jsonl -o "$dir/crii-sightings.jsonl" "$dir/crii-server.log"
-echo "demo: SIMULATED Code Red II outbreak $dir/crii.json, series $dir/crii.csv, chart $dir/crii.svg"
-echo "demo: SIMULATED server log $dir/crii-server.log, its sightings $dir/crii-sightings.jsonl"
+run "$ws" scan --quiet --db "$dir/sim.db" "$dir/crii-server.log"
+run "$ws" report --db "$dir/sim.db" -o "$dir/sim-report.html"
+
+echo "demo: results"
+echo "  generated log        $dir/access.log (what was written: $dir/access.log.truth)"
+echo "  sightings            $dir/sightings.jsonl ($(wc -l < "$dir/sightings.jsonl") lines), EVE alerts $dir/eve.json"
+echo "  store                $dir/demo.db   (wormscope hosts --db $dir/demo.db)"
+echo "  report               $dir/report.html (open it in any browser; it needs no network)"
+[ -f "$dir/basic.pcap" ] && echo "  capture              $dir/basic.pcap"
+echo "  SIMULATED outbreak   $dir/crii.json, series $dir/crii.csv, chart $dir/crii.svg"
+echo "  SIMULATED server log $dir/crii-server.log, store $dir/sim.db, report $dir/sim-report.html"
