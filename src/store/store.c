@@ -876,6 +876,21 @@ static void rollback(struct ws_store *st)
 	forget_strings(st); /* their ids may have been rolled back */
 }
 
+int ws_store_spill(struct ws_store *st, struct ws_err *err)
+{
+	if (!st->in_tx || (!st->hosts.n && !st->status.n))
+		return 0;
+	/* every summary write adds deltas, so writing early (uncommitted) and
+	 * again later sums to the same rows */
+	int rc = write_batch(st, err);
+	if (rc) {
+		rollback(st);
+		return rc;
+	}
+	batch_clear(st);
+	return 0;
+}
+
 int ws_store_flush(struct ws_store *st, struct ws_err *err)
 {
 	if (!st->in_tx)
