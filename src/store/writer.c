@@ -138,7 +138,10 @@ static void *run(void *arg)
 				atomic_store(&w->failed, rc);
 			}
 		}
-		dirty = b->n && b->v[b->n - 1].type == R_SIGHTING;
+		/* Spill only for a sparse log (the batch came by time, not full):
+		 * on a dense one, waiting lets a busy source's rows be written
+		 * once per commit instead of once per batch. */
+		dirty = b->n && b->n < BATCH_RECS && b->v[b->n - 1].type == R_SIGHTING;
 		b->n = 0;
 		b->arena.n = 0;
 		pthread_mutex_lock(&w->mu);
@@ -162,10 +165,15 @@ struct ws_writer *ws_writer_start(struct ws_store *st, long kill_after)
 	return w;
 }
 
-/* Hands the filled batch to the thread (waiting for the previous one). */
-static void hand_over(struct ws_writer *w)
+/* Hands the filled batch to the thread, waiting for the previous one when
+ * `wait`; otherwise a busy thread leaves the batch with the reader to grow. */
+static void hand_over_if(struct ws_writer *w, bool wait)
 {
 	pthread_mutex_lock(&w->mu);
+	if (w->full && !wait) {
+		pthread_mutex_unlock(&w->mu);
+		return;
+	}
 	while (w->full)
 		pthread_cond_wait(&w->cv, &w->mu);
 	w->fill_ms = 0;
@@ -175,6 +183,11 @@ static void hand_over(struct ws_writer *w)
 		pthread_cond_broadcast(&w->cv);
 	}
 	pthread_mutex_unlock(&w->mu);
+}
+
+static void hand_over(struct ws_writer *w)
+{
+	hand_over_if(w, true);
 }
 
 int ws_writer_sync(struct ws_writer *w, struct ws_err *err)
@@ -236,8 +249,8 @@ int ws_writer_sighting(struct ws_writer *w, const struct ws_sighting *s, struct 
 		r->len[i] = f[i]->p ? f[i]->n : 0;
 		r->off[i] = keep(b, f[i]->p, r->len[i]);
 	}
-	if (b->n >= BATCH_RECS || (b->n % 64 == 0 && stale(w)))
-		hand_over(w);
+	if (b->n % 64 == 0 && (b->n >= BATCH_RECS || stale(w)))
+		hand_over_if(w, b->n >= 8 * BATCH_RECS);
 	return 0;
 }
 
