@@ -208,7 +208,7 @@ static void capture_commit(struct job *j, bool at_end)
 	struct ws_job_result *r = j->res;
 	if (!j->sink || j->stop)
 		return;
-	if (j->sink->progress(j->sink->ctx, r->bytes, r->cap.packets + 1, NULL, 0, at_end,
+	if (j->sink->progress(j->sink->ctx, r->bytes, r->cap.packets + 1, "", 0, at_end,
 			      &r->err) != 0) {
 		r->rc = WS_EIO;
 		j->stop = true;

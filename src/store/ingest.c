@@ -16,25 +16,26 @@
 #include "logfmt/logfmt.h"
 #include "pcap/capture.h"
 #include "util/mem.h"
+#include "store/writer.h"
 
 #define DEFAULT_BATCH 500000
 #define HEAD_READ 65536 /* what format detection looks at */
 
+/* The job's sink hands everything to the writer thread (store/writer.c). */
 struct ctx {
-	struct ws_store *st;
-	int64_t id;
+	struct ws_writer *w;
 	bool is_stdin;
+	bool live; /* path is an interface (scan -i) */
 	int failed; /* a store error stopped the job */
 	struct ws_err err;
 };
 
 static long kill_after = -1;
-static long commits;
 
 static int on_sighting(void *c, const struct ws_sighting *s, struct ws_err *err)
 {
 	struct ctx *x = c;
-	int rc = ws_store_add(x->st, x->id, s, err);
+	int rc = ws_writer_sighting(x->w, s, err);
 	if (rc) {
 		x->failed = rc;
 		x->err = *err;
@@ -46,16 +47,38 @@ static int on_progress(void *c, uint64_t offset, uint64_t next_line, const char 
 		       size_t tail_len, bool at_end, struct ws_err *err)
 {
 	struct ctx *x = c;
-	int rc = x->is_stdin ? ws_store_flush(x->st, err)
-			     : ws_store_file_progress(x->st, x->id, offset, next_line - 1, tail,
-						      tail_len, at_end, err);
+	int rc = x->is_stdin ? ws_writer_flush(x->w, err)
+			     : ws_writer_progress(x->w, offset, next_line - 1, tail, tail_len,
+						  at_end, err);
 	if (rc) {
 		x->failed = rc;
 		x->err = *err;
-	} else if (kill_after >= 0 && ++commits >= kill_after) {
-		raise(SIGKILL);
 	}
 	return rc;
+}
+
+/* Runs the job with the writer thread on input_id; a store error (from the
+ * thread) is returned and ends the run. */
+static int run_sunk(struct ws_store *st, const struct ws_scan_config *cfg,
+		    struct ws_prefilter_scratch *scratch, const char *path, int64_t input_id,
+		    struct ws_scan_sink *sink, struct ctx *x, FILE *out, struct ws_job_result *res,
+		    struct ws_err *err)
+{
+	x->w = ws_writer_start(st, kill_after);
+	ws_writer_input(x->w, input_id);
+	sink->ctx = x;
+	if (x->live)
+		ws_scan_live(cfg, path, sink, out, res);
+	else
+		ws_scan_job_sink(cfg, scratch, path, sink, out, res);
+	struct ws_err werr;
+	int rc = ws_writer_stop(x->w, &werr);
+	if (rc || x->failed) {
+		*err = rc ? werr : x->err;
+		res->rc = 0; /* the job stopped for the store, not for its input */
+		return rc ? rc : x->failed;
+	}
+	return 0;
 }
 
 /* Reads decompressed bytes [off, off+n) of the file for the store's checks. */
@@ -198,8 +221,8 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 		       const char **why, struct ws_err *err)
 {
 	struct ws_file_id id = {.compressed = compressed};
-	struct ctx x = {.st = st};
-	struct ws_scan_sink sink = {.ctx = &x, .sighting = on_sighting, .progress = on_progress,
+	struct ctx x = {0};
+	struct ws_scan_sink sink = {.sighting = on_sighting, .progress = on_progress,
 				    .batch = batch_of(o), .stop = o->stop,
 				    .hold_partial = o->follow};
 	int rc;
@@ -231,19 +254,11 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 		*why = "unchanged";
 		return 0;
 	}
-	x.id = f.id;
 	sink.offset = f.offset;
 	sink.line = f.lines + 1;
 	sink.kind = f.kind;
 	sink.simulated = f.simulated;
-	ws_scan_job_sink(cfg, scratch, path, &sink, out, res);
-	/* A store failure inside the job stopped it; it ends the run. */
-	if (x.failed) {
-		*err = x.err;
-		res->rc = 0;
-		return x.failed;
-	}
-	return 0;
+	return run_sunk(st, cfg, scratch, path, f.id, &sink, &x, out, res, err);
 }
 
 int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
@@ -252,36 +267,22 @@ int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
 	      const char **why, struct ws_err *err)
 {
 	init_hooks();
-	struct ctx x = {.st = st};
-	struct ws_scan_sink sink = {.ctx = &x, .sighting = on_sighting, .progress = on_progress,
-				    .batch = batch_of(o), .stop = o->stop,
-				    .hold_partial = o->follow};
 	int rc;
 	*why = "new";
-	if (o->live) {
+	if (strcmp(path, "-") == 0 || o->live) {
+		/* stdin and live captures: commits are plain flushes */
+		struct ctx x = {.is_stdin = true, .live = o->live};
+		struct ws_scan_sink sink = {.sighting = on_sighting, .progress = on_progress,
+					    .batch = batch_of(o), .stop = o->stop};
+		int64_t id;
 		char name[300];
 		snprintf(name, sizeof(name), "iface:%s", path);
-		x.is_stdin = true; /* commits are plain flushes, as for stdin */
-		if ((rc = ws_store_live_input(st, "capture", name, &x.id, err)) != 0)
+		rc = o->live ? ws_store_live_input(st, "capture", name, &id, err)
+			     : ws_store_live_input(st, "stdin", "-", &id, err);
+		if (rc)
 			return rc;
-		ws_scan_live(cfg, path, &sink, out, res);
-		if (x.failed) {
-			*err = x.err;
-			return x.failed;
-		}
-		return ws_store_flush(st, err);
-	}
-	if (strcmp(path, "-") == 0) {
-		x.is_stdin = true;
-		sink.hold_partial = false;
-		if ((rc = ws_store_live_input(st, "stdin", "-", &x.id, err)) != 0)
-			return rc;
-		ws_scan_job_sink(cfg, scratch, path, &sink, out, res);
-		if (x.failed) {
-			*err = x.err;
-			return x.failed;
-		}
-		return ws_store_flush(st, err);
+		rc = run_sunk(st, cfg, scratch, path, id, &sink, &x, out, res, err);
+		return rc ? rc : ws_store_flush(st, err);
 	}
 	struct stat sb;
 	char *head = ws_xmalloc(HEAD_READ);

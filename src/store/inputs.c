@@ -145,6 +145,19 @@ static int find_rotated(struct ws_store *st, const struct ws_file_id *id, ws_sto
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "inputs", err);
 }
 
+/* Binds path, dev, ino, size, compressed, head length and head hash to the
+ * columns from `col` on. */
+static void bind_identity(sqlite3_stmt *q, int col, const char *path, const struct ws_file_id *id)
+{
+	sqlite3_bind_text(q, col, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, col + 1, (int64_t)id->dev);
+	sqlite3_bind_int64(q, col + 2, (int64_t)id->ino);
+	sqlite3_bind_int64(q, col + 3, (int64_t)id->size);
+	sqlite3_bind_int(q, col + 4, id->compressed);
+	sqlite3_bind_int64(q, col + 5, (int64_t)id->head_len);
+	sqlite3_bind_int64(q, col + 6, hash64(id->head, id->head_len));
+}
+
 static int new_row(struct ws_store *st, const char *path, const struct ws_file_id *id,
 		   const char *format, int kind, bool simulated, int64_t *out, struct ws_err *err)
 {
@@ -158,13 +171,7 @@ static int new_row(struct ws_store *st, const char *path, const struct ws_file_i
 	if (rc != SQLITE_OK)
 		return ws_store_sqlerr(st, rc, "inputs", err);
 	int64_t now = (int64_t)time(NULL);
-	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, (int64_t)id->dev);
-	sqlite3_bind_int64(q, 3, (int64_t)id->ino);
-	sqlite3_bind_int64(q, 4, (int64_t)id->size);
-	sqlite3_bind_int(q, 5, id->compressed);
-	sqlite3_bind_int64(q, 6, (int64_t)id->head_len);
-	sqlite3_bind_int64(q, 7, hash64(id->head, id->head_len));
+	bind_identity(q, 1, path, id);
 	sqlite3_bind_text(q, 8, format, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 9, kind);
 	sqlite3_bind_int(q, 10, simulated);
@@ -206,13 +213,7 @@ static int adopt_row(struct ws_store *st, const struct row *r, const char *path,
 	if (rc != SQLITE_OK)
 		return ws_store_sqlerr(st, rc, "inputs", err);
 	sqlite3_bind_int64(q, 1, r->id);
-	sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, (int64_t)id->dev);
-	sqlite3_bind_int64(q, 4, (int64_t)id->ino);
-	sqlite3_bind_int64(q, 5, (int64_t)id->size);
-	sqlite3_bind_int(q, 6, id->compressed);
-	sqlite3_bind_int64(q, 7, (int64_t)id->head_len);
-	sqlite3_bind_int64(q, 8, hash64(id->head, id->head_len));
+	bind_identity(q, 2, path, id);
 	sqlite3_bind_int64(q, 9, (int64_t)time(NULL));
 	rc = sqlite3_step(q);
 	sqlite3_finalize(q);

@@ -61,15 +61,36 @@ static const char v2[] =
 
 static const char *const steps[WS_STORE_SCHEMA] = {v1, v2};
 
+/* The version as seen inside the current transaction. */
+static int version_now(struct ws_store *st, int *v, struct ws_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*v = sqlite3_column_int(q, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_OK ? 0 : ws_store_sqlerr(st, rc, "reading the schema version", err);
+}
+
 int ws_store_migrate(struct ws_store *st, int from, int to, struct ws_err *err)
 {
-	for (int v = from; v < to; v++) {
+	(void)from; /* re-read under the lock: another scan may have migrated meanwhile */
+	for (;;) {
 		int rc = ws_store_exec(st, "BEGIN IMMEDIATE", err);
 		if (rc)
 			return rc;
+		int v = 0;
+		rc = version_now(st, &v, err);
+		if (!rc && v >= to) {
+			rc = ws_store_exec(st, "COMMIT", err);
+			return rc;
+		}
 		char set[64];
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
-		rc = ws_store_exec(st, steps[v], err);
+		if (!rc)
+			rc = ws_store_exec(st, steps[v], err);
 		if (!rc)
 			rc = ws_store_exec(st, set, err);
 		if (!rc && v == 0)
@@ -82,7 +103,6 @@ int ws_store_migrate(struct ws_store *st, int from, int to, struct ws_err *err)
 			return rc;
 		}
 	}
-	return 0;
 }
 
 int ws_store_load_worms(struct ws_store *st, struct ws_err *err)

@@ -313,7 +313,7 @@ static int open_db(struct ws_store *st, int target, struct ws_err *err)
 		return ws_store_sqlerr(st, rc, "open", err);
 	sqlite3_extended_result_codes(st->db, 1);
 	const char *busy = getenv("WS_STORE_BUSY_MS");
-	sqlite3_busy_timeout(st->db, busy ? (int)strtol(busy, NULL, 10) : 2000);
+	sqlite3_busy_timeout(st->db, busy ? (int)strtol(busy, NULL, 10) : 10000);
 	int version = 0;
 	rc = read_version(st, &version, err);
 	if (rc)
@@ -340,7 +340,7 @@ static int open_db(struct ws_store *st, int target, struct ws_err *err)
 			       "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
 			       "PRAGMA wal_autocheckpoint = 20000",
 			   err);
-	if (!rc)
+	if (!rc && version < target)
 		rc = ws_store_migrate(st, version, target, err);
 	return rc;
 }
@@ -874,6 +874,21 @@ static void rollback(struct ws_store *st)
 	st->in_tx = false;
 	batch_clear(st);
 	forget_strings(st); /* their ids may have been rolled back */
+}
+
+int ws_store_spill(struct ws_store *st, struct ws_err *err)
+{
+	if (!st->in_tx || (!st->hosts.n && !st->status.n))
+		return 0;
+	/* every summary write adds deltas, so writing early (uncommitted) and
+	 * again later sums to the same rows */
+	int rc = write_batch(st, err);
+	if (rc) {
+		rollback(st);
+		return rc;
+	}
+	batch_clear(st);
+	return 0;
 }
 
 int ws_store_flush(struct ws_store *st, struct ws_err *err)

@@ -45,6 +45,10 @@ int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting
 		 struct ws_err *err);
 /* Commits the current batch. */
 int ws_store_flush(struct ws_store *st, struct ws_err *err);
+/* Writes the batch's summaries so far into the open transaction without
+ * committing (the writer thread does it while it would otherwise wait, so
+ * that little is left for the commit). */
+int ws_store_spill(struct ws_store *st, struct ws_err *err);
 
 /* ---- file inputs (scan --db): identity and resume ------------------------ */
 

@@ -89,14 +89,20 @@ static void rerun_and_compare(const char *db, const char *log, const char *clean
 	assert_int_equal(st_ingest(db, log, NULL), 0);
 }
 
+/* The log, and the store of one uninterrupted ingest of it. */
+static void clean_run(char log[512], char clean[512])
+{
+	snprintf(log, 512, "%s", st_path("big.log"));
+	snprintf(clean, 512, "%s", st_path("clean.db"));
+	make_log(log);
+	assert_int_equal(st_ingest(clean, log, NULL), LINES - LINES / 4);
+}
+
 static void test_kill_after_commits(void **state)
 {
 	(void)state;
 	char log[512], clean[512], db[512];
-	snprintf(log, sizeof(log), "%s", st_path("big.log"));
-	snprintf(clean, sizeof(clean), "%s", st_path("clean.db"));
-	make_log(log);
-	assert_int_equal(st_ingest(clean, log, NULL), LINES - LINES / 4);
+	clean_run(log, clean);
 	rng_state = 0x9e3779b97f4a7c15ull;
 	for (int round = 0; round < 3; round++) {
 		char name[32];
@@ -115,10 +121,7 @@ static void test_kill_at_any_moment(void **state)
 {
 	(void)state;
 	char log[512], clean[512], db[512];
-	snprintf(log, sizeof(log), "%s", st_path("big.log"));
-	snprintf(clean, sizeof(clean), "%s", st_path("clean.db"));
-	make_log(log);
-	assert_int_equal(st_ingest(clean, log, NULL), LINES - LINES / 4);
+	clean_run(log, clean);
 	rng_state = 0x2545f4914f6cdd1dull;
 	int kills = 0;
 	for (int round = 0; round < 3; round++) {

@@ -3,7 +3,7 @@
  * on open, keeping what they held; a store from a newer wormscope is refused
  * and left byte for byte as it was; corrupt, read-only, locked and full
  * stores give a one-line error naming the file, and what was committed
- * before stays. */
+ * before stays; two scans filling one new store at once both get in. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -274,6 +275,37 @@ static void test_full(void **state)
 	assert_int_equal(st_sql(db, "SELECT count(*) FROM sightings"), 20010);
 }
 
+/* Two scans creating and filling one new store at once: both get in, in
+ * turn (the schema is created once, the second waits for the lock). */
+static void test_two_writers(void **state)
+{
+	(void)state;
+	char db[512], a[512], b[512];
+	snprintf(db, sizeof(db), "%s", st_path("two.db"));
+	snprintf(a, sizeof(a), "%s", st_path("a.log"));
+	snprintf(b, sizeof(b), "%s", st_path("b.log"));
+	st_append(a, 1, 0, 3000);
+	st_append(b, 9000, 0, 2000);
+	pid_t pid[2];
+	for (int k = 0; k < 2; k++) {
+		pid[k] = fork();
+		assert_true(pid[k] >= 0);
+		if (pid[k] == 0) {
+			st_ingest(db, k ? b : a, NULL);
+			_exit(0);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		int status;
+		assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM sightings"), 5000);
+	assert_int_equal(st_sql(db, "SELECT sightings FROM totals"), 5000);
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM inputs"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +317,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_readonly, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_locked, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_full, st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_two_writers, st_setup, st_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
