@@ -28,8 +28,6 @@ run "$ws" scan --home-net 10.0.0.0/8 "$(dirname "$0")/../examples/iis-w3c-2001-0
 run "$ws" scan "$dir/access.log.gz"
 run "$ws" scan --quiet --format jsonl -o "$dir/sightings.jsonl" "$dir/access.log"
 run "$ws" scan --quiet --format eve -o "$dir/eve.json" "$dir/access.log"
-echo "demo: log $dir/access.log (what was written: $dir/access.log.truth)"
-echo "demo: sightings $dir/sightings.jsonl ($(wc -l < "$dir/sightings.jsonl") lines), EVE alerts $dir/eve.json"
 
 # The store and the HTML report: the same two logs kept in SQLite, then one
 # self-contained page with the charts.

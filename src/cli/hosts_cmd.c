@@ -398,8 +398,17 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 				bad = true;
 			}
 			break;
-		case OPT_INSIDE: f->where = 1; break;
-		case OPT_OUTSIDE: f->where = -1; break;
+		case OPT_INSIDE:
+		case OPT_OUTSIDE: {
+			int want = c == OPT_INSIDE ? 1 : -1;
+			if (f->where == -want) {
+				fprintf(stderr, "wormscope hosts: --inside and --outside exclude each "
+						"other\n");
+				bad = true;
+			}
+			f->where = want;
+			break;
+		}
 		case OPT_COMPROMISED: f->compromised = true; break;
 		case 'h':
 			ws_opts_help(stdout, "wormscope hosts --db FILE [options]", about, opts, NOPTS);

@@ -11,7 +11,7 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *about;
 } commands[] = {
-	{"scan", ws_cmd_scan, "detect worm requests in web-server logs"},
+	{"scan", ws_cmd_scan, "detect worm requests in web-server logs and packet captures"},
 	{"guard", ws_cmd_guard, "reverse proxy that answers worm requests itself"},
 	{"worms", ws_cmd_worms, "list the worm table (ids, signatures, sources)"},
 	{"hosts", ws_cmd_hosts, "list the sources a store has seen (scan --db), with filters"},

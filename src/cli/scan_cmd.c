@@ -45,7 +45,8 @@ static const struct ws_opt opts[] = {
 	{"worm", OPT_WORM, "ID,...", "report only these worm ids (see wormscope worms)"},
 	{"min-confidence", OPT_MINCONF, "LEVEL", "heuristic (default), partial or exact"},
 	{"strict", OPT_STRICT, NULL, "parse every line; count and name unparsable ones"},
-	{"jobs", 'j', "N", "inputs scanned in parallel (default: the core count)"},
+	{"jobs", 'j', "N", "parallel jobs (default: the core count): several inputs at once, and a "
+				   "large plain log in line-aligned parts; ignored with --db"},
 	{"top", OPT_TOP, "N", "sources listed in the summary (default 10)"},
 	{"interface", 'i', "IFACE", "capture live on IFACE (root or CAP_NET_RAW) until SIGINT or "
 				    "SIGTERM, then print the summary"},

@@ -356,18 +356,16 @@ static void do_chunk(struct job *j, const char *chunk, size_t n, bool final)
 
 bool ws_scan_simulated_mark(const char *p, size_t n, size_t *len)
 {
+	/* The mark, then the end of the line or a space and whatever the writer
+	 * added (simulate puts its version, configuration and seed there). */
 	size_t m = sizeof(WS_SIMULATED_MARK) - 1;
 	if (n < m || memcmp(p, WS_SIMULATED_MARK, m) != 0)
 		return false;
-	if (n == m || p[m] == '\n') {
-		*len = n == m ? m : m + 1;
-		return true;
-	}
-	if (p[m] == '\r' && (n == m + 1 || p[m + 1] == '\n')) {
-		*len = n == m + 1 ? m + 1 : m + 2;
-		return true;
-	}
-	return false;
+	if (n > m && p[m] != '\n' && p[m] != '\r' && p[m] != ' ' && p[m] != '\t')
+		return false;
+	const char *nl = memchr(p + m, '\n', n - m);
+	*len = nl ? (size_t)(nl - p) + 1 : n;
+	return true;
 }
 
 /* Resuming: drops buf's bytes before the resume offset. W3C logs carry

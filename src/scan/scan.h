@@ -111,8 +111,9 @@ struct ws_scan_sink {
 void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
 		      const char *path, const struct ws_scan_sink *sink, FILE *out,
 		      struct ws_job_result *res);
-/* True when the first line of p[0..n) is WS_SIMULATED_MARK; *len gets its
- * length with the newline. */
+/* True when the first line of p[0..n) is WS_SIMULATED_MARK, alone or followed
+ * by a space and text (simulate writes its version, configuration and seed
+ * there); *len gets the line's length with its newline. */
 bool ws_scan_simulated_mark(const char *p, size_t n, size_t *len);
 /* Captures live on interface iface until ws_pcap_stop(), like ws_scan_job
  * does a file (sightings name the file "iface:IFACE"). */

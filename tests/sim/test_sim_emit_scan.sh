@@ -30,6 +30,8 @@ check() { # worm kind want_status extra...
 	bad=$(grep -vc "\"status\":$status" "$t/$worm.jsonl")
 	[ "$bad" -eq 0 ] || [ "$worm" = nimda ] || fail "$worm: $bad lines without status $status"
 	grep -q '"compromised":true' "$t/$worm.jsonl" && fail "$worm: a refused probe reads as success"
+	marked=$(grep -c '"simulated":true' "$t/$worm.jsonl")
+	[ "$marked" -eq "$lines" ] || fail "$worm: $marked of $lines sightings marked simulated"
 	return 0
 }
 check code-red apache 400 --scan-rate 200000
