@@ -29,6 +29,7 @@ pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
 	[ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+	[ -f "$tmp/p/nginx.pid" ] && kill "$(cat "$tmp/p/nginx.pid")" 2>/dev/null || true
 	sleep 0.3
 	rm -rf "$tmp"
 }
@@ -59,6 +60,32 @@ http {
 }
 EOF
 nginx -p "$tmp" -c "$tmp/nginx.conf"
+
+# A second peer: nginx itself as a reverse proxy (one worker, keep-alive to the
+# backend) in front of the same backend: what a well-tuned proxy costs here.
+PPORT=$(free_port)
+mkdir -p "$tmp/p/logs"
+cat > "$tmp/p/nginx.conf" <<EOF
+worker_processes 1;
+pid $tmp/p/nginx.pid;
+error_log $tmp/p/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	client_body_temp_path $tmp/p/body;
+	proxy_temp_path $tmp/p/proxy;
+	fastcgi_temp_path $tmp/p/fcgi;
+	uwsgi_temp_path $tmp/p/uwsgi;
+	scgi_temp_path $tmp/p/scgi;
+	upstream back { server 127.0.0.1:$NPORT; keepalive 64; }
+	server {
+		listen 127.0.0.1:$PPORT;
+		location / { proxy_pass http://back; proxy_http_version 1.1; proxy_set_header Connection ""; }
+	}
+}
+EOF
+nginx -p "$tmp/p" -c "$tmp/p/nginx.conf"
 
 "$WS" guard --listen 127.0.0.1:0 --upstream 127.0.0.1:$NPORT --source-rate 0 \
 	--max-conns 20000 -o /dev/null $GUARD_ARGS 2>"$tmp/guard.err" &
@@ -113,6 +140,8 @@ run_wrk() {
 echo "guard.sh: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t$THREADS -c$CONNS -d${SECS}s, nginx $(nginx -v 2>&1 | sed 's/.*\///'), flood $FLOOD_RATE/s"
 set -- $(run_wrk "$NPORT"); n_rps=$1; n_p99=$2; n_all=$(awk -v a="$3" -v w="$5" 'BEGIN {print a + w}')
 echo "nginx direct:            $n_rps req/s, p99 $n_p99 ms; CPU/request: wrk $5 us, nginx $3 us"
+set -- $(run_wrk "$PPORT"); p_rps=$1; p_p99=$2
+echo "through nginx as proxy:  $p_rps req/s, p99 $p_p99 ms (peer)"
 set -- $(run_wrk "$GPORT"); g_rps=$1; g_p99=$2; g_all=$(awk -v a="$3" -v b="$4" -v w="$5" 'BEGIN {print a + b + w}')
 echo "through the guard:       $g_rps req/s, p99 $g_p99 ms; CPU/request: wrk $5 us, nginx $3 us, guard $4 us"
 "$FLOOD" "$GPORT" "$FLOOD_RATE" "$((SECS + 1))" > "$tmp/flood.out" &
@@ -122,8 +151,9 @@ set -- $(run_wrk "$GPORT"); f_rps=$1; f_p99=$2
 wait "$fpid" || true
 echo "guard + worm flood:      $f_rps req/s, p99 $f_p99 ms; CPU per ordinary request: guard $4 us (worm work included)"
 sed 's/^/  /' "$tmp/flood.out"
-awk -v n="$n_rps" -v g="$g_rps" -v f="$f_rps" -v np="$n_p99" -v gp="$g_p99" -v na="$n_all" -v ga="$g_all" 'BEGIN {
+awk -v n="$n_rps" -v g="$g_rps" -v f="$f_rps" -v np="$n_p99" -v gp="$g_p99" -v na="$n_all" -v ga="$g_all" -v p="$p_rps" -v pp="$p_p99" 'BEGIN {
 	printf "ratio guard/nginx:       %.2f (target >= 0.80)\n", g / n
+	printf "ratio nginx-proxy/nginx: %.2f (the peer proxy on the same box; guard/nginx-proxy %.2f; p99 added by it %.3f ms)\n", p / n, g / p, pp - np
 	printf "p99 added by the guard:  %.3f ms (target < 1 ms)\n", gp - np
 	printf "ratio flood/no flood:    %.2f (target > 0.70)\n", f / g
 	printf "CPU per request, all processes: direct %.1f us, through the guard %.1f us: when CPU-bound, the guard path can reach %.2f of direct\n", na, ga, na / ga
