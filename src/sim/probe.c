@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/rand.h"
 #include "util/mem.h"
 
 /* Vector clones for the hot kernels. Sanitizer builds keep one plain copy
@@ -52,20 +53,12 @@ enum { BLOCK = 2048 };
 
 /* ---- generator ---- */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 void ws_probe_rng_seed(struct ws_probe_rng *g, uint64_t seed, uint64_t stream)
 {
 	uint64_t x = seed ^ (stream * 0xd1b54a32d192ed03u);
 	for (int w = 0; w < 4; w++)
 		for (int l = 0; l < WS_PROBE_LANES; l++)
-			g->s[w][l] = (uint32_t)(splitmix64(&x) >> 32);
+			g->s[w][l] = (uint32_t)(ws_splitmix64(&x) >> 32);
 	for (int l = 0; l < WS_PROBE_LANES; l++)
 		if ((g->s[0][l] | g->s[1][l] | g->s[2][l] | g->s[3][l]) == 0)
 			g->s[0][l] = 1; /* the all-zero state is a fixed point */
