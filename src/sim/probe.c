@@ -380,7 +380,11 @@ struct run {
 	uint8_t *infected;       /* per host */
 	uint32_t *inf_host, *inf_addr; /* the infected hosts, in infection order */
 	uint64_t ni;
-	uint32_t *tel_last;      /* [t * n + h]: interval + 1 in which h was last seen by t, 0 never */
+	/* [t * n + s] for the host infected s-th: interval + 1 in which telescope
+	 * t last saw it, 0 never. Indexed by infection slot, not host, so that a
+	 * uniform source drawn as a slot costs one random read, not two. */
+	uint32_t *tel_last;
+	uint8_t *tel_empty;      /* per telescope: no vulnerable host inside, skip the exact test */
 	struct ws_probe_rng gen, aux;
 	uint32_t r1[BLOCK], r2[BLOCK], r3[BLOCK], tgt[BLOCK], spos[BLOCK], cand[BLOCK];
 	uint8_t flag[BLOCK];
@@ -458,10 +462,10 @@ static size_t compact(const uint8_t *flag, size_t n, uint32_t *cand)
 	return nc;
 }
 
-static void telescope_see(struct run *R, size_t t, uint32_t host)
+static void telescope_see(struct run *R, size_t t, uint32_t slot)
 {
 	size_t n = R->sc->n, nj = R->out->n_intervals, at = t * nj + R->j;
-	uint32_t *last = &R->tel_last[t * n + host];
+	uint32_t *last = &R->tel_last[t * n + slot];
 	R->out->tel_probes[at]++;
 	if (*last != R->j + 1) {
 		R->out->tel_sources[at]++;
@@ -476,11 +480,11 @@ static long slow_path(struct run *R, size_t i)
 {
 	const struct ws_probe_scenario *sc = R->sc;
 	uint32_t t = R->tgt[i];
-	long src = -1;
+	long slot = -1;
 	if (sc->strategy == WS_PROBE_LOCAL) {
-		src = R->inf_host[R->spos[i]];
+		slot = R->spos[i];
 		if (R->flag[i] & 2) {
-			uint32_t s = R->inf_addr[R->spos[i]], c = R->r2[i] >> 16;
+			uint32_t s = R->inf_addr[slot], c = R->r2[i] >> 16;
 			uint32_t m = c < sc->mix.any ? 0u : c < sc->mix.any + sc->mix.same8 ? 0xff000000u
 											  : 0xffff0000u;
 			t = redraw_address(&R->aux, m, s);
@@ -488,15 +492,19 @@ static long slow_path(struct run *R, size_t i)
 				return -1;
 		}
 	}
+	int empty = 0;
 	for (size_t k = 0; k < sc->n_telescope; k++) {
 		if ((t & sc->telescope[k].mask) != sc->telescope[k].net)
 			continue;
 		/* Under uniform scanning the target says nothing about the source, so
 		 * the source of a monitored probe is drawn only when one is seen. */
-		if (src < 0)
-			src = R->inf_host[below(ws_probe_rng_u32(&R->aux), R->ni)];
-		telescope_see(R, k, (uint32_t)src);
+		if (slot < 0)
+			slot = below(ws_probe_rng_u32(&R->aux), R->ni);
+		telescope_see(R, k, (uint32_t)slot);
+		empty |= R->tel_empty[k];
 	}
+	if (empty)
+		return -1;
 	long h = ws_probe_index_find(R->ix, t);
 	return h >= 0 && !R->infected[h] ? h : -1;
 }
@@ -673,6 +681,13 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	R->inf_addr = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_addr);
 	size_t ntn = sc->n_telescope * sc->n;
 	R->tel_last = ws_xcalloc(ntn ? ntn : 1, sizeof *R->tel_last);
+	R->tel_empty = ws_xcalloc(sc->n_telescope ? sc->n_telescope : 1, 1);
+	for (size_t k = 0; k < sc->n_telescope; k++) {
+		R->tel_empty[k] = 1;
+		for (size_t h = 0; h < sc->n && R->tel_empty[k]; h++)
+			if ((sc->addr[h] & sc->telescope[k].mask) == sc->telescope[k].net)
+				R->tel_empty[k] = 0;
+	}
 	ws_probe_rng_seed(&R->gen, sc->seed, 1);
 	ws_probe_rng_seed(&R->aux, sc->seed, 2);
 	for (size_t i = 0; i < sc->n_initial; i++)
@@ -685,6 +700,7 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	free(R->inf_host);
 	free(R->inf_addr);
 	free(R->tel_last);
+	free(R->tel_empty);
 	free(R);
 	return 0;
 }
