@@ -15,11 +15,17 @@
  * target arithmetic run as vector code (compiled for AVX-512, AVX2 and the
  * base ISA, picked at load time), then each target is looked up in a bitmap
  * with one bit per /24 (2 MB, in cache) that marks the /24s holding a
- * vulnerable host or a monitored address. Only the few targets that pass go
- * through the exact test: the rank of the /24 among marked ones (a popcount
- * over a prefix-count table) selects a 256-bit mask of its hosts, and the
- * popcount below the host's bit gives its number. No 512 MB bitmap of 2^32
- * addresses, whose random reads are memory-latency bound (model.md section 6).
+ * vulnerable host or a monitored address (1.6 % + 0.4 % of the replay's
+ * probes pass). Those go through a 1 MB one-hash filter of the vulnerable
+ * addresses and, about 1 in 1,000 probes, the exact test: the rank of the
+ * /24 among marked ones (a popcount over a prefix-count table) selects a
+ * 256-bit mask of its hosts, and the popcount below the host's bit gives its
+ * number. No 512 MB bitmap of 2^32 addresses, whose random reads are
+ * memory-latency bound (model.md section 6; bench/naive_probe.c).
+ *
+ * Telescopes count probes, distinct sources and new sources per interval,
+ * probe by probe; under uniform scanning a monitored probe's source is a
+ * uniform draw among the infected, made only when a telescope sees one.
  */
 #include "sim/probe.h"
 
