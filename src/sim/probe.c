@@ -463,8 +463,7 @@ WS_HOT static void local_targets(const uint32_t *restrict r1, const uint32_t *re
 {
 	uint32_t any = mix.any, near = mix.any + mix.same8;
 	for (size_t i = 0; i < n; i++) {
-		/* A signed index, which the vector gathers take (check() keeps n < 2^31). */
-		uint32_t sp = below(r1[i], ni), s = inf_addr[(int32_t)sp], c = r2[i] >> 16;
+		uint32_t sp = below(r1[i], ni), s = inf_addr[sp], c = r2[i] >> 16;
 		uint32_t m = c < any ? 0u : c < near ? 0xff000000u : 0xffff0000u;
 		uint32_t t = (s & m) | (r3[i] & ~m), top = t >> 24;
 		uint32_t bad = (top == 127) | (top == 224) | (t == s);
@@ -617,8 +616,8 @@ static int check(const struct ws_probe_scenario *sc, struct ws_err *e)
 		return ws_err_set(e, WS_EUSAGE, "per-probe: rate, duration and interval must be > 0");
 	if (sc->duration / sc->interval > 1e8)
 		return ws_err_set(e, WS_EUSAGE, "per-probe: more than 1e8 intervals");
-	if (sc->n == 0 || sc->n >= (size_t)1 << 31)
-		return ws_err_set(e, WS_EUSAGE, "per-probe: vulnerable hosts must be 1..2^31-1");
+	if (sc->n == 0 || sc->n > UINT32_MAX - 1)
+		return ws_err_set(e, WS_EUSAGE, "per-probe: vulnerable hosts must be 1..2^32-2");
 	if (sc->strategy == WS_PROBE_LOCAL &&
 	    (uint64_t)sc->mix.any + sc->mix.same8 > 65536)
 		return ws_err_set(e, WS_EUSAGE, "per-probe: class shares exceed 1");
