@@ -17,7 +17,7 @@ DEPS = build-essential cmake pkg-config libcmocka-dev zlib1g-dev libzstd-dev zst
        libhyperscan-dev libjansson-dev clang python3 \
        libsqlite3-dev sqlite3 libpcap-dev libevent-dev tshark chromium fonts-dejavu-core
 # Peers the benchmark measures against (only needed by `make bench`).
-BENCH_DEPS = awstats goaccess wrk nginx-light hyperfine
+BENCH_DEPS = awstats goaccess wrk nginx-light hyperfine time
 
 .PHONY: all deps bench-deps build check demo bench bench-guard fuzz install clean
 

@@ -13,11 +13,12 @@
 #   SIM_NAIVE       probes for the naive peer (default 100000000)
 #
 # Scenarios (all simulated; nothing is sent anywhere):
-#   replay   scenarios/code-red-2001-07-19.conf: 360,000 vulnerable, 5.97
-#            probes/s, 14 h, a /8 telescope counting sources per minute
-#   textbook the same without the realism knobs (uniform, no night), which the
-#            per-probe mode runs too: --worm code-red --vulnerable 360000
-#            --scan-rate 5.97 --duration 14 --telescope 44.0.0.0/8
+#   replay   scenarios/code-red-2001-07-19.conf: 360,000 vulnerable, the
+#            worm's own rate (100 threads / 20 s = 5 probes/s), 14 h, a /8
+#            telescope counting sources per minute
+#   textbook pure RCS at model.md's 358 scans/min, which the per-probe mode
+#            runs too: --worm code-red --vulnerable 360000 --scan-rate 5.97
+#            --duration 14 --telescope 44.0.0.0/8
 #   10M      --vulnerable 10000000 --scan-rate 5.97 --duration 14
 set -eu
 

@@ -106,7 +106,7 @@ def main():
     cum = [("band", x, ens["infected_p5"], ens["infected_p95"], "#cfe0f5"),
            (x, ens["infected"], 'stroke="#1f5fa8" stroke-width="2"', "replay, median of 20 (fast)"),
            (hours(fast), fast["infected"], 'stroke="#2a9d3a" stroke-width="1.5"', "textbook, seed 3 (fast)"),
-           (x, ens["rcs_infected"], 'stroke="#666" stroke-dasharray="2,3"', "RCS ODE, K = 1.80/h")]
+           (x, ens["rcs_infected"], 'stroke="#666" stroke-dasharray="2,3"', "RCS ODE at the replay's K")]
     new = [("band", x, ens["tel0_new_sources_p5"], ens["tel0_new_sources_p95"], "#cfe0f5"),
            (x, ens["tel0_new_sources"], 'stroke="#1f5fa8" stroke-width="2"', "replay, median of 20 (fast)"),
            (hours(fast), fast["tel0_new_sources"], 'stroke="#2a9d3a" stroke-width="1.5"',
@@ -126,7 +126,7 @@ def main():
     svg += panel(310, 190, 3500, "New sources per minute on a /8 telescope (44/8)", "per minute", new,
                  [(2000, "measured peak: about 2,000/min (Moore et al. 2002)")])
     svg.append('<text x="70" y="548" font-size="10">wormscope simulate; scenarios/code-red-2001-07-19.conf '
-               'and the textbook run (uniform, 5.97 probes/s, N = 360,000); band: 5-95 %.</text>')
+               'and the textbook run (5.97 probes/s, N = 360,000); band 5-95 %</text>')
     svg.append("</svg>")
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

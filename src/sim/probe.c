@@ -13,13 +13,21 @@
  *
  * Speed. Probes are made in blocks: a 16-lane xoshiro128** generator and the
  * target arithmetic run as vector code (compiled for AVX-512, AVX2 and the
- * base ISA, picked at load time), then each target is looked up in a bitmap
- * with one bit per /24 (2 MB, in cache) that marks the /24s holding a
- * vulnerable host or a monitored address. Only the few targets that pass go
- * through the exact test: the rank of the /24 among marked ones (a popcount
- * over a prefix-count table) selects a 256-bit mask of its hosts, and the
- * popcount below the host's bit gives its number. No 512 MB bitmap of 2^32
- * addresses, whose random reads are memory-latency bound (model.md section 6).
+ * base ISA, picked at load time; the gathers need GCC's "cheap" vectoriser
+ * model, set for this file in CMakeLists.txt), then each target is tested in
+ * a blocked Bloom filter of the vulnerable addresses (2 MB, two bits in one
+ * word, one gather) and against up to four telescope prefixes inline. About
+ * 0.4 % of the replay's probes pass (plus 0.4 % for a /8 telescope), against
+ * 1.6 % for a bitmap of /24s of the same size (model.md section 6). Those go
+ * through the exact test: a bitmap of the /24s holding a host, the rank of
+ * the /24 among marked ones (a popcount over a prefix-count table) selects a
+ * 256-bit mask of its hosts, and the popcount below the host's bit gives its
+ * number. No 512 MB bitmap of 2^32 addresses, whose random reads are
+ * memory-latency bound (bench/naive_probe.c).
+ *
+ * Telescopes count probes, distinct sources and new sources per interval,
+ * probe by probe; under uniform scanning a monitored probe's source is a
+ * uniform draw among the infected, made only when a telescope sees one.
  */
 #include "sim/probe.h"
 
@@ -27,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/rand.h"
 #include "util/mem.h"
 
 /* Vector clones for the hot kernels. Sanitizer builds keep one plain copy
@@ -52,20 +61,12 @@ enum { BLOCK = 2048 };
 
 /* ---- generator ---- */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 void ws_probe_rng_seed(struct ws_probe_rng *g, uint64_t seed, uint64_t stream)
 {
 	uint64_t x = seed ^ (stream * 0xd1b54a32d192ed03u);
 	for (int w = 0; w < 4; w++)
 		for (int l = 0; l < WS_PROBE_LANES; l++)
-			g->s[w][l] = (uint32_t)(splitmix64(&x) >> 32);
+			g->s[w][l] = (uint32_t)(ws_splitmix64(&x) >> 32);
 	for (int l = 0; l < WS_PROBE_LANES; l++)
 		if ((g->s[0][l] | g->s[1][l] | g->s[2][l] | g->s[3][l]) == 0)
 			g->s[0][l] = 1; /* the all-zero state is a fixed point */
@@ -250,22 +251,30 @@ struct slot24 {
 
 struct ws_probe_index {
 	uint64_t *pre;      /* bit per /24 holding a vulnerable host (2^18 words) */
-	uint64_t *hash;     /* bit per hashed address of a vulnerable host (1 MB) */
+	uint32_t *bloom;    /* two bits per vulnerable address in one 32-bit word (2 MB) */
 	uint32_t *rank;     /* marked /24s before each 8-word (cache-line) block: 128 KB */
 	struct slot24 *slot;
 	uint32_t *order;    /* sorted position -> host number */
 	size_t n, n24;
 };
 
-enum { PRE_WORDS = 1 << 18, RANK_BLOCKS = PRE_WORDS / 8, HASH_BITS = 23 };
+enum { PRE_WORDS = 1 << 18, RANK_BLOCKS = PRE_WORDS / 8, BLOOM_WORDS = 1 << 19 };
 
-/* A one-hash Bloom filter of the vulnerable addresses: with 360,000 hosts in
- * 2^23 bits it passes about 4 % of the targets that the /24 bitmap passed,
- * from a table small enough to stay in the L2 cache, so that the exact test,
- * which misses the caches, runs for about 1 probe in 1,000. */
-static inline uint32_t addr_hash(uint32_t a)
+/* A blocked Bloom filter of the vulnerable addresses: each address sets two
+ * bits of one 32-bit word, chosen by two multiplicative hashes. With 360,000
+ * hosts in 2^24 bits it passes about 0.3 % of random targets, against 1.6 %
+ * for the /24 bitmap of the same size, and a test is still one load. */
+WS_LEAF static inline uint32_t bloom_bit(const uint32_t *restrict bloom, uint32_t a)
 {
-	return (a * 0x9e3779b1u) >> (32 - HASH_BITS);
+	uint32_t h = a * 0x9e3779b1u, g = a * 0x85ebca6bu;
+	uint32_t w = bloom[h >> 13];
+	return (w >> (g >> 27)) & (w >> ((g >> 22) & 31)) & 1;
+}
+
+static void bloom_add(uint32_t *bloom, uint32_t a)
+{
+	uint32_t h = a * 0x9e3779b1u, g = a * 0x85ebca6bu;
+	bloom[h >> 13] |= 1u << (g >> 27) | 1u << ((g >> 22) & 31);
 }
 
 struct keyed {
@@ -299,7 +308,7 @@ struct ws_probe_index *ws_probe_index_new(const uint32_t *addr, size_t n, struct
 	if (!x->pre)
 		abort();
 	memset(x->pre, 0, PRE_WORDS * sizeof *x->pre);
-	x->hash = ws_xcalloc((size_t)1 << (HASH_BITS - 6), sizeof *x->hash);
+	x->bloom = ws_xcalloc(BLOOM_WORDS, sizeof *x->bloom);
 	x->rank = ws_xcalloc(RANK_BLOCKS, sizeof *x->rank);
 	x->order = ws_xreallocarray(NULL, n ? n : 1, sizeof *x->order);
 	size_t n24 = 0;
@@ -319,7 +328,7 @@ struct ws_probe_index *ws_probe_index_new(const uint32_t *addr, size_t n, struct
 		}
 		x->slot[slot].m[(a & 255) >> 6] |= 1ull << (a & 63);
 		x->order[i] = k[i].host;
-		x->hash[addr_hash(a) >> 6] |= 1ull << (addr_hash(a) & 63);
+		bloom_add(x->bloom, a);
 	}
 	uint32_t sum = 0;
 	for (size_t w = 0; w < PRE_WORDS; w++) {
@@ -338,7 +347,7 @@ void ws_probe_index_free(struct ws_probe_index *x)
 	free(x->pre);
 	free(x->rank);
 	free(x->slot);
-	free(x->hash);
+	free(x->bloom);
 	free(x->order);
 	free(x);
 }
@@ -346,7 +355,7 @@ void ws_probe_index_free(struct ws_probe_index *x)
 size_t ws_probe_index_bytes(const struct ws_probe_index *x)
 {
 	return PRE_WORDS * sizeof *x->pre + RANK_BLOCKS * sizeof *x->rank +
-	       ((size_t)1 << (HASH_BITS - 3)) +
+	       BLOOM_WORDS * sizeof *x->bloom +
 	       x->n24 * sizeof *x->slot + x->n * sizeof *x->order;
 }
 
@@ -355,8 +364,7 @@ size_t ws_probe_index_bytes(const struct ws_probe_index *x)
  * bit has just brought in. */
 WS_POPCNT long ws_probe_index_find(const struct ws_probe_index *x, uint32_t addr)
 {
-	uint32_t hb = addr_hash(addr);
-	if (!((x->hash[hb >> 6] >> (hb & 63)) & 1))
+	if (!bloom_bit(x->bloom, addr))
 		return -1;
 	uint32_t b24 = addr >> 8, w = b24 >> 6, bit = b24 & 63;
 	uint64_t word = x->pre[w];
@@ -383,14 +391,22 @@ struct run {
 	const struct ws_probe_scenario *sc;
 	struct ws_probe_index *ix;
 	struct ws_probe_result *out;
-	uint32_t *pre;           /* 2^19 words: a vulnerable host or a monitored address in the /24 */
+	const uint32_t *bloom;   /* the index's filter of vulnerable addresses */
+	/* The first four telescopes, tested inline (unused ones never match:
+	 * mask 0, net 1); from the fifth on, a /24 bitmap of what they watch. */
+	uint32_t tmask[4], tnet[4];
+	uint32_t *tel_pre;
 	uint8_t *infected;       /* per host */
 	uint32_t *inf_host, *inf_addr; /* the infected hosts, in infection order */
 	uint64_t ni;
-	uint32_t *tel_last;      /* [t * n + h]: interval + 1 in which h was last seen by t, 0 never */
+	/* [t * n + s] for the host infected s-th: interval + 1 in which telescope
+	 * t last saw it, 0 never. Indexed by infection slot, not host, so that a
+	 * uniform source drawn as a slot costs one random read, not two. */
+	uint32_t *tel_last;
+	uint8_t *tel_empty;      /* per telescope: no vulnerable host inside, skip the exact test */
 	struct ws_probe_rng gen, aux;
 	uint32_t r1[BLOCK], r2[BLOCK], r3[BLOCK], tgt[BLOCK], spos[BLOCK], cand[BLOCK];
-	uint8_t flag[BLOCK];
+	uint32_t flag[BLOCK]; /* 32-bit like the arithmetic, so GCC's cheap vectoriser takes the loops */
 	uint64_t space;          /* 2^32 for the whole IPv4 space */
 	size_t j;                /* current interval */
 };
@@ -400,30 +416,39 @@ WS_LEAF static inline uint32_t pre_bit(const uint32_t *restrict pre, uint32_t t)
 	return (pre[t >> 13] >> ((t >> 8) & 31)) & 1;
 }
 
-/* Uniform scanning over all of IPv4: the target is the random word. flag is
- * 1 where the target's /24 is marked. */
-WS_HOT static void uniform_targets(const uint32_t *restrict rnd, const uint32_t *restrict pre,
-				   uint32_t *restrict tgt, uint8_t *restrict flag, size_t n)
+WS_LEAF static inline uint32_t watched4(const uint32_t *restrict m, const uint32_t *restrict v,
+					 uint32_t t)
 {
-	for (size_t i = 0; i < n; i++) {
-		uint32_t t = rnd[i];
-		tgt[i] = t;
-		flag[i] = (uint8_t)pre_bit(pre, t);
-	}
+	return ((t & m[0]) == v[0]) | ((t & m[1]) == v[1]) | ((t & m[2]) == v[2]) |
+	       ((t & m[3]) == v[3]);
+}
+
+/* Uniform scanning over all of IPv4: the target is the random word itself
+ * (so the generator writes the targets directly; copying them here would
+ * become a memcpy that stops GCC vectorising the loop). flag is 1 where the
+ * target may be vulnerable (Bloom filter) or is watched. */
+WS_HOT static void uniform_targets(const uint32_t *restrict tgt, const uint32_t *restrict bloom,
+				   const uint32_t *restrict tm, const uint32_t *restrict tv,
+				   uint32_t *restrict flag, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		flag[i] = bloom_bit(bloom, tgt[i]) | watched4(tm, tv, tgt[i]);
 }
 
 /* Uniform scanning over a scaled space of `space` addresses (multiply-shift
  * to [0, space)), through the /16 permutation when there is one. */
-WS_HOT static void scaled_targets(const uint32_t *restrict rnd, const uint32_t *restrict pre,
+WS_HOT static void scaled_targets(const uint32_t *restrict rnd, const uint32_t *restrict bloom,
+				  const uint32_t *restrict tm, const uint32_t *restrict tv,
 				  uint64_t space, const uint16_t *restrict map,
-				  uint32_t *restrict tgt, uint8_t *restrict flag, size_t n)
+				  uint32_t *restrict tgt, uint32_t *restrict flag, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		uint32_t u = (uint32_t)(((uint64_t)rnd[i] * space) >> 32);
-		uint32_t t = map ? (uint32_t)map[u >> 16] << 16 | (u & 0xffffu) : u;
-		tgt[i] = t;
-		flag[i] = (uint8_t)pre_bit(pre, t);
-	}
+	for (size_t i = 0; i < n; i++)
+		tgt[i] = (uint32_t)(((uint64_t)rnd[i] * space) >> 32);
+	if (map)
+		for (size_t i = 0; i < n; i++)
+			tgt[i] = (uint32_t)map[tgt[i] >> 16] << 16 | (tgt[i] & 0xffffu);
+	for (size_t i = 0; i < n; i++)
+		flag[i] = bloom_bit(bloom, tgt[i]) | watched4(tm, tv, tgt[i]);
 }
 
 /* Local preference: a source among the infected, a class, and the address
@@ -432,8 +457,9 @@ WS_HOT static void scaled_targets(const uint32_t *restrict rnd, const uint32_t *
 WS_HOT static void local_targets(const uint32_t *restrict r1, const uint32_t *restrict r2,
 				 const uint32_t *restrict r3, const uint32_t *restrict inf_addr,
 				 uint64_t ni, struct ws_probe_mix mix,
-				 const uint32_t *restrict pre, uint32_t *restrict tgt,
-				 uint32_t *restrict spos, uint8_t *restrict flag, size_t n)
+				 const uint32_t *restrict bloom, const uint32_t *restrict tm,
+				 const uint32_t *restrict tv, uint32_t *restrict tgt,
+				 uint32_t *restrict spos, uint32_t *restrict flag, size_t n)
 {
 	uint32_t any = mix.any, near = mix.any + mix.same8;
 	for (size_t i = 0; i < n; i++) {
@@ -443,19 +469,35 @@ WS_HOT static void local_targets(const uint32_t *restrict r1, const uint32_t *re
 		uint32_t bad = (top == 127) | (top == 224) | (t == s);
 		tgt[i] = t;
 		spos[i] = sp;
-		flag[i] = (uint8_t)(pre_bit(pre, t) | (bad << 1));
+		flag[i] = bloom_bit(bloom, t) | watched4(tm, tv, t) | (bad << 1);
 	}
 }
 
+/* Telescopes beyond the fourth: their /24s, one more lookup per probe. */
+WS_HOT static void more_watched(const uint32_t *restrict tel_pre, const uint32_t *restrict tgt,
+				uint32_t *restrict flag, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		flag[i] |= pre_bit(tel_pre, tgt[i]);
+}
+
+/* Whether target t needs the slow path (the kernels' test, for redraws). */
+static int candidate(const struct run *R, uint32_t t)
+{
+	return bloom_bit(R->bloom, t) | watched4(R->tmask, R->tnet, t) |
+	       (R->tel_pre ? pre_bit(R->tel_pre, t) : 0);
+}
+
 /* Positions of the non-zero flags, in order; eight flags are skipped at once
- * since fewer than 2 % of probes pass the prefilter. */
-static size_t compact(const uint8_t *flag, size_t n, uint32_t *cand)
+ * since fewer than 1 % of probes pass the filters. */
+static size_t compact(const uint32_t *flag, size_t n, uint32_t *cand)
 {
 	size_t nc = 0;
 	for (size_t i = 0; i < n; i += 8) {
-		uint64_t w;
-		memcpy(&w, flag + i, sizeof w);
-		if (!w)
+		uint32_t any = 0;
+		for (size_t k = i; k < i + 8; k++)
+			any |= flag[k];
+		if (!any)
 			continue;
 		for (size_t k = i; k < i + 8; k++) {
 			cand[nc] = (uint32_t)k;
@@ -465,10 +507,10 @@ static size_t compact(const uint8_t *flag, size_t n, uint32_t *cand)
 	return nc;
 }
 
-static void telescope_see(struct run *R, size_t t, uint32_t host)
+static void telescope_see(struct run *R, size_t t, uint32_t slot)
 {
 	size_t n = R->sc->n, nj = R->out->n_intervals, at = t * nj + R->j;
-	uint32_t *last = &R->tel_last[t * n + host];
+	uint32_t *last = &R->tel_last[t * n + slot];
 	R->out->tel_probes[at]++;
 	if (*last != R->j + 1) {
 		R->out->tel_sources[at]++;
@@ -483,27 +525,31 @@ static long slow_path(struct run *R, size_t i)
 {
 	const struct ws_probe_scenario *sc = R->sc;
 	uint32_t t = R->tgt[i];
-	long src = -1;
+	long slot = -1;
 	if (sc->strategy == WS_PROBE_LOCAL) {
-		src = R->inf_host[R->spos[i]];
+		slot = R->spos[i];
 		if (R->flag[i] & 2) {
-			uint32_t s = R->inf_addr[R->spos[i]], c = R->r2[i] >> 16;
+			uint32_t s = R->inf_addr[slot], c = R->r2[i] >> 16;
 			uint32_t m = c < sc->mix.any ? 0u : c < sc->mix.any + sc->mix.same8 ? 0xff000000u
 											  : 0xffff0000u;
 			t = redraw_address(&R->aux, m, s);
-			if (!pre_bit(R->pre, t))
+			if (!candidate(R, t))
 				return -1;
 		}
 	}
+	int empty = 0;
 	for (size_t k = 0; k < sc->n_telescope; k++) {
 		if ((t & sc->telescope[k].mask) != sc->telescope[k].net)
 			continue;
 		/* Under uniform scanning the target says nothing about the source, so
 		 * the source of a monitored probe is drawn only when one is seen. */
-		if (src < 0)
-			src = R->inf_host[below(ws_probe_rng_u32(&R->aux), R->ni)];
-		telescope_see(R, k, (uint32_t)src);
+		if (slot < 0)
+			slot = below(ws_probe_rng_u32(&R->aux), R->ni);
+		telescope_see(R, k, (uint32_t)slot);
+		empty |= R->tel_empty[k];
 	}
+	if (empty)
+		return -1;
 	long h = ws_probe_index_find(R->ix, t);
 	return h >= 0 && !R->infected[h] ? h : -1;
 }
@@ -521,16 +567,20 @@ static uint64_t segment(struct run *R, uint64_t m, long *victim)
 			ws_probe_rng_fill(&R->gen, R->r1, nb);
 			ws_probe_rng_fill(&R->gen, R->r2, nb);
 			ws_probe_rng_fill(&R->gen, R->r3, nb);
-			local_targets(R->r1, R->r2, R->r3, R->inf_addr, R->ni, sc->mix, R->pre, R->tgt,
-				      R->spos, R->flag, nb);
+			local_targets(R->r1, R->r2, R->r3, R->inf_addr, R->ni, sc->mix, R->bloom,
+				      R->tmask, R->tnet, R->tgt, R->spos, R->flag, nb);
 		} else {
-			ws_probe_rng_fill(&R->gen, R->r1, nb);
-			if (R->space == (uint64_t)1 << 32)
-				uniform_targets(R->r1, R->pre, R->tgt, R->flag, nb);
-			else
-				scaled_targets(R->r1, R->pre, R->space, sc->block_map, R->tgt, R->flag,
-					       nb);
+			if (R->space == (uint64_t)1 << 32) {
+				ws_probe_rng_fill(&R->gen, R->tgt, nb);
+				uniform_targets(R->tgt, R->bloom, R->tmask, R->tnet, R->flag, nb);
+			} else {
+				ws_probe_rng_fill(&R->gen, R->r1, nb);
+				scaled_targets(R->r1, R->bloom, R->tmask, R->tnet, R->space,
+					       sc->block_map, R->tgt, R->flag, nb);
+			}
 		}
+		if (R->tel_pre)
+			more_watched(R->tel_pre, R->tgt, R->flag, nb);
 		size_t nc = compact(R->flag, nb, R->cand);
 		for (size_t c = 0; c < nc && R->cand[c] < rem; c++) {
 			long h = slow_path(R, R->cand[c]);
@@ -580,15 +630,26 @@ static int check(const struct ws_probe_scenario *sc, struct ws_err *e)
 	return 0;
 }
 
-/* Marks in the run's prefilter every /24 a telescope covers, so a monitored
- * probe reaches the slow path. A prefix shorter than /24 marks all its /24s. */
-static void mark_telescopes(struct run *R)
+/* The telescopes: the first four inline, the rest as a /24 bitmap (a prefix
+ * shorter than /24 marks all its /24s; a longer one its /24). */
+static void setup_telescopes(struct run *R)
 {
+	for (size_t k = 0; k < 4; k++) {
+		R->tmask[k] = 0;
+		R->tnet[k] = 1; /* never matches */
+	}
 	for (size_t k = 0; k < R->sc->n_telescope; k++) {
 		uint32_t mask = R->sc->telescope[k].mask, net = R->sc->telescope[k].net & mask;
+		if (k < 4) {
+			R->tmask[k] = mask;
+			R->tnet[k] = net;
+			continue;
+		}
+		if (!R->tel_pre)
+			R->tel_pre = ws_xcalloc(PRE_WORDS * 2, sizeof *R->tel_pre);
 		uint32_t first = net >> 8, last = (net | ~mask) >> 8;
 		for (uint64_t b = first; b <= last; b++)
-			R->pre[b >> 5] |= 1u << (b & 31);
+			R->tel_pre[b >> 5] |= 1u << (b & 31);
 	}
 }
 
@@ -672,14 +733,20 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	R->space = sc->space ? sc->space : (uint64_t)1 << 32;
 	size_t nj = (size_t)ceil(sc->duration / sc->interval);
 	alloc_result(out, nj, sc->n, sc->n_telescope);
-	R->pre = ws_xreallocarray(NULL, PRE_WORDS * 2, sizeof *R->pre);
-	memcpy(R->pre, R->ix->pre, PRE_WORDS * sizeof *R->ix->pre);
-	mark_telescopes(R);
+	R->bloom = R->ix->bloom;
+	setup_telescopes(R);
 	R->infected = ws_xcalloc(sc->n, 1);
 	R->inf_host = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_host);
 	R->inf_addr = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_addr);
 	size_t ntn = sc->n_telescope * sc->n;
 	R->tel_last = ws_xcalloc(ntn ? ntn : 1, sizeof *R->tel_last);
+	R->tel_empty = ws_xcalloc(sc->n_telescope ? sc->n_telescope : 1, 1);
+	for (size_t k = 0; k < sc->n_telescope; k++) {
+		R->tel_empty[k] = 1;
+		for (size_t h = 0; h < sc->n && R->tel_empty[k]; h++)
+			if ((sc->addr[h] & sc->telescope[k].mask) == sc->telescope[k].net)
+				R->tel_empty[k] = 0;
+	}
 	ws_probe_rng_seed(&R->gen, sc->seed, 1);
 	ws_probe_rng_seed(&R->aux, sc->seed, 2);
 	for (size_t i = 0; i < sc->n_initial; i++)
@@ -687,11 +754,12 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 			infect(R, sc->initial[i], 0);
 	walk(R);
 	ws_probe_index_free(R->ix);
-	free(R->pre);
+	free(R->tel_pre);
 	free(R->infected);
 	free(R->inf_host);
 	free(R->inf_addr);
 	free(R->tel_last);
+	free(R->tel_empty);
 	free(R);
 	return 0;
 }

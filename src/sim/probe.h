@@ -11,8 +11,9 @@
  *   the compiler turns into vector code;
  * - local-preference target draws (Code Red II, Nimda): a class, then the
  *   address, redrawing 127/8, 224/8 and the source itself;
- * - a vulnerable-address index: a 2 MB bitmap of the /24s that hold any
- *   vulnerable host in front of an exact, rank-based membership test. */
+ * - a vulnerable-address index: a 2 MB blocked Bloom filter of the
+ *   vulnerable addresses in front of an exact, rank-based membership test
+ *   over the /24s that hold any vulnerable host. */
 #ifndef WS_SIM_PROBE_H
 #define WS_SIM_PROBE_H
 

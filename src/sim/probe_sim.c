@@ -47,6 +47,9 @@ static const char *unsupported(const struct ws_sim_scenario *sc)
 		return ws_sim_strategy_name(w->strategy);
 	if (w->strategy == WS_SIM_UNIFORM && w->skip_reserved)
 		return "skip_reserved with uniform scanning";
+	/* The per-probe local draw always redraws 127/8, 224/8 and the source. */
+	if (w->strategy == WS_SIM_LOCAL_PREF && !w->skip_reserved)
+		return "local preference without skip_reserved (e.g. nimda: --set skip_reserved=true)";
 	if (w->rate_spread > 0)
 		return "rate_spread";
 	if (w->hitlist)

@@ -16,9 +16,14 @@ TARGET is one of
             to 0.30 per hour (+-3 %).
   slammer   #8: N = 75,000, 4,700 scans/s per host, no bandwidth cap:
             doubling 8.5 s (+-5 %).
+  probe     #1 and #2 through `--mode per-probe`, scaled: 4,000 hosts in four
+            /16s (--population), the uniform space shrunk to 2^18 addresses
+            (space_scale 2^-14) and r = 1.8 h^-1 * 2^18 / 4,000: K = r N /
+            space is unchanged and the logistic times depend on K alone.
 
-No scaling: the fast engine's cost grows with infections, not probes, so
-every target runs at full size even under the sanitizers (about 0.05 s a run).
+No scaling (except `probe`): the fast engine's cost grows with infections,
+not probes, so every target runs at full size even under the sanitizers
+(about 0.05 s a run).
 Each figure is the median over 20 seeds (1..20), each seed its own process,
 so that differences such as t_90 - t_1 are taken per run before the median.
 """
@@ -118,8 +123,26 @@ def target_slammer(ws, tmp, src):
     check("#8 doubling 3600 ln2 / K (s)", 3600 * math.log(2) / k, 8.5, rel=0.05)
 
 
+def target_probe(ws, tmp, src):
+    pop = os.path.join(tmp, "pop.txt")
+    with open(pop, "w") as f:
+        f.write("61.10.0.0/16 1600\n61.20.0.0/16 1200\n200.5.0.0/16 800\n200.9.0.0/16 400\n")
+    space = 2.0**18
+    rate = 1.8 / 3600 * space / 4000
+    args = ["--worm", "code-red", "--mode", "per-probe", "--population", pop,
+            "--vulnerable", "4000", "--scan-rate", repr(rate), "--duration", "12",
+            "--set", "calendar=none", "--set", "space_scale=%r" % (space / SPACE)]
+    k, t90, t99 = medians(ws, args, tmp, lambda d: (
+        d["fitted_K_per_hour"],
+        (d["t_90pct"] - d["t_1pct"]) / 3600,
+        (d["t_99pct"] - d["t_1pct"]) / 3600))
+    check("#1 per-probe fitted K (per hour)", k, 1.80, rel=0.03)
+    check("#2 per-probe 1 % -> 90 % (h)", t90, 3.77, rel=0.05)
+    check("#2 per-probe 1 % -> 99 % (h)", t99, 5.1, rel=0.05)
+
+
 TARGETS = {"k": target_k, "replay": target_replay, "throttle": target_throttle,
-           "slammer": target_slammer}
+           "slammer": target_slammer, "probe": target_probe}
 
 
 def main():

@@ -214,11 +214,43 @@ static void test_uniform_scaled(void **state)
 		 "uniform, space 2^18");
 }
 
+/* What the per-probe mode does not model it refuses by name, never ignores:
+ * Code Red II's 24-hour lifetime as shipped, Nimda's mix without the
+ * 127/8-224/8 redraw, a permutation scan. */
+static void test_per_probe_refuses(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *worm, *key, *val, *named;
+	} cases[] = {
+		{"code-red-ii", NULL, NULL, "lifetime"},
+		{"nimda", "lifetime_h", "0", "skip_reserved"},
+		{"code-red", "strategy", "permutation", "permutation"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct ws_sim_scenario sc;
+		struct ws_err e;
+		if (ws_sim_scenario_init(&sc, cases[i].worm, &e))
+			fail_msg("%s", e.msg);
+		set(&sc, "population_file", pop_path);
+		set(&sc, "vulnerable", "400");
+		set(&sc, "duration_h", "0.1");
+		if (cases[i].key)
+			set(&sc, cases[i].key, cases[i].val);
+		sc.mode = WS_SIM_MODE_PROBE;
+		struct ws_sim_result r;
+		assert_int_equal(ws_sim_run(&sc, NULL, 1, &r, NULL, &e), WS_EUSAGE);
+		if (!strstr(e.msg, cases[i].named))
+			fail_msg("%s: '%s' does not name %s", cases[i].worm, e.msg, cases[i].named);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_code_red_ii_locality),
 		cmocka_unit_test(test_uniform_scaled),
+		cmocka_unit_test(test_per_probe_refuses),
 	};
 	return cmocka_run_group_tests(tests, write_population, remove_population);
 }
