@@ -137,28 +137,19 @@ static double std_normal(struct ws_probe_rng *g)
 	return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
 }
 
-/* Marsaglia and Tsang's gamma(a, 1) for a >= 1; smaller shapes use
- * gamma(a + 1) U^{1/a}. */
+static double probe_unit_pos(void *g)
+{
+	return 1.0 - ws_probe_rng_unit(g);
+}
+
+static double probe_normal(void *g)
+{
+	return std_normal(g);
+}
+
 static double std_gamma(struct ws_probe_rng *g, double a)
 {
-	if (a < 1) {
-		double u = 1.0 - ws_probe_rng_unit(g);
-		return std_gamma(g, a + 1) * pow(u, 1.0 / a);
-	}
-	double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
-	for (;;) {
-		double x, v;
-		do {
-			x = std_normal(g);
-			v = 1.0 + c * x;
-		} while (v <= 0);
-		v = v * v * v;
-		double u = 1.0 - ws_probe_rng_unit(g);
-		if (u < 1.0 - 0.0331 * x * x * x * x)
-			return d * v;
-		if (log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
-			return d * v;
-	}
+	return ws_gamma_mt(a, probe_unit_pos, probe_normal, g);
 }
 
 double ws_probe_beta(struct ws_probe_rng *g, double a, double b)

@@ -85,22 +85,39 @@ double ws_rng_normal(struct ws_rng *g)
 	}
 }
 
-double ws_rng_gamma(struct ws_rng *g, double a)
+double ws_gamma_mt(double a, double (*unit_pos)(void *), double (*normal)(void *), void *g)
 {
-	if (a < 1.0) /* Gamma(a) = Gamma(a + 1) * U^(1/a) */
-		return ws_rng_gamma(g, a + 1.0) * pow(ws_rng_unit_pos(g), 1.0 / a);
+	if (a < 1.0) { /* Gamma(a) = Gamma(a + 1) * U^(1/a) */
+		double u = unit_pos(g);
+		return ws_gamma_mt(a + 1.0, unit_pos, normal, g) * pow(u, 1.0 / a);
+	}
 	double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
 	for (;;) {
 		double x, v;
 		do {
-			x = ws_rng_normal(g);
+			x = normal(g);
 			v = 1.0 + c * x;
 		} while (v <= 0.0);
 		v = v * v * v;
-		double u = ws_rng_unit_pos(g);
+		double u = unit_pos(g);
 		if (u < 1.0 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
 			return d * v;
 	}
+}
+
+static double rng_unit_pos(void *g)
+{
+	return ws_rng_unit_pos(g);
+}
+
+static double rng_normal(void *g)
+{
+	return ws_rng_normal(g);
+}
+
+double ws_rng_gamma(struct ws_rng *g, double a)
+{
+	return ws_gamma_mt(a, rng_unit_pos, rng_normal, g);
 }
 
 /* Binomial by inversion: cost grows with n p, so only for small means. */

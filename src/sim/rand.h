@@ -59,6 +59,10 @@ double ws_rng_exp(struct ws_rng *g);
 double ws_rng_normal(struct ws_rng *g);
 /* Gamma(shape a > 0, scale 1) (Marsaglia-Tsang, with the a < 1 boost). */
 double ws_rng_gamma(struct ws_rng *g, double a);
+/* Marsaglia and Tsang's gamma(a, 1) (a < 1 through gamma(a + 1) U^(1/a)) over
+ * any generator: unit_pos draws a uniform in (0, 1], normal a standard normal.
+ * The per-probe engine's generator uses it too. */
+double ws_gamma_mt(double a, double (*unit_pos)(void *), double (*normal)(void *), void *g);
 /* Binomial(n, p), exact for every n (inversion for small means, Devroye's
  * recursion through beta-distributed order statistics above). */
 uint64_t ws_rng_binomial(struct ws_rng *g, uint64_t n, double p);
