@@ -197,6 +197,58 @@ static void test_copytruncate(void **state)
 	assert_int_equal(sightings(db), 68);
 }
 
+/* copytruncate, but the copy is scanned before the truncated live file: the
+ * live file's inode is still under its name, yet its content is no longer
+ * the content the row read, so the copy is that row's rotated content. */
+static void test_copytruncate_copy_first(void **state)
+{
+	(void)state;
+	const char *db = st_path("tc.db"), *log = st_path("tc.log"), *copy = st_path("tc.log.1");
+	st_append(log, 1, 0, 60);
+	assert_int_equal(st_ingest(db, log, NULL), 60);
+	st_append(log, 2, 100, 4); /* written after our read, before rotation */
+	FILE *in = fopen(log, "rb"), *out = fopen(copy, "wb");
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(truncate(log, 0), 0);
+	st_append(log, 500, 1000, 8);
+	const char *why;
+	assert_int_equal(st_ingest(db, copy, &why), 4);
+	assert_string_equal(why, "rotated");
+	assert_int_equal(st_ingest(db, log, &why), 8);
+	assert_int_equal(st_ingest(db, copy, &why), 0);
+	assert_int_equal(st_ingest(db, log, &why), 0);
+	assert_int_equal(sightings(db), 72);
+}
+
+/* As above, but the live file has grown past the old offset again before the
+ * copy is read: its head no longer matches, so the copy is still the row's. */
+static void test_copytruncate_copy_first_regrown(void **state)
+{
+	(void)state;
+	const char *db = st_path("tg.db"), *log = st_path("tg.log"), *copy = st_path("tg.log.1");
+	st_append(log, 1, 0, 20);
+	assert_int_equal(st_ingest(db, log, NULL), 20);
+	FILE *in = fopen(log, "rb"), *out = fopen(copy, "wb");
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(truncate(log, 0), 0);
+	st_append(log, 500, 1000, 40);
+	const char *why;
+	assert_int_equal(st_ingest(db, copy, &why), 0);
+	assert_string_equal(why, "rotated");
+	assert_int_equal(st_ingest(db, log, &why), 40);
+	assert_int_equal(sightings(db), 60);
+}
+
 static void test_same_first_bytes(void **state)
 {
 	(void)state;
@@ -265,6 +317,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rotate_live_name_only, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_rotate_compressed_later, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_copytruncate, st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_copytruncate_copy_first, st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_copytruncate_copy_first_regrown, st_setup,
+						st_teardown),
 		cmocka_unit_test_setup_teardown(test_same_first_bytes, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_replaced_content, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_simulated_mark, st_setup, st_teardown),
