@@ -67,6 +67,29 @@ static double *rcs_curve(const struct ws_sim_scenario *sc, double n_hosts, size_
 	return all;
 }
 
+/* Advances the two-factor model by span with RK4 steps of at most 1/20 of its
+ * fastest time scale at the current state, so that the curve does not depend
+ * on the output interval (a fixed number of steps per interval was unstable
+ * for a fast worm sampled hourly). */
+static void zou_advance(const struct ws_ode_zou *p, struct ws_ode_zou_state *x, double span)
+{
+	while (span > 0) {
+		double frac = 1 - x->i / p->n;
+		if (frac < 0)
+			frac = 0;
+		/* |d(dS,dI)/d(S,I)| with beta = beta0 (1 - I/N)^eta, plus the
+		 * removal and patching rates */
+		double rate = p->beta0 * (1 + p->eta) * pow(frac, p->eta > 1 ? p->eta - 1 : 0) *
+				  (x->s + x->i) +
+			      p->gamma + p->mu * (x->s + x->i + x->r);
+		double h = rate > 0 && isfinite(rate) ? 0.05 / rate : span;
+		if (h > span)
+			h = span;
+		ws_ode_zou_step(p, x, h);
+		span -= h;
+	}
+}
+
 /* Zou, Gong and Towsley's two-factor model beside it (model.md 2.2), mapped
  * onto the scenario: beta0 = r / A per second, eta = 3 (their congestion
  * exponent; this simulator has no congestion, so the gap shows its effect),
@@ -83,9 +106,7 @@ static double *zou_curve(const struct ws_sim_scenario *sc, double n_hosts, size_
 	struct ws_ode_zou_state x = ws_ode_zou_init(&p);
 	out[0] = x.i;
 	for (size_t j = 1; j <= n; j++) {
-		double h = (tau[j] - tau[j - 1]) / 8;
-		for (int s = 0; h > 0 && s < 8; s++)
-			ws_ode_zou_step(&p, &x, h);
+		zou_advance(&p, &x, tau[j] - tau[j - 1]);
 		out[j] = x.i;
 	}
 	free(tau);
