@@ -273,6 +273,14 @@ static double px(double t, double tmax)
 	return PL + (SVG_W - PL - PR) * t / tmax;
 }
 
+/* x of row j's time: the end of its interval, or of the run for the last,
+ * shorter one (as the CSV writes it). */
+static double px_row(size_t j, double iv, double tmax)
+{
+	double t = (double)(j + 1) * iv;
+	return px(t < tmax ? t : tmax, tmax);
+}
+
 static double py(double v, double vmax)
 {
 	return SVG_H - PB - (SVG_H - PT - PB) * v / vmax;
@@ -283,8 +291,7 @@ static void polyline(struct ws_buf *b, const double *v, size_t n, double iv, dou
 {
 	ws_buf_printf(b, "<polyline fill=\"none\" %s points=\"", style);
 	for (size_t j = 0; j < n; j++)
-		ws_buf_printf(b, "%s%.1f,%.1f", j ? " " : "", px((double)(j + 1) * iv, tmax),
-			      py(v[j], vmax));
+		ws_buf_printf(b, "%s%.1f,%.1f", j ? " " : "", px_row(j, iv, tmax), py(v[j], vmax));
 	ws_buf_adds(b, "\"/>\n");
 }
 
@@ -326,10 +333,10 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	if (x->runs > 1) { /* the 5-95 % band */
 		ws_buf_adds(b, "<polygon fill=\"#9ecae1\" opacity=\"0.5\" points=\"");
 		for (size_t j = 0; j < n; j++)
-			ws_buf_printf(b, "%.1f,%.1f ", px((double)(j + 1) * iv, tmax),
+			ws_buf_printf(b, "%.1f,%.1f ", px_row(j, iv, tmax),
 				      py(x->hi.s.infected[j], vmax));
 		for (size_t j = n; j-- > 0;)
-			ws_buf_printf(b, "%.1f,%.1f ", px((double)(j + 1) * iv, tmax),
+			ws_buf_printf(b, "%.1f,%.1f ", px_row(j, iv, tmax),
 				      py(x->lo.s.infected[j], vmax));
 		ws_buf_adds(b, "\"/>\n");
 	}
