@@ -154,10 +154,12 @@ static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool
 static int write_file(const char *path, const char *data, size_t n)
 {
 	FILE *fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, n, fp) != n || fclose(fp) != 0) {
+	bool ok = fp && fwrite(data, 1, n, fp) == n;
+	/* Closed exactly once: a failed fclose has already released the stream. */
+	if (fp && fclose(fp) != 0)
+		ok = false;
+	if (!ok) {
 		fprintf(stderr, "wormscope simulate: %s: %s\n", path, strerror(errno));
-		if (fp)
-			fclose(fp);
 		return WS_EXIT_ERROR;
 	}
 	return 0;
