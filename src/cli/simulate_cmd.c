@@ -374,5 +374,11 @@ int ws_cmd_simulate(int argc, char **argv)
 		rc = fail("takes no file arguments (see --help)");
 	free(longs);
 	opterr = 1;
-	return rc ? rc : run(&sc, &f);
+	rc = rc ? rc : run(&sc, &f);
+	/* stdout carries --dump-config and the summary: a lost write is an error */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "wormscope simulate: error writing stdout\n");
+		rc = WS_EXIT_ERROR;
+	}
+	return rc;
 }
