@@ -154,10 +154,12 @@ static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool
 static int write_file(const char *path, const char *data, size_t n)
 {
 	FILE *fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, n, fp) != n || fclose(fp) != 0) {
+	bool ok = fp && fwrite(data, 1, n, fp) == n;
+	/* Closed exactly once: a failed fclose has already released the stream. */
+	if (fp && fclose(fp) != 0)
+		ok = false;
+	if (!ok) {
 		fprintf(stderr, "wormscope simulate: %s: %s\n", path, strerror(errno));
-		if (fp)
-			fclose(fp);
 		return WS_EXIT_ERROR;
 	}
 	return 0;
@@ -372,5 +374,11 @@ int ws_cmd_simulate(int argc, char **argv)
 		rc = fail("takes no file arguments (see --help)");
 	free(longs);
 	opterr = 1;
-	return rc ? rc : run(&sc, &f);
+	rc = rc ? rc : run(&sc, &f);
+	/* stdout carries --dump-config and the summary: a lost write is an error */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "wormscope simulate: error writing stdout\n");
+		rc = WS_EXIT_ERROR;
+	}
+	return rc;
 }

@@ -500,10 +500,14 @@ static void read_loop(struct job *j, struct ws_input *in, bool detected)
 			continue;
 		}
 		do_chunk(j, buf, complete, false);
-		if (j->sink && j->sink->stop && *j->sink->stop)
-			j->stop = true;
-		if (j->stop || chunk_commit_due(j))
+		/* Interrupted: commit what was read with its offset first
+		 * (commit_at does nothing once j->stop is set), or a rerun
+		 * would read those lines again. */
+		bool interrupted = j->sink && j->sink->stop && *j->sink->stop;
+		if (!j->stop && (interrupted || chunk_commit_due(j)))
 			commit_at(j, complete, false);
+		if (interrupted)
+			j->stop = true;
 		memmove(buf, buf + complete, have - complete);
 		have -= complete;
 		j->pos += complete;

@@ -67,6 +67,29 @@ static double *rcs_curve(const struct ws_sim_scenario *sc, double n_hosts, size_
 	return all;
 }
 
+/* Advances the two-factor model by span with RK4 steps of at most 1/20 of its
+ * fastest time scale at the current state, so that the curve does not depend
+ * on the output interval (a fixed number of steps per interval was unstable
+ * for a fast worm sampled hourly). */
+static void zou_advance(const struct ws_ode_zou *p, struct ws_ode_zou_state *x, double span)
+{
+	while (span > 0) {
+		double frac = 1 - x->i / p->n;
+		if (frac < 0)
+			frac = 0;
+		/* |d(dS,dI)/d(S,I)| with beta = beta0 (1 - I/N)^eta, plus the
+		 * removal and patching rates */
+		double rate = p->beta0 * (1 + p->eta) * pow(frac, p->eta > 1 ? p->eta - 1 : 0) *
+				  (x->s + x->i) +
+			      p->gamma + p->mu * (x->s + x->i + x->r);
+		double h = rate > 0 && isfinite(rate) ? 0.05 / rate : span;
+		if (h > span)
+			h = span;
+		ws_ode_zou_step(p, x, h);
+		span -= h;
+	}
+}
+
 /* Zou, Gong and Towsley's two-factor model beside it (model.md 2.2), mapped
  * onto the scenario: beta0 = r / A per second, eta = 3 (their congestion
  * exponent; this simulator has no congestion, so the gap shows its effect),
@@ -83,9 +106,7 @@ static double *zou_curve(const struct ws_sim_scenario *sc, double n_hosts, size_
 	struct ws_ode_zou_state x = ws_ode_zou_init(&p);
 	out[0] = x.i;
 	for (size_t j = 1; j <= n; j++) {
-		double h = (tau[j] - tau[j - 1]) / 8;
-		for (int s = 0; h > 0 && s < 8; s++)
-			ws_ode_zou_step(&p, &x, h);
+		zou_advance(&p, &x, tau[j] - tau[j - 1]);
 		out[j] = x.i;
 	}
 	free(tau);
@@ -252,6 +273,14 @@ static double px(double t, double tmax)
 	return PL + (SVG_W - PL - PR) * t / tmax;
 }
 
+/* x of row j's time: the end of its interval, or of the run for the last,
+ * shorter one (as the CSV writes it). */
+static double px_row(size_t j, double iv, double tmax)
+{
+	double t = (double)(j + 1) * iv;
+	return px(t < tmax ? t : tmax, tmax);
+}
+
 static double py(double v, double vmax)
 {
 	return SVG_H - PB - (SVG_H - PT - PB) * v / vmax;
@@ -262,8 +291,7 @@ static void polyline(struct ws_buf *b, const double *v, size_t n, double iv, dou
 {
 	ws_buf_printf(b, "<polyline fill=\"none\" %s points=\"", style);
 	for (size_t j = 0; j < n; j++)
-		ws_buf_printf(b, "%s%.1f,%.1f", j ? " " : "", px((double)(j + 1) * iv, tmax),
-			      py(v[j], vmax));
+		ws_buf_printf(b, "%s%.1f,%.1f", j ? " " : "", px_row(j, iv, tmax), py(v[j], vmax));
 	ws_buf_adds(b, "\"/>\n");
 }
 
@@ -305,10 +333,10 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	if (x->runs > 1) { /* the 5-95 % band */
 		ws_buf_adds(b, "<polygon fill=\"#9ecae1\" opacity=\"0.5\" points=\"");
 		for (size_t j = 0; j < n; j++)
-			ws_buf_printf(b, "%.1f,%.1f ", px((double)(j + 1) * iv, tmax),
+			ws_buf_printf(b, "%.1f,%.1f ", px_row(j, iv, tmax),
 				      py(x->hi.s.infected[j], vmax));
 		for (size_t j = n; j-- > 0;)
-			ws_buf_printf(b, "%.1f,%.1f ", px((double)(j + 1) * iv, tmax),
+			ws_buf_printf(b, "%.1f,%.1f ", px_row(j, iv, tmax),
 				      py(x->lo.s.infected[j], vmax));
 		ws_buf_adds(b, "\"/>\n");
 	}

@@ -105,8 +105,24 @@ static int find_by_inode(struct ws_store *st, const struct ws_file_id *id, struc
 static bool row_file_gone(const struct row *r)
 {
 	struct stat sb;
-	return !r->has_ino || stat(r->name, &sb) != 0 || (uint64_t)sb.st_dev != r->dev ||
-	       (uint64_t)sb.st_ino != r->ino;
+	if (!r->has_ino || stat(r->name, &sb) != 0 || (uint64_t)sb.st_dev != r->dev ||
+	    (uint64_t)sb.st_ino != r->ino)
+		return true;
+	if (r->compressed)
+		return false;
+	/* Same inode under its name, but truncated in place (copytruncate)
+	 * and maybe written again: its content is no longer what the row
+	 * read, even though its own rescan has not yet retired the row. */
+	if ((uint64_t)sb.st_size < r->offset)
+		return true;
+	char buf[WS_HEAD_BYTES];
+	size_t n = r->head_len < sizeof(buf) ? r->head_len : sizeof(buf);
+	FILE *fp = fopen(r->name, "rb");
+	if (!fp)
+		return false;
+	size_t got = fread(buf, 1, n, fp);
+	fclose(fp);
+	return got != n || hash64(buf, got) != r->head_hash;
 }
 
 /* A live row (file gone) whose head and tail this file carries. */

@@ -6,6 +6,7 @@
  * name with new content is new; the simulated mark reaches the store. Each
  * time, the store's counts equal one clean ingest of the same lines. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -197,6 +198,101 @@ static void test_copytruncate(void **state)
 	assert_int_equal(sightings(db), 68);
 }
 
+/* copytruncate, but the copy is scanned before the truncated live file: the
+ * live file's inode is still under its name, yet its content is no longer
+ * the content the row read, so the copy is that row's rotated content. */
+static void test_copytruncate_copy_first(void **state)
+{
+	(void)state;
+	const char *db = st_path("tc.db"), *log = st_path("tc.log"), *copy = st_path("tc.log.1");
+	st_append(log, 1, 0, 60);
+	assert_int_equal(st_ingest(db, log, NULL), 60);
+	st_append(log, 2, 100, 4); /* written after our read, before rotation */
+	FILE *in = fopen(log, "rb"), *out = fopen(copy, "wb");
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(truncate(log, 0), 0);
+	st_append(log, 500, 1000, 8);
+	const char *why;
+	assert_int_equal(st_ingest(db, copy, &why), 4);
+	assert_string_equal(why, "rotated");
+	assert_int_equal(st_ingest(db, log, &why), 8);
+	assert_int_equal(st_ingest(db, copy, &why), 0);
+	assert_int_equal(st_ingest(db, log, &why), 0);
+	assert_int_equal(sightings(db), 72);
+}
+
+/* As above, but the live file has grown past the old offset again before the
+ * copy is read: its head no longer matches, so the copy is still the row's. */
+static void test_copytruncate_copy_first_regrown(void **state)
+{
+	(void)state;
+	const char *db = st_path("tg.db"), *log = st_path("tg.log"), *copy = st_path("tg.log.1");
+	st_append(log, 1, 0, 20);
+	assert_int_equal(st_ingest(db, log, NULL), 20);
+	FILE *in = fopen(log, "rb"), *out = fopen(copy, "wb");
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(truncate(log, 0), 0);
+	st_append(log, 500, 1000, 40);
+	const char *why;
+	assert_int_equal(st_ingest(db, copy, &why), 0);
+	assert_string_equal(why, "rotated");
+	assert_int_equal(st_ingest(db, log, &why), 40);
+	assert_int_equal(sightings(db), 60);
+}
+
+/* Ingests path with the stop flag (SIGINT/SIGTERM) already raised. */
+static uint64_t ingest_stopped(const char *db, const char *path)
+{
+	static volatile sig_atomic_t stop = 1;
+	struct st_run r;
+	st_run_init(&r);
+	struct ws_store *st;
+	struct ws_err err;
+	if (ws_store_open(db, WS_STORE_RW, &st, &err))
+		fail_msg("%s", err.msg);
+	struct ws_job_result res;
+	ws_job_result_init(&res);
+	struct ws_ingest_opts io = {.stop = &stop};
+	const char *w = "";
+	if (ws_ingest(st, &r.cfg, r.scratch, path, &io, NULL, &res, &w, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(ws_store_close(st, &err), 0);
+	uint64_t n = res.sightings;
+	ws_job_result_free(&res);
+	st_run_free(&r);
+	return n;
+}
+
+/* Ctrl-C commits what was read with the offset reached: the same command
+ * run again reads only the rest, so nothing is doubled. */
+static void test_stop_commits_offset(void **state)
+{
+	(void)state;
+	const char *db = st_path("stop.db"), *log = st_path("stop.log");
+	/* past one 8 MiB read, so that the stop is seen between chunks */
+	const unsigned n = 20000;
+	st_append(log, 1, 0, n);
+	uint64_t first = ingest_stopped(db, log);
+	assert_true(first > 0 && first < n);
+	int64_t stored = sightings(db);
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM sightings WHERE line > (SELECT lines"
+				    " FROM inputs)"),
+			 0);
+	uint64_t rest = st_ingest(db, log, NULL);
+	assert_int_equal(sightings(db), n);
+	assert_int_equal(stored + (int64_t)rest, n);
+}
+
 static void test_same_first_bytes(void **state)
 {
 	(void)state;
@@ -265,6 +361,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rotate_live_name_only, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_rotate_compressed_later, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_copytruncate, st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_copytruncate_copy_first, st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_copytruncate_copy_first_regrown, st_setup,
+						st_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_commits_offset, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_same_first_bytes, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_replaced_content, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_simulated_mark, st_setup, st_teardown),
