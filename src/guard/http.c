@@ -182,6 +182,7 @@ static void te_token(struct ws_str t, void *ctx)
 
 struct conn_state {
 	bool close, keepalive;
+	bool framing; /* names Content-Length or Transfer-Encoding */
 };
 
 static void conn_token(struct ws_str t, void *ctx)
@@ -191,6 +192,8 @@ static void conn_token(struct ws_str t, void *ctx)
 		s->close = true;
 	else if (ieq(t, "keep-alive"))
 		s->keepalive = true;
+	else if (ieq(t, "content-length") || ieq(t, "transfer-encoding"))
+		s->framing = true;
 }
 
 struct list_find {
@@ -406,6 +409,11 @@ int ws_http_parse_request(const char *p, size_t n, size_t max_head, struct ws_ht
 	r->content_length = f.cl;
 	r->conn_close = f.conn.close;
 	r->conn_keepalive = f.conn.keepalive;
+	/* The forwarder drops what Connection names, but frames the body by
+	 * it all the same: the upstream would read the body as a request the
+	 * guard never classified. */
+	if (f.conn.framing && !r->bad)
+		r->bad = "Connection names a framing header";
 	if (f.nte) {
 		/* Only a lone "chunked" is both safe and streamable; anything else
 		 * is the stuff of request smuggling (RFC 9112 §6.1, §6.3). */
@@ -455,6 +463,8 @@ int ws_http_parse_response(const char *p, size_t n, size_t max_head, struct ws_h
 	r->content_length = f.cl;
 	r->conn_close = f.conn.close;
 	r->conn_keepalive = f.conn.keepalive;
+	if (f.conn.framing && !r->bad)
+		r->bad = "Connection names a framing header"; /* as for requests */
 	if (f.nte) {
 		/* A final "chunked" frames the body; any other coding means the
 		 * body runs to the close (RFC 9112 §6.3 item 4). */

@@ -461,6 +461,32 @@ def case_malformed():
         up.stop()
 
 
+def case_smuggle():
+    """A Connection header naming Content-Length (or Transfer-Encoding) must
+    not make the guard drop that field while it relays the body by it: the
+    upstream would read the body - here a Code Red request - as a request the
+    guard never classified. The guard answers 400 and the upstream lives."""
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        for conn, framing, body in (
+                (b"Content-Length", b"Content-Length: %d\r\n" % len(CODE_RED), CODE_RED),
+                (b"Transfer-Encoding", b"Transfer-Encoding: chunked\r\n",
+                 b"%x\r\n%s\r\n0\r\n\r\n" % (len(CODE_RED), CODE_RED))):
+            s = connect(g.port)
+            s.sendall(b"POST / HTTP/1.1\r\nHost: t\r\nConnection: keep-alive, " + conn +
+                      b"\r\n" + framing + b"\r\n" + body)
+            code, _, _ = Reader(s).response()
+            assert code == 400, (conn, code)
+            s.close()
+        time.sleep(0.5)
+        assert up.alive(), "a smuggled Code Red request reached the upstream"
+        assert get(g.port)[0] == 200
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
 def case_slow():
     """Slow senders: a head trickled byte by byte, a silent connection and a
     stalled body are cut (408 or close) while ordinary clients get 200."""

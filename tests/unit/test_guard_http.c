@@ -168,6 +168,28 @@ static void test_malformed(void **state)
 	expect_bad("GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", "bare CR in a header line");
 }
 
+/* A Connection header naming a framing field would make the guard drop that
+ * field (hop-by-hop) while still relaying the body by it: the upstream would
+ * then read the body as the next request, one the guard never classified
+ * (request smuggling). Such heads are refused, requests and answers alike. */
+static void test_connection_names_framing(void **state)
+{
+	(void)state;
+	expect_bad("POST / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Content-Length\r\n"
+		   "Content-Length: 5\r\n\r\n",
+		   "Connection names a framing header");
+	expect_bad("POST / HTTP/1.1\r\nHost: a\r\nConnection: transfer-encoding\r\n"
+		   "Transfer-Encoding: chunked\r\n\r\n",
+		   "Connection names a framing header");
+	struct ws_http_resp r;
+	static const char a[] = "HTTP/1.1 200 OK\r\nConnection: content-length\r\n"
+				"Content-Length: 3\r\n\r\n";
+	const char *p = ws_guard_copy(a, strlen(a));
+	assert_int_equal(ws_http_parse_response(p, strlen(a), 4096, &r, hdr, MAXH), (int)strlen(a));
+	assert_non_null(r.bad);
+	ws_guard_release();
+}
+
 static void test_absolute_form(void **state)
 {
 	(void)state;
@@ -274,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_limits),         cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_absolute_form),  cmocka_unit_test(test_connection_tokens),
 		cmocka_unit_test(test_responses),      cmocka_unit_test(test_chunked),
+		cmocka_unit_test(test_connection_names_framing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
