@@ -65,6 +65,17 @@ static bool next_line(const char *p, size_t lim, size_t *pos, struct line *l)
 	return true;
 }
 
+/* True when v holds a control character other than HTAB. */
+static bool has_ctl(struct ws_str v)
+{
+	for (size_t i = 0; i < v.n; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
 /* Parses the header lines from *pos to the blank line, into hdr. Returns
  * the head length, or a WS_HTTP_* code; *bad names the first flaw found. */
 static int parse_fields(const char *p, size_t lim, size_t n, size_t max_head, size_t pos,
@@ -89,6 +100,10 @@ static int parse_fields(const char *p, size_t lim, size_t n, size_t max_head, si
 			struct ws_http_header *h = &hdr[*nhdr - 1];
 			const char *vs = h->value.n ? h->value.p : l.p;
 			struct ws_str t = trim(l.p, l.n);
+			/* Unfolding forwards these bytes: hold them to the rule
+			 * of the line they continue. */
+			if (has_ctl(t) && !*bad)
+				*bad = "control character in a header value";
 			if (t.n) {
 				h->value = (struct ws_str){vs, (size_t)(t.p + t.n - vs)};
 				h->folded = true;
@@ -117,14 +132,8 @@ static int parse_fields(const char *p, size_t lim, size_t n, size_t max_head, si
 					     h->name.p[h->name.n - 1] == '\t')
 				       ? "whitespace before a header colon"
 				       : "bad header name";
-		for (size_t i = 0; i < h->value.n; i++) {
-			unsigned char c = (unsigned char)h->value.p[i];
-			if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				if (!*bad)
-					*bad = "control character in a header value";
-				break;
-			}
-		}
+		if (has_ctl(h->value) && !*bad)
+			*bad = "control character in a header value";
 	}
 }
 

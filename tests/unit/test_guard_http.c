@@ -166,6 +166,10 @@ static void test_malformed(void **state)
 		   "control character in a header value");
 	expect_bad("GET / HTTP/1.1\r\n folded\r\nHost: a\r\n\r\n", "folded line before any header");
 	expect_bad("GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", "bare CR in a header line");
+	/* A folded continuation is checked like the line it continues: the
+	 * guard unfolds it and would otherwise forward the control bytes. */
+	expect_bad("GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n \x01b\r\n\r\n",
+		   "control character in a header value");
 }
 
 /* A Connection header naming a framing field would make the guard drop that
