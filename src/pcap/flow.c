@@ -36,7 +36,7 @@ struct half {
 	uint32_t isn;
 	bool started, fin, syn;
 	struct ooo *ooo;   /* sorted, non-overlapping */
-	uint32_t ooo_bytes;
+	uint32_t ooo_bytes, ooo_segs;
 	struct ws_http_half http;
 };
 
@@ -241,6 +241,7 @@ static void drain(struct ws_flows *t, struct flow *f, int d)
 		struct ooo *o = h->ooo;
 		h->ooo = o->next;
 		h->ooo_bytes -= o->len;
+		h->ooo_segs--;
 		t->mem -= sizeof(*o) + o->len;
 		uint32_t old = h->next - o->seq;
 		if (old < o->len) {
@@ -271,6 +272,7 @@ static void hold_piece(struct ws_flows *t, struct half *h, struct ooo **at, uint
 	o->next = *at;
 	*at = o;
 	h->ooo_bytes += n;
+	h->ooo_segs++;
 	t->mem += sizeof(*o) + n;
 }
 
@@ -357,7 +359,9 @@ static void payload(struct ws_flows *t, struct flow *f, int d, uint32_t seq, con
 		return;
 	}
 	hold(t, h, seq, p, n);
-	while (h->ooo && h->ooo_bytes > WS_FLOW_OOO_CAP)
+	/* The piece cap bounds time as the byte cap bounds memory: hold()
+	 * walks the list, so many tiny pieces would cost quadratic time. */
+	while (h->ooo && (h->ooo_bytes > WS_FLOW_OOO_CAP || h->ooo_segs > WS_FLOW_OOO_SEGS))
 		skip_hole(t, f, d);
 }
 
