@@ -389,6 +389,9 @@ int ws_http_parse_request(const char *p, size_t n, size_t max_head, struct ws_ht
 		return n >= max_head ? WS_HTTP_TOOBIG : WS_HTTP_MORE;
 	request_line(l, r);
 	bool abs_host = r->nhost == 1;
+	/* An absolute-form authority is forwarded as the Host line. */
+	if (abs_host && (r->host.n == 0 || !host_ok(r->host)) && !r->bad)
+		r->bad = "bad Host header";
 	int len = parse_fields(p, lim, n, max_head, pos, hdr, max_hdr, &r->nhdr, &r->bad);
 	if (len < 0)
 		return len;

@@ -205,6 +205,11 @@ static void test_absolute_form(void **state)
 	assert_true(str_is(r.target, "/p?q"));
 	assert_true(str_is(r.path, "/p"));
 	ws_guard_release();
+	/* The authority becomes the forwarded Host line, so it is held to the
+	 * Host header's rule; an empty one is invalid (RFC 9110 §4.2.1). */
+	expect_bad("GET http://a\"<b>/ HTTP/1.1\r\n\r\n", "bad Host header");
+	expect_bad("GET http://user@ex.test/ HTTP/1.1\r\n\r\n", "bad Host header");
+	expect_bad("GET http:///p HTTP/1.1\r\n\r\n", "bad Host header");
 }
 
 static void test_connection_tokens(void **state)
