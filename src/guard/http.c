@@ -531,7 +531,13 @@ static int size_byte(struct ws_chunked *c, unsigned char b)
 	if (!c->digits)
 		return -1;
 	c->ext = true;
-	/* chunk-ext: whitespace, ';', name[=value]; no controls. */
+	/* Between the size and the first ';' only whitespace (BWS): "0x5"
+	 * or "1_0" must not pass as 0 or 1 when a lenient upstream reads 5
+	 * or 16. Then chunk-ext: name[=value]; no controls. */
+	if (!c->semi) {
+		c->semi = b == ';';
+		return c->semi || b == ' ' || b == '\t' ? 0 : -1;
+	}
 	return (b < 0x20 && b != '\t') || b == 0x7f ? -1 : 0;
 }
 
@@ -550,7 +556,7 @@ long ws_chunked_feed(struct ws_chunked *c, const char *p, size_t n, bool *done)
 			if (rc == 1) {
 				c->state = c->left ? CH_DATA : CH_TRAILER;
 				c->linelen = 0;
-				c->cr = c->digits = c->ext = false;
+				c->cr = c->digits = c->ext = c->semi = false;
 			}
 			break;
 		}
