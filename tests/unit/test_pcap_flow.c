@@ -193,6 +193,18 @@ static void test_keepalive_pipelining(void **state)
 	assert_int_equal(got.status[0], 404);
 	assert_int_equal(got.status[1], 200);
 	ws_flows_free(t);
+
+	/* The answer to HEAD has no body whatever its Content-Length says
+	 * (RFC 9112 §6.3): the next answer is not skipped as its body. */
+	t = fresh(0);
+	handshake(t, 1032, 0, 0);
+	n3 = snprintf(three, sizeof(three), "HEAD /a HTTP/1.1\r\n\r\n%s", cr);
+	put(t, true, 1032, 1, WS_TCP_ACK, three, (size_t)n3);
+	na = snprintf(ans, sizeof(ans), "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n%s", ok404);
+	put(t, false, 1032, 1, WS_TCP_ACK, ans, (size_t)na);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.status[0], 404);
+	ws_flows_free(t);
 }
 
 /* RST ends a connection; a SYN with a new sequence number on the same
