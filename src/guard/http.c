@@ -65,6 +65,17 @@ static bool next_line(const char *p, size_t lim, size_t *pos, struct line *l)
 	return true;
 }
 
+/* True when v holds a control character other than HTAB. */
+static bool has_ctl(struct ws_str v)
+{
+	for (size_t i = 0; i < v.n; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
 /* Parses the header lines from *pos to the blank line, into hdr. Returns
  * the head length, or a WS_HTTP_* code; *bad names the first flaw found. */
 static int parse_fields(const char *p, size_t lim, size_t n, size_t max_head, size_t pos,
@@ -89,6 +100,10 @@ static int parse_fields(const char *p, size_t lim, size_t n, size_t max_head, si
 			struct ws_http_header *h = &hdr[*nhdr - 1];
 			const char *vs = h->value.n ? h->value.p : l.p;
 			struct ws_str t = trim(l.p, l.n);
+			/* Unfolding forwards these bytes: hold them to the rule
+			 * of the line they continue. */
+			if (has_ctl(t) && !*bad)
+				*bad = "control character in a header value";
 			if (t.n) {
 				h->value = (struct ws_str){vs, (size_t)(t.p + t.n - vs)};
 				h->folded = true;
@@ -117,14 +132,8 @@ static int parse_fields(const char *p, size_t lim, size_t n, size_t max_head, si
 					     h->name.p[h->name.n - 1] == '\t')
 				       ? "whitespace before a header colon"
 				       : "bad header name";
-		for (size_t i = 0; i < h->value.n; i++) {
-			unsigned char c = (unsigned char)h->value.p[i];
-			if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				if (!*bad)
-					*bad = "control character in a header value";
-				break;
-			}
-		}
+		if (has_ctl(h->value) && !*bad)
+			*bad = "control character in a header value";
 	}
 }
 
@@ -182,6 +191,7 @@ static void te_token(struct ws_str t, void *ctx)
 
 struct conn_state {
 	bool close, keepalive;
+	bool framing; /* names Content-Length or Transfer-Encoding */
 };
 
 static void conn_token(struct ws_str t, void *ctx)
@@ -191,6 +201,8 @@ static void conn_token(struct ws_str t, void *ctx)
 		s->close = true;
 	else if (ieq(t, "keep-alive"))
 		s->keepalive = true;
+	else if (ieq(t, "content-length") || ieq(t, "transfer-encoding"))
+		s->framing = true;
 }
 
 struct list_find {
@@ -377,6 +389,9 @@ int ws_http_parse_request(const char *p, size_t n, size_t max_head, struct ws_ht
 		return n >= max_head ? WS_HTTP_TOOBIG : WS_HTTP_MORE;
 	request_line(l, r);
 	bool abs_host = r->nhost == 1;
+	/* An absolute-form authority is forwarded as the Host line. */
+	if (abs_host && (r->host.n == 0 || !host_ok(r->host)) && !r->bad)
+		r->bad = "bad Host header";
 	int len = parse_fields(p, lim, n, max_head, pos, hdr, max_hdr, &r->nhdr, &r->bad);
 	if (len < 0)
 		return len;
@@ -406,6 +421,11 @@ int ws_http_parse_request(const char *p, size_t n, size_t max_head, struct ws_ht
 	r->content_length = f.cl;
 	r->conn_close = f.conn.close;
 	r->conn_keepalive = f.conn.keepalive;
+	/* The forwarder drops what Connection names, but frames the body by
+	 * it all the same: the upstream would read the body as a request the
+	 * guard never classified. */
+	if (f.conn.framing && !r->bad)
+		r->bad = "Connection names a framing header";
 	if (f.nte) {
 		/* Only a lone "chunked" is both safe and streamable; anything else
 		 * is the stuff of request smuggling (RFC 9112 §6.1, §6.3). */
@@ -455,6 +475,8 @@ int ws_http_parse_response(const char *p, size_t n, size_t max_head, struct ws_h
 	r->content_length = f.cl;
 	r->conn_close = f.conn.close;
 	r->conn_keepalive = f.conn.keepalive;
+	if (f.conn.framing && !r->bad)
+		r->bad = "Connection names a framing header"; /* as for requests */
 	if (f.nte) {
 		/* A final "chunked" frames the body; any other coding means the
 		 * body runs to the close (RFC 9112 §6.3 item 4). */
@@ -509,7 +531,13 @@ static int size_byte(struct ws_chunked *c, unsigned char b)
 	if (!c->digits)
 		return -1;
 	c->ext = true;
-	/* chunk-ext: whitespace, ';', name[=value]; no controls. */
+	/* Between the size and the first ';' only whitespace (BWS): "0x5"
+	 * or "1_0" must not pass as 0 or 1 when a lenient upstream reads 5
+	 * or 16. Then chunk-ext: name[=value]; no controls. */
+	if (!c->semi) {
+		c->semi = b == ';';
+		return c->semi || b == ' ' || b == '\t' ? 0 : -1;
+	}
 	return (b < 0x20 && b != '\t') || b == 0x7f ? -1 : 0;
 }
 
@@ -528,7 +556,7 @@ long ws_chunked_feed(struct ws_chunked *c, const char *p, size_t n, bool *done)
 			if (rc == 1) {
 				c->state = c->left ? CH_DATA : CH_TRAILER;
 				c->linelen = 0;
-				c->cr = c->digits = c->ext = false;
+				c->cr = c->digits = c->ext = c->semi = false;
 			}
 			break;
 		}

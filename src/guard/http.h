@@ -86,6 +86,7 @@ struct ws_chunked {
 	bool cr;        /* the previous byte of a line was CR */
 	bool digits;    /* the size line has hex digits */
 	bool ext;       /* past the size digits (extension or whitespace) */
+	bool semi;      /* the extension's ';' has been seen */
 };
 
 /* Feeds p[0..n). Returns how many bytes (<= n) belong to the body; sets *done

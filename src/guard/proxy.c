@@ -739,7 +739,8 @@ static void pump_request(struct conn *c)
 			c->st = C_WAIT;
 		/* Reading stays on (a pipelined request waits in the input, up to
 		 * the read watermark), so no epoll change per request. */
-		bufferevent_set_timeouts(c->cli, NULL, NULL);
+		struct timeval wt = ws_guard_tv(c->g->conf.idle_timeout);
+		bufferevent_set_timeouts(c->cli, NULL, &wt);
 		return;
 	}
 	if (evbuffer_get_length(out) >= HIGH_WATER)
@@ -791,7 +792,11 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	c->head_started = false;
 	c->st = C_BODY;
 	struct timeval bt = ws_guard_tv(g->conf.body_timeout);
-	bufferevent_set_timeouts(c->cli, &bt, NULL);
+	/* An answer the client takes nothing of for idle-timeout ends the
+	 * connection: upstream reading stops while the client's output is
+	 * full, so nothing else would ever time it out (a slow reader). */
+	struct timeval it = ws_guard_tv(g->conf.idle_timeout);
+	bufferevent_set_timeouts(c->cli, &bt, &it);
 	pump_request(c);
 }
 

@@ -34,6 +34,7 @@ struct frag {
 	int64_t first_ts;
 	uint32_t total;   /* payload length, known once the last fragment arrived; 0 before */
 	uint32_t units;   /* 8-byte blocks filled */
+	uint32_t end_max; /* end of the furthest fragment held */
 	uint8_t *buf;     /* FRAG_MAX bytes, allocated on first use */
 	uint8_t have[FRAG_UNITS / 8 + 1];
 };
@@ -171,6 +172,7 @@ static struct frag *frag_slot(struct ws_decoder *d, int fam, uint8_t proto, uint
 	f->first_ts = ts;
 	f->total = 0;
 	f->units = 0;
+	f->end_max = 0;
 	memset(f->have, 0, sizeof(f->have));
 	return f;
 }
@@ -184,12 +186,16 @@ static bool frag_add(struct frag *f, uint32_t off, const uint8_t *p, uint32_t n,
 		return false;
 	}
 	if (!more) {
-		if (f->total && f->total != off + n) {
+		/* Blocks held past the end would count towards completion and
+		 * leave a hole inside it: the datagram is impossible. */
+		if ((f->total && f->total != off + n) || f->end_max > off + n) {
 			frag_drop(f, drops);
 			return false;
 		}
 		f->total = off + n;
 	}
+	if (off + n > f->end_max)
+		f->end_max = off + n;
 	for (uint32_t u = off / 8; u * 8 < off + n; u++) {
 		if (f->have[u / 8] & (1u << (u % 8)))
 			continue; /* first wins */

@@ -36,7 +36,7 @@ struct half {
 	uint32_t isn;
 	bool started, fin, syn;
 	struct ooo *ooo;   /* sorted, non-overlapping */
-	uint32_t ooo_bytes;
+	uint32_t ooo_bytes, ooo_segs;
 	struct ws_http_half http;
 };
 
@@ -61,6 +61,7 @@ struct flow {
 	struct half h[2];
 	struct pend *pend, *pend_tail;
 	uint32_t npend, reqs, resps;
+	uint64_t head_reqs;  /* bit idx % 64: request idx was a HEAD (its answer has no body) */
 };
 
 struct ws_flows {
@@ -197,6 +198,9 @@ static void on_request(void *ctx, const struct ws_request *r, const char *head, 
 	struct flow *f = c->f;
 	t->st->http_requests++;
 	uint32_t idx = f->reqs++;
+	uint64_t bit = 1ull << (idx % 64);
+	bool is_head = r->method.n == 4 && memcmp(r->method.p, "HEAD", 4) == 0;
+	f->head_reqs = is_head ? f->head_reqs | bit : f->head_reqs & ~bit;
 	struct ws_verdict v;
 	if (!ws_classify(r, &v))
 		return;
@@ -218,19 +222,21 @@ static void on_request(void *ctx, const struct ws_request *r, const char *head, 
 		emit_pend(t, f, pend_pop(f), -1, -1);
 }
 
-static void on_response(void *ctx, int status, int64_t length)
+static bool on_response(void *ctx, int status, int64_t length)
 {
 	struct hctx *c = ctx;
 	struct ws_flows *t = c->t;
 	struct flow *f = c->f;
 	t->st->http_responses++;
 	if (f->resps >= f->reqs)
-		return; /* an answer to a request before the capture started */
+		return false; /* an answer to a request before the capture started */
 	uint32_t idx = f->resps++;
 	while (f->pend && f->pend->idx < idx)
 		emit_pend(t, f, pend_pop(f), -1, -1);
 	if (f->pend && f->pend->idx == idx)
 		emit_pend(t, f, pend_pop(f), status, length);
+	/* (more than 64 requests ahead of their answers share bits) */
+	return f->head_reqs >> (idx % 64) & 1;
 }
 
 /* Delivers held segments that are now in order. */
@@ -241,6 +247,7 @@ static void drain(struct ws_flows *t, struct flow *f, int d)
 		struct ooo *o = h->ooo;
 		h->ooo = o->next;
 		h->ooo_bytes -= o->len;
+		h->ooo_segs--;
 		t->mem -= sizeof(*o) + o->len;
 		uint32_t old = h->next - o->seq;
 		if (old < o->len) {
@@ -271,6 +278,7 @@ static void hold_piece(struct ws_flows *t, struct half *h, struct ooo **at, uint
 	o->next = *at;
 	*at = o;
 	h->ooo_bytes += n;
+	h->ooo_segs++;
 	t->mem += sizeof(*o) + n;
 }
 
@@ -357,7 +365,9 @@ static void payload(struct ws_flows *t, struct flow *f, int d, uint32_t seq, con
 		return;
 	}
 	hold(t, h, seq, p, n);
-	while (h->ooo && h->ooo_bytes > WS_FLOW_OOO_CAP)
+	/* The piece cap bounds time as the byte cap bounds memory: hold()
+	 * walks the list, so many tiny pieces would cost quadratic time. */
+	while (h->ooo && (h->ooo_bytes > WS_FLOW_OOO_CAP || h->ooo_segs > WS_FLOW_OOO_SEGS))
 		skip_hole(t, f, d);
 }
 

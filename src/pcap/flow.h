@@ -12,8 +12,8 @@
  *  - overlaps and retransmissions: first wins; bytes already delivered or
  *    already held out of order are never replaced (Suricata's and Snort's
  *    default "first" policy for most targets);
- *  - out-of-order data is held up to WS_FLOW_OOO_CAP bytes per direction;
- *    beyond that, or on a jump of more than WS_FLOW_JUMP bytes, or when the
+ *  - out-of-order data is held up to WS_FLOW_OOO_CAP bytes and
+ *    WS_FLOW_OOO_SEGS segments per direction; beyond that, or on a jump of more than WS_FLOW_JUMP bytes, or when the
  *    connection ends with a hole, the hole is skipped and counted as a gap;
  *  - a SYN with a new sequence number on a connection that was closing or
  *    had another SYN starts a new connection (port reuse); RST ends it. */
@@ -27,6 +27,7 @@
 
 #define WS_FLOW_IDLE 300              /* seconds */
 #define WS_FLOW_OOO_CAP (64u << 10)   /* out-of-order bytes held per direction */
+#define WS_FLOW_OOO_SEGS 256          /* out-of-order segments held per direction */
 #define WS_FLOW_JUMP (1u << 20)       /* a sequence jump this big is a gap at once */
 #define WS_FLOW_PENDING 8             /* worm requests awaiting their answer, per flow */
 

@@ -202,8 +202,8 @@ static void on_head(struct ws_http_half *h, const char *p, size_t n, bool cut,
 		} else if (status < 200) {
 			/* interim answer: the final one follows */
 		} else {
-			k->response(ctx, status, clen);
-			if (status == 204 || status == 304)
+			bool bodyless = k->response(ctx, status, clen);
+			if (bodyless || status == 204 || status == 304)
 				h->body_left = 0;
 			else if (chunked || clen < 0)
 				h->state = HUNT; /* body runs to a chunk end or the close */

@@ -35,7 +35,9 @@ struct ws_http_half {
  * from (borrowed: copy it to keep it). */
 struct ws_http_sink {
 	void (*request)(void *ctx, const struct ws_request *req, const char *head, size_t n);
-	void (*response)(void *ctx, int status, int64_t length);
+	/* Returns true when the answer has no body whatever its head says
+	 * (it answers a HEAD request). */
+	bool (*response)(void *ctx, int status, int64_t length);
 	size_t *mem;     /* bytes held in partial heads, summed over all halves */
 	size_t mem_cap;  /* a head that would pass this is cut and reported truncated */
 };

@@ -461,6 +461,80 @@ def case_malformed():
         up.stop()
 
 
+def case_smuggle():
+    """A Connection header naming Content-Length (or Transfer-Encoding) must
+    not make the guard drop that field while it relays the body by it: the
+    upstream would read the body - here a Code Red request - as a request the
+    guard never classified. The guard answers 400 and the upstream lives."""
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        for conn, framing, body in (
+                (b"Content-Length", b"Content-Length: %d\r\n" % len(CODE_RED), CODE_RED),
+                (b"Transfer-Encoding", b"Transfer-Encoding: chunked\r\n",
+                 b"%x\r\n%s\r\n0\r\n\r\n" % (len(CODE_RED), CODE_RED))):
+            s = connect(g.port)
+            s.sendall(b"POST / HTTP/1.1\r\nHost: t\r\nConnection: keep-alive, " + conn +
+                      b"\r\n" + framing + b"\r\n" + body)
+            code, _, _ = Reader(s).response()
+            assert code == 400, (conn, code)
+            s.close()
+        time.sleep(0.5)
+        assert up.alive(), "a smuggled Code Red request reached the upstream"
+        assert get(g.port)[0] == 200
+    finally:
+        assert g.stop() == 0
+        up.stop()
+
+
+def case_slow_reader():
+    """A client that asks for a large answer and never reads it must not
+    hold its connection (and the upstream's) forever: once the answer stops
+    moving for --idle-timeout, the guard lets both go."""
+    big = 32 << 20
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    host = "127.0.0.1"
+    assert host.startswith("127."), "test traffic stays on loopback"
+    lsock.bind((host, 0))
+    lsock.listen(8)
+
+    def serve():
+        try:
+            c, _ = lsock.accept()
+            c.recv(65536)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % big)
+            chunk = b"B" * 65536
+            for _ in range(big // len(chunk)):
+                c.sendall(chunk)
+        except OSError:
+            pass
+    import threading
+    threading.Thread(target=serve, daemon=True).start()
+    g = Guard(lsock.getsockname()[1], "--idle-timeout", "1")
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", g.port))
+        s.sendall(ordinary("/big"))
+        time.sleep(4)  # reads nothing: well past the 1 s idle timeout
+        got = 0
+        s.settimeout(5)
+        try:
+            while True:
+                d = s.recv(1 << 20)
+                if not d:
+                    break
+                got += len(d)
+        except ConnectionResetError:
+            pass
+        except socket.timeout:
+            pass
+        assert got < big, "the guard held a client that read nothing for 4 s"
+    finally:
+        assert g.stop() == 0
+        lsock.close()
+
+
 def case_slow():
     """Slow senders: a head trickled byte by byte, a silent connection and a
     stalled body are cut (408 or close) while ordinary clients get 200."""

@@ -289,6 +289,42 @@ static void test_fragment_bounds(void **state)
 	ws_decoder_free(d);
 }
 
+/* Fragments past the datagram's end, sent before its last fragment: the
+ * blocks they fill must not count towards completion, or the datagram is
+ * "rebuilt" with a hole of bytes never received ([24,40) here) and decoded.
+ * Such a datagram is impossible and is dropped. */
+static void test_fragment_past_end(void **state)
+{
+	(void)state;
+	struct ws_decoder *d = ws_decoder_new();
+	struct ws_seg s;
+	enum ws_undec why = WS_UNDEC_N;
+	uint64_t drops = 0;
+	uint8_t dgram[80];
+	size_t n = ip4_tcp(dgram, "GET /default.ida?NNNNNNN", 0, 11) - 20;
+	assert_int_equal(n, 44);
+	static const unsigned cuts[][2] = {{0, 24}, {48, 16}, {40, 4}};
+	enum ws_dec_rc rc = WS_DEC_BAD;
+	for (int i = 0; i < 3; i++) {
+		unsigned off = cuts[i][0], len = cuts[i][1];
+		memcpy(fr, dgram, 20);
+		put16(fr + 2, 20 + len);
+		put16(fr + 6, (i < 2 ? 0x2000 : 0) | off / 8);
+		if (off < n)
+			memcpy(fr + 20, dgram + 20 + off, len);
+		else
+			memset(fr + 20, 'Z', len);
+		rc = ws_decode(d, 12, fr, 20 + len, 20 + len, 5, &s, &why, &drops);
+		if (i < 2)
+			assert_int_equal(rc, WS_DEC_HELD);
+	}
+	assert_int_equal(rc, WS_DEC_BAD);
+	assert_int_equal(why, WS_UNDEC_FRAG);
+	assert_int_equal(ws_decoder_reassembled(d), 0);
+	assert_int_equal(drops, 1);
+	ws_decoder_free(d);
+}
+
 /* IPv6 fragment header: two fragments, second first. */
 static void test_ipv6_fragments(void **state)
 {
@@ -333,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_ext),
 		cmocka_unit_test(test_ipv4_fragments),
 		cmocka_unit_test(test_fragment_bounds),
+		cmocka_unit_test(test_fragment_past_end),
 		cmocka_unit_test(test_ipv6_fragments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,12 +33,13 @@ static void on_req(void *ctx, const struct ws_request *r, const char *head, size
 	snprintf(last_method, sizeof(last_method), "%.*s", (int)r->method.n, r->method.p);
 }
 
-static void on_resp(void *ctx, int status, int64_t len)
+static bool on_resp(void *ctx, int status, int64_t len)
 {
 	(void)ctx;
 	(void)len;
 	nresp++;
 	last_status = status;
+	return false;
 }
 
 static size_t mem;
