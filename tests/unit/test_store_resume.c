@@ -170,6 +170,20 @@ static void test_rotate_compressed_later(void **state)
 	assert_int_equal(sightings(db), 312);
 }
 
+/* What copytruncate does first: copy the live log aside, byte for byte. */
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
 static void test_copytruncate(void **state)
 {
 	(void)state;
@@ -177,13 +191,7 @@ static void test_copytruncate(void **state)
 	st_append(log, 1, 0, 60);
 	assert_int_equal(st_ingest(db, log, NULL), 60);
 	/* copytruncate: copy away, then cut the live file to zero in place */
-	FILE *in = fopen(log, "rb"), *out = fopen(copy, "wb");
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(in);
-	fclose(out);
+	copy_file(log, copy);
 	assert_int_equal(truncate(log, 0), 0);
 	st_append(log, 500, 1000, 8); /* new content, shorter than the old offset */
 	const char *why;
@@ -208,13 +216,7 @@ static void test_copytruncate_copy_first(void **state)
 	st_append(log, 1, 0, 60);
 	assert_int_equal(st_ingest(db, log, NULL), 60);
 	st_append(log, 2, 100, 4); /* written after our read, before rotation */
-	FILE *in = fopen(log, "rb"), *out = fopen(copy, "wb");
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(in);
-	fclose(out);
+	copy_file(log, copy);
 	assert_int_equal(truncate(log, 0), 0);
 	st_append(log, 500, 1000, 8);
 	const char *why;
@@ -234,13 +236,7 @@ static void test_copytruncate_copy_first_regrown(void **state)
 	const char *db = st_path("tg.db"), *log = st_path("tg.log"), *copy = st_path("tg.log.1");
 	st_append(log, 1, 0, 20);
 	assert_int_equal(st_ingest(db, log, NULL), 20);
-	FILE *in = fopen(log, "rb"), *out = fopen(copy, "wb");
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(in);
-	fclose(out);
+	copy_file(log, copy);
 	assert_int_equal(truncate(log, 0), 0);
 	st_append(log, 500, 1000, 40);
 	const char *why;
