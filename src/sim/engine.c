@@ -281,6 +281,11 @@ struct run {
 	struct ws_sim_result *res;
 	struct ws_sim_episode *ep;
 	size_t n_ep, cap_ep;
+	/* Lean runs: episode k is infection k, until the end; only its time is
+	 * kept (room for every host, touched only as infections come), and its
+	 * host once name_infections has drawn the names. */
+	double *ep_t;
+	uint32_t *ep_host;
 };
 
 enum { ST_S, ST_I, ST_R };
@@ -423,7 +428,9 @@ static void record_infection(struct run *r, uint32_t h, uint8_t flags, double t)
 	r->events++;
 	count_new(r, t);
 	count_ever(r, h, t);
-	if (r->ep) {
+	if (r->ep_t) {
+		r->ep_t[r->n_ep++] = t;
+	} else if (r->ep) {
 		if (r->n_ep == r->cap_ep) {
 			r->cap_ep = r->cap_ep ? r->cap_ep * 2 : 4096;
 			r->ep = ws_xreallocarray(r->ep, r->cap_ep, sizeof(*r->ep));
@@ -887,6 +894,8 @@ static void free_run(struct run *r)
 	free(r->heap.v);
 	free(r->min_new);
 	free(r->ep);
+	free(r->ep_t);
+	free(r->ep_host);
 	free(r->walk_idx);
 	free(r->walk.v);
 }
@@ -1046,8 +1055,9 @@ static void name_infections(struct run *r)
 	struct ws_rng g;
 	ws_rng_seed(&g, r->seed, 2);
 	uint64_t key = ws_rng_u64(&g);
+	r->ep_host = ws_xreallocarray(NULL, r->n_ep ? r->n_ep : 1, sizeof(uint32_t));
 	for (size_t k = 0; k < r->n_ep; k++)
-		r->ep[k].host = permute(key, r->n, (uint32_t)k);
+		r->ep_host[k] = permute(key, r->n, (uint32_t)k);
 }
 
 static void finish_summary(struct run *r)
@@ -1123,7 +1133,10 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		 !(w->chinese_share > 0 && w->chinese_lifetime_h > 0);
 	r.unscanned = r.any_space;
 	bool want_log = o && o->log;
-	if (sc->n_telescopes || want_log) {
+	if ((sc->n_telescopes || want_log) && r.lean) {
+		/* A lean run infects each host at most once. */
+		r.ep_t = ws_xreallocarray(NULL, r.n ? r.n : 1, sizeof(double));
+	} else if (sc->n_telescopes || want_log) {
 		r.ep = ws_xreallocarray(NULL, 4096, sizeof(*r.ep));
 		r.cap_ep = 4096;
 	}
@@ -1133,10 +1146,10 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	seed_outbreak(&r);
 	loop(&r);
 	finish_summary(&r);
-	if (r.lean && r.ep && ((o && o->hosts) || want_log || sc->dhcp_churn_h > 0))
+	if (r.lean && r.ep_t && ((o && o->hosts) || want_log || sc->dhcp_churn_h > 0))
 		name_infections(&r);
 	struct ws_sim_trace tr = {sc,	   pop,	 r.hflag, r.gflag, {0}, r.any_space,
-				  r.end, r.ep, r.n_ep,	 r.lean};
+				  r.end, r.ep, r.n_ep,	 r.lean, r.ep_t, r.ep_host, r.iflag};
 	memcpy(tr.class_rate, r.class_rate, sizeof(tr.class_rate));
 	if (sc->n_telescopes)
 		ws_sim_telescopes(&tr, &r.g, res, o ? o->hosts : NULL);

@@ -39,7 +39,24 @@ struct ws_sim_trace {
 	struct ws_sim_episode *ep;
 	size_t n_ep;
 	bool unique_hosts;      /* no host has two episodes */
+	/* Lean runs keep only the infection times (8 bytes an episode, not 24:
+	 * memory touched is page faults, model.md 6): every episode ends with
+	 * the run, episode e is host lean_host[e] (e itself when NULL) with
+	 * flags lean_flag[e] (0 when NULL). ep is NULL then. */
+	const double *lean_t;
+	const uint32_t *lean_host;
+	const uint8_t *lean_flag;
 };
+
+/* Episode e of the trace, whichever way it is stored. */
+static inline struct ws_sim_episode ws_sim_trace_ep(const struct ws_sim_trace *tr, size_t e)
+{
+	if (!tr->lean_t)
+		return tr->ep[e];
+	return (struct ws_sim_episode){tr->lean_t[e], tr->end,
+				       tr->lean_host ? tr->lean_host[e] : (uint32_t)e,
+				       tr->lean_flag ? tr->lean_flag[e] : 0};
+}
 
 /* Global multiplier of every host's probing at time t (seconds from the
  * start): the calendar, the expiry and the share of hosts switched on. */

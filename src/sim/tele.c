@@ -471,7 +471,8 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 	if (p->n_min < 1)
 		p->n_min = 1;
 	p->new_min = ws_xcalloc(p->n_min, sizeof(double));
-	uint8_t *seen = ws_xcalloc(pop->n_hosts ? pop->n_hosts : 1, 1);
+	/* Whether a host was seen before: only hosts with two episodes need it. */
+	uint8_t *seen = tr->unique_hosts ? NULL : ws_xcalloc(pop->n_hosts ? pop->n_hosts : 1, 1);
 	bool ids = out && ti == 0;
 	double *hf = NULL, *hl = NULL;
 	struct sightings sg = {0};
@@ -484,7 +485,7 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 	}
 	double churn = p->sc->dhcp_churn_h * 3600.0;
 	for (size_t e = 0; e < tr->n_ep; e++) {
-		const struct ws_sim_episode *ep = &tr->ep[e];
+		const struct ws_sim_episode epv = ws_sim_trace_ep(tr, e), *ep = &epv;
 		uint32_t h = ep->host;
 		struct key *k = key_for(p, h, ep->flags);
 		double first, last;
@@ -505,9 +506,10 @@ static void one_telescope(struct tpass *p, int ti, struct ws_sim_result *res, st
 			}
 			continue;
 		}
-		bool s = seen[h];
+		bool s = seen && seen[h];
 		stretch(p, k, ep->t_inf, ep->t_end, &s, &first, &last, ids);
-		seen[h] = s;
+		if (seen)
+			seen[h] = s;
 		if (ids && !merge && !isnan(first))
 			add_sighting(&sg, first, last, ws_sim_pop_addr(pop, h));
 		else if (merge && !isnan(first)) {
@@ -603,7 +605,7 @@ size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uin
 	struct ws_sim_probe *v = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t e = 0; e < tr->n_ep; e++) {
-		const struct ws_sim_episode *ep = &tr->ep[e];
+		const struct ws_sim_episode epv = ws_sim_trace_ep(tr, e), *ep = &epv;
 		uint32_t addr = ws_sim_pop_addr(tr->pop, ep->host);
 		if (addr == server)
 			continue; /* a host does not attack itself */
