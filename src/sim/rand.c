@@ -31,48 +31,53 @@ uint64_t ws_rng_below(struct ws_rng *g, uint64_t n)
 
 /* Exponential by Marsaglia and Tsang's ziggurat (J. Stat. Softw. 5(8),
  * 2000): 256 layers of equal area; a draw inside a layer's rectangle (about
- * 99 % of them) costs one random number and a multiply, the rest are
- * resolved exactly against the density or the tail. Layer from the low 8
- * bits, position from the high 32, so the two are independent. */
-static uint32_t zig_k[256];
-static double zig_w[256], zig_f[256];
-static bool zig_ready;
+ * 99 % of them) costs one random number and a multiply (inline in rand.h),
+ * the rest are resolved exactly here against the density or the tail. Layer
+ * from the low 8 bits, position from the high 32, so the two are independent. */
+uint32_t ws_zig_k[256];
+double ws_zig_w[256];
+static double zig_f[256];
+bool ws_zig_ready;
 
 static void zig_init(void)
 {
 	const double m = 4294967296.0, v = 3.949659822581572e-3;
 	double d = 7.697117470131487, t = d, q = v / exp(-d);
-	zig_k[0] = (uint32_t)(d / q * m);
-	zig_k[1] = 0;
-	zig_w[0] = q / m;
-	zig_w[255] = d / m;
+	ws_zig_k[0] = (uint32_t)(d / q * m);
+	ws_zig_k[1] = 0;
+	ws_zig_w[0] = q / m;
+	ws_zig_w[255] = d / m;
 	zig_f[0] = 1.0;
 	zig_f[255] = exp(-d);
 	for (int i = 254; i >= 1; i--) {
 		d = -log(v / d + exp(-d));
-		zig_k[i + 1] = (uint32_t)(d / t * m);
+		ws_zig_k[i + 1] = (uint32_t)(d / t * m);
 		t = d;
 		zig_f[i] = exp(-d);
-		zig_w[i] = d / m;
+		ws_zig_w[i] = d / m;
 	}
-	zig_ready = true;
+	ws_zig_ready = true;
 }
 
-double ws_rng_exp(struct ws_rng *g)
+double ws_rng_exp_slow(struct ws_rng *g, uint64_t u)
 {
-	if (!zig_ready)
-		zig_init();
 	for (;;) {
-		uint64_t u = ws_rng_u64(g);
 		uint32_t j = (uint32_t)(u >> 32), i = (uint32_t)(u & 255);
-		double x = j * zig_w[i];
-		if (j < zig_k[i])
+		double x = j * ws_zig_w[i];
+		if (j < ws_zig_k[i])
 			return x;
 		if (i == 0) /* the tail beyond the base layer: memoryless */
 			return 7.697117470131487 - log(ws_rng_unit_pos(g));
 		if (zig_f[i] + ws_rng_unit(g) * (zig_f[i - 1] - zig_f[i]) < exp(-x))
 			return x;
+		u = ws_rng_u64(g);
 	}
+}
+
+double ws_rng_exp_first(struct ws_rng *g)
+{
+	zig_init();
+	return ws_rng_exp(g);
 }
 
 double ws_rng_normal(struct ws_rng *g)

@@ -4,6 +4,7 @@
 #ifndef WS_SIM_RAND_H
 #define WS_SIM_RAND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ws_rng {
@@ -53,8 +54,24 @@ static inline double ws_rng_unit_pos(struct ws_rng *g)
 
 /* Uniform integer in [0, n), n > 0, without bias (Lemire's method). */
 uint64_t ws_rng_below(struct ws_rng *g, uint64_t n);
-/* Exponential with mean 1. */
-double ws_rng_exp(struct ws_rng *g);
+/* Exponential with mean 1 (ziggurat, rand.c): the common case inline, the
+ * rest (about 1 % of draws, and the first draw, which builds the tables)
+ * out of line; the same draws either way. */
+extern uint32_t ws_zig_k[256];
+extern double ws_zig_w[256];
+extern bool ws_zig_ready;
+double ws_rng_exp_slow(struct ws_rng *g, uint64_t u);
+double ws_rng_exp_first(struct ws_rng *g);
+static inline double ws_rng_exp(struct ws_rng *g)
+{
+	if (!ws_zig_ready)
+		return ws_rng_exp_first(g);
+	uint64_t u = ws_rng_u64(g);
+	uint32_t j = (uint32_t)(u >> 32), i = (uint32_t)(u & 255);
+	if (j < ws_zig_k[i])
+		return j * ws_zig_w[i];
+	return ws_rng_exp_slow(g, u);
+}
 /* Standard normal (polar method). */
 double ws_rng_normal(struct ws_rng *g);
 /* Gamma(shape a > 0, scale 1) (Marsaglia-Tsang, with the a < 1 boost). */
