@@ -336,13 +336,14 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 	}
 	/* Hazards at the ends; partial intervals from them and the boundaries. */
 	double la = lam_at(p, k, a), lb = b >= p->tr->end ? k->lam[p->n] : lam_at(p, k, b);
-	double pm[2];
+	double pq[2]; /* P(seen) in each partial interval */
 	for (int i = 0; i < np; i++) {
 		double ea = pa[i] == a ? la : k->lam[part[i]];
 		double eb = pb[i] == b ? lb : k->lam[part[i] + 1];
-		pm[i] = eb - ea;
-		p->mu[part[i]] += pm[i];
-		p->edist[part[i]] += seen_prob(pm[i]);
+		double pm = eb - ea;
+		pq[i] = seen_prob(pm);
+		p->mu[part[i]] += pm;
+		p->edist[part[i]] += pq[i];
 	}
 	double target = la + ws_rng_exp(p->g);
 	if (target >= lb)
@@ -366,7 +367,7 @@ static void stretch(struct tpass *p, struct key *k, double a, double b, bool *se
 		k->after[full_hi] -= 1;
 	}
 	for (int i = 0; i < np; i++)
-		if (part[i] > jf && ws_rng_unit(p->g) < seen_prob(pm[i]))
+		if (part[i] > jf && ws_rng_unit(p->g) < pq[i])
 			p->distinct[part[i]] += 1;
 	*first_out = first;
 	*last_out = first;
