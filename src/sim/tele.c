@@ -153,7 +153,7 @@ static double integrate(const struct tpass *p, const struct key *k, double a, do
 	return s;
 }
 
-static double lam_at(const struct tpass *p, const struct key *k, double t)
+static inline double lam_at(const struct tpass *p, const struct key *k, double t)
 {
 	size_t j = (size_t)(t * p->inv_iv);
 	if (j >= p->n)
@@ -209,19 +209,9 @@ static double lam_inverse(const struct tpass *p, const struct key *k, double L, 
 	return end;
 }
 
-static struct key *key_for(struct tpass *p, uint32_t host, uint8_t hflags)
+/* A new key for `slot`: its rates per segment and its hazard per interval. */
+static struct key *key_new(struct tpass *p, size_t slot, uint32_t coef, int egress, uint8_t flags)
 {
-	uint32_t coef = 0;
-	int egress = 0;
-	if (p->by_group) {
-		uint32_t gi = p->tr->pop->host_group[host];
-		coef = p->coef_of[gi];
-		egress = (p->tr->gflag[gi] & WS_GF_EGRESS) != 0;
-	}
-	uint8_t flags = hflags & 0x1f;
-	size_t slot = ((size_t)coef * 2 + (size_t)egress) * 32 + flags;
-	if (p->key_of[slot] >= 0)
-		return &p->keys[p->key_of[slot]];
 	if (p->n_keys == p->cap_keys) {
 		p->cap_keys = p->cap_keys ? 2 * p->cap_keys : 16;
 		p->keys = ws_xreallocarray(p->keys, p->cap_keys, sizeof(*p->keys));
@@ -247,6 +237,24 @@ static struct key *key_for(struct tpass *p, uint32_t host, uint8_t hflags)
 	}
 	p->key_of[slot] = (int)p->n_keys;
 	return &p->keys[p->n_keys++];
+}
+
+/* The key of a host with these flags: a table look-up once it exists (once
+ * per episode, so kept inline). */
+static inline struct key *key_for(struct tpass *p, uint32_t host, uint8_t hflags)
+{
+	uint32_t coef = 0;
+	int egress = 0;
+	if (p->by_group) {
+		uint32_t gi = p->tr->pop->host_group[host];
+		coef = p->coef_of[gi];
+		egress = (p->tr->gflag[gi] & WS_GF_EGRESS) != 0;
+	}
+	uint8_t flags = hflags & 0x1f;
+	size_t slot = ((size_t)coef * 2 + (size_t)egress) * 32 + flags;
+	if (p->key_of[slot] >= 0)
+		return &p->keys[p->key_of[slot]];
+	return key_new(p, slot, coef, egress, flags);
 }
 
 static void free_keys(struct tpass *p)
@@ -276,7 +284,7 @@ static inline double seen_prob(double m)
 	return m < 1e-4 ? m * (1.0 - 0.5 * m) : 1.0 - exp(-m);
 }
 
-static size_t interval_of(const struct tpass *p, double t)
+static inline size_t interval_of(const struct tpass *p, double t)
 {
 	size_t j = (size_t)(t * p->inv_iv);
 	return j >= p->n ? p->n - 1 : j;
