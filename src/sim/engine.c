@@ -275,6 +275,7 @@ struct run {
 	double *min_new;
 	uint64_t ever, events;
 	uint64_t pct_target[5];
+	uint64_t fit_lo, fit_hi;  /* counts C in the logistic fit: 1 % <= C/N <= 50 %, C < N */
 	int next_pct;
 	double sx, sy, sxx, sxy, sn; /* regression of logit(C/N) on hours */
 	uint64_t seed;
@@ -410,8 +411,8 @@ static void count_ever(struct run *r, uint32_t h, double t)
 	r->ever++;
 	while (r->next_pct < 5 && r->ever >= r->pct_target[r->next_pct])
 		r->res->sum.t_pct[r->next_pct++] = t;
-	double n = r->n, c = (double)r->ever;
-	if (c >= 0.01 * n && c <= 0.5 * n && c < n) {
+	if (r->ever >= r->fit_lo && r->ever <= r->fit_hi) {
+		double n = r->n, c = (double)r->ever;
 		double x = t / 3600.0, y = log(c / (n - c));
 		r->sx += x;
 		r->sy += y;
@@ -1107,6 +1108,13 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		if (r.pct_target[k] < 1)
 			r.pct_target[k] = 1;
 	}
+	/* The fit's range as whole counts, once (C is a whole number). */
+	r.fit_lo = (uint64_t)ceil(0.01 * (double)r.n);
+	r.fit_hi = (uint64_t)floor(0.5 * (double)r.n);
+	if (r.n == 0 || r.fit_hi > (uint64_t)r.n - 1)
+		r.fit_hi = r.n ? (uint64_t)r.n - 1 : 0;
+	if (r.fit_lo < 1)
+		r.fit_lo = 1;
 	rate_classes(ws_sim_mean_rate(&sc->worm), sc->worm.rate_spread, r.class_rate);
 	r.r_max = 0;
 	for (int k = 0; k < WS_SIM_RATE_CLASSES; k++) {
