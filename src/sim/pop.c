@@ -208,7 +208,7 @@ int ws_sim_pop_build(struct ws_sim_pop *p, const struct ws_sim_population *cfg, 
 			continue;
 		p->groups[gi] = (struct ws_sim_group){i, h, counts[i], cable[i]};
 		for (uint32_t k = 0; k < counts[i]; k++)
-			p->host_group[h + k] = gi;
+			p->host_group[h + k] = (uint16_t)gi;
 		p->hosts8[a] += counts[i];
 		h += counts[i];
 		gi++;

@@ -179,7 +179,7 @@ struct ws_sim_pop {
 	uint32_t n_hosts;
 	uint32_t n_groups;
 	struct ws_sim_group *groups;
-	uint32_t *host_group;      /* group of each host */
+	uint16_t *host_group;      /* group of each host (at most 2^16 groups: one per /16) */
 	uint32_t first8[257];      /* groups of /8 a are [first8[a], first8[a + 1]) */
 	uint32_t hosts8[256];      /* hosts in each /8 */
 	uint64_t addr_key;         /* picks each /16's address permutation */
