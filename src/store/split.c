@@ -194,9 +194,10 @@ static bool locate(struct run *r, size_t i)
 		pthread_cond_wait(&r->cv, &r->mu);
 	p->first_line = i ? r->parts[i - 1].first_line + r->parts[i - 1].newlines : r->sp->line;
 	p->located = true;
+	bool quit = r->quit; /* the part will not be stored: do not scan it */
 	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->mu);
-	return ok;
+	return ok && !quit;
 }
 
 static void scan_part(struct run *r, size_t i, struct ws_prefilter_scratch *scratch)
