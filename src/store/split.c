@@ -1,10 +1,11 @@
 /* scan --db -j N: a large plain file in parallel parts, stored in order.
  *
- * Each part is first counted (its newlines) so that it knows the number of
- * its first line once the parts before it are counted, then scanned by a
- * worker into deep copies of its sightings (the strings of a sighting point
- * into the reader's chunk, as in store/writer.c). The calling thread takes
- * the parts in order: it gives each copy its Nimda probe number from the
+ * Workers scan parts into deep copies of their sightings (the strings of a
+ * sighting point into the reader's chunk, as in store/writer.c), numbering
+ * each part's lines from 1: the calling thread, which takes the parts in
+ * order, knows where each part's first line falls once the part before it
+ * is done, and shifts the numbers then (no second pass over the bytes to
+ * count newlines). It gives each copy its Nimda probe number from the
  * source's probes seen so far in this file (what the sequential job tracks
  * across the whole file, which one part cannot know), queues it to the
  * writer thread, writes it in cfg->out, and commits the part's end offset.
@@ -21,7 +22,6 @@
 #include <unistd.h>
 
 #include "store/store.h"
-#include "util/lines.h"
 #include "util/mem.h"
 
 #define WS_SPLIT_BYTES (32ull << 20) /* a part: parsed in ~0.1 s, a commit each */
@@ -39,8 +39,7 @@ struct copy {
 
 struct part {
 	uint64_t off, len;
-	uint64_t newlines, first_line;
-	bool counted, located, done; /* under run.mu */
+	bool done; /* under run.mu */
 	struct copy *v;
 	size_t n, cap;
 	struct ws_buf arena;
@@ -155,60 +154,29 @@ static int no_progress(void *ctx, uint64_t offset, uint64_t next_line, const cha
 	return 0;
 }
 
-/* The part's newlines, and the bytes before its end; false on a read error. */
-static bool measure(const char *path, struct part *p)
+/* The bytes before the part's end, which the store keeps a hash of. */
+static bool read_tail(const char *path, struct part *p)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	size_t cap = 1u << 20;
-	char *buf = ws_xmalloc(cap);
-	uint64_t at = p->off, end = p->off + p->len;
-	bool ok = true;
-	while (ok && at < end) {
-		size_t want = end - at < cap ? (size_t)(end - at) : cap;
-		ssize_t got = pread(fd, buf, want, (off_t)at);
-		ok = got > 0;
-		if (ok) {
-			p->newlines += ws_count_newlines(buf, (size_t)got);
-			at += (uint64_t)got;
-		}
-	}
+	uint64_t end = p->off + p->len;
 	uint64_t tl = end < WS_HEAD_BYTES ? end : WS_HEAD_BYTES;
-	ok = ok && pread(fd, p->tail, (size_t)tl, (off_t)(end - tl)) == (ssize_t)tl;
+	bool ok = pread(fd, p->tail, (size_t)tl, (off_t)(end - tl)) == (ssize_t)tl;
 	p->tail_len = (size_t)tl;
-	free(buf);
 	close(fd);
 	return ok;
-}
-
-/* Counts part i, then waits for the parts before it to learn its first line
- * number. Earlier parts were handed out first, so they are being counted. */
-static bool locate(struct run *r, size_t i)
-{
-	struct part *p = &r->parts[i];
-	bool ok = measure(r->sp->path, p);
-	pthread_mutex_lock(&r->mu);
-	p->counted = true;
-	while (i > 0 && !r->parts[i - 1].located && !r->quit)
-		pthread_cond_wait(&r->cv, &r->mu);
-	p->first_line = i ? r->parts[i - 1].first_line + r->parts[i - 1].newlines : r->sp->line;
-	p->located = true;
-	bool quit = r->quit; /* the part will not be stored: do not scan it */
-	pthread_cond_broadcast(&r->cv);
-	pthread_mutex_unlock(&r->mu);
-	return ok && !quit;
 }
 
 static void scan_part(struct run *r, size_t i, struct ws_prefilter_scratch *scratch)
 {
 	struct part *p = &r->parts[i];
-	if (!locate(r, i)) {
+	if (!read_tail(r->sp->path, p)) {
 		p->res.rc = WS_EIO;
 		ws_err_set(&p->res.err, WS_EIO, "%s: cannot read at offset %llu", r->sp->path,
 			   (unsigned long long)p->off);
 	} else {
-		struct ws_range range = {.off = p->off, .len = p->len, .first_line = p->first_line,
+		struct ws_range range = {.off = p->off, .len = p->len, .first_line = 1,
 					 .kind = r->sp->kind};
 		struct ws_scan_sink sink = {.sighting = keep_sighting, .progress = no_progress,
 					    .ctx = p};
@@ -264,8 +232,8 @@ static int nimda_probe(struct ws_hosts *seen, const struct ws_request *req, uint
 /* Queues part p's sightings and its end offset to the writer; writes them
  * in cfg->out too. */
 static int store_part(struct ws_writer *w, const struct ws_scan_config *cfg,
-		      const struct ws_split *sp, struct part *p, bool last, struct ws_hosts *seen,
-		      struct ws_buf *ob, FILE *out, struct ws_err *err)
+		      const struct ws_split *sp, struct part *p, uint64_t first_line, bool last,
+		      struct ws_hosts *seen, struct ws_buf *ob, FILE *out, struct ws_err *err)
 {
 	for (size_t k = 0; k < p->n; k++) {
 		struct copy *c = &p->v[k];
@@ -274,7 +242,7 @@ static int store_part(struct ws_writer *w, const struct ws_scan_config *cfg,
 		for (int i = 0; i < NSTR; i++)
 			*f[i] = (struct ws_str){c->len[i] ? p->arena.p + c->off[i] : NULL, c->len[i]};
 		struct ws_sighting s = {.req = &c->req, .v = &c->v, .file = sp->path,
-					.line = c->line, .compromised = c->compromised,
+					.line = c->line + first_line - 1, .compromised = c->compromised,
 					.inside = c->inside};
 		if (c->v.nimda_mask)
 			s.nimda_probe = nimda_probe(seen, &c->req, c->v.nimda_mask);
@@ -292,16 +260,35 @@ static int store_part(struct ws_writer *w, const struct ws_scan_config *cfg,
 	if (ob->n && out)
 		fwrite(ob->p, 1, ob->n, out);
 	ob->n = 0;
-	return ws_writer_progress(w, p->off + p->len, p->first_line + p->res.lines - 1, p->tail,
+	return ws_writer_progress(w, p->off + p->len, first_line + p->res.lines - 1, p->tail,
 				  p->tail_len, last, err);
 }
 
-/* Adds a stored part's counts to res, with its first unparsable lines. */
-static void merge_part(struct ws_job_result *res, const struct ws_job_result *pr)
+/* An example's "PATH:LINE ..." from a part numbered from 1, renumbered.
+ * Made longer, it is cut where the sequential job's text would be. */
+static void shift_example(struct ws_example *e, const char *path, uint64_t by)
 {
+	size_t pl = strlen(path);
+	if (strncmp(e->text, path, pl) != 0 || e->text[pl] != ':')
+		return;
+	char *end;
+	unsigned long long line = strtoull(e->text + pl + 1, &end, 10);
+	struct ws_buf b = {0};
+	ws_buf_printf(&b, "%s:%llu", path, line + by);
+	ws_buf_adds(&b, end);
+	snprintf(e->text, sizeof(e->text), "%.*s", (int)(b.n < sizeof(e->text) ? b.n : sizeof(e->text) - 1), b.p);
+	ws_buf_free(&b);
+}
+
+/* Adds a stored part's counts to res, its line numbers shifted by `by`. */
+static void merge_part(struct ws_job_result *res, struct ws_job_result *pr, const char *path,
+		       uint64_t by)
+{
+	for (int k = 0; k < pr->n_compromised; k++)
+		shift_example(&pr->compromised[k], path, by);
 	ws_job_result_merge(res, pr);
 	for (int k = 0; k < pr->n_unparsable_at && res->n_unparsable_at < WS_EXAMPLES; k++)
-		res->unparsable_at[res->n_unparsable_at++] = pr->unparsable_at[k];
+		res->unparsable_at[res->n_unparsable_at++] = pr->unparsable_at[k] + by;
 }
 
 /* The calling thread's half: parts in order into the store. */
@@ -311,6 +298,7 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 	struct ws_hosts seen = {0};
 	struct ws_buf ob = {0};
 	int rc = 0;
+	uint64_t line = r->sp->line; /* the next part's first line */
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
 		struct part *p = &r->parts[i];
 		pthread_mutex_lock(&r->mu);
@@ -326,9 +314,10 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 			res->err = p->res.err;
 			break;
 		}
-		rc = store_part(w, cfg, r->sp, p, i + 1 == r->n, &seen, &ob, out, err);
+		rc = store_part(w, cfg, r->sp, p, line, i + 1 == r->n, &seen, &ob, out, err);
 		if (rc == 0)
-			merge_part(res, &p->res);
+			merge_part(res, &p->res, r->sp->path, line - 1);
+		line += p->res.lines;
 		free_part(p);
 		pthread_mutex_lock(&r->mu);
 		r->stored = i + 1;

@@ -1,5 +1,6 @@
 /* scan --db -j N (store/split.c): a plain file cut into small parts
- * (WS_STORE_PART) and scanned by two threads must leave exactly the store
+ * (WS_STORE_PART) and scanned by two threads (-j 3: two parse, one writes)
+ * must leave exactly the store
  * and the output of a one-thread ingest: every table row for row, the
  * sightings' JSON lines byte for byte, Nimda probe numbers that depend on
  * what a source sent in earlier parts, resume from a grown file, and a
@@ -47,7 +48,9 @@ static void write_lines(const char *path, const char *mode, unsigned from, unsig
 
 /* An IIS native log: its stems are decoded, so two of Nimda's probes look
  * alike and a line's probe number depends on what its source sent before,
- * possibly parts earlier. */
+ * possibly parts earlier. In its second half some probes got a success
+ * answer: the summary's examples, which name their line, come from a part
+ * far from the first. */
 static void write_iis(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -57,7 +60,8 @@ static void write_iis(const char *path)
 								    : "/scripts/..%35c../winnt/system32/cmd.exe";
 		fprintf(f, "%s.%u, -, 08/04/01, 11:%02u:%02u, W3SVC1, WEB1, 192.0.2.1, 10, 100, 300, "
 			   "%d, 3, GET, %s, %s,\n",
-			i % 3 ? "192.0.2" : "10.9.0", i % 7 + 1, i / 60 % 60, i % 60, i % 3 ? 200 : 404,
+			i % 3 ? "192.0.2" : "10.9.0", i % 7 + 1, i / 60 % 60, i % 60,
+			i % 3 || (i > LINES / 2 && i % 9 == 0) ? 200 : 404,
 			stem, i % 3 ? "-" : "/c+dir");
 	}
 	assert_int_equal(fclose(f), 0);
@@ -162,8 +166,8 @@ static void assert_same_file(FILE *a, FILE *b)
 	assert_true(at > 1000);
 }
 
-/* One-thread and two-thread ingests of log: same store, same output. */
-static void compare_threads(const char *log, bool unparsable)
+/* -j 1 and -j 3 ingests of log: same store, same output. */
+static void compare_threads(const char *log, bool unparsable, bool examples)
 {
 	char one[512], two[512];
 	snprintf(one, sizeof(one), "%s", st_path("one.db"));
@@ -174,7 +178,7 @@ static void compare_threads(const char *log, bool unparsable)
 	struct ws_job_result r1, r2;
 	setenv("WS_STORE_PART", PART, 1);
 	uint64_t n1 = ingest_j(one, log, 1, o1, &r1);
-	uint64_t n2 = ingest_j(two, log, 2, o2, &r2);
+	uint64_t n2 = ingest_j(two, log, 3, o2, &r2);
 	unsetenv("WS_STORE_PART");
 	assert_true(n1 > LINES / 4);
 	assert_int_equal(n1, n2);
@@ -182,10 +186,14 @@ static void compare_threads(const char *log, bool unparsable)
 	assert_int_equal(r2.lines, LINES);
 	assert_int_equal(r1.bytes, r2.bytes);
 	assert_true(!unparsable || r1.unparsable > 5);
+	assert_true(!examples || r1.n_compromised == WS_EXAMPLES);
 	assert_int_equal(r1.unparsable, r2.unparsable);
 	assert_int_equal(r1.n_unparsable_at, r2.n_unparsable_at);
 	assert_memory_equal(r1.unparsable_at, r2.unparsable_at, sizeof(r1.unparsable_at));
 	assert_int_equal(r1.hosts.n, r2.hosts.n);
+	assert_int_equal(r1.n_compromised, r2.n_compromised);
+	for (int k = 0; k < r1.n_compromised; k++)
+		assert_string_equal(r1.compromised[k].text, r2.compromised[k].text);
 	ws_job_result_free(&r1);
 	ws_job_result_free(&r2);
 	assert_same_file(o1, o2);
@@ -193,7 +201,7 @@ static void compare_threads(const char *log, bool unparsable)
 	fclose(o2);
 	assert_same_store(one, two);
 	/* nothing new the second time */
-	assert_int_equal(ingest_j(two, log, 2, NULL, NULL), 0);
+	assert_int_equal(ingest_j(two, log, 3, NULL, NULL), 0);
 	assert_same_store(one, two);
 }
 
@@ -202,7 +210,7 @@ static void test_parts_equal_one_thread(void **state)
 	(void)state;
 	const char *log = st_path("mix.log");
 	write_lines(log, "w", 0, LINES);
-	compare_threads(log, true);
+	compare_threads(log, true, false);
 }
 
 static void test_nimda_probes_across_parts(void **state)
@@ -210,7 +218,7 @@ static void test_nimda_probes_across_parts(void **state)
 	(void)state;
 	const char *log = st_path("iis.log");
 	write_iis(log);
-	compare_threads(log, false);
+	compare_threads(log, false, true);
 	assert_true(st_sql(st_path("two.db"), "SELECT sum(nimda) FROM hosts") >= 7 * 4);
 }
 
@@ -227,9 +235,9 @@ static void test_resume_in_parts(void **state)
 	ingest_j(whole, full, 1, NULL, NULL);
 	setenv("WS_STORE_PART", PART, 1);
 	write_lines(log, "w", 0, LINES / 3);
-	ingest_j(grown, log, 2, NULL, NULL);
+	ingest_j(grown, log, 3, NULL, NULL);
 	write_lines(log, "a", LINES / 3, LINES);
-	ingest_j(grown, log, 2, NULL, NULL);
+	ingest_j(grown, log, 3, NULL, NULL);
 	unsetenv("WS_STORE_PART");
 	assert_int_equal(st_sql(grown, "SELECT lines FROM inputs"), LINES);
 	/* the same rows, but for the input's name */
@@ -265,7 +273,7 @@ static void test_kill_after_part(void **state)
 			snprintf(k, sizeof(k), "%ld", kill_after[round]);
 			setenv("WS_STORE_PART", PART, 1);
 			setenv("WS_STORE_KILL_AFTER", k, 1);
-			ingest_j(db, log, 2, NULL, NULL);
+			ingest_j(db, log, 3, NULL, NULL);
 			_exit(0);
 		}
 		int status;
@@ -278,7 +286,7 @@ static void test_kill_after_part(void **state)
 		assert_true((uint64_t)part < total);
 		assert_int_equal(part, st_sql(db, "SELECT sightings FROM totals"));
 		setenv("WS_STORE_PART", PART, 1);
-		assert_int_equal(ingest_j(db, log, 2, NULL, NULL) + (uint64_t)part, total);
+		assert_int_equal(ingest_j(db, log, 3, NULL, NULL) + (uint64_t)part, total);
 		unsetenv("WS_STORE_PART");
 		assert_same_store(clean, db);
 	}
