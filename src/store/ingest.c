@@ -275,7 +275,7 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	 * was no faster split). */
 	struct ws_split split = {.path = path, .offset = f.offset, .line = f.lines + 1,
 				 .size = id.size, .kind = f.kind, .jobs = o->jobs - 1,
-				 .stop = o->stop};
+				 .batch = sink.batch, .stop = o->stop};
 	bool parts = !compressed && !o->follow && f.kind != WS_FMT_AUTO &&
 		     f.kind != WS_FMT_W3C && !f.simulated && id.size > f.offset &&
 		     ws_split_wanted(id.size - f.offset, split.jobs);

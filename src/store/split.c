@@ -8,9 +8,11 @@
  * count newlines). It gives each copy its Nimda probe number from the
  * source's probes seen so far in this file (what the sequential job tracks
  * across the whole file, which one part cannot know), queues it to the
- * writer thread, writes it in cfg->out, and commits the part's end offset.
- * A kill therefore leaves the store at a part end, and the rerun resumes
- * there. At most `window` parts are read ahead of the last one stored, so
+ * writer thread, writes it in cfg->out, and commits at the part's end when
+ * a batch of sightings is full (large batches write a busy source's rollup
+ * once, as in the sequential path), COMMIT_S after the last commit, and at
+ * the last part. A kill therefore leaves the store at a part end, and the
+ * rerun resumes there. At most `window` parts are read ahead of the last one stored, so
  * memory stays bounded by a few parts' sightings. */
 #include "store/split.h"
 
@@ -19,12 +21,14 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
 #include "util/mem.h"
 
-#define WS_SPLIT_BYTES (32ull << 20) /* a part: parsed in ~0.1 s, a commit each */
+#define WS_SPLIT_BYTES (16ull << 20) /* a part: parsed in ~0.05 s */
+#define COMMIT_S 5                   /* longest time between commits, as in scan.c */
 #define OUT_FLUSH (256u << 10)       /* sighting bytes buffered before a write */
 #define NSTR 6                       /* method, path, query, proto, agent, host */
 
@@ -229,11 +233,12 @@ static int nimda_probe(struct ws_hosts *seen, const struct ws_request *req, uint
 	return __builtin_ctz(bit) + 1;
 }
 
-/* Queues part p's sightings and its end offset to the writer; writes them
- * in cfg->out too. */
+/* Queues part p's sightings to the writer, and its end offset when
+ * `commit`; writes them in cfg->out too. */
 static int store_part(struct ws_writer *w, const struct ws_scan_config *cfg,
 		      const struct ws_split *sp, struct part *p, uint64_t first_line, bool last,
-		      struct ws_hosts *seen, struct ws_buf *ob, FILE *out, struct ws_err *err)
+		      bool commit, struct ws_hosts *seen, struct ws_buf *ob, FILE *out,
+		      struct ws_err *err)
 {
 	for (size_t k = 0; k < p->n; k++) {
 		struct copy *c = &p->v[k];
@@ -260,6 +265,8 @@ static int store_part(struct ws_writer *w, const struct ws_scan_config *cfg,
 	if (ob->n && out)
 		fwrite(ob->p, 1, ob->n, out);
 	ob->n = 0;
+	if (!commit)
+		return 0;
 	return ws_writer_progress(w, p->off + p->len, first_line + p->res.lines - 1, p->tail,
 				  p->tail_len, last, err);
 }
@@ -299,6 +306,10 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 	struct ws_buf ob = {0};
 	int rc = 0;
 	uint64_t line = r->sp->line; /* the next part's first line */
+	uint64_t since = 0;          /* sightings since the last commit */
+	time_t last_commit = time(NULL);
+	struct part *pending = NULL; /* the last part stored, when not committed */
+	uint64_t pending_lines = 0;
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
 		struct part *p = &r->parts[i];
 		pthread_mutex_lock(&r->mu);
@@ -314,7 +325,16 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 			res->err = p->res.err;
 			break;
 		}
-		rc = store_part(w, cfg, r->sp, p, line, i + 1 == r->n, &seen, &ob, out, err);
+		bool last = i + 1 == r->n;
+		since += p->n;
+		bool commit = last || since >= r->sp->batch || time(NULL) >= last_commit + COMMIT_S;
+		rc = store_part(w, cfg, r->sp, p, line, last, commit, &seen, &ob, out, err);
+		pending = commit ? NULL : p;
+		pending_lines = line + p->res.lines - 1;
+		if (commit) {
+			since = 0;
+			last_commit = time(NULL);
+		}
 		if (rc == 0)
 			merge_part(res, &p->res, r->sp->path, line - 1);
 		line += p->res.lines;
@@ -324,6 +344,10 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 		pthread_cond_broadcast(&r->cv);
 		pthread_mutex_unlock(&r->mu);
 	}
+	/* Stopped early (a signal, an input error): commit what was stored. */
+	if (pending && rc == 0)
+		rc = ws_writer_progress(w, pending->off + pending->len, pending_lines, pending->tail,
+					pending->tail_len, false, err);
 	ws_buf_free(&ob);
 	ws_hosts_free(&seen);
 	return rc;
@@ -343,7 +367,7 @@ int ws_split_ingest(struct ws_writer *w, const struct ws_scan_config *cfg,
 		return 0;
 	}
 	size_t nw = (size_t)sp->jobs < r.n ? (size_t)sp->jobs : r.n;
-	r.window = 2 * nw;
+	r.window = nw + 2; /* each worker a part ahead, and two waiting to be stored */
 	struct worker *wk = ws_xcalloc(nw ? nw : 1, sizeof(*wk));
 	for (size_t i = 0; i < nw && rc == 0; i++) {
 		wk[i].r = &r;

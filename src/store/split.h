@@ -1,8 +1,8 @@
 /* `scan --db -j N` on a large plain file: the rest of the file after the
  * offset the store reached is cut into line-aligned parts that worker
  * threads parse and classify in parallel; the calling thread then hands each
- * part's sightings to the writer thread and commits the offset at the part's
- * end, strictly in part order, so the store, the resume point and the
+ * part's sightings to the writer thread, strictly in part order, and commits
+ * at part ends (every `batch` sightings, every few seconds, and at the last), so the store, the resume point and the
  * output are those of a sequential run. Owner: the store (issue 3). */
 #ifndef WS_STORE_SPLIT_H
 #define WS_STORE_SPLIT_H
@@ -21,6 +21,7 @@ struct ws_split {
 	uint64_t size;         /* read up to here (the size the file was identified at) */
 	int kind;              /* enum ws_fmt_kind found at the file's start */
 	int jobs;              /* worker threads */
+	uint64_t batch;        /* commit at the first part end after this many sightings */
 	const volatile sig_atomic_t *stop; /* set: stop after the parts already stored */
 };
 

@@ -4,7 +4,7 @@
  * and the output of a one-thread ingest: every table row for row, the
  * sightings' JSON lines byte for byte, Nimda probe numbers that depend on
  * what a source sent in earlier parts, resume from a grown file, and a
- * SIGKILL after a part's commit followed by a rerun. */
+ * SIGKILL after a commit at a part end followed by a rerun. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -251,8 +251,8 @@ static void test_resume_in_parts(void **state)
 			 st_sql(grown, "SELECT sum(nimda) FROM hosts"));
 }
 
-/* Killed right after its k-th part commit, then run again: the store of a
- * clean one-thread run. */
+/* Killed right after its k-th commit (each at a part end), then run again:
+ * the store of a clean one-thread run. */
 static void test_kill_after_part(void **state)
 {
 	(void)state;
@@ -261,7 +261,7 @@ static void test_kill_after_part(void **state)
 	snprintf(clean, sizeof(clean), "%s", st_path("clean.db"));
 	write_lines(log, "w", 0, LINES);
 	uint64_t total = ingest_j(clean, log, 1, NULL, NULL);
-	static const long kill_after[] = {1, 7, 40};
+	static const long kill_after[] = {1, 7, 20}; /* of about 28 commits */
 	for (int round = 0; round < 3; round++) {
 		char name[32];
 		snprintf(name, sizeof(name), "k%d.db", round);
@@ -272,6 +272,7 @@ static void test_kill_after_part(void **state)
 			char k[32];
 			snprintf(k, sizeof(k), "%ld", kill_after[round]);
 			setenv("WS_STORE_PART", PART, 1);
+			setenv("WS_STORE_BATCH", "300", 1); /* a commit every two or three parts */
 			setenv("WS_STORE_KILL_AFTER", k, 1);
 			ingest_j(db, log, 3, NULL, NULL);
 			_exit(0);
