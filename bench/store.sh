@@ -111,15 +111,13 @@ T_PLAIN1=$(best "$WS" scan -q -j 1 "$MIXLOG")
 PRE=fresh_db
 T_MIXDB=$(best "$WS" scan -q --db "$TMP/s.db" "$MIXLOG")
 T_MIXDB1=$(best "$WS" scan -q -j 1 --db "$TMP/s.db" "$MIXLOG")
-T_MIXDB3=$(best "$WS" scan -q -j 3 --db "$TMP/s.db" "$MIXLOG")
 echo "                           wall s   CPU s"
 printf "scan (default -j):         %6s  %6s\n" "$(wall "$T_PLAIN")" "$(cpu "$T_PLAIN")"
 printf "scan -j 1:                 %6s  %6s\n" "$(wall "$T_PLAIN1")" "$(cpu "$T_PLAIN1")"
 printf "scan --db (default -j):    %6s  %6s\n" "$(wall "$T_MIXDB")" "$(cpu "$T_MIXDB")"
 printf "scan --db -j 1:            %6s  %6s\n" "$(wall "$T_MIXDB1")" "$(cpu "$T_MIXDB1")"
-printf "scan --db -j 3 (2 parsers):%6s  %6s\n" "$(wall "$T_MIXDB3")" "$(cpu "$T_MIXDB3")"
 echo "ratio --db -j 1 / -j 1:    wall $(ratio "$(wall "$T_MIXDB1")" "$(wall "$T_PLAIN1")"), CPU $(ratio "$(cpu "$T_MIXDB1")" "$(cpu "$T_PLAIN1")")"
-echo "ratio --db / default -j:   wall $(ratio "$(wall "$T_MIXDB")" "$(wall "$T_PLAIN")"), CPU $(ratio "$(cpu "$T_MIXDB")" "$(cpu "$T_PLAIN")") (from -j 3 on, --db parses parts of a large plain file in N - 1 threads beside its writer thread and stores them in order; with -j 2 it reads in one thread)"
+echo "ratio --db / default -j:   wall $(ratio "$(wall "$T_MIXDB")" "$(wall "$T_PLAIN")"), CPU $(ratio "$(cpu "$T_MIXDB")" "$(cpu "$T_PLAIN")") (both split a large plain file across -j threads; --db stores the parts in order)"
 
 [ "$BIG" -gt 0 ] || exit 0
 echo

@@ -269,12 +269,8 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	/* A large plain file goes in parallel parts; what needs the file read
 	 * in order stays sequential: compressed data, W3C's #Fields state, a
 	 * simulated file's mark, and --follow's unfinished last line. */
-	/* -j N counts the writer thread: N - 1 parse, and two at least, or the
-	 * parts would only add work to what the reader and writer threads of
-	 * the sequential path already overlap (measured: -j 2 on two cores
-	 * was no faster split). */
 	struct ws_split split = {.path = path, .offset = f.offset, .line = f.lines + 1,
-				 .size = id.size, .kind = f.kind, .jobs = o->jobs - 1,
+				 .size = id.size, .kind = f.kind, .jobs = o->jobs,
 				 .batch = sink.batch, .stop = o->stop};
 	bool parts = !compressed && !o->follow && f.kind != WS_FMT_AUTO &&
 		     f.kind != WS_FMT_W3C && !f.simulated && id.size > f.offset &&

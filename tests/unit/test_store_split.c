@@ -1,6 +1,5 @@
 /* scan --db -j N (store/split.c): a plain file cut into small parts
- * (WS_STORE_PART) and scanned by two threads (-j 3: two parse, one writes)
- * must leave exactly the store
+ * (WS_STORE_PART) and scanned by two threads must leave exactly the store
  * and the output of a one-thread ingest: every table row for row, the
  * sightings' JSON lines byte for byte, Nimda probe numbers that depend on
  * what a source sent in earlier parts, resume from a grown file, and a
@@ -166,7 +165,7 @@ static void assert_same_file(FILE *a, FILE *b)
 	assert_true(at > 1000);
 }
 
-/* -j 1 and -j 3 ingests of log: same store, same output. */
+/* -j 1 and -j 2 ingests of log: same store, same output. */
 static void compare_threads(const char *log, bool unparsable, bool examples)
 {
 	char one[512], two[512];
@@ -178,7 +177,7 @@ static void compare_threads(const char *log, bool unparsable, bool examples)
 	struct ws_job_result r1, r2;
 	setenv("WS_STORE_PART", PART, 1);
 	uint64_t n1 = ingest_j(one, log, 1, o1, &r1);
-	uint64_t n2 = ingest_j(two, log, 3, o2, &r2);
+	uint64_t n2 = ingest_j(two, log, 2, o2, &r2);
 	unsetenv("WS_STORE_PART");
 	assert_true(n1 > LINES / 4);
 	assert_int_equal(n1, n2);
@@ -201,7 +200,7 @@ static void compare_threads(const char *log, bool unparsable, bool examples)
 	fclose(o2);
 	assert_same_store(one, two);
 	/* nothing new the second time */
-	assert_int_equal(ingest_j(two, log, 3, NULL, NULL), 0);
+	assert_int_equal(ingest_j(two, log, 2, NULL, NULL), 0);
 	assert_same_store(one, two);
 }
 
@@ -235,9 +234,9 @@ static void test_resume_in_parts(void **state)
 	ingest_j(whole, full, 1, NULL, NULL);
 	setenv("WS_STORE_PART", PART, 1);
 	write_lines(log, "w", 0, LINES / 3);
-	ingest_j(grown, log, 3, NULL, NULL);
+	ingest_j(grown, log, 2, NULL, NULL);
 	write_lines(log, "a", LINES / 3, LINES);
-	ingest_j(grown, log, 3, NULL, NULL);
+	ingest_j(grown, log, 2, NULL, NULL);
 	unsetenv("WS_STORE_PART");
 	assert_int_equal(st_sql(grown, "SELECT lines FROM inputs"), LINES);
 	/* the same rows, but for the input's name */
@@ -274,7 +273,7 @@ static void test_kill_after_part(void **state)
 			setenv("WS_STORE_PART", PART, 1);
 			setenv("WS_STORE_BATCH", "300", 1); /* a commit every two or three parts */
 			setenv("WS_STORE_KILL_AFTER", k, 1);
-			ingest_j(db, log, 3, NULL, NULL);
+			ingest_j(db, log, 2, NULL, NULL);
 			_exit(0);
 		}
 		int status;
@@ -287,7 +286,7 @@ static void test_kill_after_part(void **state)
 		assert_true((uint64_t)part < total);
 		assert_int_equal(part, st_sql(db, "SELECT sightings FROM totals"));
 		setenv("WS_STORE_PART", PART, 1);
-		assert_int_equal(ingest_j(db, log, 3, NULL, NULL) + (uint64_t)part, total);
+		assert_int_equal(ingest_j(db, log, 2, NULL, NULL) + (uint64_t)part, total);
 		unsetenv("WS_STORE_PART");
 		assert_same_store(clean, db);
 	}
