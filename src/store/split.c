@@ -12,8 +12,8 @@
  * a batch of sightings is full (large batches write a busy source's rollup
  * once, as in the sequential path), COMMIT_S after the last commit, and at
  * the last part. A kill therefore leaves the store at a part end, and the
- * rerun resumes there. At most `window` parts are read ahead of the last one stored, so
- * memory stays bounded by a few parts' sightings. */
+ * rerun resumes there. At most `window` parts are read ahead of the last one
+ * stored, so memory stays bounded by a few parts' sightings. */
 #include "store/split.h"
 
 #include <errno.h>
@@ -108,7 +108,8 @@ static int plan(struct run *r, struct ws_err *err)
 	uint64_t pb = part_bytes(), start = sp->offset;
 	size_t cap = 0;
 	while (start < sp->size) {
-		uint64_t end = sp->size - start <= pb ? sp->size : line_start_after(fd, start + pb, sp->size);
+		uint64_t end = sp->size - start <= pb ? sp->size
+						      : line_start_after(fd, start + pb, sp->size);
 		if (r->n == cap) {
 			cap = cap ? cap * 2 : 16;
 			r->parts = ws_xreallocarray(r->parts, cap, sizeof(*r->parts));
@@ -283,7 +284,9 @@ static void shift_example(struct ws_example *e, const char *path, uint64_t by)
 	struct ws_buf b = {0};
 	ws_buf_printf(&b, "%s:%llu", path, line + by);
 	ws_buf_adds(&b, end);
-	snprintf(e->text, sizeof(e->text), "%.*s", (int)(b.n < sizeof(e->text) ? b.n : sizeof(e->text) - 1), b.p);
+	size_t n = b.n < sizeof(e->text) ? b.n : sizeof(e->text) - 1;
+	memcpy(e->text, b.p, n);
+	e->text[n] = '\0';
 	ws_buf_free(&b);
 }
 

@@ -2,8 +2,9 @@
  * offset the store reached is cut into line-aligned parts that worker
  * threads parse and classify in parallel; the calling thread then hands each
  * part's sightings to the writer thread, strictly in part order, and commits
- * at part ends (every `batch` sightings, every few seconds, and at the last), so the store, the resume point and the
- * output are those of a sequential run. Owner: the store (issue 3). */
+ * at part ends (every `batch` sightings, every few seconds, and at the
+ * last), so the store, the resume point and the output are those of a
+ * sequential run. Owner: the store (issue 3). */
 #ifndef WS_STORE_SPLIT_H
 #define WS_STORE_SPLIT_H
 
