@@ -110,12 +110,14 @@ T_PLAIN=$(best "$WS" scan -q "$MIXLOG")
 T_PLAIN1=$(best "$WS" scan -q -j 1 "$MIXLOG")
 PRE=fresh_db
 T_MIXDB=$(best "$WS" scan -q --db "$TMP/s.db" "$MIXLOG")
+T_MIXDB1=$(best "$WS" scan -q -j 1 --db "$TMP/s.db" "$MIXLOG")
 echo "                           wall s   CPU s"
 printf "scan (default -j):         %6s  %6s\n" "$(wall "$T_PLAIN")" "$(cpu "$T_PLAIN")"
 printf "scan -j 1:                 %6s  %6s\n" "$(wall "$T_PLAIN1")" "$(cpu "$T_PLAIN1")"
-printf "scan --db (one thread):    %6s  %6s\n" "$(wall "$T_MIXDB")" "$(cpu "$T_MIXDB")"
-echo "ratio --db / -j 1:         wall $(ratio "$(wall "$T_MIXDB")" "$(wall "$T_PLAIN1")"), CPU $(ratio "$(cpu "$T_MIXDB")" "$(cpu "$T_PLAIN1")")"
-echo "ratio --db / default -j:   wall $(ratio "$(wall "$T_MIXDB")" "$(wall "$T_PLAIN")") (the default splits a large file across cores; --db reads it in order)"
+printf "scan --db (default -j):    %6s  %6s\n" "$(wall "$T_MIXDB")" "$(cpu "$T_MIXDB")"
+printf "scan --db -j 1:            %6s  %6s\n" "$(wall "$T_MIXDB1")" "$(cpu "$T_MIXDB1")"
+echo "ratio --db -j 1 / -j 1:    wall $(ratio "$(wall "$T_MIXDB1")" "$(wall "$T_PLAIN1")"), CPU $(ratio "$(cpu "$T_MIXDB1")" "$(cpu "$T_PLAIN1")")"
+echo "ratio --db / default -j:   wall $(ratio "$(wall "$T_MIXDB")" "$(wall "$T_PLAIN")"), CPU $(ratio "$(cpu "$T_MIXDB")" "$(cpu "$T_PLAIN")") (both split a large plain file across -j threads; --db stores the parts in order)"
 
 [ "$BIG" -gt 0 ] || exit 0
 echo

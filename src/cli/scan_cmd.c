@@ -46,7 +46,7 @@ static const struct ws_opt opts[] = {
 	{"min-confidence", OPT_MINCONF, "LEVEL", "heuristic (default), partial or exact"},
 	{"strict", OPT_STRICT, NULL, "parse every line; count and name unparsable ones"},
 	{"jobs", 'j', "N", "parallel jobs (default: the core count): several inputs at once, and a "
-				   "large plain log in line-aligned parts; ignored with --db"},
+				   "large plain log in line-aligned parts (with --db too, stored in order)"},
 	{"top", OPT_TOP, "N", "sources listed in the summary (default 10)"},
 	{"interface", 'i', "IFACE", "capture live on IFACE (root or CAP_NET_RAW) until SIGINT or "
 				    "SIGTERM, then print the summary"},
@@ -59,7 +59,7 @@ static const struct ws_opt opts[] = {
 	{"quiet", 'q', NULL, "no summary, no progress; only sightings and errors"},
 	{"db", OPT_DB, "FILE", "also store sightings in this SQLite store (created if missing); "
 			       "files already stored are resumed, never counted twice; inputs are "
-			       "read one at a time (-j is ignored)"},
+			       "read one at a time, a large plain one in parallel parts (-j)"},
 	{"follow", OPT_FOLLOW, NULL, "with --db: keep reading the inputs as they grow or rotate "
 				     "(like tail -F) until SIGINT/SIGTERM"},
 	{"help", 'h', NULL, "show this help"},
@@ -470,7 +470,7 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	d->io = (struct ws_ingest_opts){.follow = a->follow, .stop = &stop_flag};
+	d->io = (struct ws_ingest_opts){.follow = a->follow, .stop = &stop_flag, .jobs = a->jobs};
 	return 0;
 }
 

@@ -593,6 +593,13 @@ void ws_scan_job_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scra
 	run_job(cfg, scratch, path, NULL, sink, out, res);
 }
 
+void ws_scan_part_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
+		       const char *path, const struct ws_range *range,
+		       const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res)
+{
+	run_job(cfg, scratch, path, range, sink, out, res);
+}
+
 void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 		  const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res)
 {

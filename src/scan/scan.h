@@ -103,6 +103,12 @@ struct ws_scan_sink {
 			size_t tail_len, bool at_end, struct ws_err *err);
 };
 
+/* ws_scan_job over `range` only (a part of a large plain file, see struct
+ * ws_range), handing its sightings to `sink` (its offset, line, kind and
+ * simulated are unused: the range says where the part starts). */
+void ws_scan_part_sink(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
+		       const char *path, const struct ws_range *range,
+		       const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res);
 /* The kind the store records for a packet capture (beside enum ws_fmt_kind):
  * captures are read whole, never resumed at an offset. */
 #define WS_SCAN_KIND_CAPTURE 100

@@ -1,7 +1,8 @@
 /* scan --db: identify the file, resume it, commit sightings with offsets.
  * Test hooks (environment): WS_STORE_BATCH=N commits every N sightings;
  * WS_STORE_KILL_AFTER=K sends the process SIGKILL right after its K-th
- * commit, for the crash-recovery test. */
+ * commit, for the crash-recovery test; WS_STORE_PART=BYTES sets the size of
+ * the parts a large file is split into with -j (store/split.c). */
 #include "store/ingest.h"
 
 #include <dirent.h>
@@ -16,6 +17,7 @@
 #include "logfmt/logfmt.h"
 #include "pcap/capture.h"
 #include "util/mem.h"
+#include "store/split.h"
 #include "store/writer.h"
 
 #define DEFAULT_BATCH 500000
@@ -57,20 +59,26 @@ static int on_progress(void *c, uint64_t offset, uint64_t next_line, const char 
 	return rc;
 }
 
-/* Runs the job with the writer thread on input_id; a store error (from the
- * thread) is returned and ends the run. */
+/* Runs the job with the writer thread on input_id, in parallel parts when
+ * `split` is not NULL; a store error (from the thread) is returned and ends
+ * the run. */
 static int run_sunk(struct ws_store *st, const struct ws_scan_config *cfg,
 		    struct ws_prefilter_scratch *scratch, const char *path, int64_t input_id,
-		    struct ws_scan_sink *sink, struct ctx *x, FILE *out, struct ws_job_result *res,
-		    struct ws_err *err)
+		    struct ws_scan_sink *sink, const struct ws_split *split, struct ctx *x,
+		    FILE *out, struct ws_job_result *res, struct ws_err *err)
 {
 	x->w = ws_writer_start(st, kill_after);
 	ws_writer_input(x->w, input_id);
 	sink->ctx = x;
-	if (x->live)
+	if (x->live) {
 		ws_scan_live(cfg, path, sink, out, res);
-	else
+	} else if (split) {
+		int rc = ws_split_ingest(x->w, cfg, split, out, res, &x->err);
+		if (rc)
+			x->failed = rc;
+	} else {
 		ws_scan_job_sink(cfg, scratch, path, sink, out, res);
+	}
 	struct ws_err werr;
 	int rc = ws_writer_stop(x->w, &werr);
 	if (rc || x->failed) {
@@ -258,7 +266,17 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	sink.line = f.lines + 1;
 	sink.kind = f.kind;
 	sink.simulated = f.simulated;
-	return run_sunk(st, cfg, scratch, path, f.id, &sink, &x, out, res, err);
+	/* A large plain file goes in parallel parts; what needs the file read
+	 * in order stays sequential: compressed data, W3C's #Fields state, a
+	 * simulated file's mark, and --follow's unfinished last line. */
+	struct ws_split split = {.path = path, .offset = f.offset, .line = f.lines + 1,
+				 .size = id.size, .kind = f.kind, .jobs = o->jobs,
+				 .batch = sink.batch, .stop = o->stop};
+	bool parts = !compressed && !o->follow && f.kind != WS_FMT_AUTO &&
+		     f.kind != WS_FMT_W3C && !f.simulated && id.size > f.offset &&
+		     ws_split_wanted(id.size - f.offset, split.jobs);
+	return run_sunk(st, cfg, scratch, path, f.id, &sink, parts ? &split : NULL, &x, out, res,
+			err);
 }
 
 int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
@@ -281,7 +299,7 @@ int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
 			     : ws_store_live_input(st, "stdin", "-", &id, err);
 		if (rc)
 			return rc;
-		rc = run_sunk(st, cfg, scratch, path, id, &sink, &x, out, res, err);
+		rc = run_sunk(st, cfg, scratch, path, id, &sink, NULL, &x, out, res, err);
 		return rc ? rc : ws_store_flush(st, err);
 	}
 	struct stat sb;
