@@ -311,10 +311,23 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void on_stop_signal(int sig)
+/* SIGINT/SIGTERM: a live capture's loop ends, and --db commits what was
+ * read and ends the run cleanly; either way the summary is still printed. */
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop(int sig)
 {
 	(void)sig;
+	stop_flag = 1;
 	ws_pcap_stop();
+}
+
+static void catch_stop(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 struct scan_args {
@@ -435,15 +448,6 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 
 /* ---- --db: inputs go to the store one at a time, from this thread ---- */
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-	ws_pcap_stop(); /* a live capture's loop ends too */
-}
-
 struct db_run {
 	struct ws_store *st;
 	struct ws_prefilter_scratch *scratch;
@@ -465,11 +469,7 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 			ws_store_close(d->st, &err);
 		return -1;
 	}
-	/* Ctrl-C commits what was read and ends the run cleanly. */
-	struct sigaction sa = {.sa_handler = on_stop};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_stop();
 	d->io = (struct ws_ingest_opts){.follow = a->follow, .stop = &stop_flag, .jobs = a->jobs};
 	return 0;
 }
@@ -576,8 +576,7 @@ int ws_cmd_scan(int argc, char **argv)
 	if (a.iface) {
 		add_input(&in, a.iface);
 		in.v[0].live = true;
-		signal(SIGINT, on_stop_signal);
-		signal(SIGTERM, on_stop_signal);
+		catch_stop();
 	} else if (optind == argc) {
 		add_input(&in, "-");
 	}
