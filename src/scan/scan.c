@@ -279,9 +279,12 @@ static bool chunk_commit_due(struct job *j)
 		return true;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	int every = j->sink->commit_s ? j->sink->commit_s : COMMIT_S;
+	if (every < 0)
+		return false;
 	if (j->last_commit_s == 0)
 		j->last_commit_s = now.tv_sec;
-	if (now.tv_sec >= j->last_commit_s + COMMIT_S) {
+	if (now.tv_sec >= j->last_commit_s + every) {
 		j->last_commit_s = now.tv_sec;
 		return true;
 	}

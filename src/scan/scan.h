@@ -92,6 +92,7 @@ struct ws_scan_sink {
 	bool simulated;        /* the file starts with WS_SIMULATED_MARK (offset > 0) */
 	bool hold_partial;     /* leave a last line without a newline for later (--follow) */
 	uint64_t batch;        /* sightings between commits, 0 = only at chunk ends */
+	int commit_s;          /* longest seconds between commits (0: 5 s; < 0: by batch only) */
 	const volatile sig_atomic_t *stop; /* set (by a signal): commit and stop early */
 	void *ctx;
 	/* Non-zero return (with err filled) stops the job with that error. */

@@ -231,7 +231,7 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	struct ws_file_id id = {.compressed = compressed};
 	struct ctx x = {0};
 	struct ws_scan_sink sink = {.sighting = on_sighting, .progress = on_progress,
-				    .batch = batch_of(o), .stop = o->stop,
+				    .batch = batch_of(o), .commit_s = o->commit_s, .stop = o->stop,
 				    .hold_partial = o->follow};
 	int rc;
 	id.dev = (uint64_t)sb->st_dev;
@@ -271,7 +271,7 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	 * simulated file's mark, and --follow's unfinished last line. */
 	struct ws_split split = {.path = path, .offset = f.offset, .line = f.lines + 1,
 				 .size = id.size, .kind = f.kind, .jobs = o->jobs,
-				 .batch = sink.batch, .stop = o->stop};
+				 .batch = sink.batch, .commit_s = o->commit_s, .stop = o->stop};
 	bool parts = !compressed && !o->follow && f.kind != WS_FMT_AUTO &&
 		     f.kind != WS_FMT_W3C && !f.simulated && id.size > f.offset &&
 		     ws_split_wanted(id.size - f.offset, split.jobs);

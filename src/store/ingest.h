@@ -16,6 +16,7 @@ struct ws_ingest_opts {
 	bool no_drain;            /* do not look for the rotated-away rest of the file */
 	bool live;                /* path names an interface to capture on (scan -i) */
 	uint64_t batch;           /* sightings per commit (0: the default) */
+	int commit_s;             /* longest seconds between commits (0: 5 s; < 0: by batch only) */
 	int jobs;                 /* > 1: a large plain file in parallel parts (store/split.h) */
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: commit and return */
 };

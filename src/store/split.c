@@ -330,7 +330,9 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 		}
 		bool last = i + 1 == r->n;
 		since += p->n;
-		bool commit = last || since >= r->sp->batch || time(NULL) >= last_commit + COMMIT_S;
+		int every = r->sp->commit_s ? r->sp->commit_s : COMMIT_S;
+		bool commit = last || since >= r->sp->batch ||
+			      (every > 0 && time(NULL) >= last_commit + every);
 		rc = store_part(w, cfg, r->sp, p, line, last, commit, &seen, &ob, out, err);
 		pending = commit ? NULL : p;
 		pending_lines = line + p->res.lines - 1;

@@ -23,6 +23,7 @@ struct ws_split {
 	int kind;              /* enum ws_fmt_kind found at the file's start */
 	int jobs;              /* worker threads */
 	uint64_t batch;        /* commit at the first part end after this many sightings */
+	int commit_s;          /* longest seconds between commits (0: 5 s; < 0: by batch only) */
 	const volatile sig_atomic_t *stop; /* set: stop after the parts already stored */
 };
 
