@@ -34,6 +34,8 @@ struct ws_verdict {
 	const struct ws_signature *sig;  /* static, do not free */
 	uint16_t nimda_mask;             /* which of Nimda's 16 probes this can be (bit i) */
 	const char *variant;             /* static note such as "filler 230", or NULL */
+	uint32_t evasion;                /* enum ws_evasion bits (http/normalize.h): the match
+					  * needed IIS's normalised path; 0 = the raw target matched */
 };
 
 /* How a worm spreads, for `wormscope simulate`. Values cite worms.md and

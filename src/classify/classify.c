@@ -4,9 +4,11 @@
 #include <limits.h>
 #include <string.h>
 
+#include "http/normalize.h"
 #include "util/mem.h"
 
-bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
+/* The table in order over req as it is. */
+static bool classify_as_is(const struct ws_request *req, struct ws_verdict *v)
 {
 	int n;
 	const struct ws_worm *const *t = ws_worms(&n);
@@ -20,6 +22,33 @@ bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
 	memset(v, 0, sizeof(*v));
 	v->worm = -1;
 	return false;
+}
+
+/* The raw target first, so the worm's own request keeps its exact match
+ * and its encodings stay visible to the signatures that look for them
+ * (Nimda's ..%c0%af..); then the path IIS would dispatch on, which names
+ * an evasive copy and says which encodings it used. */
+bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
+{
+	bool raw = classify_as_is(req, v);
+	if (raw && v->conf == WS_CONF_EXACT)
+		return true;
+	char path[WS_NORM_MAX];
+	uint32_t flags;
+	size_t n = ws_normalize_path(req->path, req->form, path, &flags);
+	if (flags == 0 || (n == req->path.n && memcmp(path, req->path.p, n) == 0))
+		return raw;
+	struct ws_request q = *req;
+	q.path = (struct ws_str){path, n};
+	struct ws_verdict nv;
+	/* A raw match is only bettered by the same worm: the normalised path of
+	 * Nimda's traversal is a plain cmd.exe request, which says less. */
+	if (classify_as_is(&q, &nv) && (!raw || (nv.worm == v->worm && nv.conf > v->conf))) {
+		*v = nv;
+		v->evasion = flags;
+		return true;
+	}
+	return raw;
 }
 
 struct ws_prefilter {
@@ -47,6 +76,25 @@ int ws_prefilter_new(struct ws_prefilter **out, struct ws_err *err)
 	flags[ne] = HS_FLAG_MULTILINE;
 	ids[ne] = 0;
 	ne++;
+	/* Encodings that can hide a worm's keywords (.ida, root.exe, ...) from
+	 * the expressions below: an escaped letter, digit or dot, IIS's %u,
+	 * a double escape, overlong or full-width UTF-8 (escaped or raw, as
+	 * IIS logs write the once-decoded stem). Lines with them go to the
+	 * normaliser (http/normalize.h). Separators, case, parameters and
+	 * dot segments leave the keywords whole and need no expression. */
+	static const char *const evasive[] = {
+		"%(2e|3[0-9]|[46][1-9a-f]|[57][0-9a]|5c)", "%u[0-9a-f]{4}", "%25[0-9a-f]{2}",
+		"%c[01]", "%e0%[89]", "%f0%8", "%ef%b[cd]", "[\\xc0\\xc1]", "\\xe0[\\x80-\\x9f]",
+		"\\xef[\\xbc\\xbd]"};
+	for (size_t k = 0; k < sizeof(evasive) / sizeof(evasive[0]); k++) {
+		exprs = ws_xreallocarray(exprs, ne + 1, sizeof(*exprs));
+		flags = ws_xreallocarray(flags, ne + 1, sizeof(*flags));
+		ids = ws_xreallocarray(ids, ne + 1, sizeof(*ids));
+		exprs[ne] = evasive[k];
+		flags[ne] = HS_FLAG_CASELESS;
+		ids[ne] = 0;
+		ne++;
+	}
 	for (int i = 0; i < n; i++) {
 		for (const char *const *p = t[i]->prefilter; p && *p; p++) {
 			/* The same expression from several worms is compiled once. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "output/output.h"
+#include "http/normalize.h"
 #include "util/addr.h"
 #include "util/escape.h"
 #include "util/time.h"
@@ -103,6 +104,17 @@ static void ts_text(const struct ws_request *r, char *out)
 		out[0] = '\0';
 }
 
+/* ,"evasion":["percent","case"]: the encodings the match had to see
+ * through (http/normalize.h). */
+static void j_evasion(struct ws_buf *b, uint32_t flags)
+{
+	ws_buf_adds(b, ",\"evasion\":[");
+	for (int i = 0, k = 0; ws_evasion_name(i); i++)
+		if (flags & (1u << i))
+			ws_buf_printf(b, "%s\"%s\"", k++ ? "," : "", ws_evasion_name(i));
+	ws_buf_addc(b, ']');
+}
+
 static const struct ws_worm *worm_of(const struct ws_sighting *s)
 {
 	int n;
@@ -142,6 +154,8 @@ static void out_jsonl(struct ws_buf *b, const struct ws_sighting *s)
 		      s->line, s->compromised ? "true" : "false", s->inside ? "true" : "false");
 	if (r->truncated)
 		ws_buf_adds(b, ",\"truncated\":true");
+	if (s->v->evasion)
+		j_evasion(b, s->v->evasion);
 	if (s->simulated)
 		ws_buf_adds(b, ",\"simulated\":true");
 	ws_buf_adds(b, "}\n");
@@ -149,7 +163,7 @@ static void out_jsonl(struct ws_buf *b, const struct ws_sighting *s)
 
 static const char csv_header[] =
 	"ts,src,src_port,dst,dst_port,worm,confidence,signature,sid,variant,nimda_probe,method,uri,"
-	"proto,status,bytes,host,agent,file,line,compromised,inside_home_net,simulated\n";
+	"proto,status,bytes,host,agent,file,line,compromised,inside_home_net,simulated,evasion\n";
 
 static void c_field(struct ws_buf *b, const char *p, size_t n, bool last)
 {
@@ -196,8 +210,15 @@ static void out_csv(struct ws_buf *b, const struct ws_sighting *s)
 	c_field(b, r->host.p, r->host.n, false);
 	c_field(b, r->agent.p, r->agent.n, false);
 	c_field(b, s->file, strlen(s->file), false);
-	ws_buf_printf(b, "%" PRIu64 ",%s,%s,%s\n", s->line, s->compromised ? "true" : "false",
+	ws_buf_printf(b, "%" PRIu64 ",%s,%s,%s,", s->line, s->compromised ? "true" : "false",
 		      s->inside ? "true" : "false", s->simulated ? "true" : "false");
+	/* "percent;case": the list's own separator cannot be the field's */
+	char ev[256];
+	ws_evasion_list(s->v->evasion, ev, sizeof(ev));
+	for (char *c = ev; *c; c++)
+		*c = *c == ',' ? ';' : *c;
+	ws_buf_adds(b, ev);
+	ws_buf_addc(b, '\n');
 }
 
 /* Suricata EVE "alert" records: the fields SIEM pipelines key on
@@ -238,7 +259,10 @@ static void out_eve(struct ws_buf *b, const struct ws_sighting *s)
 		ws_buf_printf(b, "%s\"%.*s\"", first ? "" : ",", (int)n, p);
 		p = c ? c + 1 : p + n;
 	}
-	ws_buf_printf(b, "],\"compromised\":[\"%s\"]}}", s->compromised ? "true" : "false");
+	ws_buf_printf(b, "],\"compromised\":[\"%s\"]", s->compromised ? "true" : "false");
+	if (s->v->evasion)
+		j_evasion(b, s->v->evasion);
+	ws_buf_adds(b, "}}");
 	ws_buf_adds(b, ",\"http\":{\"url\":\"");
 	json_target(b, r);
 	ws_buf_addc(b, '"');
