@@ -86,6 +86,10 @@ struct ws_worm {
 	/* A success answer that means trouble: 2xx always; 3xx too when set
 	 * (the backdoor's redirects still mean it answered). */
 	bool success_3xx;
+	/* A class of requests many worms and scanners send (any .ida probe,
+	 * any cmd.exe, a traversal token) rather than one worm's: a worm that
+	 * is not generic, found in the normalised path, names it better. */
+	bool generic;
 	/* Returns true and fills v when req is this worm's. Called in table order;
 	 * the first match wins. */
 	bool (*match)(const struct ws_request *req, struct ws_verdict *v);

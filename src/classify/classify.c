@@ -30,8 +30,10 @@ static bool classify_as_is(const struct ws_request *req, struct ws_verdict *v)
  * an evasive copy and says which encodings it used. */
 bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
 {
+	int nw;
+	const struct ws_worm *const *t = ws_worms(&nw);
 	bool raw = classify_as_is(req, v);
-	if (raw && v->conf == WS_CONF_EXACT)
+	if (raw && v->conf == WS_CONF_EXACT && !t[v->worm]->generic)
 		return true;
 	char path[WS_NORM_MAX];
 	uint32_t flags;
@@ -41,9 +43,19 @@ bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
 	struct ws_request q = *req;
 	q.path = (struct ws_str){path, n};
 	struct ws_verdict nv;
-	/* A raw match is only bettered by the same worm: the normalised path of
-	 * Nimda's traversal is a plain cmd.exe request, which says less. */
-	if (classify_as_is(&q, &nv) && (!raw || (nv.worm == v->worm && nv.conf > v->conf))) {
+	/* A raw match is bettered by the same worm at a higher confidence, or
+	 * by a named worm where the raw one was a generic class: the normalised
+	 * path of Nimda's own traversal is a plain cmd.exe request, which says
+	 * less, while /c/winnt/system32//cmd.exe?/c+dir is Nimda's probe. */
+	if (!classify_as_is(&q, &nv))
+		return raw;
+	/* Case alone is the signatures' own business: they ignore it where IIS
+	 * does, and compare exactly where a change means another tool (Nimda
+	 * sends its paths in one spelling). */
+	if (raw && (flags & ~(uint32_t)WS_EV_CASE) == 0)
+		return raw;
+	if (!raw || (nv.worm == v->worm && nv.conf > v->conf) ||
+	    (t[v->worm]->generic && !t[nv.worm]->generic)) {
 		*v = nv;
 		v->evasion = flags;
 		return true;

@@ -61,6 +61,7 @@ const struct ws_worm ws_worm_backdoor_use = {
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,
+	.generic = true,
 	.success_3xx = true,
 	.match = match,
 	.behaviour = NULL,

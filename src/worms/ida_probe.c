@@ -50,6 +50,7 @@ const struct ws_worm ws_worm_ida_probe = {
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,
+	.generic = true,
 	.success_3xx = false,
 	.match = match,
 	.behaviour = NULL,

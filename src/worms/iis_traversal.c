@@ -75,6 +75,7 @@ const struct ws_worm ws_worm_iis_traversal = {
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,
+	.generic = true,
 	.success_3xx = false,
 	.match = match,
 	.behaviour = NULL,
