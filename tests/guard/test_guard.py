@@ -218,8 +218,8 @@ class Guard:
         return self.p.returncode
 
 
-def get(port, path="/", extra=b""):
-    s = connect(port)
+def get(port, path="/", extra=b"", src=None):
+    s = connect(port, src)
     s.sendall(ordinary(path, extra + b"Connection: close\r\n"))
     code, h, body = Reader(s).response()
     s.close()
@@ -411,7 +411,6 @@ MALFORMED = [
     (b"GET / HTTP/1.1\r\nHost: a\r\nBad Header : x\r\n\r\n", 400),
     (b"GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", 400),
     (b"GET / HTTP/1.1\r\n\r\n", 400),
-    (b"G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
     (b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
     (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", 400),
     (b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello", 400),
@@ -692,10 +691,11 @@ def case_upstream_errors():
 def case_flood_limits():
     """A worm flood from one source hits the per-source rate limit while an
     ordinary client from another address still gets 200; --max-conns caps
-    open connections."""
+    open connections, and a client arriving at the cap is served in the
+    place of the oldest idle connection."""
     up = Upstream()
     g = Guard(up.port, "--source-rate", "5", "--source-burst", "10", "--max-conns", "20",
-              "--max-tarpit", "5")
+              "--max-tarpit", "5", "--header-timeout", "30")
     try:
         refused = 0
         for _ in range(60):
@@ -716,11 +716,11 @@ def case_flood_limits():
         assert refused >= 40, refused
         assert get(g.port)[0] == 200
         idle = [connect(g.port, src="127.0.0.%d" % (10 + i)) for i in range(20)]
-        try:
-            extra = connect(g.port, src="127.0.0.99")
-            assert closed(extra), "over --max-conns: closed"
-        except ConnectionResetError:
-            pass  # reset before connect() returned: closed too
+        # One more at the cap: the oldest idle connection makes room for it
+        # (its own header timeout, 30 s, is far off).
+        code, _, _ = get(g.port, src="127.0.0.99")
+        assert code == 200, code
+        assert closed(idle[0], 5), "at --max-conns the oldest idle connection is evicted"
         for s in idle:
             s.close()
         wait_for(lambda: _get_ok(g.port), "a free slot after the idle ones closed")
@@ -853,8 +853,9 @@ def case_upstream_closes():
 
 def case_fd_limit():
     """With few descriptors (ulimit -n 100) the connection cap shrinks to what
-    fits, said in the log; connections over it are refused, not left to spin
-    in accept(), and the guard keeps serving."""
+    fits, said in the log; connections over it make the oldest idle ones
+    close (reset), none is left to spin in accept(), and the guard keeps
+    serving."""
     up = Upstream()
     g = Guard(up.port, "--max-tarpit", "1", "--header-timeout", "60", nofile=100)
     try:
@@ -865,14 +866,15 @@ def case_fd_limit():
                 idle.append(connect(g.port, src="127.0.0.%d" % (20 + i)))
             except ConnectionResetError:
                 refused += 1
-        # Refused ones are reset at once; accepted ones stay silent (60 s).
+        # The cap is (100 - 72) / 2 = 14: at least 16 of the 30 are reset,
+        # the oldest first, to make room for the newer ones.
         reset = set()
         end = time.monotonic() + 3
         while time.monotonic() < end:
             ready = select.select([s for s in idle if s not in reset], [], [], 0.2)[0]
             reset.update(ready)
         refused += len(reset)
-        assert refused >= 10 and len(idle) - len(reset) >= 5, (refused, len(idle))
+        assert refused >= 10, (refused, len(idle))
         for s in idle:
             s.close()
         wait_for(lambda: _get_ok(g.port), "a free slot")
@@ -882,9 +884,274 @@ def case_fd_limit():
         up.stop()
 
 
-def _get_ok(port):
+def _raise_nofile(want):
+    """Raises this process's descriptor limit to at least want (children
+    inherit it). Returns None, or why it cannot."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        if hard != resource.RLIM_INFINITY and hard < want:
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (want, want))  # root only
+            except (ValueError, OSError):
+                return "needs %d descriptors, the hard limit is %d" % (want, hard)
+        else:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    return None
+
+
+def _closed_silently(sock, wait):
+    """(closed, data): whether the peer closed or reset within wait seconds,
+    and what it sent first."""
+    sock.settimeout(wait)
+    data = b""
+    end = time.monotonic() + wait
     try:
-        return get(port)[0] == 200
+        while time.monotonic() < end:
+            d = sock.recv(65536)
+            if not d:
+                return True, data
+            data += d
+    except (ConnectionResetError, BrokenPipeError):
+        return True, data
+    except socket.timeout:
+        pass
+    return False, data
+
+
+class Flood:
+    """n idle or slow connections from many 127.x.y.z addresses (per_src
+    each), kept open: refill() replaces the ones the guard closed. Half are
+    silent, half sent the start of a head and stopped (slowloris)."""
+
+    SLOW = b"GET /slow HTTP/1.1\r\nHost: t\r\nX-Slow: "
+
+    def __init__(self, port, n, per_src):
+        self.port, self.n, self.per_src = port, n, per_src
+        self.socks = [None] * n
+        self.by_fd = {}
+        self.poll = select.poll()
+        self.opened = self.failed = 0
+
+    def src(self, i):
+        a = i // self.per_src
+        src = "127.1.%d.%d" % (a // 250, a % 250 + 1)
+        assert src.startswith("127.") and a // 250 < 256, "test traffic stays on loopback"
+        return src
+
+    def _drop(self, i):
+        s = self.socks[i]
+        if s is not None:
+            self.poll.unregister(s.fileno())
+            del self.by_fd[s.fileno()]
+            s.close()
+            self.socks[i] = None
+
+    def open(self, idx, deadline):
+        """Opens connections idx, 256 at a time: each batch's connects are
+        waited for (a listen backlog that overflows costs a 1 s SYN retry)."""
+        for b in range(0, len(idx), 256):
+            batch = []
+            for i in idx[b:b + 256]:
+                self._drop(i)
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s.setblocking(False)
+                try:
+                    s.bind((self.src(i), 0))
+                    s.connect_ex(("127.0.0.1", self.port))
+                except OSError:
+                    s.close()
+                    self.failed += 1
+                    continue
+                batch.append((i, s))
+            pend = select.poll()
+            for _, s in batch:
+                pend.register(s.fileno(), select.POLLOUT)
+            left = len(batch)
+            end = min(deadline, time.monotonic() + 3)
+            while left and time.monotonic() < end:
+                for fd, _ in pend.poll(200):
+                    pend.unregister(fd)
+                    left -= 1
+            for i, s in batch:
+                if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0 and i % 2:
+                    try:
+                        s.send(self.SLOW)
+                    except OSError:
+                        pass
+                self.socks[i] = s
+                self.by_fd[s.fileno()] = i
+                self.poll.register(s.fileno(), select.POLLIN)
+                self.opened += 1
+            if time.monotonic() > deadline:
+                raise AssertionError("could not open the flood in time")
+
+    def dead(self):
+        """Connections the guard closed (it never sends an idle one anything
+        but a 408 or a close)."""
+        return [self.by_fd[fd] for fd, _ in self.poll.poll(0) if fd in self.by_fd]
+
+    def refill(self, deadline):
+        self.open(self.dead(), deadline)
+
+    def close(self):
+        for i in range(self.n):
+            self._drop(i)
+
+
+def case_lockout():
+    """Issue 11: 10,000 idle and slow connections from 1,000 addresses (10
+    each, under every per-source limit) must not lock clients out. The flood
+    is kept up (each connection the guard drops is opened again right away),
+    and a well-behaved client, arriving while every slot is taken, gets its
+    200 from the upstream within 1 s: best of 3 tries, each measured from
+    connect() to the whole answer. Runs on the default limits."""
+    n = 10000
+    why = _raise_nofile(n + 512)
+    if why:
+        print("skipped: " + why)
+        sys.exit(77)
+    up = Upstream()
+    g = Guard(up.port, "--source-rate", "50")
+    flood = Flood(g.port, n, 10)
+    try:
+        deadline = time.monotonic() + 40
+        flood.open(list(range(n)), deadline)
+        times = []
+        for k in range(3):
+            flood.refill(deadline)
+            t0 = time.monotonic()
+            try:
+                code, _, body = get(g.port, "/served-%d" % k)
+                ok = code == 200 and json.loads(body)["target"] == "/served-%d" % k
+            except (EOFError, OSError) as e:
+                ok = False
+                code = repr(e)
+            times.append(time.monotonic() - t0 if ok else float("inf"))
+            print("lockout: try %d: %s in %.3f s" % (k + 1, code, time.monotonic() - t0))
+        print("lockout: %d flood connections opened (%d could not be), best %.3f s"
+              % (flood.opened, flood.failed, min(times)))
+        assert min(times) <= 1.0, "well-behaved client not served within 1 s: %r" % times
+        assert up.alive()
+    finally:
+        flood.close()
+        assert g.stop() == 0
+        up.stop()
+    m = re.search(r"(\d+) idle evicted", g.log())
+    assert m and int(m.group(1)) > 0, g.log()
+
+
+NOT_HTTP = [
+    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(range(32)).replace(b"\n", b"-"),
+    b"\x80\x2e\x01\x00\x02\x00\x15\x00\x00\x00\x10",  # SSLv2 hello
+    b"\x00\x00\x00\x00binary",
+    b"SSH-2.0-OpenSSH_9.2p1\r\n",
+    b"G(T / HTTP/1.1\r\nHost: a\r\n\r\n",
+    b" GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"A" * 40,  # a "method" that never ends
+]
+
+
+def case_not_http():
+    """Input that cannot be HTTP (a TLS or SSLv2 hello, binary, an SSH
+    banner, a method with a non-token byte or without an end) is closed at
+    once, unanswered: long before the 30 s header timeout it would
+    otherwise wait out. Empty lines before a request are still allowed."""
+    up = Upstream()
+    g = Guard(up.port, "--header-timeout", "30")
+    try:
+        for delay in (0, 0.3):  # in the accept callback's first read, and later
+            for data in NOT_HTTP:
+                s = connect(g.port)
+                if delay:
+                    time.sleep(delay)
+                s.sendall(data)
+                shut, got = _closed_silently(s, 5)
+                assert shut and got == b"", (data[:20], delay, shut, got)
+        # The next request on a kept-alive connection is checked too.
+        s = connect(g.port)
+        r = Reader(s)
+        s.sendall(ordinary("/first"))
+        assert r.response()[0] == 200
+        s.sendall(b"\x16\x03\x01\x00\x05hello")
+        shut, got = _closed_silently(s, 5)
+        assert shut and got == b"" and r.buf == b"", (shut, got)
+        s = connect(g.port)
+        s.sendall(b"\r\n\r\n" + ordinary("/after-blank", b"Connection: close\r\n"))
+        code, _, body = Reader(s).response()
+        assert code == 200 and json.loads(body)["target"] == "/after-blank"
+        assert up.alive()
+    finally:
+        assert g.stop() == 0
+        up.stop()
+    m = re.search(r"(\d+) not HTTP", g.log())
+    assert m and int(m.group(1)) == 2 * len(NOT_HTTP) + 1, g.log()
+
+
+def case_source_conns():
+    """source-conns (here from the config file) caps one address's open
+    connections: over it, new ones are reset at once while other addresses
+    are served; a freed place can be taken again."""
+    up = Upstream()
+    d = tempfile.mkdtemp(prefix="wsguard.")
+    conf = os.path.join(d, "guard.conf")
+    with open(conf, "w") as f:
+        f.write("listen 127.0.0.1:0 upstream 127.0.0.1:%d\nsource-conns 5\n"
+                "source-rate 0\nheader-timeout 30\n" % up.port)
+    g = Guard(up.port, config=conf)
+    try:
+        socks, reset = [], set()
+        for _ in range(8):
+            try:
+                socks.append(connect(g.port, src="127.0.0.3"))
+            except ConnectionResetError:
+                reset.add(None)
+        end = time.monotonic() + 2
+        while time.monotonic() < end:
+            reset.update(select.select([s for s in socks if s not in reset], [], [], 0.2)[0])
+        assert len(reset) == 3, "5 of 8 held, 3 reset: %d reset" % len(reset)
+        assert socks[0] not in reset and socks[4] not in reset, "the first five are held"
+        assert get(g.port, src="127.0.0.4")[0] == 200
+        assert not _get_ok(g.port, src="127.0.0.3"), "over source-conns"
+        socks[0].close()
+        socks[1].close()
+        wait_for(lambda: _get_ok(g.port, src="127.0.0.3"), "a freed place")
+    finally:
+        assert g.stop() == 0
+        up.stop()
+    m = re.search(r"(\d+) over the per-source cap", g.log())
+    assert m and int(m.group(1)) >= 3, g.log()
+
+
+def case_evict():
+    """At --max-conns the oldest connection waiting for a head is closed
+    (reset) to make room for a new client; younger ones stay."""
+    up = Upstream()
+    g = Guard(up.port, "--max-conns", "10", "--max-tarpit", "2", "--header-timeout", "30")
+    try:
+        idle = []
+        for i in range(10):
+            idle.append(connect(g.port, src="127.0.2.%d" % (i + 1)))
+            if i == 1:
+                idle[-1].sendall(b"GET /slow HTTP/1.1\r\n")  # slow, not idle: same rank
+        code, _, _ = get(g.port, src="127.0.2.99")
+        assert code == 200, code
+        assert closed(idle[0], 5), "the oldest is evicted"
+        # The next ones (full 30 s header timeouts) are still open. idle[1]
+        # may have gone too where this box took over 1 s to get here (the
+        # pressured timeout at full is 1 s).
+        for s in idle[2:5]:
+            assert silent(s, 0.3), "a younger connection was evicted"
+    finally:
+        for s in idle:
+            s.close()
+        assert g.stop() == 0
+        up.stop()
+
+
+def _get_ok(port, src=None):
+    try:
+        return get(port, src=src)[0] == 200
     except (EOFError, OSError):
         return False
 
