@@ -126,16 +126,21 @@ static void log_line(void *ctx, int prio, const char *msg)
 	struct sink *s = ctx;
 	if (s->a->quiet && prio > LOG_WARNING)
 		return;
+	/* Messages name configuration values and files: escaped for the log. */
+	struct ws_buf b = {0};
+	ws_cli_esc(&b, msg);
+	ws_buf_addc(&b, '\0');
 	if (s->a->use_syslog) {
-		syslog(prio, "%s", msg);
-		return;
+		syslog(prio, "%s", b.p);
+	} else {
+		char ts[32];
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(stderr, "%s wormscope guard: %s\n", ts, b.p);
 	}
-	char ts[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s wormscope guard: %s\n", ts, msg);
+	ws_buf_free(&b);
 }
 
 /* Sightings collect in buf and go out whole at each flush (every 200 ms at
@@ -267,7 +272,7 @@ static int parse_args(int argc, char **argv, struct guard_args *a)
 			else if (strcmp(optarg, "none") == 0)
 				a->fmt = WS_OUT_NONE;
 			else {
-				fprintf(stderr, "wormscope guard: --format: jsonl, csv, eve or none\n");
+				ws_cli_err("guard", "--format: jsonl, csv, eve or none");
 				rc = WS_EXIT_ERROR;
 			}
 			break;
@@ -278,18 +283,16 @@ static int parse_args(int argc, char **argv, struct guard_args *a)
 			rc = WS_EXIT_CLEAN;
 			break;
 		case ':':
-			fprintf(stderr, "wormscope guard: option %s needs an argument\n",
-				argv[optind - 1]);
+			ws_cli_err("guard", "option %s needs an argument", argv[optind - 1]);
 			rc = WS_EXIT_ERROR;
 			break;
 		default:
-			fprintf(stderr, "wormscope guard: unknown option %s (see --help)\n",
-				argv[optind - 1]);
+			ws_cli_err("guard", "unknown option %s (see --help)", argv[optind - 1]);
 			rc = WS_EXIT_ERROR;
 		}
 	}
 	if (rc < 0 && optind < argc) {
-		fprintf(stderr, "wormscope guard: unexpected argument '%s'\n", argv[optind]);
+		ws_cli_err("guard", "unexpected argument '%s'", argv[optind]);
 		rc = WS_EXIT_ERROR;
 	}
 	free(longs);
@@ -310,7 +313,7 @@ int ws_cmd_guard(int argc, char **argv)
 	if (a.use_syslog)
 		openlog("wormscope-guard", LOG_PID, LOG_DAEMON);
 	if (build_conf(&a, &conf, &err) != 0) {
-		fprintf(stderr, "wormscope guard: %s\n", err.msg);
+		ws_cli_err("guard", "%s", err.msg);
 		goto out;
 	}
 	if (a.check) {
@@ -326,7 +329,7 @@ int ws_cmd_guard(int argc, char **argv)
 		goto out;
 	}
 	if (a.db && ws_store_open(a.db, WS_STORE_RW, &s.st, &err) != 0) {
-		fprintf(stderr, "wormscope guard: %s\n", err.msg);
+		ws_cli_err("guard", "%s", err.msg);
 		ws_guard_conf_free(&conf);
 		goto out;
 	}
@@ -334,7 +337,7 @@ int ws_cmd_guard(int argc, char **argv)
 				       .reload = reload, .ctx = &s};
 	if (open_output(&s, &err) != 0 || ws_guard_new(&g, &conf, &hooks, &err) != 0 ||
 	    (a.user && drop_root(a.user, &s, &err) != 0)) {
-		fprintf(stderr, "wormscope guard: %s\n", err.msg);
+		ws_cli_err("guard", "%s", err.msg);
 		ws_guard_conf_free(&conf);
 		goto out;
 	}
@@ -344,14 +347,14 @@ int ws_cmd_guard(int argc, char **argv)
 out:
 	ws_guard_free(g);
 	if (s.st && ws_store_close(s.st, &err) != 0) {
-		fprintf(stderr, "wormscope guard: %s\n", err.msg);
+		ws_cli_err("guard", "%s", err.msg);
 		rc = WS_EXIT_ERROR;
 	}
 	for (size_t i = 0; i < s.ninputs; i++)
 		free(s.inputs[i].name);
 	free(s.inputs);
 	if (s.own_out && fclose(s.out) != 0 && rc == WS_EXIT_CLEAN) {
-		fprintf(stderr, "wormscope guard: %s: %s\n", a.output, strerror(errno));
+		ws_cli_err("guard", "%s: %s", a.output, strerror(errno));
 		rc = WS_EXIT_ERROR;
 	}
 	fflush(stdout);

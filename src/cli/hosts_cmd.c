@@ -355,7 +355,7 @@ static int parse_format(const char *s, enum fmt *f)
 			*f = (enum fmt)i;
 			return 0;
 		}
-	fprintf(stderr, "wormscope hosts: --format: text, jsonl, csv or list\n");
+	ws_cli_err("hosts", "--format: text, jsonl, csv or list");
 	return -1;
 }
 
@@ -377,8 +377,8 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 		case OPT_UNTIL: {
 			int64_t t;
 			if (!parse_time(optarg, c == OPT_UNTIL, &t)) {
-				fprintf(stderr, "wormscope hosts: --%s: not an ISO 8601 time: '%s'\n",
-					c == OPT_SINCE ? "since" : "until", optarg);
+				ws_cli_err("hosts", "--%s: not an ISO 8601 time: '%s'",
+					   c == OPT_SINCE ? "since" : "until", optarg);
 				bad = true;
 			} else if (c == OPT_SINCE) {
 				f->since = t;
@@ -393,8 +393,7 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 		case OPT_MIN:
 			f->min_requests = strtoull(optarg, &end, 10);
 			if (*end || !*optarg || optarg[0] == '-') {
-				fprintf(stderr, "wormscope hosts: --min-requests: a number, not '%s'\n",
-					optarg);
+				ws_cli_err("hosts", "--min-requests: a number, not '%s'", optarg);
 				bad = true;
 			}
 			break;
@@ -402,8 +401,7 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 		case OPT_OUTSIDE: {
 			int want = c == OPT_INSIDE ? 1 : -1;
 			if (f->where == -want) {
-				fprintf(stderr, "wormscope hosts: --inside and --outside exclude each "
-						"other\n");
+				ws_cli_err("hosts", "--inside and --outside exclude each other");
 				bad = true;
 			}
 			f->where = want;
@@ -415,13 +413,11 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 			rc = WS_EXIT_CLEAN;
 			break;
 		case ':':
-			fprintf(stderr, "wormscope hosts: option %s needs an argument\n",
-				argv[optind - 1]);
+			ws_cli_err("hosts", "option %s needs an argument", argv[optind - 1]);
 			bad = true;
 			break;
 		default:
-			fprintf(stderr, "wormscope hosts: unknown option %s (see --help)\n",
-				argv[optind - 1]);
+			ws_cli_err("hosts", "unknown option %s (see --help)", argv[optind - 1]);
 			bad = true;
 		}
 		if (bad)
@@ -429,12 +425,11 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 	}
 	free(longs);
 	if (rc < 0 && optind < argc) {
-		fprintf(stderr, "wormscope hosts: unexpected argument '%s' (see --help)\n",
-			argv[optind]);
+		ws_cli_err("hosts", "unexpected argument '%s' (see --help)", argv[optind]);
 		rc = WS_EXIT_ERROR;
 	}
 	if (rc < 0 && !*db) {
-		fprintf(stderr, "wormscope hosts: --db FILE is required\n");
+		ws_cli_err("hosts", "--db FILE is required");
 		rc = WS_EXIT_ERROR;
 	}
 	return rc;
@@ -462,7 +457,7 @@ int ws_cmd_hosts(int argc, char **argv)
 	struct ws_store *st;
 	struct ws_err err;
 	if (ws_store_open(db, WS_STORE_RO, &st, &err) != 0) {
-		fprintf(stderr, "wormscope hosts: %s\n", err.msg);
+		ws_cli_err("hosts", "%s", err.msg);
 		ws_cidrset_free(&f.cidr);
 		return WS_EXIT_ERROR;
 	}
@@ -476,15 +471,14 @@ int ws_cmd_hosts(int argc, char **argv)
 		fwrite(o.b.p, 1, o.b.n, stdout);
 	ws_buf_free(&o.b);
 	if (rc)
-		fprintf(stderr, "wormscope hosts: %s\n", err.msg);
+		ws_cli_err("hosts", "%s", err.msg);
 	else if (o.simulated && f.fmt == F_LIST)
-		fprintf(stderr, "wormscope hosts: warning: %" PRIu64 " of these sources come from "
-				"simulated logs\n",
-			o.simulated);
+		ws_cli_err("hosts", "warning: %" PRIu64 " of these sources come from simulated logs",
+			   o.simulated);
 	ws_store_close(st, &err);
 	ws_cidrset_free(&f.cidr);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "wormscope hosts: error writing stdout\n");
+		ws_cli_err("hosts", "error writing stdout");
 		return WS_EXIT_ERROR;
 	}
 	return rc ? WS_EXIT_ERROR : WS_EXIT_CLEAN;

@@ -55,6 +55,6 @@ int main(int argc, char **argv)
 			}
 		return commands[i].fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "wormscope: unknown command '%s' (see wormscope --help)\n", cmd);
+	ws_cli_err(NULL, "unknown command '%s' (see wormscope --help)", cmd);
 	return WS_EXIT_ERROR;
 }

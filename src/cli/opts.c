@@ -1,10 +1,46 @@
 #include "cli/opts.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/escape.h"
 #include "util/mem.h"
 #include "wormscope/worm.h"
+
+void ws_cli_esc(struct ws_buf *b, const char *s)
+{
+	ws_esc_text(b, s, strlen(s));
+}
+
+void ws_cli_err(const char *cmd, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	char *msg = small;
+	if ((size_t)n >= sizeof(small)) {
+		msg = ws_xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	struct ws_buf b = {0};
+	ws_buf_adds(&b, cmd ? "wormscope " : "wormscope");
+	if (cmd)
+		ws_buf_adds(&b, cmd);
+	ws_buf_adds(&b, ": ");
+	ws_esc_text(&b, msg, (size_t)n);
+	ws_buf_addc(&b, '\n');
+	fwrite(b.p, 1, b.n, stderr);
+	ws_buf_free(&b);
+	if (msg != small)
+		free(msg);
+}
 
 void ws_opts_build(const struct ws_opt *opts, int n, struct option **longs, char *shorts,
 		   size_t shorts_cap)
@@ -49,8 +85,7 @@ int ws_opts_cidrs(const char *cmd, const char *opt, const char *arg, struct ws_c
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		struct ws_cidr c;
 		if (!ws_cidr_parse(t, &c)) {
-			fprintf(stderr, "wormscope %s: --%s: '%s' is not an address or CIDR\n", cmd, opt,
-				t);
+			ws_cli_err(cmd, "--%s: '%s' is not an address or CIDR", opt, t);
 			rc = -1;
 			break;
 		}
@@ -68,8 +103,7 @@ int ws_opts_worms(const char *cmd, const char *arg, uint32_t *mask)
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int w = ws_worm_index(t);
 		if (w < 0) {
-			fprintf(stderr, "wormscope %s: --worm: unknown id '%s' (see wormscope worms)\n",
-				cmd, t);
+			ws_cli_err(cmd, "--worm: unknown id '%s' (see wormscope worms)", t);
 			rc = -1;
 			break;
 		}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "util/addr.h"
+#include "util/mem.h"
 
 struct ws_opt {
 	const char *name; /* long name */
@@ -25,6 +26,14 @@ void ws_opts_help(FILE *f, const char *usage, const char *about, const struct ws
 int ws_opts_cidrs(const char *cmd, const char *opt, const char *arg, struct ws_cidrset *set);
 /* Comma-separated worm ids into *mask (set afresh); -1 on an unknown id. */
 int ws_opts_worms(const char *cmd, const char *arg, uint32_t *mask);
+
+/* Prints "wormscope CMD: MESSAGE" and a newline on stderr (CMD NULL: just
+ * "wormscope: "). The whole formatted message goes through ws_esc_text, so a
+ * name the user gave (a file, a store, an interface, an option's value) that
+ * holds control bytes reaches the terminal or the log as \xHH text. */
+void ws_cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same text, escaped, appended to b without the prefix and newline. */
+void ws_cli_esc(struct ws_buf *b, const char *s);
 
 /* Exit codes (grep's): */
 enum { WS_EXIT_CLEAN = 0, WS_EXIT_FOUND = 1, WS_EXIT_ERROR = 2 };

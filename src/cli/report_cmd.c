@@ -61,8 +61,7 @@ static int parse(int argc, char **argv, struct args *a)
 			unsigned long v = strtoul(optarg, &end, 10);
 			if (errno || *end || end == optarg || v < 1 || v > 1000 ||
 			    optarg[0] == '-') {
-				fprintf(stderr,
-					"wormscope report: --top: a number from 1 to 1000\n");
+				ws_cli_err("report", "--top: a number from 1 to 1000");
 				rc = WS_EXIT_ERROR;
 			}
 			a->top = (size_t)v;
@@ -75,23 +74,21 @@ static int parse(int argc, char **argv, struct args *a)
 			rc = 0;
 			break;
 		case ':':
-			fprintf(stderr, "wormscope report: option %s needs an argument\n",
-				argv[optind - 1]);
+			ws_cli_err("report", "option %s needs an argument", argv[optind - 1]);
 			rc = WS_EXIT_ERROR;
 			break;
 		default:
-			fprintf(stderr, "wormscope report: bad option (see --help)\n");
+			ws_cli_err("report", "bad option (see --help)");
 			rc = WS_EXIT_ERROR;
 		}
 	}
 	free(longs);
 	if (rc < 0 && optind < argc) {
-		fprintf(stderr, "wormscope report: unexpected argument '%s' (see --help)\n",
-			argv[optind]);
+		ws_cli_err("report", "unexpected argument '%s' (see --help)", argv[optind]);
 		rc = WS_EXIT_ERROR;
 	}
 	if (rc < 0 && !a->db) {
-		fprintf(stderr, "wormscope report: --db FILE is required (see --help)\n");
+		ws_cli_err("report", "--db FILE is required (see --help)");
 		rc = WS_EXIT_ERROR;
 	}
 	return rc;
@@ -102,7 +99,7 @@ static int write_page(const char *path, const struct ws_buf *page)
 {
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(page->p, 1, page->n, stdout) != page->n || fflush(stdout) != 0) {
-			fprintf(stderr, "wormscope report: stdout: %s\n", strerror(errno));
+			ws_cli_err("report", "stdout: %s", strerror(errno));
 			return WS_EXIT_ERROR;
 		}
 		return 0;
@@ -113,7 +110,7 @@ static int write_page(const char *path, const struct ws_buf *page)
 	int rc = WS_EXIT_ERROR;
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		fprintf(stderr, "wormscope report: %s: %s\n", path, strerror(errno));
+		ws_cli_err("report", "%s: %s", path, strerror(errno));
 		free(tmp);
 		return rc;
 	}
@@ -138,7 +135,7 @@ static int write_page(const char *path, const struct ws_buf *page)
 	if (!err && rename(tmp, path) != 0)
 		err = errno;
 	if (err) {
-		fprintf(stderr, "wormscope report: %s: %s\n", path, strerror(err ? err : EIO));
+		ws_cli_err("report", "%s: %s", path, strerror(err ? err : EIO));
 		unlink(tmp);
 	} else {
 		rc = 0;
@@ -172,8 +169,7 @@ int ws_cmd_report(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (is_store_file(a.out, a.db)) {
-		fprintf(stderr, "wormscope report: %s: is the store's own file; choose another -o\n",
-			a.out);
+		ws_cli_err("report", "%s: is the store's own file; choose another -o", a.out);
 		return WS_EXIT_ERROR;
 	}
 	struct ws_err err = {0};
@@ -181,14 +177,14 @@ int ws_cmd_report(int argc, char **argv)
 	struct ws_report_data d = {0};
 	if (ws_store_open(a.db, WS_STORE_RO, &st, &err) != 0 ||
 	    ws_store_report_data(st, a.top, &d, &err) != 0) {
-		fprintf(stderr, "wormscope report: %s\n", err.msg);
+		ws_cli_err("report", "%s", err.msg);
 		if (st)
 			ws_store_close(st, &err);
 		ws_report_data_free(&d);
 		return WS_EXIT_ERROR;
 	}
 	if (ws_store_close(st, &err) != 0) {
-		fprintf(stderr, "wormscope report: %s\n", err.msg);
+		ws_cli_err("report", "%s", err.msg);
 		ws_report_data_free(&d);
 		return WS_EXIT_ERROR;
 	}
@@ -204,8 +200,8 @@ int ws_cmd_report(int argc, char **argv)
 	ws_report_html(&page, &d, &o);
 	rc = write_page(a.out, &page);
 	if (rc == 0 && !a.quiet && strcmp(a.out, "-") != 0)
-		fprintf(stderr, "wormscope report: wrote %s (%zu bytes, %llu sightings%s)\n", a.out,
-			page.n, (unsigned long long)d.sightings, d.simulated ? ", SIMULATED" : "");
+		ws_cli_err("report", "wrote %s (%zu bytes, %llu sightings%s)", a.out,
+			   page.n, (unsigned long long)d.sightings, d.simulated ? ", SIMULATED" : "");
 	ws_buf_free(&page);
 	ws_report_data_free(&d);
 	return rc;

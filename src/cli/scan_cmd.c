@@ -180,7 +180,7 @@ static int add_dir(struct inputs *in, const char *dir, int depth)
 	struct dirent **list;
 	int n = scandir(dir, &list, skip_dot, alphasort);
 	if (n < 0) {
-		fprintf(stderr, "wormscope scan: %s: %s\n", dir, strerror(errno));
+		ws_cli_err("scan", "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	int rc = 0;
@@ -256,7 +256,7 @@ static void *worker(void *arg)
 	struct ws_prefilter_scratch *s = NULL;
 	struct ws_err err;
 	if (ws_prefilter_scratch_new(p->pf, &s, &err) != 0) {
-		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		ws_cli_err("scan", "%s", err.msg);
 		exit(WS_EXIT_ERROR);
 	}
 	for (;;) {
@@ -267,8 +267,8 @@ static void *worker(void *arg)
 		if (p->cfg->out != WS_OUT_NONE) {
 			out = p->direct ? p->out : tmpfile();
 			if (!out) {
-				fprintf(stderr, "wormscope scan: cannot create a temporary file: %s\n",
-					strerror(errno));
+				ws_cli_err("scan", "cannot create a temporary file: %s",
+					   strerror(errno));
 				exit(WS_EXIT_ERROR);
 			}
 		}
@@ -359,7 +359,7 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			else if (strcmp(optarg, "text") == 0)
 				a->cfg.out = WS_OUT_NONE;
 			else {
-				fprintf(stderr, "wormscope scan: --format: text, jsonl, csv or eve\n");
+				ws_cli_err("scan", "--format: text, jsonl, csv or eve");
 				rc = WS_EXIT_ERROR;
 			}
 			break;
@@ -367,7 +367,7 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case OPT_LOG_FORMAT: a->cfg.log_format = optarg; break;
 		case OPT_TZ:
 			if (!ws_tz_parse(optarg, &a->cfg.tz)) {
-				fprintf(stderr, "wormscope scan: --tz: unknown zone '%s'\n", optarg);
+				ws_cli_err("scan", "--tz: unknown zone '%s'", optarg);
 				rc = WS_EXIT_ERROR;
 			}
 			break;
@@ -386,8 +386,7 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case OPT_MINCONF: {
 			int m = ws_conf_parse(optarg);
 			if (m < 0) {
-				fprintf(stderr, "wormscope scan: --min-confidence: heuristic, partial or "
-						"exact\n");
+				ws_cli_err("scan", "--min-confidence: heuristic, partial or exact");
 				rc = WS_EXIT_ERROR;
 			}
 			a->cfg.min_conf = (enum ws_confidence)(m < 0 ? 0 : m);
@@ -400,8 +399,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case OPT_MAX_FLOWS:
 			v = strtol(optarg, &end, 10);
 			if (*end || v < 16 || v > (1L << 24)) {
-				fprintf(stderr, "wormscope scan: --max-flows: a number from 16 to %ld, "
-						"not '%s'\n", 1L << 24, optarg);
+				ws_cli_err("scan", "--max-flows: a number from 16 to %ld, not '%s'",
+					   1L << 24, optarg);
 				rc = WS_EXIT_ERROR;
 			}
 			a->cfg.max_flows = (uint32_t)(v < 16 ? 16 : v);
@@ -410,8 +409,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case OPT_TOP:
 			v = strtol(optarg, &end, 10);
 			if (*end || v < (c == 'j' ? 1 : 0) || v > 4096) {
-				fprintf(stderr, "wormscope scan: --%s: a number, not '%s'\n",
-					c == 'j' ? "jobs" : "top", optarg);
+				ws_cli_err("scan", "--%s: a number, not '%s'",
+					   c == 'j' ? "jobs" : "top", optarg);
 				rc = WS_EXIT_ERROR;
 			}
 			*(c == 'j' ? &a->jobs : &a->top) = (int)v;
@@ -419,7 +418,7 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case OPT_SUMMARY:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "stdout") &&
 			    strcmp(optarg, "stderr") && strcmp(optarg, "none")) {
-				fprintf(stderr, "wormscope scan: --summary: auto, stdout, stderr or none\n");
+				ws_cli_err("scan", "--summary: auto, stdout, stderr or none");
 				rc = WS_EXIT_ERROR;
 			}
 			a->summary = optarg;
@@ -433,12 +432,11 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			rc = WS_EXIT_CLEAN;
 			break;
 		case ':':
-			fprintf(stderr, "wormscope scan: option %s needs an argument\n", argv[optind - 1]);
+			ws_cli_err("scan", "option %s needs an argument", argv[optind - 1]);
 			rc = WS_EXIT_ERROR;
 			break;
 		default:
-			fprintf(stderr, "wormscope scan: unknown option %s (see --help)\n",
-				argv[optind - 1]);
+			ws_cli_err("scan", "unknown option %s (see --help)", argv[optind - 1]);
 			rc = WS_EXIT_ERROR;
 		}
 	}
@@ -464,7 +462,7 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 	struct ws_err err;
 	if (ws_store_open(a->db, WS_STORE_RW, &d->st, &err) != 0 ||
 	    ws_prefilter_scratch_new(pf, &d->scratch, &err) != 0) {
-		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		ws_cli_err("scan", "%s", err.msg);
 		if (d->st)
 			ws_store_close(d->st, &err);
 		return -1;
@@ -486,7 +484,7 @@ static int db_ingest(struct db_run *d, const struct ws_scan_config *cfg, const c
 	if (d->failed || stop_flag || ws_ingest(d->st, cfg, d->scratch, path, &io, out, res, &why,
 						&err) != 0) {
 		if (!d->failed && !stop_flag) {
-			fprintf(stderr, "wormscope scan: %s\n", err.msg);
+			ws_cli_err("scan", "%s", err.msg);
 			d->failed = true;
 		}
 		ws_job_result_free(res);
@@ -511,7 +509,9 @@ static bool db_next_pass(struct db_run *d, bool follow, FILE *out)
 
 static void db_summary(struct ws_buf *b, const struct db_run *d, const char *path)
 {
-	ws_buf_printf(b, "Store %s: inputs", path);
+	ws_buf_adds(b, "Store ");
+	ws_cli_esc(b, path);
+	ws_buf_adds(b, ": inputs");
 	bool any = false;
 	for (int k = 0; k < 6; k++)
 		if (d->why[k]) {
@@ -527,7 +527,7 @@ static int db_finish(struct db_run *d)
 	struct ws_err err;
 	int rc = d->failed ? -1 : 0;
 	if (ws_store_close(d->st, &err) != 0) {
-		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		ws_cli_err("scan", "%s", err.msg);
 		rc = -1;
 	}
 	ws_prefilter_scratch_free(d->scratch);
@@ -542,7 +542,7 @@ int ws_cmd_scan(int argc, char **argv)
 	a.jobs = cores > 0 ? (int)cores : 1;
 	int rc = parse_args(argc, argv, &a);
 	if (rc < 0 && a.follow && !a.db) {
-		fprintf(stderr, "wormscope scan: --follow needs --db FILE\n");
+		ws_cli_err("scan", "--follow needs --db FILE");
 		rc = WS_EXIT_ERROR;
 	}
 	if (rc >= 0)
@@ -550,7 +550,7 @@ int ws_cmd_scan(int argc, char **argv)
 	struct ws_err err;
 	struct ws_logfmt probe;
 	if (ws_logfmt_init(&probe, a.cfg.log_format, &a.cfg.tz, &err) != 0) {
-		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		ws_cli_err("scan", "%s", err.msg);
 		rc = WS_EXIT_ERROR;
 		goto out_args;
 	}
@@ -559,17 +559,17 @@ int ws_cmd_scan(int argc, char **argv)
 	struct inputs in = {0};
 	bool input_error = false;
 	if (a.iface && optind < argc) {
-		fprintf(stderr, "wormscope scan: -i captures live; it takes no files\n");
+		ws_cli_err("scan", "-i captures live; it takes no files");
 		rc = WS_EXIT_ERROR;
 		goto out_args;
 	}
 	if (a.cfg.bpf && ws_pcap_check_filter(a.cfg.bpf, &err) != 0) {
-		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		ws_cli_err("scan", "%s", err.msg);
 		rc = WS_EXIT_ERROR;
 		goto out_args;
 	}
 	if (a.cfg.user && !a.iface) {
-		fprintf(stderr, "wormscope scan: -Z goes with -i\n");
+		ws_cli_err("scan", "-Z goes with -i");
 		rc = WS_EXIT_ERROR;
 		goto out_args;
 	}
@@ -592,13 +592,13 @@ int ws_cmd_scan(int argc, char **argv)
 
 	FILE *out = stdout;
 	if (a.output && !(out = fopen(a.output, "w"))) {
-		fprintf(stderr, "wormscope scan: %s: %s\n", a.output, strerror(errno));
+		ws_cli_err("scan", "%s: %s", a.output, strerror(errno));
 		rc = WS_EXIT_ERROR;
 		goto out_inputs;
 	}
 	struct ws_prefilter *pf = NULL;
 	if (ws_prefilter_new(&pf, &err) != 0) {
-		fprintf(stderr, "wormscope scan: %s\n", err.msg);
+		ws_cli_err("scan", "%s", err.msg);
 		rc = WS_EXIT_ERROR;
 		goto out_file;
 	}
@@ -649,7 +649,7 @@ int ws_cmd_scan(int argc, char **argv)
 		if (p.tmp[i])
 			copy_out(p.tmp[i], out);
 		if (r->rc) {
-			fprintf(stderr, "wormscope scan: %s\n", r->err.msg);
+			ws_cli_err("scan", "%s", r->err.msg);
 			failed++;
 		}
 		for (int k = 0; k < r->n_unparsable_at && so.n_unparsable_at < WS_EXAMPLES; k++) {
@@ -677,7 +677,7 @@ int ws_cmd_scan(int argc, char **argv)
 	free(th);
 	fflush(out);
 	if (ferror(out)) {
-		fprintf(stderr, "wormscope scan: error writing %s\n", a.output ? a.output : "stdout");
+		ws_cli_err("scan", "error writing %s", a.output ? a.output : "stdout");
 		failed++;
 	}
 

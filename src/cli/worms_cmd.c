@@ -101,7 +101,7 @@ int ws_cmd_worms(int argc, char **argv)
 			if (strcmp(optarg, "jsonl") == 0)
 				jsonl = true;
 			else if (strcmp(optarg, "text") != 0) {
-				fprintf(stderr, "wormscope worms: --format: text or jsonl\n");
+				ws_cli_err("worms", "--format: text or jsonl");
 				rc = WS_EXIT_ERROR;
 			}
 			break;
@@ -115,7 +115,7 @@ int ws_cmd_worms(int argc, char **argv)
 			rc = 0;
 			break;
 		default:
-			fprintf(stderr, "wormscope worms: bad option (see --help)\n");
+			ws_cli_err("worms", "bad option (see --help)");
 			rc = WS_EXIT_ERROR;
 		}
 	}
@@ -126,7 +126,7 @@ int ws_cmd_worms(int argc, char **argv)
 	const struct ws_worm *const *t = ws_worms(&n);
 	for (int i = optind; i < argc; i++)
 		if (ws_worm_index(argv[i]) < 0) {
-			fprintf(stderr, "wormscope worms: unknown worm id '%s'\n", argv[i]);
+			ws_cli_err("worms", "unknown worm id '%s'", argv[i]);
 			return WS_EXIT_ERROR;
 		}
 	for (int w = 0; w < n; w++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/addr.h"
+#include "util/escape.h"
 #include "util/time.h"
 
 static uint64_t host_total(const struct ws_host *h)
@@ -27,6 +28,14 @@ static int by_requests(const void *a, const void *b)
 	if (x->addr.fam != y->addr.fam)
 		return x->addr.fam < y->addr.fam ? -1 : 1;
 	return memcmp(x->addr.b, y->addr.b, 16);
+}
+
+/* File names come from the user and may hold any bytes: they reach the
+ * terminal through ws_esc_text (the rest of a line is escaped already, and
+ * escaping twice changes nothing). */
+static void esc(struct ws_buf *b, const char *s)
+{
+	ws_esc_text(b, s, strlen(s));
 }
 
 static void human_bytes(char *out, size_t n, uint64_t v)
@@ -178,8 +187,12 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		ws_buf_printf(b, "\n%s!! COMPROMISED-LOOKING ANSWERS: %" PRIu64
 				 " worm request%s got a success status !!%s\n",
 			      red, comp, comp == 1 ? "" : "s", off);
-		for (int i = 0; i < r->n_compromised; i++)
-			ws_buf_printf(b, "  %s\n", r->compromised[i].text);
+		for (int i = 0; i < r->n_compromised; i++) {
+			/* "file:line ...": the file is a name the user gave */
+			ws_buf_adds(b, "  ");
+			esc(b, r->compromised[i].text);
+			ws_buf_addc(b, '\n');
+		}
 		if ((uint64_t)r->n_compromised < comp)
 			ws_buf_printf(b, "  ... and %" PRIu64 " more (see --format jsonl, field "
 					 "\"compromised\")\n",
@@ -193,8 +206,10 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 	if (r->unparsable) {
 		ws_buf_printf(b, "Unparsable lines%s: %" PRIu64, o->strict ? "" : " (among candidates)",
 			      r->unparsable);
-		for (int i = 0; i < o->n_unparsable_at; i++)
-			ws_buf_printf(b, "%s%s", i ? ", " : " (first: ", o->unparsable_at[i]);
+		for (int i = 0; i < o->n_unparsable_at; i++) {
+			ws_buf_adds(b, i ? ", " : " (first: ");
+			esc(b, o->unparsable_at[i]);
+		}
 		ws_buf_adds(b, o->n_unparsable_at ? ")\n" : "\n");
 	}
 	if (r->overlong)
