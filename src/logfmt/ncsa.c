@@ -70,8 +70,19 @@ int ws_parse_ncsa(const char *line, size_t n, struct ws_request *req)
 		end--;
 	if (end == line || line[0] == '#')
 		return WS_PARSE_SKIP;
-	const char *br = memchr(line, '[', (size_t)(end - line));
-	if (!br || br == line)
+	/* The timestamp's '[' follows a space: one inside the client field (an
+	 * escape sequence such as ESC[31m written there by a hostile client)
+	 * is part of that field, and the worm request on the line is still
+	 * read. */
+	const char *br = NULL;
+	for (const char *q = line + 1; q < end && !br; q++) {
+		q = memchr(q, '[', (size_t)(end - q));
+		if (!q)
+			break;
+		if (q[-1] == ' ')
+			br = q;
+	}
+	if (!br)
 		return WS_PARSE_BAD;
 	/* Fields before the timestamp: 3 (host ident user) or 4 with a vhost. */
 	struct ws_str tok[5];

@@ -139,6 +139,15 @@ static void test_clients(void **state)
 			 WS_PARSE_OK);
 	assert_int_equal(r.src.fam, 0);
 	assert_str(r.query, "/c+dir");
+	/* Escape bytes in the client field (their '[' is no timestamp): the
+	 * source is unknown, the request on the line is still read. */
+	assert_int_equal(parse("\x1b[31m192.0.2.9\x1b[0m - - [04/Aug/2001:10:00:01 +0000] "
+			       "\"GET /default.ida?XXXX HTTP/1.0\" 404 100",
+			       &r),
+			 WS_PARSE_OK);
+	assert_int_equal(r.src.fam, 0);
+	assert_true(r.ts_known);
+	assert_str(r.path, "/default.ida");
 }
 
 static void test_raw_quote_in_request(void **state)
