@@ -173,6 +173,229 @@ static void test_file_population(void **state)
 	unlink(path);
 }
 
+/* ---- impossible configurations (issue 11) ------------------------------ */
+
+/* Reads text as a config file over worm's defaults, then checks the
+ * scenario. Returns the error with the file's path written as "F", or "". */
+static const char *config_error(const char *worm, const char *text)
+{
+	static char out[1024];
+	struct ws_sim_scenario sc;
+	struct ws_err e;
+	assert_int_equal(ws_sim_scenario_init(&sc, worm, &e), 0);
+	const char *path = sim_tmpfile(3, text);
+	int rc = ws_sim_scenario_load(&sc, path, &e);
+	if (rc == 0)
+		rc = ws_sim_scenario_check(&sc, &e);
+	out[0] = 0;
+	if (rc != 0) {
+		size_t n = 0, pl = strlen(path);
+		for (const char *m = e.msg; *m && n + 2 < sizeof(out);) {
+			if (strncmp(m, path, pl) == 0) {
+				out[n++] = 'F';
+				m += pl;
+			} else {
+				out[n++] = *m++;
+			}
+		}
+		out[n] = 0;
+		assert_true(out[0] != 0);
+	}
+	unlink(path);
+	return out;
+}
+
+/* The same through ws_sim_scenario_set: the error of setting key = value. */
+static const char *set_error(const char *worm, const char *key, const char *value)
+{
+	static struct ws_err e;
+	struct ws_sim_scenario sc;
+	assert_int_equal(ws_sim_scenario_init(&sc, worm, &e), 0);
+	if (ws_sim_scenario_set(&sc, key, value, &e) == 0)
+		return "";
+	return e.msg;
+}
+
+static void test_repeated_key(void **state)
+{
+	(void)state;
+	assert_string_equal(config_error("code-red", "# x\nseed = 1\ninitial = 2\n\n\n\ninitial = 3\n"),
+			    "F:7: initial: repeated (first set on line 3)");
+	assert_string_equal(config_error("code-red", "worm = nimda\nworm = nimda\n"),
+			    "F:2: worm: repeated (first set on line 1)");
+	/* telescope is the repeatable key, but not with the same prefix twice */
+	assert_string_equal(config_error("code-red", "telescope = 44.0.0.0/8\ntelescope = 24.0.0.0/16\n"),
+			    "");
+	assert_string_equal(config_error("code-red", "telescope = 44.0.0.0/8\n# \ntelescope = 44.0.0.0/8\n"),
+			    "F:3: telescope: 44.0.0.0/8 repeated (first set on line 1)");
+	assert_string_equal(config_error("code-red", "telescope = none\ntelescope = 44.0.0.0/8\n"),
+			    "F:2: telescope: a prefix and none (line 1) both given");
+	/* worm resets every key: one set before it would be lost */
+	assert_string_equal(config_error("code-red", "seed = 3\nworm = nimda\n"),
+			    "F:2: worm: must come first (it resets every key; seed is set on line 1)");
+}
+
+static void test_initial_and_vulnerable(void **state)
+{
+	(void)state;
+	/* The later of the two keys is named, with both values. */
+	assert_string_equal(config_error("code-red", "vulnerable = 10\nduration_h = 1\ninitial = 20\n"),
+			    "F:3: initial = 20 is more than vulnerable = 10 (vulnerable on line 1)");
+	assert_string_equal(config_error("code-red", "initial = 20\nvulnerable = 10\n"),
+			    "F:2: initial = 20 is more than vulnerable = 10 (initial on line 1)");
+	assert_string_equal(config_error("code-red", "initial = 400000\n"),
+			    "F:1: initial = 400000 is more than vulnerable = 360000 (vulnerable by default)");
+	assert_string_equal(config_error("code-red", "vulnerable = 10\ninitial = 10\n"), "");
+	assert_string_equal(config_error("code-red", "initial = 0\n"),
+			    "F:1: initial: 0 is out of range (want >= 1)");
+	assert_string_equal(config_error("code-red", "vulnerable = 0\n"),
+			    "F:1: vulnerable: 0 is out of range (want 1 to 200000000)");
+	/* The hit-list is drawn among the hosts not infected at the start. */
+	assert_string_equal(config_error("warhol", "vulnerable = 5000\n"),
+			    "F:1: hitlist = 10000 is more than vulnerable - initial = 4999 "
+			    "(hitlist by default, initial by default)");
+	/* Set in code, the scenario has no lines to name. */
+	struct ws_sim_scenario sc;
+	struct ws_err e;
+	ws_sim_scenario_init(&sc, "code-red", &e);
+	sc.pop.vulnerable = 10;
+	sc.initial = 20;
+	assert_int_not_equal(ws_sim_scenario_check(&sc, &e), 0);
+	assert_string_equal(e.msg, "initial = 20 is more than vulnerable = 10");
+	sc.initial = 0;
+	assert_int_not_equal(ws_sim_scenario_check(&sc, &e), 0);
+	assert_string_equal(e.msg, "initial: 0 is out of range (want >= 1)");
+}
+
+static void test_probabilities(void **state)
+{
+	(void)state;
+	assert_string_equal(config_error("code-red-ii", "p_any = 0.5\np_same8 = 0.3\np_same16 = 0.1\n"),
+			    "F:3: p_any + p_same8 + p_same16 = 0.9 (0.5 + 0.3 + 0.1), want 1 within 1e-06 "
+			    "(p_any on line 1, p_same8 on line 2)");
+	assert_string_equal(config_error("code-red-ii", "p_same16 = 0.5\n"),
+			    "F:1: p_any + p_same8 + p_same16 = 1.125 (0.125 + 0.5 + 0.5), want 1 within 1e-06 "
+			    "(p_any by default, p_same8 by default)");
+	/* Within the tolerance. */
+	assert_string_equal(config_error("code-red-ii", "p_any = 0.3333333\np_same8 = 0.3333333\n"
+							"p_same16 = 0.3333333\n"),
+			    "");
+	assert_string_equal(config_error("code-red-ii", "p_any = 1.5\n"),
+			    "F:1: p_any: 1.5 is out of range (want 0 to 1)");
+	assert_string_equal(set_error("code-red-ii", "p_same8", "-0.25"),
+			    "p_same8: -0.25 is out of range (want 0 to 1)");
+	/* A mix then a strategy that has none. */
+	assert_string_equal(config_error("code-red-ii", "p_any = 0.25\np_same8 = 0.25\np_same16 = 0.5\n"
+							"strategy = uniform\n"),
+			    "F:4: strategy: uniform has no local-preference mix, but p_any = 0.25 is set "
+			    "on line 1");
+	/* The other way round: a mix for a strategy without one. */
+	assert_string_equal(config_error("code-red", "p_any = 0.5\np_same8 = 0.5\n"),
+			    "F:2: p_same8 = 0.5 needs strategy = local-preference, not uniform "
+			    "(p_any on line 1, strategy by default)");
+}
+
+static void test_rates_and_times(void **state)
+{
+	(void)state;
+	assert_string_equal(config_error("code-red", "scan_rate = -1\n"),
+			    "F:1: scan_rate: -1 is out of range (want 0 to 1e+07)");
+	assert_string_equal(config_error("code-red", "probe_time_s = -20\n"),
+			    "F:1: probe_time_s: -20 is out of range (want >= 0)");
+	assert_string_equal(config_error("code-red", "duration_h = 0\n"),
+			    "F:1: duration_h: 0 is out of range (want > 0 and <= 9600)");
+	assert_string_equal(config_error("code-red", "duration_h = inf\n"),
+			    "F:1: duration_h: bad value 'inf'");
+	assert_string_equal(config_error("code-red", "lifetime_h = -1\n"),
+			    "F:1: lifetime_h: -1 is out of range (want >= 0)");
+	assert_string_equal(config_error("code-red", "dhcp_churn_h = -24\n"),
+			    "F:1: dhcp_churn_h: -24 is out of range (want >= 0)");
+	assert_string_equal(config_error("code-red", "night_utc_offset_h = 100\n"),
+			    "F:1: night_utc_offset_h: 100 is out of range (want -24 to 24)");
+	assert_string_equal(config_error("code-red", "pop_pareto16 = 0.001\n"),
+			    "F:1: pop_pareto16: 0.001 is out of range (want >= 0.1)");
+	assert_string_equal(config_error("code-red", "interval_s = 0.5\n"),
+			    "F:1: interval_s: 0.5 is out of range (want >= 1)");
+	assert_string_equal(config_error("code-red", "duration_h = 9600\ninterval_s = 1\n"),
+			    "F:2: duration_h * 3600 / interval_s = 34560000 rows, want at most 5000000 "
+			    "(duration_h on line 1)");
+	/* scan_rate 0 means threads / probe_time_s: both are needed. */
+	assert_string_equal(config_error("code-red", "scan_rate = 0\nprobe_time_s = 0\n"),
+			    "F:2: scan_rate = 0 means threads / probe_time_s, but probe_time_s = 0 "
+			    "(scan_rate on line 1, threads by default)");
+	assert_string_equal(config_error("code-red", "threads = 1000000000\nprobe_time_s = 1\n"),
+			    "F:2: threads / probe_time_s = 1e+09 probes/s, want at most 1e+07 "
+			    "(threads on line 1, scan_rate by default)");
+	/* patch_curve: finite, rising hours from 0, shares that never fall */
+	assert_string_equal(config_error("code-red", "patch_curve = 0:0,nan:0.5\n"),
+			    "F:1: patch_curve: want up to 16 HOURS:SHARE pairs, hours >= 0 and rising, "
+			    "shares 0..1 and never falling, got '0:0,nan:0.5'");
+	assert_string_equal(config_error("code-red", "patch_curve = 0:0.5,10:0.2\n"),
+			    "F:1: patch_curve: want up to 16 HOURS:SHARE pairs, hours >= 0 and rising, "
+			    "shares 0..1 and never falling, got '0:0.5,10:0.2'");
+	assert_string_equal(config_error("code-red", "patch_curve = -1:0.5\n"),
+			    "F:1: patch_curve: want up to 16 HOURS:SHARE pairs, hours >= 0 and rising, "
+			    "shares 0..1 and never falling, got '-1:0.5'");
+	assert_string_equal(config_error("code-red", "patch_rate_h = 0.1\npatch_start_h = 0\n"
+						     "patch_curve = 0:0,10:0.5\n"),
+			    "F:3: patch_curve and patch_rate_h (from patch_start_h = 0) both patch: set one "
+			    "(patch_rate_h on line 1, patch_start_h on line 2)");
+	/* Dates: real days, and an expiry after the start. */
+	assert_string_equal(config_error("code-red", "expiry = 2001-02-30\n"),
+			    "F:1: expiry: bad value '2001-02-30'");
+	assert_string_equal(config_error("code-red", "start = 2001-06-31T00:00:00Z\n"),
+			    "F:1: start: bad value '2001-06-31T00:00:00Z'");
+	assert_string_equal(config_error("code-red", "expiry = 2001-07-01\n"),
+			    "F:1: expiry 2001-07-01 is not after start 2001-07-19T10:00:00Z: the worm "
+			    "would never spread (start by default)");
+	/* DHCP leases: at most 10000 per host over the run. */
+	assert_string_equal(config_error("code-red", "dhcp_churn_h = 0.001\n"),
+			    "F:1: duration_h / dhcp_churn_h = 24000 address leases per host, want at most "
+			    "10000 (duration_h by default)");
+}
+
+static void test_telescopes(void **state)
+{
+	(void)state;
+	assert_string_equal(config_error("code-red", "telescope = 44.1.0.0/8\n"),
+			    "F:1: telescope: 44.1.0.0/8 has host bits set (the network is 44.0.0.0/8)");
+	assert_string_equal(config_error("code-red", "telescope =\n"),
+			    "F:1: telescope: no prefix given (want a CIDR or none)");
+	assert_string_equal(set_error("code-red", "telescope", "300.1.0.0/8"),
+			    "telescope: '300.1.0.0/8' is not an IPv4 CIDR");
+	/* Inside space the worm never probes. */
+	assert_string_equal(config_error("code-red-ii", "telescope = 127.0.0.0/16\n"),
+			    "F:1: telescope 127.0.0.0/16 would see nothing: skip_reserved = true redraws "
+			    "127/8 and 224/8 (skip_reserved by default)");
+	assert_string_equal(config_error("code-red", "space_scale = 0.5\n# x\ntelescope = 200.0.0.0/8\n"),
+			    "F:3: telescope 200.0.0.0/8 would see nothing: space_scale = 0.5 puts every "
+			    "target below 128.0.0.0 (space_scale on line 1)");
+	/* Telescopes keep hosts out: too wide a one leaves no room. */
+	assert_string_equal(config_error("code-red", "telescope = 0.0.0.0/1\n"),
+			    "F:1: the telescopes leave 96 /8s for the synthetic population, fewer than "
+			    "pop_slash8 = 100 (pop_slash8 by default)");
+	assert_string_equal(config_error("code-red", "telescope = 0.0.0.0/0\n"),
+			    "F:1: the telescopes leave 0 /8s for the synthetic population, fewer than "
+			    "pop_slash8 = 100 (pop_slash8 by default)");
+}
+
+static void test_space(void **state)
+{
+	(void)state;
+	assert_string_equal(config_error("custom", "space_scale = 0.0001\n"),
+			    "F:1: vulnerable = 360000 is more than the 429497 addresses of the space "
+			    "(space_scale = 0.0001, skip_reserved = false) (vulnerable by default, "
+			    "skip_reserved by default)");
+	assert_string_equal(config_error("custom", "vulnerable = 1000\nskip_reserved = true\n"
+						   "space_scale = 0.0078125\n"),
+			    "F:3: vulnerable = 1000 is more than the 0 addresses of the space "
+			    "(space_scale = 0.0078125, skip_reserved = true) (vulnerable on line 1, "
+			    "skip_reserved on line 2)");
+	assert_string_equal(config_error("code-red", "vulnerable = 30000000\npop_slash8 = 1\n"),
+			    "F:2: vulnerable = 30000000 does not fit in pop_slash8 = 1 /8s of 16777216 "
+			    "addresses (vulnerable on line 1)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +405,12 @@ int main(void)
 		cmocka_unit_test(test_config_errors_name_line),
 		cmocka_unit_test(test_synthetic_population),
 		cmocka_unit_test(test_file_population),
+		cmocka_unit_test(test_repeated_key),
+		cmocka_unit_test(test_initial_and_vulnerable),
+		cmocka_unit_test(test_probabilities),
+		cmocka_unit_test(test_rates_and_times),
+		cmocka_unit_test(test_telescopes),
+		cmocka_unit_test(test_space),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
