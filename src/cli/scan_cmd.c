@@ -20,6 +20,7 @@
 #include "scan/scan.h"
 #include "logfmt/logfmt.h"
 #include "input/input.h"
+#include "util/escape.h"
 #include "util/lines.h"
 #include "util/mem.h"
 #include "store/ingest.h"
@@ -73,7 +74,9 @@ static const char about[] =
 	"compressed; every HTTP request of every TCP connection) or a live interface\n"
 	"(-i), and names every Code Red I, Code Red II, Nimda and related IIS-worm\n"
 	"request with its source host.\n"
-	"Exit status: 0 no worm traffic, 1 worm traffic found, 2 usage or input error.";
+	"Exit status: 0 no worm traffic, 1 worm traffic found, 2 usage or input error\n"
+	"(also an input with no line in a known log format that is no capture, such as\n"
+	"/etc/passwd or a binary file, and a run that read no log at all).";
 
 /* A unit of work: a whole input, or one part of a large plain file. Parts of
  * one file are consecutive items; part k learns where its first line falls
@@ -82,6 +85,7 @@ struct item {
 	char *path;
 	bool ranged;
 	bool live;                  /* path is an interface to capture on */
+	bool from_dir;              /* found inside a directory given as an input */
 	struct ws_range range;
 	size_t first_part;          /* index of part 0 of the same file */
 	_Atomic uint64_t newlines;  /* newlines in the range, once counted */
@@ -195,12 +199,157 @@ static int add_dir(struct inputs *in, const char *dir, int depth)
 					rc = -1;
 			} else if (S_ISREG(st.st_mode)) {
 				add_input(in, path);
+				in->v[in->n - 1].from_dir = true;
 			}
 		}
 		free(list[i]);
 	}
 	free(list);
 	return rc;
+}
+
+/* ---- inputs that are not logs ----
+ * An input that gave no sighting is looked at again: a clean log is
+ * reported clean, but a file with no line in any known log format (and no
+ * capture) must not be, or `scan /etc/passwd` would reassure. The scan
+ * itself parses only candidate lines, so this reads the input's head (64
+ * KiB, decompressed) and parses its lines with the input's format. */
+enum look { LOOK_LOG, LOOK_EMPTY, LOOK_BINARY, LOOK_TEXT };
+
+#define LOOK_HEAD 65536
+
+/* A line of fmt's format: one that parses, a W3C directive, or a line the
+ * format writes for something other than a request (an error log's notice,
+ * NCSA's "-" 408). Blank lines and # comments are not. */
+static bool log_line(struct ws_logfmt *fmt, const char *p, size_t n, struct ws_buf *scratch)
+{
+	struct ws_request req;
+	int rc = ws_logfmt_parse(fmt, p, n, &req, scratch);
+	if (rc != WS_PARSE_SKIP)
+		return rc == WS_PARSE_OK;
+	while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return false;
+	if (p[0] == '#')
+		return fmt->kind == WS_FMT_W3C && ws_logfmt_detect(p, n) == WS_FMT_W3C;
+	return fmt->kind != WS_FMT_JSON; /* an object without a request is not one */
+}
+
+/* Binary: a NUL byte, or more than one byte in ten a control byte (other
+ * than tab, CR, LF, FF, VT, ESC) or not valid UTF-8. */
+static bool looks_binary(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t odd = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = u[i];
+		if (c == 0)
+			return true;
+		size_t l = 1;
+		if (c >= 0x80) {
+			l = ws_utf8_seq_len(u + i, n - i);
+			if (l == 0) {
+				/* a sequence cut by the end of the head is not invalid */
+				odd += n - i >= 4;
+				l = 1;
+			}
+		} else if (c < 0x20 && !strchr("\t\r\n\f\v\033", c)) {
+			odd++;
+		} else if (c == 0x7f) {
+			odd++;
+		}
+		i += l;
+	}
+	return odd * 10 > n;
+}
+
+static enum look look_at(const struct ws_scan_config *cfg, const char *path)
+{
+	struct ws_input *in;
+	struct ws_err err;
+	if (ws_input_open(path, &in, &err) != 0)
+		return LOOK_LOG; /* the scan has said what went wrong */
+	char *buf = ws_xmalloc(LOOK_HEAD);
+	size_t n = 0, got = 1;
+	bool eof = false;
+	while (n < LOOK_HEAD && got) {
+		if (ws_input_read(in, buf + n, LOOK_HEAD - n, &got, &err) != 0)
+			got = 0; /* judge what was decoded */
+		n += got;
+	}
+	eof = got == 0;
+	ws_input_close(in);
+	size_t ml = 0;
+	enum look look = LOOK_TEXT;
+	struct ws_logfmt fmt;
+	if (ws_pcap_is_capture(buf, n) || ws_scan_simulated_mark(buf, n, &ml) ||
+	    ws_logfmt_init(&fmt, cfg->log_format, &cfg->tz, &err) != 0) {
+		free(buf);
+		return LOOK_LOG;
+	}
+	if (fmt.kind == WS_FMT_AUTO)
+		fmt.kind = ws_logfmt_detect(buf, n);
+	struct ws_buf scratch = {0};
+	for (size_t at = 0; at < n && look != LOOK_LOG;) {
+		const char *nl = memchr(buf + at, '\n', n - at);
+		/* a last line cut by the head's end is judged only when alone */
+		if (!nl && !eof && at > 0)
+			break;
+		size_t len = nl ? (size_t)(nl - (buf + at)) : n - at;
+		if (log_line(&fmt, buf + at, len, &scratch))
+			look = LOOK_LOG;
+		at += len + 1;
+	}
+	if (look != LOOK_LOG) {
+		size_t k = 0;
+		while (k < n && buf[k] && strchr(" \t\r\n\f\v", buf[k]))
+			k++;
+		look = k == n ? LOOK_EMPTY : looks_binary(buf, n) ? LOOK_BINARY : LOOK_TEXT;
+	}
+	ws_buf_free(&scratch);
+	ws_logfmt_free(&fmt);
+	free(buf);
+	return look;
+}
+
+struct file_seen {
+	bool read, found, err;
+	uint64_t bytes;
+};
+
+struct looked {
+	int logs, not_logs, empty; /* inputs (whole files) of each kind */
+};
+
+/* Counts one whole input (all its parts read) and says what it is when it
+ * is not a log. found: it gave sightings (or ignored requests) or was a
+ * capture, so it is one. */
+static void note_input(const struct ws_scan_config *cfg, const struct item *it, bool found,
+		       uint64_t bytes, struct looked *k)
+{
+	enum look l = LOOK_LOG;
+	if (found || it->live)
+		l = LOOK_LOG;
+	else if (strcmp(it->path, "-") == 0)
+		l = bytes ? LOOK_LOG : LOOK_EMPTY; /* standard input cannot be read twice */
+	else
+		l = look_at(cfg, it->path);
+	switch (l) {
+	case LOOK_LOG: k->logs++; break;
+	case LOOK_EMPTY:
+		/* empty rotated logs are common in a log folder: counted only */
+		k->empty++;
+		if (!it->from_dir)
+			ws_cli_err("scan", "%s: empty", it->path);
+		break;
+	case LOOK_BINARY:
+	case LOOK_TEXT:
+		k->not_logs++;
+		ws_cli_err("scan", "%s: not a log or capture (%s)", it->path,
+			   l == LOOK_BINARY ? "binary data" : "text, but no line in a known log format");
+		break;
+	}
 }
 
 struct pool {
@@ -633,6 +782,8 @@ int ws_cmd_scan(int argc, char **argv)
 	ws_job_result_init(&total);
 	int failed = 0, files = 0;
 	struct ws_summary_opts so = {.top = a.top, .strict = a.cfg.strict};
+	struct looked looked = {0};
+	struct file_seen *seen = ws_xcalloc(in.n ? in.n : 1, sizeof(*seen));
 	static char unparsable_at[WS_EXAMPLES][600];
 	for (int pass = 0;; pass++) {
 	for (size_t i = 0; i < in.n; i++) {
@@ -652,6 +803,12 @@ int ws_cmd_scan(int argc, char **argv)
 			ws_cli_err("scan", "%s", r->err.msg);
 			failed++;
 		}
+		/* what the whole file (all its parts, every --follow pass) gave */
+		struct file_seen *fs = &seen[in.v[i].ranged ? in.v[i].first_part : i];
+		fs->read = true;
+		fs->found |= r->sightings || r->ignored || r->cap.captures || r->simulated;
+		fs->err |= r->rc != 0;
+		fs->bytes += r->bytes;
 		for (int k = 0; k < r->n_unparsable_at && so.n_unparsable_at < WS_EXAMPLES; k++) {
 			snprintf(unparsable_at[so.n_unparsable_at], sizeof(unparsable_at[0]), "%s:%llu",
 				 in.v[i].path, (unsigned long long)r->unparsable_at[k]);
@@ -672,6 +829,10 @@ int ws_cmd_scan(int argc, char **argv)
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
+	for (size_t i = 0; i < in.n; i++)
+		if (seen[i].read && !seen[i].err)
+			note_input(&a.cfg, &in.v[i], seen[i].found, seen[i].bytes, &looked);
+	free(seen);
 	for (size_t i = 0; i < nworkers; i++)
 		pthread_join(th[i], NULL);
 	free(th);
@@ -690,6 +851,9 @@ int ws_cmd_scan(int argc, char **argv)
 		FILE *sf = strcmp(where, "stdout") == 0 ? stdout : stderr;
 		so.files = files;
 		so.failed = failed;
+		so.not_logs = looked.not_logs;
+		so.empty = looked.empty;
+		so.nothing_read = looked.logs == 0;
 		so.seconds = now_s() - t0;
 		so.color = isatty(fileno(sf)) && !getenv("NO_COLOR");
 		struct ws_buf sb = {0};
@@ -701,7 +865,9 @@ int ws_cmd_scan(int argc, char **argv)
 	}
 	if (a.db && db_finish(&db) != 0)
 		failed++;
-	rc = (failed || input_error) ? WS_EXIT_ERROR
+	/* An input that is not a log, or a run that read no log at all, is not
+	 * a clean result. */
+	rc = (failed || input_error || looked.not_logs || looked.logs == 0) ? WS_EXIT_ERROR
 	     : total.sightings      ? WS_EXIT_FOUND
 				    : WS_EXIT_CLEAN;
 	ws_job_result_free(&total);

@@ -116,7 +116,11 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		ws_buf_printf(b, "%sSIMULATED DATA: input written by 'wormscope simulate' (%s), not "
 				 "real traffic%s\n",
 			      red, WS_SIMULATED_MARK, off);
-	if (r->sightings == 0) {
+	if (r->sightings == 0 && o->nothing_read) {
+		/* not "No worm requests found.": nothing was looked at */
+		ws_buf_adds(b, "Nothing was read as a log or capture: no worm requests could be "
+			       "looked for.\n");
+	} else if (r->sightings == 0) {
 		ws_buf_adds(b, "No worm requests found.\n");
 	} else {
 		ws_buf_printf(b, "\n%-14s %9s %8s %9s  %-20s  %-20s\n", "worm", "requests", "sources",
@@ -216,6 +220,11 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		ws_buf_printf(b, "Lines longer than 64 MiB (cut): %" PRIu64 "\n", r->overlong);
 	if (r->cap.captures)
 		capture_health(b, &r->cap);
+	if (o->empty)
+		ws_buf_printf(b, "Empty inputs: %d\n", o->empty);
+	if (o->not_logs)
+		ws_buf_printf(b, "%sInputs not read as logs: %d (see messages above)%s\n", red,
+			      o->not_logs, off);
 	if (o->failed)
 		ws_buf_printf(b, "%sInputs with errors: %d (see messages above)%s\n", red, o->failed, off);
 }

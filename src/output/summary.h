@@ -9,6 +9,8 @@
 struct ws_summary_opts {
 	int top;              /* how many sources to list */
 	int files, failed;    /* inputs scanned, inputs with errors */
+	int not_logs, empty;  /* inputs with no line in a known log format, empty inputs */
+	bool nothing_read;    /* no input was read as a log or a capture */
 	double seconds;       /* wall time */
 	const char *unparsable_at[WS_EXAMPLES]; /* "file:line" of the first few */
 	int n_unparsable_at;

@@ -58,6 +58,10 @@ run scan-worm 2 scan --worm "$bad" "$bad.log"
 run scan-option 2 scan "--$bad" "$bad.log"
 run scan-iface 2 scan -i "$bad"
 run scan-log-format 2 scan --log-format "$bad" "$bad.log"
+printf 'not a log line\n' >"$bad.txt"
+run scan-not-a-log 2 scan "$bad.txt"
+: >"$bad.empty"
+run scan-empty 2 scan "$bad.empty"
 
 # hosts and report: the store's name, option values, stray arguments
 run hosts-missing 2 hosts --db "$bad-missing.db"
