@@ -50,6 +50,8 @@ static const struct ws_opt opts[] = {
 	NUMERIC("source-rate", "N", "new connections per second per source address; 0 = no "
 				    "limit (50)"),
 	NUMERIC("source-burst", "N", "connections a source may open at once (200)"),
+	NUMERIC("source-conns", "N", "open connections per source address (IPv6: per /64); "
+				     "0 = no limit (32)"),
 	NUMERIC("header-timeout", "SECS", "from a head's first byte to its end; else 408 (10)"),
 	NUMERIC("idle-timeout", "SECS", "keep-alive wait for the next request (60)"),
 	NUMERIC("body-timeout", "SECS", "longest pause inside a request body; else 408 (30)"),

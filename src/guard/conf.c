@@ -51,6 +51,10 @@ void ws_guard_conf_init(struct ws_guard_conf *c)
 	c->max_head = 16384;
 	c->source_rate = 50;
 	c->source_burst = 200;
+	/* max-conns / 128: it takes at least 128 addresses to fill the default
+	 * table (issue 11's attack came from about 80), while a client behind
+	 * a NAT still has room for several browsers' worth of connections. */
+	c->source_conns = 32;
 	c->header_timeout = 10;
 	c->idle_timeout = 60;
 	c->body_timeout = 30;
@@ -172,6 +176,7 @@ int ws_guard_conf_set(struct ws_guard_conf *c, const char *key, const char *val,
 		{"max-headers", offsetof(struct ws_guard_conf, max_headers), true, 1, 10000},
 		{"max-head", offsetof(struct ws_guard_conf, max_head), true, 256, 1 << 20},
 		{"source-burst", offsetof(struct ws_guard_conf, source_burst), true, 1, 1e6},
+		{"source-conns", offsetof(struct ws_guard_conf, source_conns), true, 0, 1e6},
 		{"source-rate", offsetof(struct ws_guard_conf, source_rate), false, 0, 1e6},
 		{"header-timeout", offsetof(struct ws_guard_conf, header_timeout), false, 0.01, 3600},
 		{"idle-timeout", offsetof(struct ws_guard_conf, idle_timeout), false, 0.01, 86400},

@@ -45,6 +45,8 @@ struct ws_guard_conf {
 	unsigned max_head;         /* bytes per request head */
 	double source_rate;        /* new connections per second per source; 0 = no limit */
 	unsigned source_burst;
+	unsigned source_conns;     /* open connections per source (an IPv4 address or an
+				    * IPv6 /64), tarpit not counted; 0 = no limit */
 	double header_timeout;     /* seconds from a head's first byte to its end */
 	double idle_timeout;       /* keep-alive wait for the next request */
 	double body_timeout;       /* longest pause inside a request body */

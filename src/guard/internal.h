@@ -28,6 +28,16 @@
 #define FIRST_READ 16384
 #define FD_SPARE 64       /* descriptors kept for listeners, epoll, pipes, files */
 #define ACCEPT_BURST 16 /* accepts before the listeners yield to open connections */
+/* Pressure (issue 11). Occupancy o is this worker's open connections,
+ * tarpit included, over its share of max-conns (which the descriptor limit
+ * may have lowered). Above PRESSURE_START the wait for a request head
+ * shortens linearly, from --header-timeout T at o = 1/2 to the floor
+ * F = min(HEAD_FLOOR, T) at o = 1 (see ws_guard_wait_limit in proxy.c). */
+#define PRESSURE_START 0.5
+#define HEAD_FLOOR 1.0     /* seconds: the shortest wait for a head, at full occupancy */
+#define PRESSURE_SWEEP 2   /* overdue waiting connections closed per accept, at most */
+#define SRC_BUCKETS 4096   /* per-source connection counts: hash buckets (a power of 2) */
+#define METHOD_MAX 32      /* longest method token; a longer one is not taken for HTTP */
 
 struct listener {
 	struct worker *g;
@@ -57,9 +67,18 @@ enum cstate {
 	C_LINGER,  /* written and shut down; draining what the client still sends */
 };
 
+/* Open connections from one source (an IPv4 address, or an IPv6 /64 as
+ * `a`), for --source-conns. Freed when the count falls to 0. */
+struct srcent {
+	struct ws_addr a;
+	unsigned n;
+	struct srcent *next;
+};
+
 struct conn {
 	struct worker *g;
 	struct listener *lis;
+	struct srcent *se;  /* its source's count */
 	struct bufferevent *cli, *up;
 	struct event *timer;
 	struct ws_addr src;
@@ -81,6 +100,11 @@ struct conn {
 	struct ws_buf sent; /* its head, kept while retryable */
 	int minor;
 	struct conn *prev, *next;
+	/* On the worker's wait list while in C_HEAD or C_LINGER (a slot held
+	 * with no request in flight), in the order they started waiting. */
+	bool waiting;
+	double since;       /* when it started waiting */
+	struct conn *wprev, *wnext;
 };
 
 struct tarpit {
@@ -98,6 +122,10 @@ struct rate {
 struct stats {
 	/* per worker; summed at exit */
 	uint64_t requests, forwarded, malformed, worms, refused, limited, tarpit_full;
+	uint64_t over_source; /* refused at --source-conns */
+	uint64_t evicted;     /* waiting connections closed to make room */
+	uint64_t overdue;     /* waiting connections closed past the pressured timeout */
+	uint64_t not_http;    /* closed at once: the input could not be HTTP */
 	uint64_t by_action[3];
 };
 
@@ -115,7 +143,10 @@ struct worker {
 	struct event_base *base;
 	struct listener *lis;
 	struct conn *conns;
-	struct tarpit *tarpits;
+	struct conn *wait_head, *wait_tail; /* the wait list: oldest at the head */
+	struct tarpit *tarpits, *tarpit_oldest; /* newest first; the oldest is the tail */
+	struct srcent **srcs;                    /* SRC_BUCKETS chains */
+	uint64_t src_key;                        /* random: keys the source hash */
 	unsigned nconns, ntarpit;
 	struct event *sig_term, *sig_int, *sig_hup, *flush_ev, *drain_ev;
 	struct event *resume_ev; /* re-enables the listeners after an accept burst */
@@ -158,5 +189,9 @@ void ws_guard_flush_cb(evutil_socket_t fd, short what, void *arg);
 void ws_guard_maybe_done(struct worker *g);
 /* The resume timer's callback: listeners back on after an accept burst. */
 void ws_guard_resume_cb(evutil_socket_t fd, short what, void *arg);
+/* Makes room for one connection: closes (reset) the connection that has
+ * waited longest for a head, else the longest-held tarpit. False when there
+ * is neither (every slot has a request in flight). */
+bool ws_guard_evict(struct worker *g);
 
 #endif

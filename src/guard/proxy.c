@@ -18,7 +18,13 @@
  * Ownership: struct conn owns both bufferevents (they close their sockets
  * when freed) and its timer; every path that ends a connection goes through
  * ws_guard_conn_free, which must be the last thing a callback does with
- * the conn. */
+ * the conn.
+ *
+ * Under pressure (issue 11: idle connections must not lock clients out):
+ * per-source connection caps, the wait list (connections holding a slot
+ * with nothing in flight, oldest first, evicted when slots run short), a
+ * header timeout that shortens as the table fills, and input that cannot
+ * be HTTP closed at once. Each bound is stated where it is enforced. */
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -151,6 +157,207 @@ static bool rate_ok(struct worker *g, const struct ws_addr *a)
 	return true;
 }
 
+/* ---- per-source connection counts (--source-conns) ---- */
+
+/* The source a connection counts against: its IPv4 address, or the /64 of
+ * an IPv6 one (one host is commonly given a whole /64, so counting single
+ * IPv6 addresses would be no limit at all). */
+static void src_key(const struct ws_addr *a, struct ws_addr *k)
+{
+	*k = *a;
+	if (k->fam == 6)
+		memset(k->b + 8, 0, 8);
+}
+
+/* FNV-1a over the key with a random offset basis, so that which addresses
+ * share a chain cannot be chosen from outside. A chain holds only sources
+ * with open connections on this worker, so even a chosen collision costs
+ * at most max-conns comparisons per accept. */
+static struct srcent **src_bucket(struct worker *g, const struct ws_addr *k)
+{
+	uint64_t h = g->src_key ^ k->fam;
+	for (int i = 0; i < (k->fam == 6 ? 16 : 4); i++)
+		h = (h ^ k->b[i]) * 1099511628211u;
+	h ^= h >> 29;
+	return &g->srcs[h & (SRC_BUCKETS - 1)];
+}
+
+static unsigned src_open(struct worker *g, const struct ws_addr *a)
+{
+	struct ws_addr k;
+	src_key(a, &k);
+	for (struct srcent *e = *src_bucket(g, &k); e; e = e->next)
+		if (ws_addr_eq(&e->a, &k))
+			return e->n;
+	return 0;
+}
+
+static void src_add(struct conn *c)
+{
+	struct ws_addr k;
+	src_key(&c->src, &k);
+	struct srcent **b = src_bucket(c->g, &k), *e;
+	for (e = *b; e && !ws_addr_eq(&e->a, &k); e = e->next)
+		;
+	if (!e) {
+		e = ws_xcalloc(1, sizeof(*e));
+		e->a = k;
+		e->next = *b;
+		*b = e;
+	}
+	e->n++;
+	c->se = e;
+}
+
+static void src_del(struct conn *c)
+{
+	struct srcent *e = c->se;
+	if (!e || --e->n)
+		return;
+	for (struct srcent **p = src_bucket(c->g, &e->a); *p; p = &(*p)->next)
+		if (*p == e) {
+			*p = e->next;
+			break;
+		}
+	free(e);
+}
+
+/* ---- the wait list, pressure and eviction (issue 11) ---- */
+
+static void wait_leave(struct conn *c)
+{
+	struct worker *g = c->g;
+	if (!c->waiting)
+		return;
+	if (c->wprev)
+		c->wprev->wnext = c->wnext;
+	else
+		g->wait_head = c->wnext;
+	if (c->wnext)
+		c->wnext->wprev = c->wprev;
+	else
+		g->wait_tail = c->wprev;
+	c->wprev = c->wnext = NULL;
+	c->waiting = false;
+}
+
+/* c holds its slot with nothing in flight from now on (C_HEAD or C_LINGER):
+ * it goes to the young end of the wait list. */
+static void wait_enter(struct conn *c)
+{
+	struct worker *g = c->g;
+	wait_leave(c);
+	c->since = now_s(g);
+	c->wprev = g->wait_tail;
+	if (g->wait_tail)
+		g->wait_tail->wnext = c;
+	else
+		g->wait_head = c;
+	g->wait_tail = c;
+	c->waiting = true;
+}
+
+static double occupancy(const struct worker *g)
+{
+	return g->conf.max_conns ? (double)g->nconns / g->conf.max_conns : 1;
+}
+
+/* How long a connection may wait for a request head (a new connection, one
+ * between keep-alive requests, or one with part of a head) when base is
+ * the configured wait. Up to half the slots taken, base. Above that, at
+ * most the header timeout T scaled down linearly with occupancy o to the
+ * floor F = min(HEAD_FLOOR, T) at o = 1:
+ *
+ *     t(o) = F + (T - F) * (1 - o) / (1 - PRESSURE_START)   for o > 1/2
+ *
+ * With T = 10 s: 10 s at 50 %, 5.5 s at 75 %, 1.9 s at 95 %, 1 s when full.
+ * The wait is taken when a timer is armed; sweep() holds connections whose
+ * timers were armed at lower occupancy to the same rule. */
+static double wait_limit(const struct worker *g, double base)
+{
+	double o = occupancy(g);
+	if (o <= PRESSURE_START)
+		return base;
+	if (o > 1)
+		o = 1;
+	double T = g->conf.header_timeout, F = T < HEAD_FLOOR ? T : HEAD_FLOOR;
+	double t = F + (T - F) * (1 - o) / (1 - PRESSURE_START);
+	return t < base ? t : base;
+}
+
+/* Ends a waiting connection at once, with a reset: it has no answer coming,
+ * and a lingering close would keep the slot it is being closed to free. */
+static void drop(struct conn *c)
+{
+	set_reset(bufferevent_getfd(c->cli));
+	ws_guard_conn_free(c);
+}
+
+bool ws_guard_evict(struct worker *g)
+{
+	if (g->wait_head) {
+		g->st.evicted++;
+		drop(g->wait_head);
+		return true;
+	}
+	if (g->tarpit_oldest) {
+		g->st.evicted++;
+		ws_guard_tarpit_release(g->tarpit_oldest);
+		return true;
+	}
+	return false;
+}
+
+/* Under pressure, closes the connections that have already waited longer
+ * than wait_limit allows now, oldest first, at most PRESSURE_SWEEP per
+ * accept (O(1) work per new connection; new connections are what raises
+ * the occupancy). Their own timers, armed when the table was emptier,
+ * would hold them longer. */
+static void sweep(struct worker *g)
+{
+	if (occupancy(g) <= PRESSURE_START)
+		return;
+	double lim = wait_limit(g, g->conf.header_timeout), now = now_s(g);
+	for (int i = 0; i < PRESSURE_SWEEP && g->wait_head; i++) {
+		if (now - g->wait_head->since <= lim)
+			return;
+		g->st.overdue++;
+		drop(g->wait_head);
+	}
+}
+
+/* ---- input that cannot be HTTP ---- */
+
+/* RFC 9110 §5.6.2. */
+static bool tchar(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+/* True when p[0..n), the start of a request head, cannot become one. After
+ * any empty lines (CR and LF, which RFC 9112 §2.2 lets a server skip, as
+ * the parser does) a request line starts with its method: 1 to METHOD_MAX
+ * token characters, then SP. A first byte that cannot start a method (a
+ * TLS ClientHello's 0x16, SSLv2's 0x80, NUL and other binary, a space), a
+ * byte in the method that is neither a token character nor SP (an SSH
+ * banner's CR), or a method longer than METHOD_MAX (the longest registered
+ * one, UPDATEREDIRECTREF, has 17) is not HTTP. Looks at the empty lines
+ * plus at most METHOD_MAX + 1 bytes; needs no more than what has come. */
+static bool not_http(const char *p, size_t n)
+{
+	size_t i = 0, m = 0;
+	while (i < n && (p[i] == '\r' || p[i] == '\n'))
+		i++;
+	for (; i < n; i++, m++) {
+		if (p[i] == ' ')
+			return m == 0;
+		if (m == METHOD_MAX || !tchar((unsigned char)p[i]))
+			return true;
+	}
+	return false;
+}
+
 /* ---- draining ---- */
 
 void ws_guard_maybe_done(struct worker *g)
@@ -170,6 +377,8 @@ void ws_guard_tarpit_release(struct tarpit *t)
 		g->tarpits = t->next;
 	if (t->next)
 		t->next->prev = t->prev;
+	else
+		g->tarpit_oldest = t->prev;
 	event_free(t->ev);
 	close_reset(t->fd);
 	g->ntarpit--;
@@ -204,6 +413,8 @@ static void tarpit_hold(struct worker *g, int fd)
 	t->next = g->tarpits;
 	if (g->tarpits)
 		g->tarpits->prev = t;
+	else
+		g->tarpit_oldest = t;
 	g->tarpits = t;
 	g->ntarpit++;
 	g->nconns++;
@@ -267,16 +478,18 @@ static const char *reason(int status)
 static void start_closing(struct conn *c)
 {
 	c->st = C_CLOSING;
+	wait_leave(c);
 	if (c->up) {
 		bufferevent_free(c->up);
 		c->up = NULL;
 	}
 	bufferevent_disable(c->cli, EV_READ);
 	bufferevent_set_timeouts(c->cli, NULL, NULL);
-	arm(c, c->g->conf.header_timeout);
+	arm(c, wait_limit(c->g, c->g->conf.header_timeout));
 	if (evbuffer_get_length(bufferevent_get_output(c->cli)) == 0) {
 		shutdown(bufferevent_getfd(c->cli), SHUT_WR);
 		c->st = C_LINGER;
+		wait_enter(c); /* answered: first in line to go if slots run short */
 		bufferevent_enable(c->cli, EV_READ);
 		arm(c, LINGER_SECS);
 	}
@@ -516,6 +729,7 @@ static void response_done(struct conn *c)
 		return;
 	}
 	c->st = C_HEAD;
+	wait_enter(c);
 	c->resp_started = c->resp_head = false;
 	bufferevent_set_timeouts(c->cli, NULL, NULL);
 	if (!c->cli_eof)
@@ -525,7 +739,7 @@ static void response_done(struct conn *c)
 		start_closing(c);
 		return;
 	}
-	arm(c, c->head_started ? g->conf.header_timeout : g->conf.idle_timeout);
+	arm(c, wait_limit(g, c->head_started ? g->conf.header_timeout : g->conf.idle_timeout));
 	process_heads(c);
 }
 
@@ -791,6 +1005,7 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 	evtimer_del(c->timer);
 	c->head_started = false;
 	c->st = C_BODY;
+	wait_leave(c);
 	struct timeval bt = ws_guard_tv(g->conf.body_timeout);
 	/* An answer the client takes nothing of for idle-timeout ends the
 	 * connection: upstream reading stops while the client's output is
@@ -875,11 +1090,16 @@ static void process_heads(struct conn *c)
 		return;
 	if (!c->head_started) {
 		c->head_started = true;
-		arm(c, g->conf.header_timeout);
+		arm(c, wait_limit(g, g->conf.header_timeout));
 	}
 	size_t max = g->conf.max_head;
 	size_t want = len < max ? len : max;
 	const char *p = (const char *)evbuffer_pullup(in, (ssize_t)want);
+	if (not_http(p, want)) {
+		g->st.not_http++;
+		drop(c);
+		return;
+	}
 	struct ws_http_req r;
 	int n = ws_http_parse_request(p, want, max, &r, g->hdr, g->conf.max_headers);
 	if (n == WS_HTTP_MORE) {
@@ -981,6 +1201,8 @@ void ws_guard_conn_free(struct conn *c)
 		g->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	wait_leave(c);
+	src_del(c);
 	if (c->up)
 		bufferevent_free(c->up);
 	bufferevent_free(c->cli);
@@ -1011,6 +1233,11 @@ static bool first_read(struct listener *lis, int fd, const struct ws_addr *src, 
 		if (!later)
 			close(fd);
 		return !later;
+	}
+	if (not_http(buf, (size_t)*n)) {
+		g->st.not_http++;
+		close_reset(fd);
+		return true;
 	}
 	struct ws_http_req r;
 	int len = ws_http_parse_request(buf, (size_t)*n, g->conf.max_head, &r, g->hdr,
@@ -1085,13 +1312,27 @@ void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sock
 	struct ws_addr src;
 	int port;
 	ws_guard_addr_of(sa, &src, &port);
-	if (g->nconns >= g->conf.max_conns || g->draining) {
+	sweep(g);
+	if (g->draining) {
 		g->st.refused++;
 		close_reset(fd);
 		return;
 	}
 	if (!rate_ok(g, &src)) {
 		g->st.limited++;
+		close_reset(fd);
+		return;
+	}
+	if (g->conf.source_conns && src_open(g, &src) >= g->conf.source_conns) {
+		g->st.over_source++;
+		close_reset(fd);
+		return;
+	}
+	/* Slots run short: the connection that has waited longest for a head
+	 * makes room, so idle connections cannot lock new clients out. Only
+	 * when every slot has a request in flight is the new one refused. */
+	if (g->nconns >= g->conf.max_conns && !ws_guard_evict(g)) {
+		g->st.refused++;
 		close_reset(fd);
 		return;
 	}
@@ -1126,9 +1367,11 @@ void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sock
 		g->conns->prev = c;
 	g->conns = c;
 	g->nconns++;
+	src_add(c);
 	c->st = C_HEAD;
+	wait_enter(c);
 	/* A connection that sends nothing is held no longer than a slow head. */
-	arm(c, g->conf.header_timeout);
+	arm(c, wait_limit(g, g->conf.header_timeout));
 	if (first > 0) {
 		/* A bufferevent's input takes bytes only from its own reads (its
 		 * end is frozen); thaw it for the bytes first_read took. */

@@ -13,9 +13,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guard/internal.h"
@@ -24,16 +26,20 @@
 
 /* ---- listeners and configuration ---- */
 
-/* accept() failed for want of descriptors or memory. The connection stays
- * in the backlog, so a listener left on would wake us at once, forever:
- * switch the worker's listeners off for 100 ms (the resume timer brings
- * them back) and say so once per pause. */
+/* accept() failed for want of descriptors or memory. Out of descriptors,
+ * the connection that has waited longest for a head is closed to free one
+ * and the listener tries again (once per failed accept). Otherwise the
+ * connection stays in the backlog, so a listener left on would wake us at
+ * once, forever: switch the worker's listeners off for 100 ms (the resume
+ * timer brings them back) and say so once per pause. */
 static void accept_error(struct evconnlistener *lev, void *arg)
 {
 	struct listener *lis = arg;
 	struct worker *g = lis->g;
 	(void)lev;
 	int e = EVUTIL_SOCKET_ERROR();
+	if ((e == EMFILE || e == ENFILE) && ws_guard_evict(g))
+		return;
 	if (evtimer_pending(g->resume_ev, NULL) && g->accepted == UINT_MAX)
 		return;
 	ws_guard_log(g, LOG_ERR, "%s: accept: %s; not accepting for 100 ms", lis->name,
@@ -164,6 +170,7 @@ static void conf_copy(struct worker *g, const struct ws_guard_conf *src)
 	dst->max_tarpit = (src->max_tarpit + n - 1) / n;
 	dst->source_rate = src->source_rate / n;
 	dst->source_burst = (src->source_burst + n - 1) / n;
+	dst->source_conns = (src->source_conns + n - 1) / n;
 }
 
 /* Applies a checked configuration to g: new limits, actions and timeouts
@@ -300,19 +307,26 @@ static void log_stats(struct ws_guard *t)
 		s.refused += w->refused;
 		s.limited += w->limited;
 		s.tarpit_full += w->tarpit_full;
+		s.over_source += w->over_source;
+		s.evicted += w->evicted;
+		s.overdue += w->overdue;
+		s.not_http += w->not_http;
 		for (int k = 0; k < 3; k++)
 			s.by_action[k] += w->by_action[k];
 	}
 	ws_guard_log(t->w[0], LOG_INFO,
 		     "%llu requests: %llu forwarded, %llu worm (close %llu, reject %llu, tarpit %llu, "
-		     "tarpit full %llu), %llu malformed; %llu connections refused at the cap, %llu "
-		     "over the per-source rate",
+		     "tarpit full %llu), %llu malformed; %llu connections not HTTP, %llu refused at "
+		     "the cap, %llu over the per-source rate, %llu over the per-source cap; %llu idle "
+		     "evicted, %llu idle past the shortened header timeout",
 		     (unsigned long long)s.requests, (unsigned long long)s.forwarded,
 		     (unsigned long long)s.worms, (unsigned long long)s.by_action[WS_ACT_CLOSE],
 		     (unsigned long long)s.by_action[WS_ACT_REJECT],
 		     (unsigned long long)s.by_action[WS_ACT_TARPIT], (unsigned long long)s.tarpit_full,
-		     (unsigned long long)s.malformed, (unsigned long long)s.refused,
-		     (unsigned long long)s.limited);
+		     (unsigned long long)s.malformed, (unsigned long long)s.not_http,
+		     (unsigned long long)s.refused, (unsigned long long)s.limited,
+		     (unsigned long long)s.over_source, (unsigned long long)s.evicted,
+		     (unsigned long long)s.overdue);
 }
 
 /* SIGTERM/SIGINT: stop accepting, end idle and held connections, let the
@@ -393,6 +407,7 @@ static void worker_free(struct worker *g)
 	if (g->base)
 		event_base_free(g->base);
 	free(g->hdr);
+	free(g->srcs); /* empty: every conn took its count with it */
 	free(g->rates);
 	free(g->first);
 	ws_buf_free(&g->scratch);
@@ -412,6 +427,9 @@ static int worker_new(struct ws_guard *t, int id, const struct ws_guard_conf *co
 	if (!g->base)
 		return ws_err_set(err, WS_EIO, "cannot create an event loop");
 	g->rates = ws_xcalloc(RATE_SLOTS, sizeof(*g->rates));
+	g->srcs = ws_xcalloc(SRC_BUCKETS, sizeof(*g->srcs));
+	if (getrandom(&g->src_key, sizeof(g->src_key), GRND_NONBLOCK) != sizeof(g->src_key))
+		g->src_key = (uint64_t)(uintptr_t)g ^ (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
 	g->first = ws_xmalloc(FIRST_READ);
 	set_scratch(g);
 	size_t nat = 0;

@@ -1037,6 +1037,7 @@ def case_lockout():
         flood.close()
         assert g.stop() == 0
         up.stop()
+    print(g.log().strip().splitlines()[-1])
     m = re.search(r"(\d+) idle evicted", g.log())
     assert m and int(m.group(1)) > 0, g.log()
 
@@ -1084,7 +1085,7 @@ def case_not_http():
     finally:
         assert g.stop() == 0
         up.stop()
-    m = re.search(r"(\d+) not HTTP", g.log())
+    m = re.search(r"(\d+) connections not HTTP", g.log())
     assert m and int(m.group(1)) == 2 * len(NOT_HTTP) + 1, g.log()
 
 
