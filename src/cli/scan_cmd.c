@@ -78,6 +78,9 @@ static const char about[] =
 	"(also an input with no line in a known log format that is no capture, such as\n"
 	"/etc/passwd or a binary file, and a run that read no log at all).";
 
+static const char usage[] = "wormscope scan [options] [FILE|DIR|-]...";
+static const char usage_live[] = "wormscope scan -i IFACE [options]";
+
 /* A unit of work: a whole input, or one part of a large plain file. Parts of
  * one file are consecutive items; part k learns where its first line falls
  * by waiting for the newline counts of parts 0..k-1, which run concurrently. */
@@ -576,8 +579,7 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case OPT_DB: a->db = optarg; break;
 		case OPT_FOLLOW: a->follow = true; break;
 		case 'h':
-			ws_opts_help(stdout, "wormscope scan [options] [FILE|DIR|-]...", about, opts,
-				     NOPTS);
+			ws_opts_help(stdout, usage, about, opts, NOPTS);
 			rc = WS_EXIT_CLEAN;
 			break;
 		case ':':
@@ -727,6 +729,15 @@ int ws_cmd_scan(int argc, char **argv)
 		in.v[0].live = true;
 		catch_stop();
 	} else if (optind == argc) {
+		if (isatty(STDIN_FILENO)) {
+			/* nobody types a log: say how to give one instead of waiting */
+			fprintf(stderr, "usage: %s\n       %s\n"
+					"Give logs, captures or directories to scan, or '-' to read "
+					"standard input (see --help).\n",
+				usage, usage_live);
+			rc = WS_EXIT_ERROR;
+			goto out_args;
+		}
 		add_input(&in, "-");
 	}
 	for (int i = optind; i < argc; i++) {
@@ -737,6 +748,17 @@ int ws_cmd_scan(int argc, char **argv)
 		} else if (a.db || !add_split(&in, argv[i], a.jobs, a.cfg.log_format)) {
 			add_input(&in, argv[i]); /* missing files are reported by the job */
 		}
+	}
+
+	if (in.n == 0) {
+		/* only directories, none holding a file: nothing to scan is a usage
+		 * error, not a clean result (an unreadable one was named already) */
+		if (!input_error && argc - optind == 1)
+			ws_cli_err("scan", "%s: no files in it to scan", argv[optind]);
+		else if (!input_error)
+			ws_cli_err("scan", "no files to scan in the directories given");
+		rc = WS_EXIT_ERROR;
+		goto out_inputs;
 	}
 
 	FILE *out = stdout;
