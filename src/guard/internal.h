@@ -125,6 +125,7 @@ struct stats {
 	uint64_t over_source; /* refused at --source-conns */
 	uint64_t evicted;     /* waiting connections closed to make room */
 	uint64_t overdue;     /* waiting connections closed past the pressured timeout */
+	uint64_t evasive;     /* 400 for an encoding no client means well by (WS_EV_HOSTILE) */
 	uint64_t not_http;    /* closed at once: the input could not be HTTP */
 	uint64_t by_action[3];
 };

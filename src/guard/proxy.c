@@ -45,6 +45,7 @@
 
 #include "classify/classify.h"
 #include "guard/internal.h"
+#include "http/normalize.h"
 #include "util/addr.h"
 #include "util/mem.h"
 
@@ -1081,6 +1082,18 @@ static void worm_action(struct conn *c, struct ws_request *q, const struct ws_ve
 }
 
 /* Reads the next request head when it is complete and acts on it. */
+/* An encoding no client that means well sends (%u, %25xx, overlong UTF-8,
+ * NUL, ::$DATA, /../ past the root, an over-long path): URLScan refuses
+ * them too (docs/evasion.md). The upstream would decode them into a path
+ * that no signature here has seen, so they are not forwarded. */
+static bool hostile_target(const struct ws_request *q)
+{
+	char path[WS_NORM_MAX];
+	uint32_t flags;
+	ws_normalize_path(q->path, q->form, path, &flags);
+	return (flags & WS_EV_HOSTILE) != 0;
+}
+
 static void process_heads(struct conn *c)
 {
 	struct worker *g = c->g;
@@ -1122,6 +1135,12 @@ static void process_heads(struct conn *c)
 	}
 	if (r.bad) {
 		g->st.malformed++;
+		answer_error(c, 400);
+		return;
+	}
+	if (hostile_target(&q)) {
+		g->st.malformed++;
+		g->st.evasive++;
 		answer_error(c, 400);
 		return;
 	}

@@ -311,19 +311,21 @@ static void log_stats(struct ws_guard *t)
 		s.evicted += w->evicted;
 		s.overdue += w->overdue;
 		s.not_http += w->not_http;
+		s.evasive += w->evasive;
 		for (int k = 0; k < 3; k++)
 			s.by_action[k] += w->by_action[k];
 	}
 	ws_guard_log(t->w[0], LOG_INFO,
 		     "%llu requests: %llu forwarded, %llu worm (close %llu, reject %llu, tarpit %llu, "
-		     "tarpit full %llu), %llu malformed; %llu connections not HTTP, %llu refused at "
+		     "tarpit full %llu), %llu malformed (%llu hostile encodings); %llu connections not HTTP, %llu refused at "
 		     "the cap, %llu over the per-source rate, %llu over the per-source cap; %llu idle "
 		     "evicted, %llu idle past the shortened header timeout",
 		     (unsigned long long)s.requests, (unsigned long long)s.forwarded,
 		     (unsigned long long)s.worms, (unsigned long long)s.by_action[WS_ACT_CLOSE],
 		     (unsigned long long)s.by_action[WS_ACT_REJECT],
 		     (unsigned long long)s.by_action[WS_ACT_TARPIT], (unsigned long long)s.tarpit_full,
-		     (unsigned long long)s.malformed, (unsigned long long)s.not_http,
+		     (unsigned long long)s.malformed, (unsigned long long)s.evasive,
+		     (unsigned long long)s.not_http,
 		     (unsigned long long)s.refused, (unsigned long long)s.limited,
 		     (unsigned long long)s.over_source, (unsigned long long)s.evicted,
 		     (unsigned long long)s.overdue);

@@ -462,6 +462,60 @@ def case_malformed():
         up.stop()
 
 
+EVASIVE = [
+    # Code Red II with one dot escaped, and the same with IIS's %u form
+    ("GET /default%2eida?" + "X" * 224 + CR_TAIL + " HTTP/1.0\r\n\r\n").encode(),
+    ("GET /DEFAULT.%u0049DA?" + "X" * 224 + CR_TAIL + " HTTP/1.0\r\n\r\n").encode(),
+    b"GET /scripts/r%6fot.exe?/c+dir HTTP/1.0\r\n\r\n",
+    b"GET /scripts/root%c0%aeexe?/c+dir HTTP/1.0\r\n\r\n",
+    b"GET /scripts/root.exe::$DATA?/c+dir HTTP/1.0\r\n\r\n",
+    b"GET /scripts\\root.exe?/c+dir HTTP/1.0\r\n\r\n",
+    b"GET /scripts/./x/..//root.exe;a=b?/c+dir HTTP/1.0\r\n\r\n",
+]
+# No worm named, but encodings no client means well by: 400, not forwarded.
+HOSTILE = [
+    b"GET /a/%252e%252e/b HTTP/1.1\r\nHost: t\r\n\r\n",
+    b"GET /x%00.html HTTP/1.1\r\nHost: t\r\n\r\n",
+    b"GET /%u0061 HTTP/1.1\r\nHost: t\r\n\r\n",
+    b"GET /a%c0%afb HTTP/1.1\r\nHost: t\r\n\r\n",
+    b"GET /../../etc HTTP/1.1\r\nHost: t\r\n\r\n",
+]
+
+
+def case_evasion():
+    """Encoded worm requests (issue 11: /default%2eida and r%6fot.exe got
+    200 and reached the upstream) never reach it, and their sightings say
+    which encodings they used; hostile encodings on any path get 400."""
+    up = Upstream()
+    g = Guard(up.port)
+    try:
+        for req in EVASIVE:
+            s = connect(g.port)
+            s.sendall(req)
+            time.sleep(0.2)
+            s.close()
+        for req in HOSTILE:
+            s = connect(g.port)
+            s.sendall(req)
+            code, _, _ = Reader(s).response()
+            assert code == 400, (req, code)
+        s = connect(g.port)
+        s.sendall(ordinary("/ok"))
+        code, _, body = Reader(s).response()
+        info = json.loads(body)
+        assert code == 200 and info["count"] == 1, info
+        assert up.alive()
+    finally:
+        assert g.stop() == 0
+        up.stop()
+    with open(g.out) as f:
+        rows = [json.loads(line) for line in f]
+    assert len(rows) == len(EVASIVE), rows
+    for row in rows:
+        assert row["worm"] in ("code-red-ii", "nimda"), row
+        assert row.get("evasion"), row
+
+
 def case_smuggle():
     """A Connection header naming Content-Length (or Transfer-Encoding) must
     not make the guard drop that field while it relays the body by it: the
