@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,9 +32,11 @@ enum {
 };
 
 static const struct ws_opt opts[] = {
-	{"format", 'f', "FMT", "sightings as jsonl, csv or eve (Suricata EVE alerts); default: "
-			       "text summary only"},
-	{"output", 'o', "FILE", "write sightings to FILE instead of stdout"},
+	{"format", 'f', "FMT", "text (the summary only; the default), or one sighting per line "
+			       "as jsonl (also: json), csv or eve (Suricata EVE alerts)"},
+	{"output", 'o', "FILE", "write sightings (with -f text: the summary) to FILE instead of "
+				"stdout; without -f the format comes from FILE's name: .jsonl, .csv, "
+				".json (EVE) or .txt (text)"},
 	{"log-format", OPT_LOG_FORMAT, "FMT", "auto (default), common, combined, vhost_combined, "
 					       "w3c, iis, json, error, or an Apache LogFormat / nginx "
 					       "log_format string"},
@@ -55,8 +58,8 @@ static const struct ws_opt opts[] = {
 	{"user", 'Z', "USER", "with -i: become USER once the interface is open"},
 	{"max-flows", OPT_MAX_FLOWS, "N", "TCP connections tracked at once in captures (default "
 					  "65536); the idlest go first"},
-	{"summary", OPT_SUMMARY, "WHERE", "auto (default: stdout for text, stderr with --format), "
-					  "stdout, stderr or none"},
+	{"summary", OPT_SUMMARY, "WHERE", "auto (default: stdout for text, the -o file with text, "
+					  "stderr with sightings), stdout, stderr or none"},
 	{"quiet", 'q', NULL, "no summary, no progress; only sightings and errors"},
 	{"db", OPT_DB, "FILE", "also store sightings in this SQLite store (created if missing); "
 			       "files already stored are resumed, never counted twice; inputs are "
@@ -488,6 +491,7 @@ struct scan_args {
 	const char *iface;
 	int jobs, top;
 	bool quiet, follow;
+	bool format_given; /* -f was given */
 };
 
 /* Returns -1 to go on, else an exit code. */
@@ -502,6 +506,7 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 	while (rc < 0 && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (c) {
 		case 'f':
+			a->format_given = true;
 			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
 				a->cfg.out = WS_OUT_JSONL;
 			else if (strcmp(optarg, "csv") == 0)
@@ -511,7 +516,7 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			else if (strcmp(optarg, "text") == 0)
 				a->cfg.out = WS_OUT_NONE;
 			else {
-				ws_cli_err("scan", "--format: text, jsonl, csv or eve");
+				ws_cli_err("scan", "--format: text, jsonl (or json), csv or eve");
 				rc = WS_EXIT_ERROR;
 			}
 			break;
@@ -593,6 +598,29 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 	}
 	free(longs);
 	return rc;
+}
+
+/* -o FILE without -f: the format FILE's name says, or -1 when it says none
+ * (rather than write a file of nothing: the default writes no sightings). */
+static int format_from_name(const char *path, enum ws_out_format *f)
+{
+	static const struct {
+		const char *ext;
+		enum ws_out_format f;
+	} ext[] = {
+		{".jsonl", WS_OUT_JSONL}, {".csv", WS_OUT_CSV}, {".json", WS_OUT_EVE},
+		{".txt", WS_OUT_NONE},
+	};
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path, *dot = strrchr(base, '.');
+	if (!dot || dot == base)
+		return -1;
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (strcasecmp(dot, ext[i].ext) == 0) {
+			*f = ext[i].f;
+			return 0;
+		}
+	return -1;
 }
 
 /* ---- --db: inputs go to the store one at a time, from this thread ---- */
@@ -694,6 +722,12 @@ int ws_cmd_scan(int argc, char **argv)
 	int rc = parse_args(argc, argv, &a);
 	if (rc < 0 && a.follow && !a.db) {
 		ws_cli_err("scan", "--follow needs --db FILE");
+		rc = WS_EXIT_ERROR;
+	}
+	if (rc < 0 && a.output && !a.format_given && format_from_name(a.output, &a.cfg.out) != 0) {
+		ws_cli_err("scan", "-o %s: the name does not say which format to write; give -f "
+				   "jsonl, csv, eve or text, or name it .jsonl, .csv, .json (EVE) or "
+				   ".txt", a.output);
 		rc = WS_EXIT_ERROR;
 	}
 	if (rc >= 0)
@@ -868,9 +902,12 @@ int ws_cmd_scan(int argc, char **argv)
 	if (a.quiet)
 		where = "none";
 	else if (strcmp(where, "auto") == 0)
-		where = a.cfg.out == WS_OUT_NONE && !a.output ? "stdout" : "stderr";
+		/* text with -o: the summary is what goes to the file */
+		where = a.cfg.out != WS_OUT_NONE ? "stderr" : a.output ? "output" : "stdout";
 	if (strcmp(where, "none") != 0) {
-		FILE *sf = strcmp(where, "stdout") == 0 ? stdout : stderr;
+		FILE *sf = strcmp(where, "stdout") == 0   ? stdout
+			   : strcmp(where, "output") == 0 ? out
+							  : stderr;
 		so.files = files;
 		so.failed = failed;
 		so.not_logs = looked.not_logs;
@@ -884,6 +921,10 @@ int ws_cmd_scan(int argc, char **argv)
 			db_summary(&sb, &db, a.db);
 		fwrite(sb.p, 1, sb.n, sf);
 		ws_buf_free(&sb);
+		if (sf == out && out != stdout && (fflush(out) != 0 || ferror(out))) {
+			ws_cli_err("scan", "error writing %s", a.output);
+			failed++;
+		}
 	}
 	if (a.db && db_finish(&db) != 0)
 		failed++;
