@@ -5,6 +5,8 @@
  * silently repaired, so the caller can answer 400. */
 #include "guard/http.h"
 
+#include "util/str.h"
+
 #include <string.h>
 
 /* RFC 9110 §5.6.2 tchar. */
@@ -493,17 +495,6 @@ enum { CH_SIZE, CH_DATA, CH_DATA_CR, CH_DATA_LF, CH_TRAILER, CH_DONE };
 #define CH_MAX_LINE 4096
 #define CH_MAX_TRAILERS 64
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One byte of a size line. Returns 0, 1 when the line ended, -1 on error. */
 static int size_byte(struct ws_chunked *c, unsigned char b)
 {
@@ -520,7 +511,7 @@ static int size_byte(struct ws_chunked *c, unsigned char b)
 		c->cr = true;
 		return 0;
 	}
-	int h = hexval(b);
+	int h = ws_hexval(b);
 	if (h >= 0 && !c->ext) {
 		if (c->left > (UINT64_MAX >> 4))
 			return -1;

@@ -10,23 +10,14 @@
 #include <string.h>
 #include <strings.h>
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util/str.h"
 
 /* Two hex digits at p[0..1] within n, or -1. */
 static int hex2(const char *p, size_t n)
 {
 	if (n < 2)
 		return -1;
-	int a = hexval((unsigned char)p[0]), b = hexval((unsigned char)p[1]);
+	int a = ws_hexval((unsigned char)p[0]), b = ws_hexval((unsigned char)p[1]);
 	return a < 0 || b < 0 ? -1 : a * 16 + b;
 }
 

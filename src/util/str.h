@@ -24,5 +24,16 @@ size_t ws_str_run(struct ws_str s, size_t at, char c);
 long long ws_str_to_ll(struct ws_str s);
 /* Trims ASCII spaces and tabs at both ends. */
 struct ws_str ws_str_trim(struct ws_str s);
+/* The value of one hex digit (either case), or -1. */
+static inline int ws_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 #endif
