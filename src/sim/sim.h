@@ -125,6 +125,23 @@ struct ws_sim_telescope {
 	int bits;                  /* prefix length 0..32 */
 };
 
+/* Where a key got its value, for error messages (a config file's line or a
+ * command-line option); filled by ws_sim_scenario_load and _set_by. */
+#define WS_SIM_MAX_KEYS 64
+struct ws_sim_where {
+	unsigned seq;              /* order of setting (1, 2, ...); 0 = a default or set in code */
+	int line;                  /* its line in origin.file; 0 = not from the file */
+	const char *opt;           /* the option that set it ("--initial", "--set"), or NULL */
+};
+
+struct ws_sim_origin {
+	char file[WS_SIM_PATH];    /* the config file read, "" = none */
+	unsigned seq;              /* settings so far */
+	struct ws_sim_where key[WS_SIM_MAX_KEYS];       /* by key, in --dump-config order */
+	struct ws_sim_where tel[WS_SIM_MAX_TELESCOPES]; /* each telescope */
+	int tel_none_line;         /* the file's `telescope = none` line, or 0 */
+};
+
 struct ws_sim_scenario {
 	struct ws_sim_worm worm;
 	struct ws_sim_population pop;
@@ -140,6 +157,7 @@ struct ws_sim_scenario {
 	uint32_t initial;          /* hosts infected at the start */
 	int runs;                  /* ensemble size */
 	enum ws_sim_mode mode;
+	struct ws_sim_origin origin; /* not configuration: where each value came from */
 };
 
 /* ---- scenario (src/sim/scenario.c) ---- */
@@ -148,14 +166,33 @@ struct ws_sim_scenario {
  * plus the model's defaults). Returns WS_EUSAGE for an unknown id. */
 int ws_sim_scenario_init(struct ws_sim_scenario *sc, const char *worm_id, struct ws_err *e);
 /* Sets one option by its config-file key ("scan_rate", "telescope", ...) from
- * text. Returns 0 or WS_EUSAGE naming the key. */
+ * text. A value out of the key's own range (a negative rate, a share above 1,
+ * a telescope with host bits set or given twice) is refused too. Returns 0 or
+ * WS_EUSAGE naming the key. */
 int ws_sim_scenario_set(struct ws_sim_scenario *sc, const char *key, const char *value,
 			struct ws_err *e);
+/* The same for a command-line option (opt: "--initial", or "--set" for
+ * --set KEY=VALUE): range errors name the option, and the scenario remembers
+ * it as where the key was set. */
+int ws_sim_scenario_set_by(struct ws_sim_scenario *sc, const char *key, const char *value,
+			   const char *opt, struct ws_err *e);
 /* Reads a config file of "key = value" lines (# comments). Errors name the
- * file and line. `worm` must come first when present (it resets the defaults). */
+ * file and line; a key given twice (but telescope, with different prefixes)
+ * is an error naming both lines. `worm` must come first when present (it
+ * resets the defaults). */
 int ws_sim_scenario_load(struct ws_sim_scenario *sc, const char *path, struct ws_err *e);
-/* Checks the whole scenario for consistency (rates > 0, mixes sum to 1, ...). */
+/* Checks the whole scenario for consistency (ranges, initial <= vulnerable,
+ * mixes sum to 1, telescopes that can see something, ...). An error names
+ * where the key was set: "FILE:LINE: ", "--option: " or nothing (set in code);
+ * for one that involves several keys, the one set last, with the values of
+ * all and where the others were set. */
 int ws_sim_scenario_check(const struct ws_sim_scenario *sc, struct ws_err *e);
+/* Checks the scenario against its population for the seed: initial and
+ * hitlist within the file's hosts, and a synthetic population that holds
+ * every vulnerable host. Builds that population when it must (a file, or a
+ * synthetic one that might overflow its /8s). Sets *n_hosts to its size. */
+int ws_sim_scenario_check_hosts(const struct ws_sim_scenario *sc, double *n_hosts,
+				struct ws_err *e);
 /* Appends the full configuration as a config file (every key, the version
  * and the seed), which ws_sim_scenario_load reads back to the same scenario. */
 void ws_sim_scenario_dump(const struct ws_sim_scenario *sc, struct ws_buf *b);

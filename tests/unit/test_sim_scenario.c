@@ -382,9 +382,9 @@ static void test_telescopes(void **state)
 static void test_space(void **state)
 {
 	(void)state;
-	assert_string_equal(config_error("custom", "space_scale = 0.0001\n"),
-			    "F:1: vulnerable = 360000 is more than the 429497 addresses of the space "
-			    "(space_scale = 0.0001, skip_reserved = false) (vulnerable by default, "
+	assert_string_equal(config_error("custom", "space_scale = 0.00005\n"),
+			    "F:1: vulnerable = 360000 is more than the 214748 addresses of the space "
+			    "(space_scale = 5e-05, skip_reserved = false) (vulnerable by default, "
 			    "skip_reserved by default)");
 	assert_string_equal(config_error("custom", "vulnerable = 1000\nskip_reserved = true\n"
 						   "space_scale = 0.0078125\n"),
