@@ -3,10 +3,13 @@
  * what telescopes saw and what a web server would have logged. Everything it
  * writes is marked SIMULATED. It sends nothing anywhere and prints no probe
  * targets. The model is src/sim/; docs/simulate.md describes every option. */
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/opts.h"
 #include "sim/outputs.h"
@@ -68,24 +71,29 @@ static int fail(const char *msg)
 	return WS_EXIT_ERROR;
 }
 
-/* Maps an option to its configuration key. */
-static const char *key_of(int c)
+/* The options that set one configuration key: errors about the value name
+ * the option. */
+static const struct {
+	int c;
+	const char *key, *opt;
+} option_keys[] = {
+	{O_VULN, "vulnerable", "--vulnerable"}, {O_RATE, "scan_rate", "--scan-rate"},
+	{O_START, "start", "--start"}, {O_DURATION, "duration_h", "--duration"},
+	{O_SEED, "seed", "--seed"}, {O_INITIAL, "initial", "--initial"},
+	{O_RUNS, "runs", "--runs"}, {O_TELESCOPE, "telescope", "--telescope"},
+	{O_INTERVAL, "interval_s", "--interval"}, {O_MODE, "mode", "--mode"},
+	{O_STRATEGY, "strategy", "--strategy"}, {O_POPULATION, "population_file", "--population"},
+};
+
+/* Maps an option to its configuration key (and *opt to its name). */
+static const char *key_of(int c, const char **opt)
 {
-	switch (c) {
-	case O_VULN: return "vulnerable";
-	case O_RATE: return "scan_rate";
-	case O_START: return "start";
-	case O_DURATION: return "duration_h";
-	case O_SEED: return "seed";
-	case O_INITIAL: return "initial";
-	case O_RUNS: return "runs";
-	case O_TELESCOPE: return "telescope";
-	case O_INTERVAL: return "interval_s";
-	case O_MODE: return "mode";
-	case O_STRATEGY: return "strategy";
-	case O_POPULATION: return "population_file";
-	default: return NULL;
-	}
+	for (size_t i = 0; i < sizeof(option_keys) / sizeof(option_keys[0]); i++)
+		if (option_keys[i].c == c) {
+			*opt = option_keys[i].opt;
+			return option_keys[i].key;
+		}
+	return NULL;
 }
 
 /* First pass: the worm and the config file set the base every other option
@@ -114,13 +122,13 @@ static int base_scenario(int argc, char **argv, const struct option *longs, cons
 static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool *tel_reset)
 {
 	struct ws_err e;
-	const char *key = key_of(c);
+	const char *opt = NULL, *key = key_of(c, &opt);
 	if (c == O_TELESCOPE && !*tel_reset) { /* the command line's replace the file's */
 		sc->n_telescopes = 0;
 		*tel_reset = true;
 	}
 	if (key) {
-		if (ws_sim_scenario_set(sc, key, optarg, &e))
+		if (ws_sim_scenario_set_by(sc, key, optarg, opt, &e))
 			return fail(e.msg);
 		return 0;
 	}
@@ -143,7 +151,11 @@ static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool
 			return fail("--set: want KEY=VALUE");
 		memcpy(k, optarg, (size_t)(eq - optarg));
 		k[eq - optarg] = 0;
-		if (ws_sim_scenario_set(sc, k, eq + 1, &e))
+		/* it would reset what --config and the options before it set */
+		if (strcmp(k, "worm") == 0)
+			return fail("--set worm: not a --set key (use --worm: it sets the defaults "
+				    "every other option changes)");
+		if (ws_sim_scenario_set_by(sc, k, eq + 1, "--set", &e))
 			return fail(e.msg);
 		return 0;
 	}
@@ -172,19 +184,6 @@ static int write_buf(const char *path, struct ws_buf *b)
 	return rc;
 }
 
-static double population_size(const struct ws_sim_scenario *sc)
-{
-	if (!sc->pop.file[0])
-		return (double)sc->pop.vulnerable;
-	struct ws_sim_pop p;
-	struct ws_err e;
-	if (ws_sim_pop_for(sc, sc->seed, &p, &e))
-		return 0;
-	double n = p.n_hosts;
-	ws_sim_pop_free(&p);
-	return n;
-}
-
 static void fmt_hours(double s, char *out, size_t cap)
 {
 	if (s != s)
@@ -197,17 +196,23 @@ static void print_summary(const struct ws_sim_scenario *sc, const struct ws_sim_
 			  double n_hosts)
 {
 	const struct ws_sim_summary *m = &x->med.sum;
-	char t[5][32];
+	char t[5][32], k_text[32];
 	for (int k = 0; k < 5; k++)
 		fmt_hours(m->t_pct[k], t[k], sizeof(t[k]));
+	/* K is fitted over 1 % to 50 % infected: a run that starts above or
+	 * never gets there has none. */
+	if (isnan(m->fitted_K_per_hour))
+		snprintf(k_text, sizeof(k_text), "not fitted");
+	else
+		snprintf(k_text, sizeof(k_text), "%.3f/h", m->fitted_K_per_hour);
 	printf("wormscope %s simulate: SIMULATED outbreak (model output, not measurements)\n",
 	       WS_VERSION);
 	printf("worm %s, %s scanning at %.4g probes/s, %.0f vulnerable, seed %llu, %d run%s%s\n",
 	       sc->worm.id, ws_sim_strategy_name(sc->worm.strategy), ws_sim_mean_rate(&sc->worm),
 	       n_hosts, (unsigned long long)sc->seed, x->runs, x->runs == 1 ? "" : "s (medians)",
 	       sc->mode == WS_SIM_MODE_PROBE ? ", per-probe mode" : "");
-	printf("final infected %.0f, ever infected %.0f, peak %.0f new infections/min, K %.3f/h\n",
-	       m->final_infected, m->ever_infected, m->peak_new_per_min, m->fitted_K_per_hour);
+	printf("final infected %.0f, ever infected %.0f, peak %.0f new infections/min, K %s\n",
+	       m->final_infected, m->ever_infected, m->peak_new_per_min, k_text);
 	printf("1%% at %s, 10%% at %s, 50%% at %s, 90%% at %s, 99%% at %s\n", t[0], t[1], t[2], t[3],
 	       t[4]);
 	for (int i = 0; i < sc->n_telescopes; i++) {
@@ -218,26 +223,106 @@ static void print_summary(const struct ws_sim_scenario *sc, const struct ws_sim_
 	}
 }
 
-static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f,
-			 const struct ws_sim_ensemble *x, struct ws_buf *hosts, struct ws_buf *log)
+/* The last guard before anything is written: every summary figure is a
+ * number. NaN stands for "never reached" in the times to a share and in K
+ * (printed as never and not fitted, null in JSON); any other value that is
+ * not finite means the scenario slipped past the check. */
+static int summary_finite(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x)
 {
-	double n_hosts = population_size(sc);
-	int rc = 0;
-	if (f->csv) {
-		struct ws_buf b = {0};
-		ws_sim_write_csv(sc, x, n_hosts, &b);
-		rc |= write_buf(f->csv, &b);
+	const struct ws_sim_summary *sums[3] = {&x->med.sum, &x->lo.sum, &x->hi.sum};
+	static const char *const which[3] = {"median", "5 % band", "95 % band"};
+	static const char *const pct[5] = {"t_1pct", "t_10pct", "t_50pct", "t_90pct", "t_99pct"};
+	for (int i = 0; i < 3; i++) {
+		const struct ws_sim_summary *m = sums[i];
+		const char *bad = NULL;
+		if (!isfinite(m->final_infected))
+			bad = "final_infected";
+		else if (!isfinite(m->ever_infected))
+			bad = "ever_infected";
+		else if (!isfinite(m->peak_new_per_min))
+			bad = "peak_new_infections_per_min";
+		else if (isinf(m->fitted_K_per_hour))
+			bad = "fitted_K_per_hour";
+		for (int k = 0; !bad && k < 5; k++)
+			if (isinf(m->t_pct[k]))
+				bad = pct[k];
+		for (int t = 0; !bad && t < sc->n_telescopes; t++)
+			if (!isfinite(m->peak_new_sources_per_min[t]) || !isfinite(m->tel_sources_total[t]))
+				bad = "a telescope figure";
+		if (bad) {
+			fprintf(stderr, "wormscope simulate: the run gave a %s (%s) that is not a finite "
+					"number; nothing written (a scenario the check should have refused)\n",
+				bad, which[i]);
+			return WS_EXIT_ERROR;
+		}
 	}
+	return 0;
+}
+
+/* The same for the numbers of a CSV or SVG text: no field or coordinate
+ * reads nan or inf (CSV comment lines and the SVG's <desc> hold the
+ * configuration, whose text is not a number). */
+static bool text_finite(const struct ws_buf *b, bool svg)
+{
+	const char *p = b->p ? b->p : "", *end = p + b->n;
+	if (svg) {
+		const char *desc = b->n ? memmem(p, b->n, "</desc>", 7) : NULL;
+		if (desc)
+			p = desc;
+	}
+	bool line_start = true, comment = false;
+	while (p < end) {
+		if (line_start)
+			comment = !svg && *p == '#';
+		line_start = *p == '\n';
+		const char *q = p;
+		while (q < end && (isalnum((unsigned char)*q) || *q == '.' || *q == '+' || *q == '-' ||
+				   *q == '_'))
+			q++;
+		if (q == p) {
+			p++;
+			continue;
+		}
+		size_t n = (size_t)(q - p);
+		if (!comment && *p == '-') {
+			p++;
+			n--;
+		}
+		if (!comment && n == 3 &&
+		    (strncasecmp(p, "nan", 3) == 0 || strncasecmp(p, "inf", 3) == 0))
+			return false;
+		p = q;
+	}
+	return true;
+}
+
+static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f,
+			 const struct ws_sim_ensemble *x, double n_hosts, struct ws_buf *hosts,
+			 struct ws_buf *log)
+{
+	int rc = summary_finite(sc, x);
+	if (rc)
+		return rc;
+	struct ws_buf csv = {0}, svg = {0};
+	if (f->csv)
+		ws_sim_write_csv(sc, x, n_hosts, &csv);
+	if (f->plot)
+		ws_sim_write_svg(sc, x, n_hosts, &svg);
+	if (!text_finite(&csv, false) || !text_finite(&svg, true)) {
+		ws_buf_free(&csv);
+		ws_buf_free(&svg);
+		return fail("a series value is not a finite number; nothing written (a scenario the "
+			    "check should have refused)");
+	}
+	if (f->csv)
+		rc |= write_buf(f->csv, &csv);
 	if (f->json) {
 		char *s = ws_sim_summary_json(sc, x, n_hosts);
 		rc |= write_file(f->json, s, strlen(s));
 		free(s);
 	}
-	if (f->plot) {
-		struct ws_buf b = {0};
-		ws_sim_write_svg(sc, x, n_hosts, &b);
-		rc |= write_buf(f->plot, &b);
-	}
+	if (f->plot)
+		rc |= write_buf(f->plot, &svg);
 	if (f->tel_hosts) {
 		struct ws_buf b = {0};
 		ws_buf_printf(&b, "# SIMULATED by wormscope %s simulate, seed %llu: not CAIDA data. "
@@ -281,6 +366,10 @@ static int auto_server(const struct ws_sim_scenario *sc, uint32_t *out)
 static int run(struct ws_sim_scenario *sc, struct files *f)
 {
 	struct ws_err e;
+	/* An impossible configuration is refused, also as a dump (it would not
+	 * read back into a run). */
+	if (ws_sim_scenario_check(sc, &e))
+		return fail(e.msg);
 	if (f->dump) {
 		struct ws_buf b = {0};
 		ws_sim_scenario_dump(sc, &b);
@@ -288,8 +377,6 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 		ws_buf_free(&b);
 		return 0;
 	}
-	if (ws_sim_scenario_check(sc, &e))
-		return fail(e.msg);
 	if ((f->emit != NULL) != (f->server != NULL))
 		return fail("--emit-log and --server go together");
 	const struct ws_worm *w = ws_sim_worm(sc->worm.id);
@@ -298,6 +385,9 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 				"would keep\n", sc->worm.id);
 		return WS_EXIT_ERROR;
 	}
+	double n_hosts;
+	if (ws_sim_scenario_check_hosts(sc, &n_hosts, &e))
+		return fail(e.msg);
 	struct ws_sim_outputs o = {NULL, NULL, 0, "apache", NULL};
 	struct ws_buf hosts = {0}, log = {0}, header = {0};
 	if (f->tel_hosts)
@@ -332,7 +422,7 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	struct ws_sim_ensemble x;
 	int rc = ws_sim_run_ensemble_with(sc, &x, &o, &e);
 	if (rc == 0)
-		rc = write_outputs(sc, f, &x, &hosts, &log);
+		rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log);
 	else
 		rc = fail(e.msg);
 	ws_sim_ensemble_free(&x);
