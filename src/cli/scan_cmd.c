@@ -840,6 +840,7 @@ int ws_cmd_scan(int argc, char **argv)
 	struct ws_summary_opts so = {.top = a.top, .strict = a.cfg.strict};
 	struct looked looked = {0};
 	struct file_seen *seen = ws_xcalloc(in.n ? in.n : 1, sizeof(*seen));
+	bool live_dead = false;
 	static char unparsable_at[WS_EXAMPLES][600];
 	for (int pass = 0;; pass++) {
 	for (size_t i = 0; i < in.n; i++) {
@@ -865,6 +866,8 @@ int ws_cmd_scan(int argc, char **argv)
 		fs->found |= r->sightings || r->ignored || r->cap.captures || r->simulated;
 		fs->err |= r->rc != 0;
 		fs->bytes += r->bytes;
+		/* a capture that never started has nothing to sum up */
+		live_dead |= in.v[i].live && r->rc && r->cap.packets == 0;
 		for (int k = 0; k < r->n_unparsable_at && so.n_unparsable_at < WS_EXAMPLES; k++) {
 			snprintf(unparsable_at[so.n_unparsable_at], sizeof(unparsable_at[0]), "%s:%llu",
 				 in.v[i].path, (unsigned long long)r->unparsable_at[k]);
@@ -899,7 +902,7 @@ int ws_cmd_scan(int argc, char **argv)
 	}
 
 	const char *where = a.summary;
-	if (a.quiet)
+	if (a.quiet || live_dead)
 		where = "none";
 	else if (strcmp(where, "auto") == 0)
 		/* text with -o: the summary is what goes to the file */
