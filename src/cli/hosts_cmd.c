@@ -456,6 +456,10 @@ int ws_cmd_hosts(int argc, char **argv)
 	}
 	struct ws_store *st;
 	struct ws_err err;
+	if (ws_cli_check_store("hosts", db) != 0) {
+		ws_cidrset_free(&f.cidr);
+		return WS_EXIT_ERROR;
+	}
 	if (ws_store_open(db, WS_STORE_RO, &st, &err) != 0) {
 		ws_cli_err("hosts", "%s", err.msg);
 		ws_cidrset_free(&f.cidr);

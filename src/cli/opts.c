@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/escape.h"
 #include "util/mem.h"
@@ -40,6 +41,31 @@ void ws_cli_err(const char *cmd, const char *fmt, ...)
 	ws_buf_free(&b);
 	if (msg != small)
 		free(msg);
+}
+
+int ws_cli_check_store(const char *cmd, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;
+	if (S_ISDIR(st.st_mode)) {
+		ws_cli_err(cmd, "%s: is a directory, not a store", path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0; /* an empty file is an empty store to SQLite */
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	size_t n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (n < sizeof(head) || memcmp(head, magic, sizeof(head)) != 0) {
+		ws_cli_err(cmd, "%s: not a wormscope store (no SQLite header)", path);
+		return -1;
+	}
+	return 0;
 }
 
 void ws_opts_build(const struct ws_opt *opts, int n, struct option **longs, char *shorts,

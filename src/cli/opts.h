@@ -35,6 +35,13 @@ void ws_cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 /* The same text, escaped, appended to b without the prefix and newline. */
 void ws_cli_esc(struct ws_buf *b, const char *s);
 
+/* Before a store is opened: a directory, or a file of some bytes that do not
+ * start with SQLite's header ("SQLite format 3\0"), is named as not a store
+ * (SQLite itself would say "disk I/O error" or "file is corrupt"). A path
+ * that does not exist or cannot be read is left to the store's own message.
+ * Returns 0, or -1 after the message. */
+int ws_cli_check_store(const char *cmd, const char *path);
+
 /* Exit codes (grep's): */
 enum { WS_EXIT_CLEAN = 0, WS_EXIT_FOUND = 1, WS_EXIT_ERROR = 2 };
 

@@ -168,6 +168,8 @@ int ws_cmd_report(int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
+	if (ws_cli_check_store("report", a.db) != 0)
+		return WS_EXIT_ERROR;
 	if (is_store_file(a.out, a.db)) {
 		ws_cli_err("report", "%s: is the store's own file; choose another -o", a.out);
 		return WS_EXIT_ERROR;

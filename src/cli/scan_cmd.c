@@ -732,6 +732,10 @@ int ws_cmd_scan(int argc, char **argv)
 	}
 	if (rc >= 0)
 		goto out_args;
+	if (a.db && ws_cli_check_store("scan", a.db) != 0) {
+		rc = WS_EXIT_ERROR;
+		goto out_args;
+	}
 	struct ws_err err;
 	struct ws_logfmt probe;
 	if (ws_logfmt_init(&probe, a.cfg.log_format, &a.cfg.tz, &err) != 0) {
