@@ -184,12 +184,13 @@ static int write_buf(const char *path, struct ws_buf *b)
 	return rc;
 }
 
+/* "at 6.05 h", or "not reached" for a share the run never got to. */
 static void fmt_hours(double s, char *out, size_t cap)
 {
 	if (s != s)
-		snprintf(out, cap, "never");
+		snprintf(out, cap, "not reached");
 	else
-		snprintf(out, cap, "%.2f h", s / 3600.0);
+		snprintf(out, cap, "at %.2f h", s / 3600.0);
 }
 
 static void print_summary(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
@@ -213,8 +214,7 @@ static void print_summary(const struct ws_sim_scenario *sc, const struct ws_sim_
 	       sc->mode == WS_SIM_MODE_PROBE ? ", per-probe mode" : "");
 	printf("final infected %.0f, ever infected %.0f, peak %.0f new infections/min, K %s\n",
 	       m->final_infected, m->ever_infected, m->peak_new_per_min, k_text);
-	printf("1%% at %s, 10%% at %s, 50%% at %s, 90%% at %s, 99%% at %s\n", t[0], t[1], t[2], t[3],
-	       t[4]);
+	printf("1%% %s, 10%% %s, 50%% %s, 90%% %s, 99%% %s\n", t[0], t[1], t[2], t[3], t[4]);
 	for (int i = 0; i < sc->n_telescopes; i++) {
 		uint32_t a = sc->tel[i].net;
 		printf("telescope %u.%u.%u.%u/%d: %.0f sources seen, peak %.0f new sources/min\n",
@@ -225,7 +225,7 @@ static void print_summary(const struct ws_sim_scenario *sc, const struct ws_sim_
 
 /* The last guard before anything is written: every summary figure is a
  * number. NaN stands for "never reached" in the times to a share and in K
- * (printed as never and not fitted, null in JSON); any other value that is
+ * (printed as not reached and not fitted, null in JSON); any other value that is
  * not finite means the scenario slipped past the check. */
 static int summary_finite(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x)
 {
@@ -368,6 +368,9 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	struct ws_err e;
 	/* An impossible configuration is refused, also as a dump (it would not
 	 * read back into a run). */
+	if (f->quiet && !f->csv && !f->json && !f->plot && !f->emit && !f->tel_hosts)
+		return fail("--quiet and no output file: nothing would be written (give --out-csv, "
+			    "--summary-json, --plot, --emit-log or --telescope-hosts)");
 	if (ws_sim_scenario_check(sc, &e))
 		return fail(e.msg);
 	if (f->dump) {
