@@ -8,18 +8,11 @@
 # usage: test_escape_names.sh WORMSCOPE
 set -u
 ws=$1
-case $ws in /*) ;; *) ws=$(pwd)/$ws ;; esac
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli-esc.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$tmp" || exit 2
+tag=esc
+. "$(dirname "$0")/common.sh"
 
 esc=$(printf '\033')
 bad="a${esc}[31mb"
-failed=0
-fail() {
-	echo "FAIL: $*"
-	failed=1
-}
 
 # run NAME WANT_RC ARGS...: runs wormscope; its stdout and stderr together
 # must hold no ESC byte and must show the name as \x1b[31m.

@@ -6,16 +6,8 @@
 # usage: test_live_fail.sh WORMSCOPE
 set -u
 ws=$1
-case $ws in /*) ;; *) ws=$(pwd)/$ws ;; esac
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli-live.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$tmp" || exit 2
-
-failed=0
-fail() {
-	echo "FAIL: $*"
-	failed=1
-}
+tag=live
+. "$(dirname "$0")/common.sh"
 # check NAME ARGS...: exit 2, stdout empty, one line on stderr naming nonexist0.
 check() {
 	name=$1

@@ -7,25 +7,8 @@
 # usage: test_no_input.sh WORMSCOPE
 set -u
 ws=$1
-case $ws in /*) ;; *) ws=$(pwd)/$ws ;; esac
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli-noin.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$tmp" || exit 2
-
-failed=0
-fail() {
-	echo "FAIL: $*"
-	failed=1
-}
-# run NAME WANT_RC ARGS...: stdout in NAME.out, stderr in NAME.err.
-run() {
-	name=$1
-	want=$2
-	shift 2
-	"$ws" "$@" >"$name.out" 2>"$name.err" </dev/null
-	rc=$?
-	[ "$rc" = "$want" ] || fail "$name: exit $rc, expected $want ($(head -c 300 "$name.err"))"
-}
+tag=noin
+. "$(dirname "$0")/common.sh"
 # one_line NAME TEXT: nothing on stdout, exactly one line on stderr, holding TEXT.
 one_line() {
 	[ -s "$1.out" ] && fail "$1: stdout: $(head -c 300 "$1.out")"

@@ -7,26 +7,8 @@
 # usage: test_not_a_log.sh WORMSCOPE
 set -u
 ws=$1
-case $ws in /*) ;; *) ws=$(pwd)/$ws ;; esac
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli-notlog.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$tmp" || exit 2
-
-failed=0
-fail() {
-	echo "FAIL: $*"
-	failed=1
-}
-
-# run NAME WANT_RC ARGS...: stdout in NAME.out, stderr in NAME.err.
-run() {
-	name=$1
-	want=$2
-	shift 2
-	"$ws" "$@" >"$name.out" 2>"$name.err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "$name: exit $rc, expected $want ($(head -c 300 "$name.err"))"
-}
+tag=notlog
+. "$(dirname "$0")/common.sh"
 # has NAME FILE TEXT: FILE (out or err) of NAME holds TEXT.
 has() {
 	grep -qF -- "$3" "$1.$2" || fail "$1: $2 lacks '$3' (it was: $(head -c 300 "$1.$2"))"

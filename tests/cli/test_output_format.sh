@@ -8,17 +8,10 @@
 # usage: test_output_format.sh WORMSCOPE
 set -u
 ws=$1
-case $ws in /*) ;; *) ws=$(pwd)/$ws ;; esac
+tag=out
 readme=$(cd "$(dirname "$0")/../.." && pwd)/README.md
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ws-cli-out.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$tmp" || exit 2
-
-failed=0
-fail() {
-	echo "FAIL: $*"
-	failed=1
-}
+. "$(dirname "$0")/common.sh"
+# its own run: stdout in NAME.stdout, stderr in NAME.stderr
 run() {
 	name=$1
 	want=$2
