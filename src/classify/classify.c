@@ -28,32 +28,36 @@ static bool classify_as_is(const struct ws_request *req, struct ws_verdict *v)
  * and its encodings stay visible to the signatures that look for them
  * (Nimda's ..%c0%af..); then the path IIS would dispatch on, which names
  * an evasive copy and says which encodings it used. */
-bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
+bool ws_classify_flags(const struct ws_request *req, struct ws_verdict *v, uint32_t *path_flags)
 {
 	int nw;
 	const struct ws_worm *const *t = ws_worms(&nw);
+	uint32_t flags = 0;
+	if (path_flags)
+		*path_flags = 0;
 	bool raw = classify_as_is(req, v);
 	if (raw && v->conf == WS_CONF_EXACT && !t[v->worm]->generic)
 		return true;
 	char path[WS_NORM_MAX];
-	uint32_t flags;
 	size_t n = ws_normalize_path(req->path, req->form, path, &flags);
+	if (path_flags)
+		*path_flags = flags;
 	if (flags == 0 || (n == req->path.n && memcmp(path, req->path.p, n) == 0))
-		return raw;
-	struct ws_request q = *req;
-	q.path = (struct ws_str){path, n};
-	struct ws_verdict nv;
-	/* A raw match is bettered by the same worm at a higher confidence, or
-	 * by a named worm where the raw one was a generic class: the normalised
-	 * path of Nimda's own traversal is a plain cmd.exe request, which says
-	 * less, while /c/winnt/system32//cmd.exe?/c+dir is Nimda's probe. */
-	if (!classify_as_is(&q, &nv))
 		return raw;
 	/* Case alone is the signatures' own business: they ignore it where IIS
 	 * does, and compare exactly where a change means another tool (Nimda
 	 * sends its paths in one spelling). */
 	if (raw && (flags & ~(uint32_t)WS_EV_CASE) == 0)
 		return raw;
+	struct ws_request q = *req;
+	q.path = (struct ws_str){path, n};
+	struct ws_verdict nv;
+	if (!classify_as_is(&q, &nv))
+		return raw;
+	/* A raw match is bettered by the same worm at a higher confidence, or
+	 * by a named worm where the raw one was a generic class: the normalised
+	 * path of Nimda's own traversal is a plain cmd.exe request, which says
+	 * less, while /c/winnt/system32//cmd.exe?/c+dir is Nimda's probe. */
 	if (!raw || (nv.worm == v->worm && nv.conf > v->conf) ||
 	    (t[v->worm]->generic && !t[nv.worm]->generic)) {
 		*v = nv;
@@ -61,6 +65,11 @@ bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
 		return true;
 	}
 	return raw;
+}
+
+bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
+{
+	return ws_classify_flags(req, v, NULL);
 }
 
 struct ws_prefilter {

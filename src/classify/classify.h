@@ -10,12 +10,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wormscope/err.h"
 #include "wormscope/worm.h"
 
 /* Runs the table in order; true and v filled when a worm claims req. */
 bool ws_classify(const struct ws_request *req, struct ws_verdict *v);
+/* The same, and *path_flags gets the enum ws_evasion bits of the request's
+ * normalised path (http/normalize.h) whenever it was needed: 0 when the raw
+ * target already gave a named worm's exact match. The guard refuses hostile
+ * encodings by them without normalising the path a second time. */
+bool ws_classify_flags(const struct ws_request *req, struct ws_verdict *v, uint32_t *path_flags);
 
 struct ws_prefilter;         /* compiled database: shared, read-only, thread-safe */
 struct ws_prefilter_scratch; /* per-thread scratch */

@@ -1082,18 +1082,6 @@ static void worm_action(struct conn *c, struct ws_request *q, const struct ws_ve
 }
 
 /* Reads the next request head when it is complete and acts on it. */
-/* An encoding no client that means well sends (%u, %25xx, overlong UTF-8,
- * NUL, ::$DATA, /../ past the root, an over-long path): URLScan refuses
- * them too (docs/evasion.md). The upstream would decode them into a path
- * that no signature here has seen, so they are not forwarded. */
-static bool hostile_target(const struct ws_request *q)
-{
-	char path[WS_NORM_MAX];
-	uint32_t flags;
-	ws_normalize_path(q->path, q->form, path, &flags);
-	return (flags & WS_EV_HOSTILE) != 0;
-}
-
 static void process_heads(struct conn *c)
 {
 	struct worker *g = c->g;
@@ -1129,7 +1117,8 @@ static void process_heads(struct conn *c)
 	struct ws_request q;
 	fill_request(g, c->lis, &c->src, c->src_port, &r, &q);
 	struct ws_verdict v;
-	if (r.target.n && ws_classify(&q, &v)) {
+	uint32_t path_flags = 0;
+	if (r.target.n && ws_classify_flags(&q, &v, &path_flags)) {
 		worm_action(c, &q, &v);
 		return;
 	}
@@ -1138,7 +1127,12 @@ static void process_heads(struct conn *c)
 		answer_error(c, 400);
 		return;
 	}
-	if (hostile_target(&q)) {
+	/* An encoding no client that means well sends (%u, %25xx, overlong
+	 * UTF-8, NUL, ::$DATA, /../ past the root, an over-long path): URLScan
+	 * refuses them too (docs/evasion.md). The upstream would decode them
+	 * into a path that no signature here has seen, so they are not
+	 * forwarded. */
+	if (path_flags & WS_EV_HOSTILE) {
 		g->st.malformed++;
 		g->st.evasive++;
 		answer_error(c, 400);
