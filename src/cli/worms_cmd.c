@@ -140,5 +140,8 @@ int ws_cmd_worms(int argc, char **argv)
 		else
 			print_text(t[w], verbose || optind < argc);
 	}
+	if (!jsonl && (verbose || optind < argc))
+		printf("Sources in [brackets] are listed in docs/sources.md (installed under "
+		       "share/doc/wormscope/).\n");
 	return 0;
 }

@@ -22,7 +22,7 @@ const char *ws_guard_action_name(enum ws_guard_action a)
 }
 
 /* Code Red I and II scan with 100 / 300-600 threads per host and wait on
- * each connection (worms.md §1-2): holding those connections open without
+ * each connection ([eEye-AL20010717], [Friedl01]): holding those connections open without
  * answering is exactly what LaBrea did to slow them. Nimda and the others
  * try many URLs in sequence, so a quick 403 is cheaper for both sides than a
  * held socket; Sumthin's "GET /" is harmless, so it is closed. */

@@ -5,7 +5,7 @@
  * *recognise* what a worm sent (Code Red's raw copies carry two spaces before
  * HTTP/1.0; nothing a worm sends is RFC-clean), yet the guard must never
  * *forward* anything a fragile parser could choke on (the Cisco 600's web
- * server hung on exactly such input, worms.md §5). So a complete head is
+ * server hung on exactly such input, [CISCO-CBOS]). So a complete head is
  * always returned with its views filled as far as they could be read, and
  * every deviation from RFC 9112 that the guard will not forward is named in
  * `bad`; the caller classifies first and rejects with 400 after. */

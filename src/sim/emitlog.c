@@ -3,7 +3,7 @@
  * per request, times in UTC, each worm's request lines as the worm table
  * gives them, and the status the server kind answered:
  * - apache (1.3/2.0, not vulnerable): Code Red I's request gets 400 (its %u
- *   escapes; Apache Week, IanDarwin/javasrc log, worms.md 1.4), Code Red II's
+ *   escapes; [ApacheWeek01], [javasrc]), Code Red II's
  *   404 (code_red_ii.c), Nimda's 404, or 400 for the two with "%%" escapes
  *   (honeypot logs, as bench/genlog.c);
  * - iis (IIS 5 patched, with the .ida/.idq mappings removed as MS01-033's

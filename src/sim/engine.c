@@ -1,6 +1,6 @@
 /* The fast simulator (simulator core): exact in distribution, with a cost
  * that grows with infections and hits on vulnerable hosts, not with probes
- * (model.md 6).
+ * (measured in docs/sim-validation.md).
  *
  * Memoryless strategies (uniform, local preference, hit-list) are a Markov
  * chain: with I infected and S susceptible, class "anywhere" infects at rate

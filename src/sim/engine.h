@@ -40,7 +40,7 @@ struct ws_sim_trace {
 	size_t n_ep;
 	bool unique_hosts;      /* no host has two episodes */
 	/* Lean runs keep only the infection times (8 bytes an episode, not 24:
-	 * memory touched is page faults, model.md 6): every episode ends with
+	 * memory touched is page faults, docs/sim-validation.md): every episode ends with
 	 * the run, episode e is host lean_host[e] (e itself when NULL) with
 	 * flags lean_flag[e] (0 when NULL). ep is NULL then. */
 	const double *lean_t;

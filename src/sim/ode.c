@@ -1,4 +1,4 @@
-/* Deterministic outbreak models (see ode.h and shared/spec/model.md section 2).
+/* Deterministic outbreak models (see ode.h; [Staniford02], [Zou02], [Chen03] in docs/sources.md).
  *
  * RCS is the logistic da/dt = K a (1 - a); its closed form is written in a way
  * that never overflows: for Kt > 0 divide through by e^{Kt}. Zou's two-factor

@@ -2,8 +2,8 @@
  * the validation part of sim/): Random Constant Spread (Staniford, Paxson,
  * Weaver 2002), Zou, Gong and Towsley's two-factor model (CCS 2002) and the
  * AAWP discrete-time model (Chen, Gao, Kwiat 2003). Pure functions of their
- * parameters: no allocation, no I/O. Formulas and sources: shared/spec/model.md
- * section 2. */
+ * parameters: no allocation, no I/O. Formulas and sources: docs/simulate.md,
+ * keyed to docs/sources.md. */
 #ifndef WS_SIM_ODE_H
 #define WS_SIM_ODE_H
 

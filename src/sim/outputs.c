@@ -90,7 +90,7 @@ static void zou_advance(const struct ws_ode_zou *p, struct ws_ode_zou_state *x, 
 	}
 }
 
-/* Zou, Gong and Towsley's two-factor model beside it (model.md 2.2), mapped
+/* Zou, Gong and Towsley's two-factor model beside it ([Zou02]), mapped
  * onto the scenario: beta0 = r / A per second, eta = 3 (their congestion
  * exponent; this simulator has no congestion, so the gap shows its effect),
  * gamma = 1 / lifetime when copies end, mu = patch rate / N (patching at the

@@ -18,7 +18,7 @@
  * a blocked Bloom filter of the vulnerable addresses (2 MB, two bits in one
  * word, one gather) and against up to four telescope prefixes inline. About
  * 0.4 % of the replay's probes pass (plus 0.4 % for a /8 telescope), against
- * 1.6 % for a bitmap of /24s of the same size (model.md section 6). Those go
+ * 1.6 % for a bitmap of /24s of the same size (measured: docs/sim-validation.md, "Speed"). Those go
  * through the exact test: a bitmap of the /24s holding a host, the rank of
  * the /24 among marked ones (a popcount over a prefix-count table) selects a
  * 256-bit mask of its hosts, and the popcount below the host's bit gives its

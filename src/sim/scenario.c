@@ -19,7 +19,7 @@
 #include "ws_version.h"
 
 /* Code Red's rate as the models use it: 358 scans/min (Zou et al.; with
- * N = 360,000 it gives Staniford's K = 1.8/h, model.md 0 and 2.1). Used when
+ * N = 360,000 it gives Staniford's K = 1.8/h, [Zou02], [Staniford02]). Used when
  * a worm documents neither a rate nor threads. */
 #define WS_SIM_DEFAULT_RATE (358.0 / 60.0)
 
@@ -104,8 +104,8 @@ int ws_sim_scenario_init(struct ws_sim_scenario *sc, const char *worm_id, struct
 	}
 	/* Synthetic population: 2001's IIS servers sat in a minority of the /8s
 	 * (CAIDA: 43 % US, then Korea, China, Taiwan), unevenly over /16s, a third
-	 * to a half on home and small-business lines (CAIDA IMW'02 via worms.md
-	 * 3.1; 24/8 cable hit hardest by Code Red II, worms.md 2.2). */
+	 * to a half on home and small-business lines ([CAIDA-IMW02]; 24/8 cable hit
+	 * hardest by Code Red II, [Friedl01]). */
 	sc->pop.vulnerable = b->vulnerable ? b->vulnerable : 360000;
 	sc->pop.n_slash8 = 100;
 	sc->pop.zipf8 = 1.0;

@@ -12,7 +12,7 @@
  * Units: times are seconds since the Unix epoch (UTC) or seconds from the
  * start of the run where the name says `_s`/`offset`; rates are probes per
  * second per infected host; `_h` is hours. Sources for every default are in
- * src/sim/scenario.c and docs/simulate.md (model.md and worms.md sections).
+ * src/sim/scenario.c and docs/simulate.md, keyed to docs/sources.md.
  */
 #ifndef WS_SIM_SIM_H
 #define WS_SIM_SIM_H

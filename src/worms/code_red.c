@@ -2,7 +2,8 @@
  * v1 and v2 send the same request; they differ only in how they pick targets
  * (v1: one static seed, so every copy walks the same list; v2: random seed).
  *
- * Request (worms.md §1.1, counted in mismayil/misc codered_check.cc):
+ * Request ([CERT-IN-2001-08], [eEye-AL20010717]; 224 counted as
+ * [ApacheWeek01] does):
  *   GET /default.ida?<224 x 'N'><138-byte %u tail ending %u00=a> HTTP/1.0
  * with two spaces before HTTP/1.0 in raw copies and no User-Agent. Apache 1.3
  * answered 400 (apacheweek.com/features/codered; IanDarwin/javasrc CodeRed.java).
@@ -25,7 +26,7 @@ static bool match(const struct ws_request *r, struct ws_verdict *v)
 	return ws_code_red_match(r, v, 'N', sigs);
 }
 
-/* The request as the worm sends it (worms.md 1.1). */
+/* The request as the worm sends it ([CERT-IN-2001-08]). */
 static const char *const requests[] = {"/default.ida?" WS_FILL224("N") WS_CR_TAIL_TEXT};
 
 /* CERT IN-2001-08; internetnews.com (eEye quote) for 100 threads; NIPC for the
@@ -38,8 +39,8 @@ static const struct ws_behaviour behaviour = {
 		    "memory only (a reboot clears it)",
 	/* v2's random seed makes its targets uniform over IPv4 (CERT IN-2001-08,
 	 * CAIDA README); a thread waits out each connection attempt, about 20 s to
-	 * an unused address (100 threads => 5 probes/s, worms.md 2.3, Gladstone);
-	 * 360,000 vulnerable is the July population (model.md 0: 359,104 seen). */
+	 * an unused address (100 threads => 5 probes/s: [eEye-AL20010717], [Gladstone01]);
+	 * 360,000 vulnerable is the July population ([CAIDA-CRv2]: 359,104 seen). */
 	.sim_strategy = "uniform",
 	.probe_time_s = 20.0,
 	.memory_only = true,
@@ -60,8 +61,8 @@ const struct ws_worm ws_worm_code_red = {
 		     "IIS W3C/native: stem /default.ida, query NNNN...%u00=a (or stem only, "
 		     "or nothing if IIS crashed); Apache error log: File does not exist: "
 		     ".../default.ida (reported as ida-probe, the filler is not logged)",
-	.sources = "worms.md 1.1, 1.3, 1.4, 2.1; CERT IN-2001-08; CAIDA Code-Red README; "
-		   "mismayil/misc codered_check.cc; Bro worm.sig; Snort sid 1243",
+	.sources = "[CERT-IN-2001-08]; [eEye-AL20010717]; [CAIDA-DS] README; [ApacheWeek01]; "
+		   "[Bro] worm.sig; [Snort] sid 1243 (see docs/sources.md)",
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,

@@ -1,6 +1,6 @@
 /* Code Red II (from 4 August 2001). Same overflow and 138-byte tail as Code
- * Red I, but the filler is 224 x 'X' (worms.md §1.2; Wikipedia Code_Red_II
- * 34+48+48+48+46; Infineon ipt_ifxattack.c). It leaves the root.exe backdoor
+ * Red I, but the filler is 224 x 'X' ([CERT-IN-2001-09], [Friedl01];
+ * counted 34+48+48+48+46). It leaves the root.exe backdoor
  * and /c, /d virtual directories (see backdoor_use.c). CodeRed.D (Aug 2001)
  * and CodeRed.F (Mar 2003) send the same request and are reported as this id.
  */
@@ -22,12 +22,12 @@ static bool match(const struct ws_request *r, struct ws_verdict *v)
 	return ws_code_red_match(r, v, 'X', sigs);
 }
 
-/* The request as the worm sends it (worms.md 1.2). */
+/* The request as the worm sends it ([CERT-IN-2001-09]). */
 static const char *const requests[] = {"/default.ida?" WS_FILL224("X") WS_CR_TAIL_TEXT};
 
 /* Local preference 1/8 any, 1/2 same /8, 3/8 same /16, redrawing 127/8, 224/8
  * and itself; 300 threads (600 on Chinese systems); 24 h (48 h) then reboot
- * (worms.md §2.2: Pfleeger notes, Danish Wikipedia; expiry date disputed). */
+ * ([Friedl01], [CERT-IN-2001-09]; expiry date disputed). */
 static const struct ws_behaviour behaviour = {
 	.scan_strategy = "local-preference",
 	.threads = 300,
@@ -36,8 +36,8 @@ static const struct ws_behaviour behaviour = {
 	.p_same16 = 0.375,
 	.calendar = "runs 24 h (48 h on Chinese-language systems) then reboots; expiry "
 		    "disputed (1 Oct 2001 / end 2001 / end 2002), CodeRed.F has none",
-	/* 300 threads at about 20 s per probe (worms.md 2.3; DShield's SYNs in
-	 * threes, 3-7 s apart, 2.2); 600 threads and 48 h on Chinese systems; the
+	/* 300 threads at about 20 s per probe ([DShield01]: SYNs in
+	 * threes, 3-7 s apart); 600 threads and 48 h on Chinese systems; the
 	 * worm itself lives in memory (only the backdoor survives the reboot), so
 	 * an unpatched host can be infected again. Expiry: eEye's 1 Oct 2001. */
 	.sim_strategy = "local-preference",
@@ -62,8 +62,8 @@ const struct ws_worm ws_worm_code_red_ii = {
 	.what = "IIS .ida overflow (MS01-033), filler of 'X'; installs root.exe backdoor",
 	.log_forms = "Apache: \"GET /default.ida?XXXX...%u00=a HTTP/1.0\" 404 (Apache 1.3/2.0); "
 		     "IIS W3C/native: stem /default.ida, query XXXX...%u00=a",
-	.sources = "worms.md 1.2, 1.3, 1.4, 2.2; CAIDA README (\"CodeRedII\" string); unixwiz.net "
-		   "CodeRedII notes; Bro worm.sig; Snort sid 1243",
+	.sources = "[CERT-IN-2001-09]; [CAIDA-DS] README (\"CodeRedII\" string); [Friedl01]; "
+		   "[Bro] worm.sig; [Snort] sid 1243 (see docs/sources.md)",
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,

@@ -45,7 +45,7 @@ const struct ws_worm ws_worm_ida_probe = {
 	.what = "other .ida/.idq requests: scanners, other MS01-033 exploits, truncated Code Red",
 	.log_forms = "any request whose stem ends in .ida or .idq that is not Code Red I or II; "
 		     "Apache error log: File does not exist: .../default.ida",
-	.sources = "worms.md 1.3 (Snort 1242-1245), 4 (MS01-033, Nessus 10695); AWStats worms.pm "
+	.sources = "[Snort] sids 1242-1245; [MS01-033]; Nessus 10695; [AWStats] worms.pm "
 		   "(/null.idq)",
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),

@@ -7,8 +7,8 @@
 
 #include "worms/internal.h"
 
-/* Encoded "../" and "..\" forms (Snort 981-983, 1945; ModSecurity 930100;
- * the honeypot logs in shared/data/real). */
+/* Encoded "../" and "..\" forms ([Snort] 981-983, 1945; [CRS] 930100;
+ * the [hnet-honeypot] logs). */
 static const char *const tokens[] = {
 	"..%255c", "..%25%35%63", "..%%35", "..%35c", "..%5c", "..%c0%af", "..%c0%2f", "..%c1%1c",
 	"..%c1%9c", "..%c1%pc", "..%e0%80%af", "..%252f", ".%252e/", "..%u005c", "..%u2215",
@@ -71,7 +71,7 @@ const struct ws_worm ws_worm_iis_traversal = {
 	.log_forms = "Apache: \"GET /scripts/..%255c%255c../winnt/system32/cmd.exe?/c+dir\" (often "
 		     "no protocol), \"get /msadc/..%c0%af..%c0%af..%c0%af../winnt/system32/cmd.exe?/c+dir\"",
 	.sources = "Snort 981-983, 1002, 1945; ET 2009361; MS00-078 (CVE-2000-0884); MS01-026 "
-		   "(CVE-2001-0333); ModSecurity CRS 930100; peers.md",
+		   "(CVE-2001-0333); [CRS] 930100 (see docs/sources.md)",
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,

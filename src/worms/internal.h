@@ -8,7 +8,7 @@
 #include "wormscope/worm.h"
 
 /* Code Red's 138-byte tail after the filler, identical in I and II
- * (worms.md §1.1, counted from mismayil/misc codered_check.cc). */
+ * ([CERT-IN-2001-08], [eEye-AL20010717]; see docs/sources.md). */
 extern const char ws_cr_tail[];
 #define WS_CR_TAIL_TEXT                                                                   \
 	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801"        \

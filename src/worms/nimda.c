@@ -1,7 +1,7 @@
 /* Nimda (18 September 2001). Among its spreading methods it scans web servers
  * with sixteen GETs per victim: four aimed at Code Red II's backdoors and
  * twelve at the IIS directory-traversal holes (MS00-078 unicode, MS01-026
- * double decoding), all ending in cmd.exe?/c+dir (worms.md §1.5).
+ * double decoding), all ending in cmd.exe?/c+dir ([KB317605], [CERT-CA-2001-26], [Undeadly01]).
  *
  * Logs record the probes in two forms, and each is matched exactly:
  *  - raw (Apache, nginx): the bytes on the wire, e.g. ..%255c.. (undeadly.org
@@ -132,8 +132,8 @@ const struct ws_worm ws_worm_nimda = {
 	.log_forms = "Apache: \"GET /scripts/root.exe?/c+dir HTTP/1.0\" 404 \"-\" \"-\" and 15 more, "
 		     "raw (..%255c.., ..%c0%af..); IIS W3C/native: stem decoded once "
 		     "(/scripts/..%5c../winnt/system32/cmd.exe) and query /c+dir",
-	.sources = "worms.md 1.5; CERT CA-2001-26; Microsoft KB 317605; undeadly.org Nimda log "
-		   "(19 Sep 2001); Bro worm.sig/worm.bro; Snort 1256, 1002, 981-983, 1945",
+	.sources = "[CERT-CA-2001-26]; [KB317605]; [Undeadly01] (19 Sep 2001 log); "
+		   "[Bro] worm.sig/worm.bro; [Snort] 1256, 1002, 981-983, 1945 (see docs/sources.md)",
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,

@@ -35,7 +35,7 @@ const struct ws_worm ws_worm_nsiislog = {
 	.what = "Windows Media logging ISAPI overflow probe (MS03-019/MS03-022)",
 	.log_forms = "Apache: \"GET /scripts/nsiislog.dll HTTP/1.1\" 404 (sometimes no protocol); "
 		     "error log: File does not exist: .../scripts/nsiislog.dll",
-	.sources = "Snort sid 2129 (peers.md §1); AWStats worms.pm (mpex); MS03-022; CVE-2003-0349",
+	.sources = "[Snort] sid 2129; [AWStats] worms.pm (mpex); [MS03-022] (CVE-2003-0349)",
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,

@@ -1,12 +1,13 @@
 /* Behaviour-only worms: entries the simulator runs for comparison that have
  * no detection signature, so they never enter the detection table (whose
  * size bounds per-source counters). ws_sim_worms() in table.c lists them
- * after the table's worms. Sources: model.md 1.1, 1.7, 2.1; worms.md 2.1. */
+ * after the table's worms. Sources: [CERT-IN-2001-08],
+ * [Moore03-S], [Staniford02] (docs/sources.md). */
 #include "worms/internal.h"
 
 /* Code Red I v1 (12 July 2001): the same request and calendar as v2, but a
- * static seed, so every copy walks one shared sequence of targets (CERT
- * IN-2001-08; model.md 1.1) and growth is slow. The simulator uses its own
+ * static seed, so every copy walks one shared sequence of targets ([CERT-IN-2001-08],
+ * [CAIDA-IMW02]) and growth is slow. The simulator uses its own
  * shared sequence, never one derived from the worm. */
 static const char *const code_red_v1_requests[] = {"/default.ida?" WS_FILL224("N") WS_CR_TAIL_TEXT};
 
@@ -27,7 +28,7 @@ static const struct ws_behaviour code_red_v1 = {
 
 /* Slammer/Sapphire (25 Jan 2003, UDP/1434): one packet per infection, limited
  * by bandwidth. 75,000 hosts doubling every 8.5 s imply about 4,700 scans/s
- * per host in a pure random-scanning model (model.md 1.7, [C]). */
+ * per host in a pure random-scanning model (derived from [Moore03-S]'s doubling time). */
 static const struct ws_behaviour slammer = {
 	.scan_strategy = "uniform",
 	.threads = 1,
@@ -41,7 +42,7 @@ static const struct ws_behaviour slammer = {
 
 /* Warhol worm (Staniford, Paxson, Weaver 2002; Weaver's essay): a 10,000-host
  * hit-list, then permutation scanning at 100 scans/s over 300,000 vulnerable
- * hosts: "roughly 15 minutes" (model.md 2.1). */
+ * hosts: "roughly 15 minutes" ([Staniford02]). */
 static const struct ws_behaviour warhol = {
 	.scan_strategy = "permutation after a hit-list",
 	.threads = 0,
@@ -70,12 +71,12 @@ static const struct ws_behaviour custom = {
 
 SIM_ONLY(ws_worm_sim_code_red_v1, "code-red-v1", "Code Red I v1", "2001-07-12",
 	 "Code Red I with a static seed: every copy walks one shared target sequence",
-	 "CERT IN-2001-08; CAIDA Code-Red README; model.md 1.1", code_red_v1);
+	 "[CERT-IN-2001-08]; [CAIDA-DS] README; [CAIDA-IMW02]", code_red_v1);
 SIM_ONLY(ws_worm_sim_slammer, "slammer", "Slammer/Sapphire", "2003-01-25",
 	 "MS SQL Server UDP/1434 worm, bandwidth-limited random scanning (simulation only)",
-	 "model.md 1.7 (Moore et al., Inside the Slammer Worm, figures as relayed)", slammer);
+	 "[Moore03-S] (Moore et al., Inside the Slammer Worm, 2003)", slammer);
 SIM_ONLY(ws_worm_sim_warhol, "warhol", "Warhol worm", "2002-08-05",
 	 "hypothetical hit-list + permutation-scanning worm (Staniford et al.)",
-	 "Staniford, Paxson, Weaver, USENIX Security 2002; model.md 2.1", warhol);
+	 "[Staniford02] (Staniford, Paxson, Weaver, USENIX Security 2002)", warhol);
 SIM_ONLY(ws_worm_sim_custom, "custom", "custom worm", "", "behaviour from parameters",
 	 "docs/simulate.md", custom);

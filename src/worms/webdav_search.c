@@ -1,9 +1,9 @@
 /* The WebDAV SEARCH overflow of 2003 (MS03-007, CVE-2003-0109: ntdll.dll via
  * IIS 5.0 WebDAV), used by Welchia/Nachi from August 2003 and by exploit kits.
  * The request is "SEARCH /" followed by tens of kilobytes of NOP-sled bytes;
- * Apache logs them escaped (\x90\x04H...). The honeypot logs in
- * shared/data/real hold 39 such lines of 14-33 KB from 37 sources. AWStats drops
- * SEARCH records before its worm check (peers.md §5), so it never sees them. */
+ * Apache logs them escaped (\x90\x04H...). The [hnet-honeypot]
+ * logs hold 39 such lines of 14-33 KB from 37 sources. AWStats drops
+ * SEARCH records before its worm check ([AWStats] lib/worms.pm), so it never sees them. */
 #include "worms/internal.h"
 
 static const struct ws_signature sigs[] = {
@@ -44,8 +44,8 @@ const struct ws_worm ws_worm_webdav_search = {
 	.first_seen = "2003-03-17",
 	.what = "SEARCH request with a 10-65 KB NOP-sled target (IIS 5.0 WebDAV, ntdll.dll)",
 	.log_forms = "Apache: \"SEARCH /\\x90\\x04H\\x04H... HTTP/1.1\" 414 or 400 (20-29 KB lines)",
-	.sources = "Microsoft MS03-007; CVE-2003-0109; shared/data/real hnet-honeypot-2005 "
-		   "(39 lines, 14-33 KB); peers.md (AWStats drops SEARCH)",
+	.sources = "[MS03-007] (CVE-2003-0109); [hnet-honeypot] "
+		   "(39 lines, 14-33 KB); [AWStats] (drops SEARCH)",
 	.sigs = sigs,
 	.nsigs = WS_NSIGS(sigs),
 	.prefilter = prefilter,

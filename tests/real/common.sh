@@ -27,7 +27,7 @@ skip() {
 if [ -z "$WS" ] || [ -z "$REAL" ]; then
 	fail "usage: sh $T.sh <wormscope-binary> <shared/data/real>"
 fi
-[ -d "$REAL" ] || skip "real-data folder absent: $REAL"
+[ -d "$REAL" ] || skip "real-data folder absent: $REAL (the public logs named in tests/real/README.md, \"Getting the data\"; cmake -DWS_SHARED_DIR=DIR points at DIR/data/real)"
 [ -x "$WS" ] || fail "wormscope binary not found or not executable: $WS"
 command -v python3 >/dev/null 2>&1 || skip "python3 not installed (make deps installs it)"
 
