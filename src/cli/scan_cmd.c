@@ -25,10 +25,12 @@
 #include "util/lines.h"
 #include "util/mem.h"
 #include "store/ingest.h"
+#include "cli/scan_tele.h"
 
 enum {
 	OPT_LOG_FORMAT = 256, OPT_TZ, OPT_HOME, OPT_IGNORE, OPT_STRICT, OPT_TOP, OPT_MINCONF,
 	OPT_WORM, OPT_SUMMARY, OPT_DB, OPT_FOLLOW, OPT_BPF, OPT_MAX_FLOWS,
+	OPT_TELE, OPT_TELE_PORTS, OPT_TELE_MAX, OPT_MONITORED,
 };
 
 static const struct ws_opt opts[] = {
@@ -66,6 +68,15 @@ static const struct ws_opt opts[] = {
 			       "read one at a time, a large plain one in parallel parts (-j)"},
 	{"follow", OPT_FOLLOW, NULL, "with --db: keep reading the inputs as they grow or rotate "
 				     "(like tail -F) until SIGINT/SIGTERM"},
+	{"telescope", OPT_TELE, "CIDR", "captures: this IPv4 prefix is unused space (a darknet); "
+					"count every SYN from outside to it on --telescope-ports as a "
+					"worm probe (repeatable; with --db stored per source and minute)"},
+	{"telescope-ports", OPT_TELE_PORTS, "PORT,...", "the worm's ports for --telescope "
+							 "(default 80)"},
+	{"telescope-max-sources", OPT_TELE_MAX, "N", "distinct sources --telescope keeps (default "
+						     "2097152: at most 96 MiB); more are counted only"},
+	{"monitored-addresses", OPT_MONITORED, "N", "with --db: the web-server view watches N "
+						    "addresses (default: one per server seen)"},
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
@@ -492,6 +503,7 @@ struct scan_args {
 	int jobs, top;
 	bool quiet, follow;
 	bool format_given; /* -f was given */
+	struct ws_cli_tele tele;
 };
 
 /* Returns -1 to go on, else an exit code. */
@@ -583,6 +595,17 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case 'q': a->quiet = true; break;
 		case OPT_DB: a->db = optarg; break;
 		case OPT_FOLLOW: a->follow = true; break;
+		case OPT_TELE:
+		case OPT_TELE_PORTS:
+		case OPT_TELE_MAX:
+		case OPT_MONITORED:
+			if (ws_cli_tele_opt(c == OPT_TELE	  ? "telescope"
+					    : c == OPT_TELE_PORTS ? "telescope-ports"
+					    : c == OPT_TELE_MAX	  ? "telescope-max-sources"
+								  : "monitored-addresses",
+					    optarg, &a->tele) != 0)
+				rc = WS_EXIT_ERROR;
+			break;
 		case 'h':
 			ws_opts_help(stdout, usage, about, opts, NOPTS);
 			rc = WS_EXIT_CLEAN;
@@ -644,6 +667,13 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 		ws_cli_err("scan", "%s", err.msg);
 		if (d->st)
 			ws_store_close(d->st, &err);
+		return -1;
+	}
+	/* the web servers' view, with its monitored size when given */
+	if (ws_store_tele_web(d->st, a->tele.monitored, &err) != 0 ||
+	    ws_store_flush(d->st, &err) != 0) {
+		ws_cli_err("scan", "%s", err.msg);
+		ws_store_close(d->st, &err);
 		return -1;
 	}
 	catch_stop();
@@ -720,6 +750,10 @@ int ws_cmd_scan(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	a.jobs = cores > 0 ? (int)cores : 1;
 	int rc = parse_args(argc, argv, &a);
+	if (rc < 0 && ws_cli_tele_check(&a.tele, a.db != NULL) != 0)
+		rc = WS_EXIT_ERROR;
+	if (rc < 0 && a.tele.on)
+		a.cfg.tele = &a.tele.conf;
 	if (rc < 0 && a.follow && !a.db) {
 		ws_cli_err("scan", "--follow needs --db FILE");
 		rc = WS_EXIT_ERROR;
@@ -899,6 +933,14 @@ int ws_cmd_scan(int argc, char **argv)
 	for (size_t i = 0; i < nworkers; i++)
 		pthread_join(th[i], NULL);
 	free(th);
+	if (a.tele.on && !total.tele)
+		total.tele = ws_tele_new(&a.tele.conf); /* no capture read: all zeros */
+	if (total.tele && a.cfg.out == WS_OUT_JSONL) {
+		struct ws_buf tb = {0};
+		ws_tele_summary_json(&tb, total.tele, total.simulated);
+		fwrite(tb.p, 1, tb.n, out);
+		ws_buf_free(&tb);
+	}
 	fflush(out);
 	if (ferror(out)) {
 		ws_cli_err("scan", "error writing %s", a.output ? a.output : "stdout");
@@ -924,6 +966,8 @@ int ws_cmd_scan(int argc, char **argv)
 		so.color = isatty(fileno(sf)) && !getenv("NO_COLOR");
 		struct ws_buf sb = {0};
 		ws_summary_text(&sb, &total, &so);
+		if (total.tele)
+			ws_tele_summary_text(&sb, total.tele, total.simulated);
 		if (a.db)
 			db_summary(&sb, &db, a.db);
 		fwrite(sb.p, 1, sb.n, sf);
@@ -937,9 +981,12 @@ int ws_cmd_scan(int argc, char **argv)
 		failed++;
 	/* An input that is not a log, or a run that read no log at all, is not
 	 * a clean result. */
+	struct ws_tele_totals tt = {0};
+	if (total.tele)
+		ws_tele_totals(total.tele, &tt);
 	rc = (failed || input_error || looked.not_logs || looked.logs == 0) ? WS_EXIT_ERROR
-	     : total.sightings      ? WS_EXIT_FOUND
-				    : WS_EXIT_CLEAN;
+	     : total.sightings || tt.probes ? WS_EXIT_FOUND
+					    : WS_EXIT_CLEAN;
 	ws_job_result_free(&total);
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.cv);

@@ -56,6 +56,8 @@ struct reader {
 	uint64_t frame;
 	struct bpf_program prog;
 	bool have_prog, offline_filter;
+	bool (*tap)(void *tap_ctx, const struct ws_seg *seg, int64_t ts);
+	void *tap_ctx;
 };
 
 static void frame(struct reader *r, const struct pcap_pkthdr *h, const u_char *p)
@@ -74,6 +76,8 @@ static void frame(struct reader *r, const struct pcap_pkthdr *h, const u_char *p
 	switch (ws_decode(r->dec, r->dlt, p, h->caplen, h->len, ts, &seg, &why,
 			  &st->undecodable[WS_UNDEC_FRAG])) {
 	case WS_DEC_TCP:
+		if (r->tap && r->tap(r->tap_ctx, &seg, ts))
+			break;
 		ws_flows_segment(r->flows, &seg, ts, r->frame);
 		break;
 	case WS_DEC_OTHER:
@@ -117,6 +121,8 @@ static int reader_start(struct reader *r, pcap_t *pc, const struct ws_pcap_opts 
 	r->pc = pc;
 	r->dlt = pcap_datalink(pc);
 	r->st = st;
+	r->tap = o->tap;
+	r->tap_ctx = o->tap_ctx;
 	st->captures++;
 	if (!ws_linktype_supported(r->dlt)) {
 		const char *dn = pcap_datalink_val_to_name(r->dlt);

@@ -41,6 +41,10 @@ struct ws_pcap_opts {
 	ws_pcap_emit_fn emit;
 	void (*batch)(void *ctx); /* live capture: called after each batch of packets */
 	void *ctx;
+	/* Sees every TCP segment first (the telescope sensor); when it returns
+	 * true the segment is its own and goes to no connection. */
+	bool (*tap)(void *tap_ctx, const struct ws_seg *seg, int64_t ts);
+	void *tap_ctx;
 };
 
 #define WS_PCAP_MAX_FLOWS 65536

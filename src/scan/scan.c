@@ -16,6 +16,7 @@
 #include "util/mem.h"
 #include "util/escape.h"
 #include "input/input.h"
+#include "pcap/pcapng.h"
 
 #define CHUNK (8u << 20)        /* read size */
 #define MAX_LINE (64u << 20)    /* longer lines are cut here and counted */
@@ -58,6 +59,8 @@ void ws_job_result_init(struct ws_job_result *res)
 void ws_job_result_free(struct ws_job_result *res)
 {
 	ws_hosts_free(&res->hosts);
+	ws_tele_free(res->tele);
+	res->tele = NULL;
 }
 
 static void flush_out(struct job *j, bool force)
@@ -208,6 +211,12 @@ static void capture_commit(struct job *j, bool at_end)
 	struct ws_job_result *r = j->res;
 	if (!j->sink || j->stop)
 		return;
+	if (r->tele && j->sink->telescope &&
+	    j->sink->telescope(j->sink->ctx, r->tele, j->simulated, r->tele_sample, &r->err) != 0) {
+		r->rc = WS_EIO;
+		j->stop = true;
+		return;
+	}
 	if (j->sink->progress(j->sink->ctx, r->bytes, r->cap.packets + 1, "", 0, at_end,
 			      &r->err) != 0) {
 		r->rc = WS_EIO;
@@ -228,16 +237,32 @@ static void on_capture_batch(void *ctx)
 		ws_pcap_stop();
 }
 
+static bool on_capture_segment(void *ctx, const struct ws_seg *seg, int64_t ts)
+{
+	return ws_tele_segment(ctx, seg, ts);
+}
+
 static struct ws_pcap_opts capture_opts(struct job *j)
 {
-	return (struct ws_pcap_opts){.max_flows = j->cfg->max_flows, .bpf = j->cfg->bpf,
-				     .emit = on_capture_request, .batch = on_capture_batch, .ctx = j};
+	struct ws_pcap_opts o = {.max_flows = j->cfg->max_flows, .bpf = j->cfg->bpf,
+				 .emit = on_capture_request, .batch = on_capture_batch, .ctx = j};
+	if (j->cfg->tele) {
+		if (!j->res->tele)
+			j->res->tele = ws_tele_new(j->cfg->tele);
+		o.tap = on_capture_segment;
+		o.tap_ctx = j->res->tele;
+	}
+	return o;
 }
 
 /* The input is a packet capture: hand it to src/pcap. */
 static void read_capture(struct job *j, struct ws_input *in, const char *head, size_t n)
 {
 	struct ws_job_result *r = j->res;
+	/* simulate --emit-pcap marks its captures in the section header */
+	r->tele_sample = 1;
+	if (ws_pcapng_simulated(head, n, &r->tele_sample))
+		j->simulated = true;
 	struct ws_pcap_opts o = capture_opts(j);
 	r->format = "pcap";
 	struct ws_err read_err;
@@ -634,6 +659,11 @@ void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *
 	dst->unparsable += src->unparsable;
 	dst->overlong += src->overlong;
 	dst->simulated |= src->simulated;
+	if (src->tele) {
+		if (!dst->tele)
+			dst->tele = ws_tele_new(ws_tele_conf_of(src->tele));
+		ws_tele_merge(dst->tele, src->tele);
+	}
 	for (int w = 0; w < WS_MAX_WORMS; w++) {
 		struct ws_worm_stats *d = &dst->worms[w];
 		const struct ws_worm_stats *s = &src->worms[w];

@@ -14,6 +14,7 @@
 #include "output/output.h"
 #include "pcap/capture.h"
 #include "scan/hosts.h"
+#include "telescope/telescope.h"
 #include "util/addr.h"
 #include "util/time.h"
 #include "wormscope/err.h"
@@ -32,6 +33,7 @@ struct ws_scan_config {
 	uint32_t max_flows;       /* --max-flows; 0 = WS_PCAP_MAX_FLOWS */
 	const char *bpf;          /* --bpf filter, or NULL */
 	const char *user;         /* -Z: user to become once a live interface is open */
+	const struct ws_tele_conf *tele; /* --telescope: captures feed the sensor; NULL: none */
 };
 
 #define WS_EXAMPLES 5
@@ -63,6 +65,8 @@ struct ws_job_result {
 	struct ws_err err;
 	bool simulated;                /* an input started with WS_SIMULATED_MARK */
 	struct ws_capture_stats cap;   /* packet captures: what was read, capture health */
+	struct ws_tele *tele;          /* --telescope: what the darknet saw (owned), or NULL */
+	double tele_sample;            /* a sampled simulated capture: share of probes kept */
 };
 
 /* One part of a large plain file scanned in parallel: bytes [off, off+len),
@@ -102,6 +106,10 @@ struct ws_scan_sink {
 	 * without an error. */
 	int (*progress)(void *ctx, uint64_t offset, uint64_t next_line, const char *tail,
 			size_t tail_len, bool at_end, struct ws_err *err);
+	/* --telescope: called before each capture commit with what the sensor
+	 * saw since the last one (may be NULL: nothing is stored). */
+	int (*telescope)(void *ctx, struct ws_tele *t, bool simulated, double sample,
+			 struct ws_err *err);
 };
 
 /* ws_scan_job over `range` only (a part of a large plain file, see struct

@@ -16,9 +16,11 @@
 #include "input/input.h"
 #include "logfmt/logfmt.h"
 #include "pcap/capture.h"
+#include "pcap/pcapng.h"
 #include "util/mem.h"
 #include "store/split.h"
 #include "store/writer.h"
+#include "scan/tele_store.h"
 
 #define DEFAULT_BATCH 500000
 #define HEAD_READ 65536 /* what format detection looks at */
@@ -30,6 +32,8 @@ struct ctx {
 	bool live; /* path is an interface (scan -i) */
 	int failed; /* a store error stopped the job */
 	struct ws_err err;
+	struct ws_store *st;
+	int64_t input_id;
 };
 
 static long kill_after = -1;
@@ -59,6 +63,23 @@ static int on_progress(void *c, uint64_t offset, uint64_t next_line, const char 
 	return rc;
 }
 
+/* The telescope's observations go into the transaction the next progress
+ * commits: the writer thread is brought idle first, then they are written
+ * from this thread. */
+static int on_telescope(void *c, struct ws_tele *t, bool simulated, double sample,
+			struct ws_err *err)
+{
+	struct ctx *x = c;
+	int rc = ws_writer_sync(x->w, err);
+	if (!rc)
+		rc = ws_tele_to_store(x->st, x->input_id, t, simulated, sample, err);
+	if (rc) {
+		x->failed = rc;
+		x->err = *err;
+	}
+	return rc;
+}
+
 /* Runs the job with the writer thread on input_id, in parallel parts when
  * `split` is not NULL; a store error (from the thread) is returned and ends
  * the run. */
@@ -69,7 +90,10 @@ static int run_sunk(struct ws_store *st, const struct ws_scan_config *cfg,
 {
 	x->w = ws_writer_start(st, kill_after);
 	ws_writer_input(x->w, input_id);
+	x->st = st;
+	x->input_id = input_id;
 	sink->ctx = x;
+	sink->telescope = on_telescope;
 	if (x->live) {
 		ws_scan_live(cfg, path, sink, out, res);
 	} else if (split) {
@@ -240,7 +264,8 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	id.head = head;
 	id.head_len = hn < WS_HEAD_BYTES ? hn : WS_HEAD_BYTES;
 	size_t ml = 0;
-	bool simulated = ws_scan_simulated_mark(head, hn, &ml);
+	double sample;
+	bool simulated = ws_scan_simulated_mark(head, hn, &ml) || ws_pcapng_simulated(head, hn, &sample);
 	int kind = head_kind(cfg, head, hn);
 	struct reader rd = {.path = path, .compressed = id.compressed};
 	struct ws_store_file f;

@@ -87,6 +87,7 @@ struct ws_store {
 	uint64_t pending;
 	struct ws_strslot *strs;
 	struct ws_buf tbuf; /* a target with its query, for interning */
+	struct ws_store_tq *tq; /* telescope statements (store/tele.c), NULL until used */
 };
 
 /* One-line error naming the store for an SQLite failure. */
@@ -102,6 +103,8 @@ int ws_store_functions(struct ws_store *st);
 /* For the migration tests: opens (RW) migrating only up to `version`. */
 int ws_store_open_version(const char *path, enum ws_store_mode mode, int version,
 			  struct ws_store **out, struct ws_err *err);
+/* Finalizes the telescope statements (store/tele.c). */
+void ws_store_tele_free(struct ws_store *st);
 /* For tests: the SQLite handle. */
 sqlite3 *ws_store_db(struct ws_store *st);
 

@@ -3,7 +3,9 @@
  * the file at the old version or the new one, never between. Versions:
  *   1  inputs, strings, sightings, hosts (with per-worm first/last/requests),
  *      host_dests, hourly, status_mix, nets, worm_totals, totals, worms, meta
- *   2  a partial index on compromised-looking sightings (report call-out) */
+ *   2  a partial index on compromised-looking sightings (report call-out)
+ *   3  telescope observations: tele_views, tele_inputs, tele_sources,
+ *      tele_counts (store/tele.c; docs/store.md) */
 #include <stdio.h>
 #include <string.h>
 
@@ -59,7 +61,26 @@ static const char v1[] =
 static const char v2[] =
 	"CREATE INDEX sightings_compromised ON sightings(ts) WHERE compromised = 1;";
 
-static const char *const steps[WS_STORE_SCHEMA] = {v1, v2};
+/* What each monitor watched (a telescope's prefixes and ports, or the web
+ * servers' view), what each input added to it, per source and per interval
+ * (spans 60, 3600, 86400 s). */
+static const char v3[] =
+	"CREATE TABLE tele_views(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, prefixes TEXT NOT NULL,"
+	" ports TEXT NOT NULL, addresses INTEGER, first INTEGER, last INTEGER,"
+	" simulated INTEGER NOT NULL DEFAULT 0, UNIQUE(kind, prefixes, ports));"
+	"CREATE TABLE tele_inputs(input_id INTEGER NOT NULL, view INTEGER NOT NULL, start INTEGER,"
+	" end INTEGER, packets INTEGER NOT NULL, probes INTEGER NOT NULL,"
+	" backscatter INTEGER NOT NULL, other_ports INTEGER NOT NULL, untracked INTEGER NOT NULL,"
+	" sample REAL NOT NULL DEFAULT 1, simulated INTEGER NOT NULL,"
+	" PRIMARY KEY(input_id, view)) WITHOUT ROWID;"
+	"CREATE TABLE tele_sources(view INTEGER NOT NULL, addr BLOB NOT NULL, first INTEGER NOT NULL,"
+	" last INTEGER NOT NULL, probes INTEGER NOT NULL, simulated INTEGER NOT NULL,"
+	" PRIMARY KEY(view, addr)) WITHOUT ROWID;"
+	"CREATE TABLE tele_counts(view INTEGER NOT NULL, span INTEGER NOT NULL, t INTEGER NOT NULL,"
+	" probes INTEGER NOT NULL, active INTEGER NOT NULL, backscatter INTEGER NOT NULL,"
+	" PRIMARY KEY(view, span, t)) WITHOUT ROWID;";
+
+static const char *const steps[WS_STORE_SCHEMA] = {v1, v2, v3};
 
 /* The version as seen inside the current transaction. */
 static int version_now(struct ws_store *st, int *v, struct ws_err *err)

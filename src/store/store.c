@@ -267,6 +267,7 @@ static void store_free(struct ws_store *st)
 {
 	for (int i = 0; i < Q_NSTMT; i++)
 		sqlite3_finalize(st->q[i]);
+	ws_store_tele_free(st);
 	sqlite3_close(st->db);
 	ws_amap_free(&st->hosts);
 	ws_amap_free(&st->hours);

@@ -18,7 +18,7 @@ struct ws_store;
 struct ws_report_data;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define WS_STORE_SCHEMA 2
+#define WS_STORE_SCHEMA 3
 
 enum ws_store_mode {
 	WS_STORE_RO, /* hosts, report: never writes, never migrates */
@@ -122,5 +122,68 @@ struct ws_store_counts {
 	uint64_t inputs, sightings, hosts, simulated_sightings;
 };
 int ws_store_counts(struct ws_store *st, struct ws_store_counts *c, struct ws_err *err);
+
+/* ---- telescope observations (issue 14; store/tele.c, docs/store.md) ----- */
+
+/* What one input (a capture, or a live capture's run since its last commit)
+ * added to a telescope view, keyed by its prefixes and ports. */
+struct ws_store_tele_in {
+	const char *prefixes, *ports; /* canonical texts ("44.0.0.0/8", "80") */
+	uint64_t addresses;           /* monitored addresses */
+	int64_t start, end;           /* first and last packet (INT64_MAX / INT64_MIN: none) */
+	uint64_t packets, probes, backscatter, other_ports, untracked;
+	double sample;                /* share of probes a sampled simulated capture kept */
+	bool simulated;
+};
+/* Finds or creates the view and adds `in` to the input's row, in the open
+ * transaction (the input's next commit makes it durable with its offset). */
+int ws_store_tele_input(struct ws_store *st, int64_t input_id, const struct ws_store_tele_in *in,
+			int64_t *view, struct ws_err *err);
+/* Adds probes from one source (host-order IPv4 addr) seen from first to last,
+ * the earliest of them at p_first. known: the sensor handed this source
+ * over before in the same run (so it counted the intervals it shares with
+ * what is stored). */
+int ws_store_tele_source(struct ws_store *st, int64_t view, uint32_t addr, int64_t first,
+			 int64_t last, int64_t p_first, uint64_t probes, bool known, bool simulated,
+			 struct ws_err *err);
+/* Adds to the counts of interval [t, t + span). */
+int ws_store_tele_count(struct ws_store *st, int64_t view, int64_t span, int64_t t,
+			uint64_t probes, uint64_t active, uint64_t backscatter, struct ws_err *err);
+/* The web-server view's monitored size (--monitored-addresses N); 0 leaves
+ * it to the readers (one address per server seen). */
+int ws_store_tele_web(struct ws_store *st, uint64_t addresses, struct ws_err *err);
+
+struct ws_tele_view {
+	int64_t id;
+	char kind[16];          /* "telescope", "web", ... */
+	char prefixes[1300];    /* canonical list, "" for web */
+	char ports[100];
+	uint64_t addresses;     /* monitored addresses; web without --monitored-addresses:
+				   distinct servers seen in the sightings (at least 1) */
+	double sample;          /* least tele_inputs.sample (1: every probe kept) */
+	int64_t first, last;    /* watched from / until, UTC s; INT64_MIN when unknown */
+	uint64_t sources, probes, backscatter, other_ports, untracked;
+	bool simulated;
+};
+/* Calls fn for every view in id order; stops when fn returns non-zero. */
+int ws_store_tele_views(struct ws_store *st, int (*fn)(void *ctx, const struct ws_tele_view *v),
+			void *ctx, struct ws_err *err);
+
+struct ws_tele_count {
+	int64_t t;              /* interval start, UTC s */
+	uint64_t new_sources;   /* sources whose first probe is in [t, t + interval) */
+	uint64_t cum_sources;   /* sources first seen before t + interval */
+	uint64_t probes;        /* probes in the interval */
+	int64_t active;         /* distinct sources probing in it; -1 when not known (a
+				   telescope view at an interval other than 60, 3600, 86400) */
+};
+/* Per-interval counts of a view from `from` to before `until` (UTC s;
+ * INT64_MIN / INT64_MAX: all), interval_s > 0 (a multiple of 60 for a
+ * telescope view); every interval from the first with data to the last is
+ * present. worm >= 0 (a worm table index) restricts a web view to one worm.
+ * *out is malloc'd (free it); WS_EUSAGE for a bad interval or view. */
+int ws_store_tele_counts(struct ws_store *st, int64_t view, int64_t interval_s, int64_t from,
+			 int64_t until, int worm, struct ws_tele_count **out, size_t *n,
+			 struct ws_err *err);
 
 #endif

@@ -631,6 +631,47 @@ static void sc_manyflows(void)
 	}
 }
 
+/* A darknet, 203.0.113.0/24, as scan --telescope sees it (counts the
+ * telescope tests assert). Times start on a minute boundary; per minute:
+ *   0: SYNs from .1, .2, .3 and a second from .2   (4 probes, 3 sources)
+ *   1: two from .1, one from .4                    (3 probes, 2 sources)
+ *   2: one from .5, one from .3                    (2 probes, 2 sources)
+ * so 9 probes from 5 sources on port 80; then 2 backscatter (a SYN-ACK and
+ * a RST), SYNs to ports 445 and 8080 from .6 (other ports), a SYN from
+ * inside the darknet and an ACK to it (other); and one Code Red I request to
+ * a real server (192.0.2.80), which is a sighting as ever. */
+static void syn(const char *from, const char *to, uint16_t dport, uint8_t flags)
+{
+	static uint32_t seq = 0x1000;
+	struct ep a = v4(from, 40000), b = v4(to, dport);
+	tcp_out(&a, &b, seq, flags & ACK ? 1 : 0, flags, NULL, 0);
+	seq += 0x10000;
+}
+
+static void sc_telescope(void)
+{
+	ts_sec = 997000020; /* 2001-08-05T08:27:00Z, a minute start */
+	ts_usec = 0;
+	syn("198.51.100.1", "203.0.113.10", 80, SYN);
+	syn("198.51.100.2", "203.0.113.11", 80, SYN);
+	syn("198.51.100.3", "203.0.113.12", 80, SYN);
+	syn("198.51.100.2", "203.0.113.13", 80, SYN);
+	ts_sec += 60;
+	syn("198.51.100.1", "203.0.113.14", 80, SYN);
+	syn("198.51.100.1", "203.0.113.15", 80, SYN);
+	syn("198.51.100.4", "203.0.113.16", 80, SYN);
+	ts_sec += 60;
+	syn("198.51.100.5", "203.0.113.17", 80, SYN);
+	syn("198.51.100.3", "203.0.113.18", 80, SYN);
+	syn("192.0.2.200", "203.0.113.9", 1234, SYN | ACK);
+	syn("192.0.2.201", "203.0.113.9", 1235, RST);
+	syn("198.51.100.6", "203.0.113.7", 445, SYN);
+	syn("198.51.100.6", "203.0.113.7", 8080, SYN);
+	syn("203.0.113.50", "203.0.113.51", 80, SYN);
+	syn("198.51.100.1", "203.0.113.5", 80, ACK);
+	request_answer(attacker(17), server(), code_red('N', "GET", true), 404, 1460);
+}
+
 struct scenario {
 	const char *name;
 	void (*fn)(void);
@@ -657,6 +698,7 @@ static const struct scenario scenarios[] = {
 	{"lowercase", sc_lowercase, L_ETH, 65535}, {"anyport", sc_anyport, L_ETH, 65535},
 	{"snaplen", sc_snaplen, L_ETH, 300},     {"corrupt", sc_corrupt, L_ETH, 65535},
 	{"linktype", one_of_each, L_USER0, 65535}, {"manyflows", sc_manyflows, L_ETH, 65535},
+	{"telescope", sc_telescope, L_ETH, 65535},
 };
 
 int main(int argc, char **argv)
