@@ -17,6 +17,15 @@
  *   GENLOG_SOURCES   worm sources drawn from a pool of this many addresses
  *                    (default: a fresh random address per worm event)
  *
+ *   GENLOG_CALENDAR  "2001": the demo's story instead of the benchmark's mix. The
+ *                    lines span 13 July to 30 September 2001 evenly, and each
+ *                    worm appears only when its calendar has it active: Code
+ *                    Red from 13 July (an outbreak on the 19th), silent from
+ *                    the 20th to the 31st and after 19 August (its own date
+ *                    checks, [CERT-IN-2001-08]), Code Red II and its backdoor
+ *                    from 4 August ([CERT-IN-2001-09]), Nimda from 18
+ *                    September ([CERT-CA-2001-26]); the 2003 worms not at all.
+ *
  * The output depends only on LINES, SEED and those (own xorshift64* generator).
  * The truth, the number of lines written per worm id, goes to stderr as
  * "key value" lines, for run.sh to compare with wormscope's sightings.
@@ -476,6 +485,34 @@ static const unsigned kind_lines[K_NKINDS] = {1, 1, 16, 1, 1, 1, 1, 1, 1};
 
 static uint64_t counts[K_NKINDS];
 
+/* GENLOG_CALENDAR=2001: how active each kind is on the log's current day,
+ * relative to its kind_weight (0 = absent). Day numbers count from 1 July
+ * 2001 local time, so 19 means 19 July and 49 means 18 August. */
+#define JUL1_2001 993945600 /* 2001-07-01 00:00:00 */
+static int calendar;
+
+static unsigned calendar_weight(enum kind k)
+{
+	int day = (int)((now - JUL1_2001) / 86400) + 1; /* 1 = 1 July */
+	int aug4 = 35, aug20 = 51, sep18 = 80;
+	switch (k) {
+	case K_CODE_RED:
+		if (day < 13 || (day >= 20 && day <= 31) || day >= aug20)
+			return 0;
+		return day < 19 ? 1 : day == 19 ? 40 : 6; /* the 19th; the 1 August return */
+	case K_CODE_RED_II:
+	case K_BACKDOOR:
+		return day < aug4 ? 0 : k == K_BACKDOOR ? 2 : 10;
+	case K_NIMDA:
+		return day < sep18 ? 0 : 12;
+	case K_TRAVERSAL:
+	case K_IDA_PROBE:
+		return 1;
+	default:
+		return 0; /* sumthin, nsiislog.dll and WebDAV SEARCH are 2003 worms */
+	}
+}
+
 static void worm_prefix(const char *ip)
 {
 	puts_(ip);
@@ -598,27 +635,58 @@ int main(int argc, char **argv)
 	}
 	uint32_t event_den = (uint32_t)(100u * lsum / pct); /* chance(wsum, event_den) */
 
+	const char *cal_env = getenv("GENLOG_CALENDAR");
+	calendar = cal_env && strcmp(cal_env, "2001") == 0;
+	if (cal_env && !calendar) {
+		fprintf(stderr, "genlog: GENLOG_CALENDAR: only 2001 is known\n");
+		return 2;
+	}
 	now = 994003200; /* 2001-07-01 16:00:00 (written as local time -0400) */
+	/* The calendar spreads the lines from 13 July to 30 September. */
+	const int64_t cal_start = JUL1_2001 + 12 * 86400, cal_span = 80 * 86400;
+	if (calendar)
+		now = cal_start;
 	char ip[48];
 	int burst = 0, probe = 0;
 	uint64_t worm_lines = 0;
 	for (unsigned long long i = 0; i < lines; i++) {
-		if (chance(1, 2))
+		if (calendar && burst) {
+			now += below(2); /* Nimda's 16 probes come within seconds */
+		} else if (calendar) {
+			int64_t t = cal_start + (int64_t)((double)cal_span * (double)i / (double)lines);
+			if (t > now)
+				now = t;
+		} else if (chance(1, 2)) {
 			now += below(3);
+		}
 		if (burst) {
 			nimda_line(ip, probe++);
 			burst--;
 			worm_lines++;
 			continue;
 		}
-		if (pct < 100 && !chance(wsum, event_den)) {
+		if (!calendar && pct < 100 && !chance(wsum, event_den)) {
 			benign_line();
 			continue;
 		}
-		uint32_t w = below(wsum);
 		int k = 0;
-		while (w >= kind_weight[k])
-			w -= kind_weight[k++];
+		if (calendar) {
+			/* Today's mix: the event rate follows what is active today. */
+			unsigned cw[K_NKINDS], csum = 0;
+			for (int j = 0; j < K_NKINDS; j++)
+				csum += cw[j] = calendar_weight((enum kind)j) * kind_weight[j];
+			if (!chance(csum < event_den ? (uint32_t)csum : event_den, event_den)) {
+				benign_line();
+				continue;
+			}
+			uint32_t w = below(csum);
+			while (w >= cw[k])
+				w -= cw[k++];
+		} else {
+			uint32_t w = below(wsum);
+			while (w >= kind_weight[k])
+				w -= kind_weight[k++];
+		}
 		if (pool)
 			pool_ipv4(ip, sizeof(ip), below((uint32_t)pool));
 		else

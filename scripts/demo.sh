@@ -1,14 +1,15 @@
 #!/bin/sh
-# `make demo`: generate a realistic access log (mostly benign, about 1 % worm
-# requests of every kind, made by bench/genlog from the facts in the worm
-# table; request lines only, never worm code), then scan it the way a user
-# would. scan exits 1 when it finds worms: that is the point of the demo, so
+# `make demo`: generate the access log of one web server from 13 July to 30
+# September 2001 (mostly benign; the worms arrive on their own calendars: Code
+# Red in July and again from 1 August, Code Red II from 4 August, Nimda from 18
+# September; made by bench/genlog, request lines only, never worm code), then
+# scan it, keep it in a store and report on it, the way a user would. scan exits 1 when it finds worms: that is the point of the demo, so
 # only exit 2 (an error) fails it.
 set -eu
 ws=${1:-build/wormscope}
 dir=$(dirname "$ws")/demo
 mkdir -p "$dir"
-"$(dirname "$ws")/bench/genlog" 50000 2001 > "$dir/access.log" 2> "$dir/access.log.truth"
+GENLOG_CALENDAR=2001 "$(dirname "$ws")/bench/genlog" 50000 2001 > "$dir/access.log" 2> "$dir/access.log.truth"
 gzip -c "$dir/access.log" > "$dir/access.log.gz"
 
 run() {
@@ -29,12 +30,11 @@ run "$ws" scan "$dir/access.log.gz"
 run "$ws" scan --quiet --format jsonl -o "$dir/sightings.jsonl" "$dir/access.log"
 run "$ws" scan --quiet --format eve -o "$dir/eve.json" "$dir/access.log"
 
-# The store and the HTML report: the same two logs kept in SQLite, then one
-# self-contained page with the charts.
+# The store and the HTML report: the server's summer of 2001 kept in SQLite,
+# then one self-contained page with the charts.
 rm -f "$dir/demo.db" "$dir/demo.db-wal" "$dir/demo.db-shm"
-run "$ws" scan --quiet --db "$dir/demo.db" --home-net 10.0.0.0/8 \
-	"$(dirname "$0")/../examples/iis-w3c-2001-08-04.log" "$dir/access.log"
-run "$ws" hosts --db "$dir/demo.db" --compromised
+run "$ws" scan --quiet --db "$dir/demo.db" "$dir/access.log"
+run "$ws" hosts --db "$dir/demo.db" --worm nimda --min-requests 16
 run "$ws" report --db "$dir/demo.db" -o "$dir/report.html"
 
 # A packet capture written by the test tooling (request lines and headers as

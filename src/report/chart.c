@@ -29,8 +29,11 @@ static const char *line_colour(int w)
 }
 static const char *const dash[4] = {"none", "8 4", "2 3", "10 3 2 3"};
 
+/* Statuses get their own scale, never a worm's colour (the worm palette is
+ * Okabe-Ito): success in reds, darkest for compromised-looking, and the
+ * answers that refused the worm in greys. */
 static const char *const seg_colour[WS_REP_NSEG] = {
-    "#D55E00", "#E69F00", "#F0E442", "#56B4E9", "#0072B2", "#BBBBBB",
+    "#B2182B", "#F4A582", "#D9D9D9", "#8C8C8C", "#4D4D4D", "#F0F0F0",
 };
 static const char *const seg_label[WS_REP_NSEG] = {
     "compromised-looking", "2xx", "3xx", "4xx", "5xx", "no status / other",
@@ -200,6 +203,13 @@ static void grid_x(struct ws_buf *b, double x, double ytop, double ybot)
 
 /* Month ticks (first of the month, every 1, 2, 3, 6 or 12*k months) for
  * spans of months or years, labelled 2001-08. */
+/* A tick label centred on a tick near the plot's edge would be cut off by
+ * the frame: there it is anchored to end (or start) at the tick instead. */
+static const char *tick_anchor(double x, double x0, double x1)
+{
+	return x > x1 - 30 ? "end" : x < x0 + 30 ? "start" : "middle";
+}
+
 static void month_ticks(struct ws_buf *b, int64_t t0, int64_t t1, double x0, double x1, double ytop,
 			double ybot)
 {
@@ -224,8 +234,9 @@ static void month_ticks(struct ws_buf *b, int64_t t0, int64_t t1, double x0, dou
 		grid_x(b, x, ytop, ybot);
 		ws_buf_printf(b,
 			      "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
-			      "text-anchor=\"middle\">%04d-%02d</text>",
-			      x, ybot + 16, (int)(idx / 12) % 10000, (int)(idx % 12) + 1);
+			      "text-anchor=\"%s\">%04d-%02d</text>",
+			      x, ybot + 16, tick_anchor(x, x0, x1), (int)(idx / 12) % 10000,
+			      (int)(idx % 12) + 1);
 	}
 }
 
@@ -256,13 +267,13 @@ static void time_axis(struct ws_buf *b, int64_t t0, int64_t t1, double x0, doubl
 		if (step >= 86400) {
 			ws_buf_printf(b,
 				      "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
-				      "text-anchor=\"middle\">%s</text>",
-				      x, ybot + 16, ws_rep_time(v, WS_REP_T_DAY, d));
+				      "text-anchor=\"%s\">%s</text>",
+				      x, ybot + 16, tick_anchor(x, x0, x1), ws_rep_time(v, WS_REP_T_DAY, d));
 		} else {
 			ws_buf_printf(
 			    b,
-			    "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s",
-			    x, ybot + 16, ws_rep_time(v, WS_REP_T_HOUR, t));
+			    "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s",
+			    x, ybot + 16, tick_anchor(x, x0, x1), ws_rep_time(v, WS_REP_T_HOUR, t));
 			if (day != prev_day)
 				ws_buf_printf(b, "<tspan x=\"%.1f\" dy=\"14\">%s</tspan>", x,
 					      ws_rep_time(v, WS_REP_T_MONTHDAY, d));
@@ -333,6 +344,22 @@ int64_t ws_rep_hour_bin(int64_t first, int64_t last)
 	return (span / WS_REP_MAX_BARS + 1) * 3600;
 }
 
+const char *ws_rep_bin_name(int64_t binsec, char buf[32])
+{
+	int64_t h = binsec / 3600;
+	if (h == 1)
+		return "hour";
+	if (h == 24)
+		return "day";
+	if (h == 168)
+		return "week";
+	if (h % 24 == 0)
+		snprintf(buf, 32, "%lld days", (long long)(h / 24));
+	else
+		snprintf(buf, 32, "%lld hours", (long long)h);
+	return buf;
+}
+
 bool ws_rep_hour_range(const struct ws_report_data *d, int64_t *first, int64_t *last)
 {
 	*first = INT64_MAX;
@@ -378,17 +405,15 @@ void ws_rep_chart_hours(struct ws_buf *b, const struct ws_report_data *d)
 		}
 	}
 	int64_t tend = t0 + (int64_t)nb * binsec;
-	char per[32];
-	if (binsec == 3600)
-		snprintf(per, sizeof(per), "hour");
-	else
-		snprintf(per, sizeof(per), "%lld hours", (long long)(binsec / 3600));
+	char pbuf[32];
+	const char *per = ws_rep_bin_name(binsec, pbuf);
 	ws_buf_printf(
 	    &desc,
 	    "Worm requests per %s from %s to %s UTC, stacked by worm. The busiest "
-	    "%s began %s UTC with %s requests. The table below gives every hour.",
+	    "%s began %s UTC with %s requests. The table below gives every %s with requests.",
 	    per, ws_rep_time(t0, WS_REP_T_MINUTE, ta), ws_rep_time(tend, WS_REP_T_MINUTE, tb), per,
-	    ws_rep_time(t0 + (int64_t)peak_k * binsec, WS_REP_T_MINUTE, tc), ws_rep_num(peak, n1));
+	    ws_rep_time(t0 + (int64_t)peak_k * binsec, WS_REP_T_MINUTE, tc), ws_rep_num(peak, n1),
+	    per);
 	char title[96];
 	snprintf(title, sizeof(title), "Worm requests per %s, stacked by worm", per);
 	svg_open(b, "chart-hours", h, title, &desc, d->simulated);
@@ -649,7 +674,9 @@ void ws_rep_chart_status(struct ws_buf *b, const struct ws_report_data *d)
 		rows += all[w] > 0;
 		comp_total += seg[w][WS_REP_SEG_COMPROMISED];
 	}
-	const double row = 28, x0 = 170, x1 = W - 370, ytop = 10;
+	/* x0 leaves room for the longest worm name at the row labels' size
+	 * ("IIS traversal / cmd.exe probe" was cut off at 170). */
+	const double row = 28, x0 = 240, x1 = W - 330, ytop = 10;
 	double ybot = ytop + row * (rows ? rows : 4), h = ybot + 46;
 	struct ws_buf desc = {0};
 	char n1[32], n2[32];

@@ -26,11 +26,14 @@ enum { WS_REP_SEG_COMPROMISED, WS_REP_SEG_2XX, WS_REP_SEG_3XX, WS_REP_SEG_4XX, W
 int ws_rep_status_class(const struct ws_rep_status *s);
 const char *ws_rep_seg_label(int k);
 
-/* Hours are binned so that at most this many bars are drawn. */
-#define WS_REP_MAX_BARS 720
+/* Hours are binned so that at most this many bars are drawn: at the page's
+ * default width that keeps a bar at least 5 px wide, so one can be read. */
+#define WS_REP_MAX_BARS 160
 /* The bin width (seconds) the hourly chart uses for data spanning hours
  * first..last (both hour starts). */
 int64_t ws_rep_hour_bin(int64_t first, int64_t last);
+/* The bin's name as a unit: "hour", "3 hours", "day", "2 days", "week". */
+const char *ws_rep_bin_name(int64_t binsec, char buf[32]);
 
 /* The first and last hour in d (clamped; hours need not be sorted). Returns
  * false when there are none. */

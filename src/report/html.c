@@ -8,6 +8,7 @@
 #include "report/html.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/chart.h"
@@ -292,21 +293,23 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 	worms_seen(d, seen);
 	ws_buf_adds(
 	    b, "<section aria-labelledby=\"h-hours\"><h2 id=\"h-hours\">Requests over time</h2>");
-	char caption[96];
+	char caption[96], pbuf[32], tcap[48], thead[48];
 	int64_t first, last;
 	int64_t bin = ws_rep_hour_range(d, &first, &last) ? ws_rep_hour_bin(first, last) : 3600;
-	if (bin == 3600)
-		snprintf(caption, sizeof(caption),
-			 "Figure 1. Worm requests per hour (UTC), stacked by worm");
-	else
-		snprintf(caption, sizeof(caption),
-			 "Figure 1. Worm requests per %lld hours (UTC), stacked by worm",
-			 (long long)(bin / 3600));
+	const char *per = ws_rep_bin_name(bin, pbuf);
+	snprintf(caption, sizeof(caption), "Figure 1. Worm requests per %s (UTC), stacked by worm",
+		 per);
 	figure_open(b, caption, d->simulated);
 	ws_rep_chart_hours(b, d);
 	legend(b, seen);
 	ws_buf_adds(b, "</figure>\n");
-	table_open(b, "tab-hours", "Requests per hour", "hour (UTC)");
+	/* The table has the chart's bins, so that it says what the bars say. */
+	snprintf(tcap, sizeof(tcap), "Requests per %s", per);
+	if (bin == 3600)
+		snprintf(thead, sizeof(thead), "hour (UTC)");
+	else
+		snprintf(thead, sizeof(thead), "%s from (UTC)", per);
+	table_open(b, "tab-hours", tcap, thead);
 	for (int w = 0; w < WS_MAX_WORMS; w++)
 		if (seen[w]) {
 			ws_buf_adds(b, "<th scope=\"col\" class=\"n\">");
@@ -315,19 +318,30 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 		}
 	ws_buf_adds(b, "<th scope=\"col\" class=\"n\">total</th>");
 	body_open(b);
+	size_t nb = d->n_hours ? (size_t)((last - first) / bin) + 2 : 0;
+	uint64_t(*bins)[WS_MAX_WORMS] = nb ? ws_xcalloc(nb, sizeof(*bins)) : NULL;
+	int64_t t0 = first - ((first % bin) + bin) % bin;
 	for (size_t i = 0; i < d->n_hours; i++) {
+		size_t k = (size_t)((ws_rep_clamp_time(d->hours[i].hour) - t0) / bin);
+		for (int w = 0; w < WS_MAX_WORMS; w++)
+			bins[k][w] += d->hours[i].count[w];
+	}
+	for (size_t k = 0; k < nb; k++) {
 		char t[32];
 		uint64_t total = 0;
+		for (int w = 0; w < WS_MAX_WORMS; w++)
+			total += bins[k][w];
+		if (!total)
+			continue;
 		ws_buf_printf(b, "<tr><td class=\"t\">%s</td>",
-			      ws_rep_time(d->hours[i].hour, WS_REP_T_MINUTE, t));
-		for (int w = 0; w < WS_MAX_WORMS; w++) {
-			total += d->hours[i].count[w];
+			      ws_rep_time(t0 + (int64_t)k * bin, WS_REP_T_MINUTE, t));
+		for (int w = 0; w < WS_MAX_WORMS; w++)
 			if (seen[w])
-				num_cell(b, d->hours[i].count[w]);
-		}
+				num_cell(b, bins[k][w]);
 		num_cell(b, total);
 		ws_buf_adds(b, "</tr>\n");
 	}
+	free(bins);
 	table_close(b);
 	ws_buf_adds(b, "</section>\n");
 }

@@ -348,12 +348,15 @@ static void test_long_span_is_binned(void **state)
 	d.hours[1].count[0] = 7;
 	d.per_worm[0] = 12;
 	d.sightings = 12;
-	assert_int_equal(ws_rep_hour_bin(T0, T0 + 90 * 86400), 6 * 3600);
+	assert_int_equal(ws_rep_hour_bin(T0, T0 + 90 * 86400), 24 * 3600);
 	assert_int_equal(ws_rep_hour_bin(T0, T0 + 3600), 3600);
 	assert_true(ws_rep_hour_bin(0, (int64_t)200 * 365 * 86400) / 3600 * WS_REP_MAX_BARS >=
 		    200 * 365 * 24);
 	char *p = render(&d, NULL);
-	assert_non_null(strstr(p, "Worm requests per 6 hours"));
+	assert_non_null(strstr(p, "Worm requests per day"));
+	/* The table has the chart's bins (it said "per hour" under a chart per 6 hours). */
+	assert_non_null(strstr(p, "Requests per day"));
+	assert_null(strstr(p, "Requests per hour"));
 	/* Daily ticks for a long span. */
 	assert_non_null(strstr(p, ">2001-08-"));
 	free(p);
