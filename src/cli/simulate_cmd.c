@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/opts.h"
 #include "sim/outputs.h"
 #include "sim/sim.h"
+#include "sim/textchart.h"
 #include "util/addr.h"
 #include "util/str.h"
 #include "wormscope/worm.h"
@@ -22,7 +25,7 @@
 enum {
 	O_WORM = 256, O_VULN, O_RATE, O_START, O_DURATION, O_SEED, O_INITIAL, O_RUNS, O_TELESCOPE,
 	O_TEL_HOSTS, O_INTERVAL, O_CSV, O_JSON, O_PLOT, O_CONFIG, O_DUMP, O_MODE, O_EMIT, O_SERVER,
-	O_SERVER_KIND, O_SET, O_STRATEGY, O_POPULATION, O_QUIET,
+	O_SERVER_KIND, O_SET, O_STRATEGY, O_POPULATION, O_QUIET, O_TEXT_CHART,
 };
 
 static const struct ws_opt opts[] = {
@@ -50,6 +53,7 @@ static const struct ws_opt opts[] = {
 	{"strategy", O_STRATEGY, "NAME", "uniform, fixed-sequence, local-preference, sequential, permutation"},
 	{"population", O_POPULATION, "FILE", "vulnerable hosts as 'PREFIX COUNT' lines"},
 	{"quiet", O_QUIET, NULL, "no text summary on stdout"},
+	{"text-chart", O_TEXT_CHART, NULL, "end the summary with a text chart (default on a terminal without --plot)"},
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
@@ -62,7 +66,7 @@ static const char *const about =
 
 struct files {
 	const char *csv, *json, *plot, *tel_hosts, *emit, *server, *server_kind;
-	bool dump, quiet;
+	bool dump, quiet, text_chart;
 };
 
 static int fail(const char *msg)
@@ -144,6 +148,7 @@ static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool
 	case O_SERVER: f->server = optarg; return 0;
 	case O_SERVER_KIND: f->server_kind = optarg; return 0;
 	case O_QUIET: f->quiet = true; return 0;
+	case O_TEXT_CHART: f->text_chart = true; return 0;
 	case O_SET: {
 		char k[64];
 		const char *eq = strchr(optarg, '=');
@@ -337,8 +342,16 @@ static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f
 	}
 	if (f->emit)
 		rc |= write_file(f->emit, log->p ? log->p : "", log->n);
-	if (!f->quiet)
+	if (!f->quiet) {
 		print_summary(sc, x, n_hosts);
+		/* A terminal user with no chart file sees the curve here. */
+		if (f->text_chart || (!f->plot && isatty(STDOUT_FILENO))) {
+			struct ws_buf b = {0};
+			ws_sim_text_chart(sc, x, n_hosts, 60, 12, &b);
+			fwrite(b.p ? b.p : "", 1, b.n, stdout);
+			ws_buf_free(&b);
+		}
+	}
 	return rc ? WS_EXIT_ERROR : 0;
 }
 
@@ -361,6 +374,31 @@ static int auto_server(const struct ws_sim_scenario *sc, uint32_t *out)
 	*out = a;
 	ws_sim_pop_free(&p);
 	return 0;
+}
+
+/* Progress on a terminal: a line rewritten after each run of the ensemble,
+ * once the simulation has taken over a second; erased before the summary. */
+struct progress {
+	double t0, after; /* after: seconds before the first line (WS_PROGRESS_AFTER, default 1) */
+	bool shown;
+};
+
+static double ws_now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void show_progress(void *ctx, int done, int runs)
+{
+	struct progress *p = ctx;
+	double el = ws_now_s() - p->t0;
+	if (el < p->after || done == runs)
+		return;
+	fprintf(stderr, "\rwormscope simulate: run %d of %d done, %.1f s, about %.0f s left\033[K",
+		done, runs, el, el / done * (runs - done));
+	p->shown = true;
 }
 
 static int run(struct ws_sim_scenario *sc, struct files *f)
@@ -391,7 +429,7 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	double n_hosts;
 	if (ws_sim_scenario_check_hosts(sc, &n_hosts, &e))
 		return fail(e.msg);
-	struct ws_sim_outputs o = {NULL, NULL, 0, "apache", NULL};
+	struct ws_sim_outputs o = {.server_kind = "apache"};
 	struct ws_buf hosts = {0}, log = {0}, header = {0};
 	if (f->tel_hosts)
 		o.hosts = &hosts;
@@ -423,7 +461,15 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 		o.log_header = header.p;
 	}
 	struct ws_sim_ensemble x;
+	const char *after = getenv("WS_PROGRESS_AFTER");
+	struct progress pr = {ws_now_s(), after ? atof(after) : 1.0, false};
+	if (isatty(STDERR_FILENO)) {
+		o.progress = show_progress;
+		o.progress_ctx = &pr;
+	}
 	int rc = ws_sim_run_ensemble_with(sc, &x, &o, &e);
+	if (pr.shown)
+		fputs("\r\033[K", stderr);
 	if (rc == 0)
 		rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log);
 	else

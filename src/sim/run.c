@@ -26,7 +26,7 @@ int ws_sim_pop_for(const struct ws_sim_scenario *sc, uint64_t seed, struct ws_si
 int ws_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop, uint64_t seed,
 	       struct ws_sim_result *res, struct ws_buf *hosts_out, struct ws_err *e)
 {
-	struct ws_sim_outputs o = {hosts_out, NULL, 0, NULL, NULL};
+	struct ws_sim_outputs o = {.hosts = hosts_out};
 	return ws_sim_run_with(sc, pop, seed, res, &o, e);
 }
 
@@ -161,7 +161,7 @@ static double *summary_field(struct ws_sim_result *r, int f)
 int ws_sim_run_ensemble(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
 			struct ws_buf *hosts_out, struct ws_err *e)
 {
-	struct ws_sim_outputs o = {hosts_out, NULL, 0, NULL, NULL};
+	struct ws_sim_outputs o = {.hosts = hosts_out};
 	return ws_sim_run_ensemble_with(sc, out, &o, e);
 }
 
@@ -175,6 +175,8 @@ int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ens
 	for (size_t i = 0; i < runs && rc == 0; i++) {
 		/* Identities and the server log come from the first run only. */
 		rc = ws_sim_run_with(sc, NULL, sc->seed + i, &all[i], i == 0 ? o : NULL, e);
+		if (rc == 0 && o && o->progress)
+			o->progress(o->progress_ctx, (int)i + 1, (int)runs);
 	}
 	if (rc == 0) {
 		size_t n = all[0].s.n, nt = (size_t)sc->n_telescopes;

@@ -271,6 +271,10 @@ struct ws_sim_outputs {
 	uint32_t server;           /* host order */
 	const char *server_kind;   /* "apache" or "iis" */
 	const char *log_header;    /* text after WS_SIMULATED_MARK on the log's first line */
+	/* Called by an ensemble after each run (done of runs), when set: the
+	 * command line shows progress with it. */
+	void (*progress)(void *ctx, int done, int runs);
+	void *progress_ctx;
 };
 
 /* Runs one outbreak with the given seed and writes the optional outputs. */
