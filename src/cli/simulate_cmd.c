@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/opts.h"
+#include "pcap/pcapng.h"
 #include "sim/outputs.h"
 #include "sim/sim.h"
 #include "sim/textchart.h"
@@ -25,7 +26,8 @@
 enum {
 	O_WORM = 256, O_VULN, O_RATE, O_START, O_DURATION, O_SEED, O_INITIAL, O_RUNS, O_TELESCOPE,
 	O_TEL_HOSTS, O_INTERVAL, O_CSV, O_JSON, O_PLOT, O_CONFIG, O_DUMP, O_MODE, O_EMIT, O_SERVER,
-	O_SERVER_KIND, O_SET, O_STRATEGY, O_POPULATION, O_QUIET, O_TEXT_CHART,
+	O_SERVER_KIND, O_SET, O_STRATEGY, O_POPULATION, O_QUIET, O_TEXT_CHART, O_EMIT_PCAP,
+	O_EMIT_SAMPLE,
 };
 
 static const struct ws_opt opts[] = {
@@ -49,6 +51,10 @@ static const struct ws_opt opts[] = {
 	{"emit-log", O_EMIT, "FILE", "access log of the web server at --server"},
 	{"server", O_SERVER, "ADDR", "that server's IPv4 address, or auto (in the densest /16)"},
 	{"server-kind", O_SERVER_KIND, "iis|apache", "what it answered (default apache)"},
+	{"emit-pcap", O_EMIT_PCAP, "FILE", "pcapng of what the --telescope prefixes captured: one "
+					    "SYN per probe, synthetic sources, marked simulated"},
+	{"emit-sample", O_EMIT_SAMPLE, "P", "--emit-pcap keeps each probe with probability P "
+					     "(refused above 2,000,000 packets otherwise)"},
 	{"set", O_SET, "KEY=VALUE", "any configuration key (see --dump-config), repeatable"},
 	{"strategy", O_STRATEGY, "NAME", "uniform, fixed-sequence, local-preference, sequential, permutation"},
 	{"population", O_POPULATION, "FILE", "vulnerable hosts as 'PREFIX COUNT' lines"},
@@ -65,7 +71,8 @@ static const char *const about =
 	"by default; scenarios/*.conf hold the historical runs. See docs/simulate.md.";
 
 struct files {
-	const char *csv, *json, *plot, *tel_hosts, *emit, *server, *server_kind;
+	const char *csv, *json, *plot, *tel_hosts, *emit, *server, *server_kind, *pcap;
+	double sample; /* --emit-sample, 0 = not given */
 	bool dump, quiet, text_chart;
 };
 
@@ -145,6 +152,14 @@ static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool
 	case O_PLOT: f->plot = optarg; return 0;
 	case O_DUMP: f->dump = true; return 0;
 	case O_EMIT: f->emit = optarg; return 0;
+	case O_EMIT_PCAP: f->pcap = optarg; return 0;
+	case O_EMIT_SAMPLE: {
+		char *end;
+		f->sample = strtod(optarg, &end);
+		if (*end || end == optarg || !(f->sample > 0 && f->sample <= 1))
+			return fail("--emit-sample: a share of probes, above 0 and at most 1");
+		return 0;
+	}
 	case O_SERVER: f->server = optarg; return 0;
 	case O_SERVER_KIND: f->server_kind = optarg; return 0;
 	case O_QUIET: f->quiet = true; return 0;
@@ -303,7 +318,7 @@ static bool text_finite(const struct ws_buf *b, bool svg)
 
 static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f,
 			 const struct ws_sim_ensemble *x, double n_hosts, struct ws_buf *hosts,
-			 struct ws_buf *log)
+			 struct ws_buf *log, struct ws_buf *pcap)
 {
 	int rc = summary_finite(sc, x);
 	if (rc)
@@ -342,6 +357,8 @@ static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f
 	}
 	if (f->emit)
 		rc |= write_file(f->emit, log->p ? log->p : "", log->n);
+	if (f->pcap)
+		rc |= write_file(f->pcap, pcap->p ? pcap->p : "", pcap->n);
 	if (!f->quiet) {
 		print_summary(sc, x, n_hosts);
 		/* A terminal user with no chart file sees the curve here. */
@@ -401,14 +418,40 @@ static void show_progress(void *ctx, int done, int runs)
 	p->shown = true;
 }
 
+/* --emit-pcap: the capture's buffer, and its section header comment, which
+ * marks it simulated and says what it holds (scan reads sample= back). */
+static void pcap_setup(const struct ws_sim_scenario *sc, const struct files *f,
+		       struct ws_sim_outputs *o, struct ws_buf *pcap, struct ws_buf *comment,
+		       struct ws_err *err)
+{
+	ws_buf_adds(comment, WS_PCAPNG_SIMULATED " telescope=");
+	for (int i = 0; i < sc->n_telescopes; i++) {
+		uint32_t a = sc->tel[i].net;
+		ws_buf_printf(comment, "%s%u.%u.%u.%u/%d", i ? "," : "", a >> 24, (a >> 16) & 255,
+			      (a >> 8) & 255, a & 255, sc->tel[i].bits);
+	}
+	ws_buf_printf(comment, " sample=%.6g seed=%llu; wormscope %s simulate: SIMULATED "
+			       "telescope capture, synthetic sources, not real traffic; config: ",
+		      f->sample ? f->sample : 1.0, (unsigned long long)sc->seed, WS_VERSION);
+	ws_sim_config_line(sc, comment);
+	ws_buf_addc(comment, '\0');
+	o->pcap = pcap;
+	o->pcap_comment = comment->p;
+	o->pcap_sample = f->sample ? f->sample : 1.0;
+	o->pcap_max = WS_SIM_PCAP_MAX;
+	o->pcap_err = err;
+}
+
 static int run(struct ws_sim_scenario *sc, struct files *f)
 {
 	struct ws_err e;
 	/* An impossible configuration is refused, also as a dump (it would not
 	 * read back into a run). */
-	if (f->quiet && !f->csv && !f->json && !f->plot && !f->emit && !f->tel_hosts)
+	if (f->quiet && !f->csv && !f->json && !f->plot && !f->emit && !f->tel_hosts && !f->pcap)
 		return fail("--quiet and no output file: nothing would be written (give --out-csv, "
-			    "--summary-json, --plot, --emit-log or --telescope-hosts)");
+			    "--summary-json, --plot, --emit-log, --emit-pcap or --telescope-hosts)");
+	if (f->sample && !f->pcap)
+		return fail("--emit-sample goes with --emit-pcap");
 	if (ws_sim_scenario_check(sc, &e))
 		return fail(e.msg);
 	if (f->dump) {
@@ -460,6 +503,10 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 		ws_buf_addc(&header, '\0');
 		o.log_header = header.p;
 	}
+	struct ws_buf pcap = {0}, pcap_comment = {0};
+	struct ws_err pcap_err = {{0}};
+	if (f->pcap)
+		pcap_setup(sc, f, &o, &pcap, &pcap_comment, &pcap_err);
 	struct ws_sim_ensemble x;
 	const char *after = getenv("WS_PROGRESS_AFTER");
 	struct progress pr = {ws_now_s(), after ? atof(after) : 1.0, false};
@@ -471,13 +518,15 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	if (pr.shown)
 		fputs("\r\033[K", stderr);
 	if (rc == 0)
-		rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log);
+		rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log, &pcap);
 	else
 		rc = fail(e.msg);
 	ws_sim_ensemble_free(&x);
 	ws_buf_free(&hosts);
 	ws_buf_free(&log);
 	ws_buf_free(&header);
+	ws_buf_free(&pcap);
+	ws_buf_free(&pcap_comment);
 	return rc;
 }
 

@@ -1154,7 +1154,7 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	seed_outbreak(&r);
 	loop(&r);
 	finish_summary(&r);
-	if (r.lean && r.ep_t && ((o && o->hosts) || want_log || sc->dhcp_churn_h > 0))
+	if (r.lean && r.ep_t && ((o && (o->hosts || o->pcap)) || want_log || sc->dhcp_churn_h > 0))
 		name_infections(&r);
 	struct ws_sim_trace tr = {sc,	   pop,	 r.hflag, r.gflag, {0}, r.any_space,
 				  r.end, r.ep, r.n_ep,	 r.lean, r.ep_t, r.ep_host, r.iflag};
@@ -1170,6 +1170,7 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		ws_sim_emit_log(sc, o->log_header ? o->log_header : "", o->server_kind, v, n, o->log);
 		free(v);
 	}
+	int rc = o && o->pcap && sc->n_telescopes ? ws_sim_run_pcap(&tr, seed, o) : 0;
 	free_run(&r);
-	return 0;
+	return rc;
 }

@@ -89,6 +89,18 @@ struct ws_sim_probe {
 };
 size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uint32_t server,
 			    struct ws_sim_probe **out);
+/* Expected probes into telescope t over the run (every probe). */
+double ws_sim_prefix_expected(const struct ws_sim_trace *tr, const struct ws_sim_telescope *t);
+/* The probes into telescope t, each kept with probability sample (0, 1];
+ * stops a little past max (the caller refuses then). *out: free(). */
+size_t ws_sim_prefix_probes(const struct ws_sim_trace *tr, struct ws_rng *g,
+			    const struct ws_sim_telescope *t, double sample, size_t max,
+			    struct ws_sim_probe **out);
+/* simulate --emit-pcap for one run (o->pcap set): draws the probes into
+ * every telescope and writes them into o->pcap, or refuses (o->pcap_err)
+ * when more than o->pcap_max packets are expected at o->pcap_sample. */
+int ws_sim_run_pcap(const struct ws_sim_trace *tr, uint64_t seed, const struct ws_sim_outputs *o);
+
 /* Formats the access log of a server of kind `kind` ("apache", "iis") from
  * its probes (sorted here), after a first line header. */
 void ws_sim_emit_log(const struct ws_sim_scenario *sc, const char *header, const char *kind,

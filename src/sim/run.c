@@ -37,6 +37,9 @@ int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	memset(res, 0, sizeof(*res));
 	if (o && o->hosts && sc->n_telescopes == 0)
 		return ws_err_set(e, WS_EUSAGE, "--telescope-hosts needs a --telescope");
+	if (o && o->pcap && sc->n_telescopes == 0)
+		return ws_err_set(e, WS_EUSAGE, "--emit-pcap needs a --telescope (the prefix whose "
+				  "probes it records)");
 	if (!pop) {
 		int rc = ws_sim_pop_for(sc, seed, &own, e);
 		if (rc)
@@ -45,11 +48,15 @@ int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	}
 	int rc;
 	if (sc->mode == WS_SIM_MODE_PROBE) {
-		rc = ws_probe_sim_run(sc, pop, seed, res, e);
-		if (rc == 0 && o && (o->hosts || o->log))
-			rc = ws_err_set(e, WS_EUSAGE, "--telescope-hosts and --emit-log need the fast mode");
+		/* refused before the run, not after its minutes */
+		rc = o && (o->hosts || o->log || o->pcap)
+			     ? ws_err_set(e, WS_EUSAGE, "--telescope-hosts, --emit-log and --emit-pcap "
+					  "need the fast mode")
+			     : ws_probe_sim_run(sc, pop, seed, res, e);
 	} else {
 		rc = ws_sim_run_fast(sc, pop, seed, res, o);
+		if (rc && o && o->pcap_err)
+			*e = *o->pcap_err;
 	}
 	if (pop == &own)
 		ws_sim_pop_free(&own);

@@ -275,7 +275,15 @@ struct ws_sim_outputs {
 	 * command line shows progress with it. */
 	void (*progress)(void *ctx, int done, int runs);
 	void *progress_ctx;
+	/* simulate --emit-pcap: one SYN per probe into the telescopes, pcapng */
+	struct ws_buf *pcap;
+	const char *pcap_comment;  /* section header comment, starts with WS_PCAPNG_SIMULATED */
+	double pcap_sample;        /* share of probes kept, (0, 1] */
+	uint64_t pcap_max;         /* refused when more packets are expected */
+	struct ws_err *pcap_err;   /* the refusal (msg set), when refused */
 };
+/* The default and the most packets --emit-pcap writes (72 bytes each). */
+#define WS_SIM_PCAP_MAX 2000000u
 
 /* Runs one outbreak with the given seed and writes the optional outputs. */
 int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop, uint64_t seed,

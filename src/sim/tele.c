@@ -593,11 +593,16 @@ void ws_sim_telescopes(const struct ws_sim_trace *tr, struct ws_rng *g, struct w
 		one_telescope(&p, ti, res, hosts_out);
 }
 
-/* A web server at one address is a /32 telescope that keeps every probe:
- * each episode's probe count is Poisson with its cumulative hazard, and the
- * probe times are its order statistics (uniform in cumulative hazard). */
-size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uint32_t server,
-			    struct ws_sim_probe **out)
+/* The probes into telescope t (a web server: a /32) kept with probability
+ * `sample`: each episode's count is Poisson with its cumulative hazard
+ * there (times `sample`), and the probe times are its order statistics
+ * (uniform in cumulative hazard). Hosts inside t send it nothing counted
+ * (a server does not attack itself; a darknet has no hosts). With out
+ * NULL, only the expected count is summed (into *expected). Stops (and
+ * returns what it has) past `max` probes. */
+static size_t prefix_probes(const struct ws_sim_trace *tr, struct ws_rng *g,
+			    const struct ws_sim_telescope *t, double sample, size_t max,
+			    struct ws_sim_probe **out, double *expected)
 {
 	struct tpass p;
 	memset(&p, 0, sizeof(p));
@@ -609,18 +614,23 @@ size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uin
 		p.n = 1;
 	p.iv = tr->sc->interval_s;
 	p.inv_iv = 1.0 / p.iv;
-	struct ws_sim_telescope t = {server, 32};
-	coefficients(&p, &t);
+	coefficients(&p, t);
+	uint32_t mask = t->bits == 0 ? 0 : 0xffffffffu << (32 - t->bits);
 	struct ws_sim_probe *v = NULL;
 	size_t n = 0, cap = 0;
-	for (size_t e = 0; e < tr->n_ep; e++) {
+	double sum = 0;
+	for (size_t e = 0; e < tr->n_ep && n <= max; e++) {
 		const struct ws_sim_episode epv = ws_sim_trace_ep(tr, e), *ep = &epv;
 		uint32_t addr = ws_sim_pop_addr(tr->pop, ep->host);
-		if (addr == server)
-			continue; /* a host does not attack itself */
+		if ((addr & mask) == (t->net & mask))
+			continue;
 		struct key *k = key_for(&p, ep->host, ep->flags);
 		double la = lam_at(&p, k, ep->t_inf), lb = lam_at(&p, k, ep->t_end);
-		uint64_t m = lb > la ? ws_rng_poisson(g, lb - la) : 0;
+		if (!out) {
+			sum += lb > la ? lb - la : 0;
+			continue;
+		}
+		uint64_t m = lb > la ? ws_rng_poisson(g, (lb - la) * sample) : 0;
 		for (uint64_t i = 0; i < m; i++) {
 			if (n == cap) {
 				cap = cap ? 2 * cap : 64;
@@ -632,6 +642,30 @@ size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uin
 		}
 	}
 	free_keys(&p);
-	*out = v;
+	if (out)
+		*out = v;
+	if (expected)
+		*expected = sum * sample;
 	return n;
+}
+
+size_t ws_sim_server_probes(const struct ws_sim_trace *tr, struct ws_rng *g, uint32_t server,
+			    struct ws_sim_probe **out)
+{
+	struct ws_sim_telescope t = {server, 32};
+	return prefix_probes(tr, g, &t, 1.0, SIZE_MAX, out, NULL);
+}
+
+double ws_sim_prefix_expected(const struct ws_sim_trace *tr, const struct ws_sim_telescope *t)
+{
+	double x = 0;
+	prefix_probes(tr, NULL, t, 1.0, SIZE_MAX, NULL, &x);
+	return x;
+}
+
+size_t ws_sim_prefix_probes(const struct ws_sim_trace *tr, struct ws_rng *g,
+			    const struct ws_sim_telescope *t, double sample, size_t max,
+			    struct ws_sim_probe **out)
+{
+	return prefix_probes(tr, g, t, sample, max, out, NULL);
 }
