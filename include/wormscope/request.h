@@ -45,6 +45,15 @@ struct ws_request {
 	int64_t bytes;          /* -1 when unknown */
 	enum ws_target_form form;
 	bool truncated;         /* the log line ended inside the request */
+	unsigned odd;           /* WS_ODD_* bits: fields that are not what they should be */
+};
+
+/* Fields of a log line that are not what they should be. The request on the
+ * line is still classified; the scan counts and names these lines. */
+enum {
+	WS_ODD_CLIENT = 1u << 0, /* the client field is not an address (a name, '-', garbage) */
+	WS_ODD_USER = 1u << 1,   /* the ident or user field holds control or 8-bit bytes */
+	WS_ODD_TIME = 1u << 2,   /* the time field is there but cannot be read */
 };
 
 #endif

@@ -122,8 +122,10 @@ int ws_parse_iis(const struct ws_tz *tz, const char *line, size_t n, struct ws_r
 		req->has_query = true;
 	}
 
-	if (!ws_addr_parse(f[I_CLIENT], &req->src, NULL))
+	if (!ws_addr_parse(f[I_CLIENT], &req->src, NULL)) {
 		req->src.fam = 0; /* a host name when reverse lookup is on */
+		req->odd |= WS_ODD_CLIENT;
+	}
 	ws_addr_parse(f[I_SERVER_IP], &req->dst, NULL);
 	req->bytes = ws_str_to_ll(f[I_BYTES_OUT]);
 	long long st = ws_str_to_ll(f[I_STATUS]);

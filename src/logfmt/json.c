@@ -250,8 +250,8 @@ int ws_parse_json(const char *line, size_t n, struct ws_request *req, struct ws_
 	}
 
 	json_t *v = find_string(root, k_src);
-	if (v)
-		ws_addr_parse(jstr(v), &req->src, &req->src_port);
+	if (v && !ws_addr_parse(jstr(v), &req->src, &req->src_port))
+		req->odd |= WS_ODD_CLIENT;
 	long long port = find_int(root, k_src_port);
 	if (port >= 0)
 		req->src_port = port_of(port);

@@ -115,11 +115,20 @@ int ws_parse_ncsa(const char *line, size_t n, struct ws_request *req)
 	if (!ws_addr_parse(host, &req->src, &req->src_port)) {
 		/* A hostname (HostnameLookups on): keep going, the source is unknown. */
 		req->src.fam = 0;
+		req->odd |= WS_ODD_CLIENT;
 	}
+	for (int i = nt - 2; i < nt; i++)
+		for (size_t k = 0; k < tok[i].n; k++)
+			if ((unsigned char)tok[i].p[k] < 0x20 || (unsigned char)tok[i].p[k] >= 0x7f) {
+				req->odd |= WS_ODD_USER;
+				break;
+			}
 	const char *cb = memchr(br, ']', (size_t)(end - br));
 	if (!cb)
 		return WS_PARSE_BAD;
 	req->ts_known = ws_time_parse_ncsa((struct ws_str){br + 1, (size_t)(cb - br - 1)}, &req->ts);
+	if (!req->ts_known)
+		req->odd |= WS_ODD_TIME;
 	const char *p = cb + 1;
 	while (p < end && *p == ' ')
 		p++;

@@ -232,8 +232,10 @@ int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_requ
 		case W_TIME: time = v; break;
 		case W_DATETIME: datetime = v; break;
 		case W_CIP:
-			if (!ws_addr_parse(v, &req->src, NULL))
+			if (!ws_addr_parse(v, &req->src, NULL)) {
 				req->src.fam = 0; /* a host name when reverse lookup is on */
+				req->odd |= WS_ODD_CLIENT;
+			}
 			break;
 		case W_SIP: ws_addr_parse(v, &req->dst, NULL); break;
 		case W_SPORT: req->dst_port = port_of(v); break;
@@ -300,6 +302,8 @@ int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_requ
 		req->ts_known = parse_date_time(date, time, &req->ts);
 	else if (time.p && f->w3c_have_date)
 		req->ts_known = time_of_day(time, f->w3c_date_days, &req->ts);
+	if (!req->ts_known && (datetime.p || date.p || time.p))
+		req->odd |= WS_ODD_TIME;
 
 	struct ws_addr fwd;
 	if (xff.p && ws_xff_first(xff, &fwd))

@@ -115,6 +115,18 @@ static void j_evasion(struct ws_buf *b, uint32_t flags)
 	ws_buf_addc(b, ']');
 }
 
+/* ,"odd_fields":["client","time"]: fields of the line that were not what
+ * they should be (wormscope/request.h WS_ODD_*). */
+static void j_odd(struct ws_buf *b, unsigned odd)
+{
+	static const char *const name[] = {"client", "user", "time"};
+	ws_buf_adds(b, ",\"odd_fields\":[");
+	for (unsigned i = 0, k = 0; i < sizeof(name) / sizeof(name[0]); i++)
+		if (odd & (1u << i))
+			ws_buf_printf(b, "%s\"%s\"", k++ ? "," : "", name[i]);
+	ws_buf_addc(b, ']');
+}
+
 static const struct ws_worm *worm_of(const struct ws_sighting *s)
 {
 	int n;
@@ -156,6 +168,8 @@ static void out_jsonl(struct ws_buf *b, const struct ws_sighting *s)
 		ws_buf_adds(b, ",\"truncated\":true");
 	if (s->v->evasion)
 		j_evasion(b, s->v->evasion);
+	if (r->odd)
+		j_odd(b, r->odd);
 	if (s->simulated)
 		ws_buf_adds(b, ",\"simulated\":true");
 	ws_buf_adds(b, "}\n");

@@ -96,6 +96,38 @@ static void capture_health(struct ws_buf *b, const struct ws_capture_stats *c)
 	ws_buf_adds(b, bad ? ")\n" : "\n");
 }
 
+/* Distinct source addresses (the no-address entry is not a source). */
+static size_t addressed(const struct ws_job_result *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->hosts.n; i++)
+		n += r->hosts.v[i].addr.fam != 0;
+	return n;
+}
+
+/* Lines whose client, user or time field is not what it should be: counted
+ * and named (the first of each), since a worm request on them was still
+ * looked for and a missing source changes what the counts mean. */
+static void odd_fields(struct ws_buf *b, const struct ws_job_result *r,
+		       const struct ws_summary_opts *o)
+{
+	static const char *const what[WS_N_ODD] = {
+	    "client not an address", "control or 8-bit bytes in ident/user", "time unreadable"};
+	bool any = false;
+	for (int k = 0; k < WS_N_ODD; k++) {
+		if (!r->odd[k])
+			continue;
+		ws_buf_printf(b, "%s%s %" PRIu64 " (first: ",
+			      any ? "; " : o->strict ? "Odd fields: " : "Odd fields (among candidates): ",
+			      what[k], r->odd[k]);
+		esc(b, r->odd_at[k]);
+		ws_buf_addc(b, ')');
+		any = true;
+	}
+	if (any)
+		ws_buf_addc(b, '\n');
+}
+
 void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		     const struct ws_summary_opts *o)
 {
@@ -129,26 +161,35 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 			const struct ws_worm_stats *s = &r->worms[w];
 			if (!s->requests)
 				continue;
+			/* Sources are addresses, as the store counts them: requests
+			 * whose client field held none are listed apart. */
 			uint64_t sources = 0;
 			for (size_t i = 0; i < r->hosts.n; i++)
-				sources += r->hosts.v[i].count[w] > 0;
+				sources += r->hosts.v[i].count[w] > 0 && r->hosts.v[i].addr.fam;
 			char f[32], l[32];
 			time_or_dash(f, s->first, s->first != INT64_MAX);
 			time_or_dash(l, s->last, s->last != INT64_MIN);
 			ws_buf_printf(b, "%-14s %9" PRIu64 " %8" PRIu64 " %9" PRIu64 "  %-20s  %-20s\n",
 				      t[w]->id, s->requests, sources, s->by_conf[WS_CONF_EXACT], f, l);
 		}
-		ws_buf_printf(b, "%-14s %9" PRIu64 " %8zu\n", "total", r->sightings, r->hosts.n);
+		ws_buf_printf(b, "%-14s %9" PRIu64 " %8zu\n", "total", r->sightings, addressed(r));
 	}
-	/* Top sources. */
-	if (r->hosts.n && o->top > 0) {
-		const struct ws_host **v = malloc(r->hosts.n * sizeof(*v));
+	/* Top sources: addresses only; requests with none are counted after. */
+	size_t na = addressed(r);
+	const struct ws_host *none = NULL;
+	for (size_t i = 0; i < r->hosts.n; i++)
+		if (!r->hosts.v[i].addr.fam)
+			none = &r->hosts.v[i];
+	if (na && o->top > 0) {
+		const struct ws_host **v = malloc(na * sizeof(*v));
 		if (v) {
+			size_t m = 0;
 			for (size_t i = 0; i < r->hosts.n; i++)
-				v[i] = &r->hosts.v[i];
-			qsort(v, r->hosts.n, sizeof(*v), by_requests);
-			size_t k = r->hosts.n < (size_t)o->top ? r->hosts.n : (size_t)o->top;
-			ws_buf_printf(b, "\nTop sources (%zu of %zu)\n%-39s %8s %6s  %s\n", k, r->hosts.n,
+				if (r->hosts.v[i].addr.fam)
+					v[m++] = &r->hosts.v[i];
+			qsort(v, na, sizeof(*v), by_requests);
+			size_t k = na < (size_t)o->top ? na : (size_t)o->top;
+			ws_buf_printf(b, "\nTop sources (%zu of %zu)\n%-39s %8s %6s  %s\n", k, na,
 				      "source", "requests", "nimda", "worms");
 			for (size_t i = 0; i < k; i++) {
 				char a[64], nim[16] = "-";
@@ -157,9 +198,7 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 					snprintf(nim, sizeof(nim), "%d/16",
 						 __builtin_popcount(h->nimda_probes));
 				ws_buf_printf(b, "%-39s %8" PRIu64 " %6s  ",
-					      h->addr.fam ? ws_addr_format(&h->addr, a, sizeof(a))
-							  : "(no address)",
-					      host_total(h), nim);
+					      ws_addr_format(&h->addr, a, sizeof(a)), host_total(h), nim);
 				worms_of(b, h);
 				if (h->inside)
 					ws_buf_adds(b, "  [inside home net]");
@@ -170,6 +209,11 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 			}
 			free(v);
 		}
+	}
+	if (none)
+		ws_buf_printf(b, "Worm requests with no source address (the client field held none): "
+				 "%" PRIu64 "\n", host_total(none));
+	if (r->hosts.n && o->top > 0) {
 		/* Nimda-infected-looking sources: most of the sixteen probes. */
 		size_t most = 0;
 		for (size_t i = 0; i < r->hosts.n; i++)
@@ -216,6 +260,7 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		}
 		ws_buf_adds(b, o->n_unparsable_at ? ")\n" : "\n");
 	}
+	odd_fields(b, r, o);
 	if (r->overlong)
 		ws_buf_printf(b, "Lines longer than 64 MiB (cut): %" PRIu64 "\n", r->overlong);
 	if (r->cap.captures)

@@ -79,6 +79,15 @@ static void note_unparsable(struct job *j, uint64_t line)
 		r->unparsable_at[r->n_unparsable_at++] = line;
 }
 
+static void note_odd(struct job *j, unsigned odd, uint64_t line)
+{
+	struct ws_job_result *r = j->res;
+	for (int k = 0; k < WS_N_ODD; k++)
+		if (odd & (1u << k) && r->odd[k]++ == 0)
+			snprintf(r->odd_at[k], sizeof(r->odd_at[k]), "%s:%llu", r->path ? r->path : "-",
+				 (unsigned long long)line);
+}
+
 static void keep_example(struct job *j, const struct ws_request *req, const struct ws_worm *w,
 			 uint64_t line)
 {
@@ -189,6 +198,8 @@ static void do_line(struct job *j, const char *p, size_t n, uint64_t line)
 		return;
 	if (j->line_is_cut)
 		req.truncated = true;
+	if (req.odd)
+		note_odd(j, req.odd, line);
 	do_request(j, &req, line);
 }
 
@@ -658,6 +669,11 @@ void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *
 	dst->ignored += src->ignored;
 	dst->unparsable += src->unparsable;
 	dst->overlong += src->overlong;
+	for (int k = 0; k < WS_N_ODD; k++) {
+		if (!dst->odd[k] && src->odd[k])
+			memcpy(dst->odd_at[k], src->odd_at[k], sizeof(dst->odd_at[k]));
+		dst->odd[k] += src->odd[k];
+	}
 	dst->simulated |= src->simulated;
 	if (src->tele) {
 		if (!dst->tele)

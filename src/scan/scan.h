@@ -50,6 +50,8 @@ struct ws_example {
 	char text[512];
 };
 
+#define WS_N_ODD 3 /* the WS_ODD_* bits of wormscope/request.h */
+
 struct ws_job_result {
 	const char *path;
 	const char *format;            /* detected or forced format name (static) */
@@ -57,6 +59,10 @@ struct ws_job_result {
 	uint64_t sightings, ignored, unparsable, overlong;
 	uint64_t unparsable_at[WS_EXAMPLES]; /* first few line numbers */
 	int n_unparsable_at;
+	/* Parsed lines with fields that are not what they should be, per
+	 * WS_ODD_* bit (client, user, time), and the first such "file:line". */
+	uint64_t odd[WS_N_ODD];
+	char odd_at[WS_N_ODD][320];
 	struct ws_worm_stats worms[WS_MAX_WORMS];
 	struct ws_hosts hosts;
 	struct ws_example compromised[WS_EXAMPLES];
