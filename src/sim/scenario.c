@@ -439,12 +439,12 @@ static int set_telescope(struct ws_sim_scenario *sc, const char *v, const char *
 {
 	struct ws_sim_origin *o = &sc->origin;
 	if (!*v)
-		return ws_err_set(e, WS_EUSAGE, "telescope: no prefix given (want a CIDR or none)");
+		return ws_err_set(e, WS_EUSAGE, "%s: no prefix given (want a CIDR or none)", at);
 	if (strcmp(v, "none") == 0) {
 		for (int i = 0; line > 0 && i < sc->n_telescopes; i++)
 			if (o->tel[i].line > 0)
 				return ws_err_set(e, WS_EUSAGE,
-						  "telescope: none and a prefix (line %d) both given",
+						  "%s: none and a prefix (line %d) both given", at,
 						  o->tel[i].line);
 		sc->n_telescopes = 0;
 		if (line > 0)
@@ -453,12 +453,12 @@ static int set_telescope(struct ws_sim_scenario *sc, const char *v, const char *
 	}
 	struct ws_cidr c;
 	if (!ws_cidr_parse(v, &c) || c.net.fam != 4)
-		return ws_err_set(e, WS_EUSAGE, "telescope: '%s' is not an IPv4 CIDR", v);
+		return ws_err_set(e, WS_EUSAGE, "%s: '%s' is not an IPv4 CIDR", at, v);
 	/* ws_cidr_parse clears host bits: read the address as written. */
 	struct ws_addr written;
 	const char *slash = strchr(v, '/');
 	if (!ws_addr_parse(ws_str_make(v, slash ? (size_t)(slash - v) : strlen(v)), &written, NULL))
-		return ws_err_set(e, WS_EUSAGE, "telescope: '%s' is not an IPv4 CIDR", v);
+		return ws_err_set(e, WS_EUSAGE, "%s: '%s' is not an IPv4 CIDR", at, v);
 	const uint8_t *a = written.b;
 	uint32_t raw = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 	uint32_t mask = c.bits ? ~0u << (32 - c.bits) : 0;
@@ -537,6 +537,22 @@ static int set_curve(struct ws_sim_defence *d, const char *v, const char *at, st
 
 /* Sets key from text; line is its line in the config file being read (0
  * when not from a file), opt the option that gives it (NULL when none). */
+/* What a key of type t takes, for the error that names a bad value. */
+static const char *want_text(enum ktype t)
+{
+	switch (t) {
+	case K_DOUBLE: return "a finite number";
+	case K_INT: case K_U32: case K_U64: return "a whole number";
+	case K_BOOL: return "true or false (1 or 0)";
+	case K_STRATEGY: return "a strategy (uniform, fixed-sequence, local-preference, sequential, permutation)";
+	case K_CALENDAR: return "none or code-red";
+	case K_MODE: return "fast or per-probe";
+	case K_TIME: return "a real time, ISO 8601 UTC (e.g. 2001-07-19T10:00:00Z)";
+	case K_DATE: return "a real date (YYYY-MM-DD) or none";
+	default: return "a value this key takes";
+	}
+}
+
 static int set_at(struct ws_sim_scenario *sc, const char *name, const char *v, const char *opt,
 		  int line, struct ws_err *e)
 {
@@ -667,7 +683,7 @@ static int set_at(struct ws_sim_scenario *sc, const char *name, const char *v, c
 	case K_TELESCOPE: break; /* above */
 	}
 	if (!ok)
-		return ws_err_set(e, WS_EUSAGE, "%s: bad value '%s'", name, v);
+		return ws_err_set(e, WS_EUSAGE, "%s: '%s' is not %s", at, v, want_text(k->type));
 	if (has_range(k) && !in_range(k, key_value(&t, k))) {
 		char num[32], want[96];
 		fmt_num(num, sizeof(num), key_value(&t, k), k->type != K_DOUBLE);

@@ -305,7 +305,7 @@ static void test_rates_and_times(void **state)
 	assert_string_equal(config_error("code-red", "duration_h = 0\n"),
 			    "F:1: duration_h: 0 is out of range (want > 0 and <= 9600)");
 	assert_string_equal(config_error("code-red", "duration_h = inf\n"),
-			    "F:1: duration_h: bad value 'inf'");
+			    "F:1: duration_h: 'inf' is not a finite number");
 	assert_string_equal(config_error("code-red", "lifetime_h = -1\n"),
 			    "F:1: lifetime_h: -1 is out of range (want >= 0)");
 	assert_string_equal(config_error("code-red", "dhcp_churn_h = -24\n"),
@@ -342,9 +342,10 @@ static void test_rates_and_times(void **state)
 			    "(patch_rate_h on line 1, patch_start_h on line 2)");
 	/* Dates: real days, and an expiry after the start. */
 	assert_string_equal(config_error("code-red", "expiry = 2001-02-30\n"),
-			    "F:1: expiry: bad value '2001-02-30'");
+			    "F:1: expiry: '2001-02-30' is not a real date (YYYY-MM-DD) or none");
 	assert_string_equal(config_error("code-red", "start = 2001-06-31T00:00:00Z\n"),
-			    "F:1: start: bad value '2001-06-31T00:00:00Z'");
+			    "F:1: start: '2001-06-31T00:00:00Z' is not a real time, ISO 8601 UTC (e.g. "
+			    "2001-07-19T10:00:00Z)");
 	assert_string_equal(config_error("code-red", "expiry = 2001-07-01\n"),
 			    "F:1: expiry 2001-07-01 is not after start 2001-07-19T10:00:00Z: the worm "
 			    "would never spread (start by default)");
