@@ -18,6 +18,7 @@
 
 #include "cli/opts.h"
 #include "output/summary.h"
+#include "scan/look.h"
 #include "scan/scan.h"
 #include "logfmt/logfmt.h"
 #include "input/input.h"
@@ -230,102 +231,25 @@ static int add_dir(struct inputs *in, const char *dir, int depth)
  * reported clean, but a file with no line in any known log format (and no
  * capture) must not be, or `scan /etc/passwd` would reassure. The scan
  * itself parses only candidate lines, so this reads the input's head (64
- * KiB, decompressed) and parses its lines with the input's format. */
-enum look { LOOK_LOG, LOOK_EMPTY, LOOK_BINARY, LOOK_TEXT };
-
-#define LOOK_HEAD 65536
-
-/* A line of fmt's format: one that parses, a W3C directive, or a line the
- * format writes for something other than a request (an error log's notice,
- * NCSA's "-" 408). Blank lines and # comments are not. */
-static bool log_line(struct ws_logfmt *fmt, const char *p, size_t n, struct ws_buf *scratch)
-{
-	struct ws_request req;
-	int rc = ws_logfmt_parse(fmt, p, n, &req, scratch);
-	if (rc != WS_PARSE_SKIP)
-		return rc == WS_PARSE_OK;
-	while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
-		n--;
-	if (n == 0)
-		return false;
-	if (p[0] == '#')
-		return fmt->kind == WS_FMT_W3C && ws_logfmt_detect(p, n) == WS_FMT_W3C;
-	return fmt->kind != WS_FMT_JSON; /* an object without a request is not one */
-}
-
-/* Binary: a NUL byte, or more than one byte in ten a control byte (other
- * than tab, CR, LF, FF, VT, ESC) or not valid UTF-8. */
-static bool looks_binary(const char *p, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)p;
-	size_t odd = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = u[i];
-		if (c == 0)
-			return true;
-		size_t l = 1;
-		if (c >= 0x80) {
-			l = ws_utf8_seq_len(u + i, n - i);
-			if (l == 0) {
-				/* a sequence cut by the end of the head is not invalid */
-				odd += n - i >= 4;
-				l = 1;
-			}
-		} else if (c < 0x20 && !strchr("\t\r\n\f\v\033", c)) {
-			odd++;
-		} else if (c == 0x7f) {
-			odd++;
-		}
-		i += l;
-	}
-	return odd * 10 > n;
-}
-
-static enum look look_at(const struct ws_scan_config *cfg, const char *path)
+ * KiB, decompressed) and judges it as scan/look.h does; standard input,
+ * which cannot be read twice, was judged by the scan from the head it read. */
+static enum ws_look look_at(const struct ws_scan_config *cfg, const char *path)
 {
 	struct ws_input *in;
 	struct ws_err err;
 	if (ws_input_open(path, &in, &err) != 0)
-		return LOOK_LOG; /* the scan has said what went wrong */
-	char *buf = ws_xmalloc(LOOK_HEAD);
+		return WS_LOOK_LOG; /* the scan has said what went wrong */
+	char *buf = ws_xmalloc(WS_LOOK_HEAD);
 	size_t n = 0, got = 1;
 	bool eof = false;
-	while (n < LOOK_HEAD && got) {
-		if (ws_input_read(in, buf + n, LOOK_HEAD - n, &got, &err) != 0)
+	while (n < WS_LOOK_HEAD && got) {
+		if (ws_input_read(in, buf + n, WS_LOOK_HEAD - n, &got, &err) != 0)
 			got = 0; /* judge what was decoded */
 		n += got;
 	}
 	eof = got == 0;
 	ws_input_close(in);
-	size_t ml = 0;
-	enum look look = LOOK_TEXT;
-	struct ws_logfmt fmt;
-	if (ws_pcap_is_capture(buf, n) || ws_scan_simulated_mark(buf, n, &ml) ||
-	    ws_logfmt_init(&fmt, cfg->log_format, &cfg->tz, &err) != 0) {
-		free(buf);
-		return LOOK_LOG;
-	}
-	if (fmt.kind == WS_FMT_AUTO)
-		fmt.kind = ws_logfmt_detect(buf, n);
-	struct ws_buf scratch = {0};
-	for (size_t at = 0; at < n && look != LOOK_LOG;) {
-		const char *nl = memchr(buf + at, '\n', n - at);
-		/* a last line cut by the head's end is judged only when alone */
-		if (!nl && !eof && at > 0)
-			break;
-		size_t len = nl ? (size_t)(nl - (buf + at)) : n - at;
-		if (log_line(&fmt, buf + at, len, &scratch))
-			look = LOOK_LOG;
-		at += len + 1;
-	}
-	if (look != LOOK_LOG) {
-		size_t k = 0;
-		while (k < n && buf[k] && strchr(" \t\r\n\f\v", buf[k]))
-			k++;
-		look = k == n ? LOOK_EMPTY : looks_binary(buf, n) ? LOOK_BINARY : LOOK_TEXT;
-	}
-	ws_buf_free(&scratch);
-	ws_logfmt_free(&fmt);
+	enum ws_look look = ws_scan_look(cfg, buf, n, eof);
 	free(buf);
 	return look;
 }
@@ -333,6 +257,7 @@ static enum look look_at(const struct ws_scan_config *cfg, const char *path)
 struct file_seen {
 	bool read, found, err;
 	uint64_t bytes;
+	int look; /* standard input: what the scan judged its head to be (enum ws_look) */
 };
 
 struct looked {
@@ -342,29 +267,30 @@ struct looked {
 /* Counts one whole input (all its parts read) and says what it is when it
  * is not a log. found: it gave sightings (or ignored requests) or was a
  * capture, so it is one. */
-static void note_input(const struct ws_scan_config *cfg, const struct item *it, bool found,
-		       uint64_t bytes, struct looked *k)
+static void note_input(const struct ws_scan_config *cfg, const struct item *it,
+		       const struct file_seen *fs, struct looked *k)
 {
-	enum look l = LOOK_LOG;
-	if (found || it->live)
-		l = LOOK_LOG;
+	enum ws_look l = WS_LOOK_LOG;
+	if (fs->found || it->live)
+		l = WS_LOOK_LOG;
 	else if (strcmp(it->path, "-") == 0)
-		l = bytes ? LOOK_LOG : LOOK_EMPTY; /* standard input cannot be read twice */
+		l = fs->bytes ? (enum ws_look)fs->look : WS_LOOK_EMPTY;
 	else
 		l = look_at(cfg, it->path);
 	switch (l) {
-	case LOOK_LOG: k->logs++; break;
-	case LOOK_EMPTY:
+	case WS_LOOK_LOG: k->logs++; break;
+	case WS_LOOK_EMPTY:
 		/* empty rotated logs are common in a log folder: counted only */
 		k->empty++;
 		if (!it->from_dir)
 			ws_cli_err("scan", "%s: empty", it->path);
 		break;
-	case LOOK_BINARY:
-	case LOOK_TEXT:
+	case WS_LOOK_BINARY:
+	case WS_LOOK_TEXT:
 		k->not_logs++;
-		ws_cli_err("scan", "%s: not a log or capture (%s)", it->path,
-			   l == LOOK_BINARY ? "binary data" : "text, but no line in a known log format");
+		ws_cli_err("scan", "%s: not a log or capture (%s)",
+			   strcmp(it->path, "-") == 0 ? "standard input" : it->path,
+			   l == WS_LOOK_BINARY ? "binary data" : "text, but no line in a known log format");
 		break;
 	}
 }
@@ -904,6 +830,8 @@ int ws_cmd_scan(int argc, char **argv)
 		fs->found |= r->sightings || r->ignored || r->cap.captures || r->simulated;
 		fs->err |= r->rc != 0;
 		fs->bytes += r->bytes;
+		if (pass == 0)
+			fs->look = r->look;
 		/* a capture that never started has nothing to sum up */
 		live_dead |= in.v[i].live && r->rc && r->cap.packets == 0;
 		for (int k = 0; k < r->n_unparsable_at && so.n_unparsable_at < WS_EXAMPLES; k++) {
@@ -928,7 +856,7 @@ int ws_cmd_scan(int argc, char **argv)
 		fprintf(stderr, "\r\033[K");
 	for (size_t i = 0; i < in.n; i++)
 		if (seen[i].read && !seen[i].err)
-			note_input(&a.cfg, &in.v[i], seen[i].found, seen[i].bytes, &looked);
+			note_input(&a.cfg, &in.v[i], &seen[i], &looked);
 	free(seen);
 	for (size_t i = 0; i < nworkers; i++)
 		pthread_join(th[i], NULL);

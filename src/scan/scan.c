@@ -5,6 +5,7 @@
  * the lines it points at are parsed and classified; newlines are counted with
  * SIMD between hits so line numbers stay exact. --strict parses every line,
  * so unparsable lines anywhere are counted and named. */
+#include "scan/look.h"
 #include "scan/scan.h"
 
 #include <stdlib.h>
@@ -436,8 +437,12 @@ static size_t skip_before(struct job *j, char *buf, size_t have, bool eof)
 	return take;
 }
 
-static void detect(struct job *j, const char *buf, size_t have)
+static void detect(struct job *j, const char *buf, size_t have, bool eof)
 {
+	/* Standard input cannot be read again to ask whether it was a log at
+	 * all: judge its head now. */
+	if (j->pos == 0 && strcmp(j->path, "-") == 0)
+		j->res->look = (int)ws_scan_look(j->cfg, buf, have, eof);
 	size_t ml = 0;
 	if (j->pos == 0 && ws_scan_simulated_mark(buf, have, &ml)) {
 		j->simulated = true;
@@ -493,7 +498,7 @@ static void read_loop(struct job *j, struct ws_input *in, bool detected)
 				read_capture(j, in, buf, have);
 				break;
 			}
-			detect(j, buf, have);
+			detect(j, buf, have, eof);
 			detected = true;
 		}
 		if (!detected)

@@ -70,6 +70,7 @@ struct ws_job_result {
 	int rc;                        /* 0, or the WS_E* code of an input error */
 	struct ws_err err;
 	bool simulated;                /* an input started with WS_SIMULATED_MARK */
+	int look;                      /* standard input: what its head is (enum ws_look, scan/look.h) */
 	struct ws_capture_stats cap;   /* packet captures: what was read, capture health */
 	struct ws_tele *tele;          /* --telescope: what the darknet saw (owned), or NULL */
 	double tele_sample;            /* a sampled simulated capture: share of probes kept */

@@ -2,7 +2,8 @@
 # An input that holds no line in a known log format, and is no capture, is
 # not reported as clean (issue 12): `scan /etc/passwd` or a binary file said
 # "No worm requests found." and exited 0. Now scan names the input and what
-# it looked like and exits 2; a clean log of every format still exits 0.
+# it looked like and exits 2; a clean log of every format still exits 0. The
+# same on standard input.
 #
 # usage: test_not_a_log.sh WORMSCOPE
 set -u
@@ -83,6 +84,30 @@ cp ncsa.log logs/access.log
 run dir-with-empty 0 scan logs
 [ -s dir-with-empty.err ] && fail "dir-with-empty: stderr: $(cat dir-with-empty.err)"
 has dir-with-empty out "Empty inputs: 1"
+
+# Standard input, which cannot be read twice, is judged from the head the
+# scan read (it said "No worm requests found." and exit 0 for /etc/passwd).
+# stdin_run NAME WANT_RC FILE ARGS...: scan ARGS with FILE on stdin.
+stdin_run() {
+	name=$1 want=$2 file=$3
+	shift 3
+	"$ws" "$@" <"$file" >"$name.out" 2>"$name.err"
+	rc=$?
+	[ "$rc" = "$want" ] || fail "$name: exit $rc, expected $want ($(head -c 300 "$name.err"))"
+}
+stdin_run stdin-text 2 passwd scan
+has stdin-text err "wormscope scan: standard input: not a log or capture (text, but no line in a known log format)"
+hasnt stdin-text out "No worm requests found."
+stdin_run stdin-binary 2 random.bin scan -
+has stdin-binary err "standard input: not a log or capture (binary data)"
+stdin_run stdin-text-gz 2 passwd.gz scan -
+has stdin-text-gz err "standard input: not a log or capture (text"
+stdin_run stdin-clean 0 ncsa.log scan
+has stdin-clean out "No worm requests found."
+[ -s stdin-clean.err ] && fail "stdin-clean: stderr: $(cat stdin-clean.err)"
+stdin_run stdin-clean-gz 0 ncsa.log.gz scan -
+stdin_run stdin-clean-w3c 0 ex010804.log scan -
+stdin_run stdin-worm 1 nimda.log scan -
 
 # A stored log read again ("unchanged") is still a log.
 run db-first 0 scan -q --db t.db ncsa.log
