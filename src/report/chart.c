@@ -360,6 +360,25 @@ const char *ws_rep_bin_name(int64_t binsec, char buf[32])
 	return buf;
 }
 
+ws_rep_bin *ws_rep_hour_bins(const struct ws_report_data *d, int64_t *t0, int64_t *binsec,
+			     size_t *nb)
+{
+	int64_t first, last;
+	*nb = 0;
+	if (!ws_rep_hour_range(d, &first, &last))
+		return NULL;
+	*binsec = ws_rep_hour_bin(first, last);
+	*t0 = floor_div(first, *binsec) * *binsec;
+	*nb = (size_t)((last - *t0) / *binsec) + 1;
+	ws_rep_bin *bins = ws_xcalloc(*nb, sizeof(*bins));
+	for (size_t i = 0; i < d->n_hours; i++) {
+		size_t k = (size_t)((ws_rep_clamp_time(d->hours[i].hour) - *t0) / *binsec);
+		for (int w = 0; w < WS_MAX_WORMS; w++)
+			bins[k][w] += d->hours[i].count[w];
+	}
+	return bins;
+}
+
 bool ws_rep_hour_range(const struct ws_report_data *d, int64_t *first, int64_t *last)
 {
 	*first = INT64_MAX;
@@ -384,15 +403,9 @@ void ws_rep_chart_hours(struct ws_buf *b, const struct ws_report_data *d)
 		ws_buf_free(&desc);
 		return;
 	}
-	int64_t binsec = ws_rep_hour_bin(first, last);
-	int64_t t0 = floor_div(first, binsec) * binsec;
-	size_t nb = (size_t)((last - t0) / binsec) + 1;
-	uint64_t(*bins)[WS_MAX_WORMS] = ws_xcalloc(nb, sizeof(*bins));
-	for (size_t i = 0; i < d->n_hours; i++) {
-		size_t k = (size_t)((ws_rep_clamp_time(d->hours[i].hour) - t0) / binsec);
-		for (int w = 0; w < WS_MAX_WORMS; w++)
-			bins[k][w] += d->hours[i].count[w];
-	}
+	int64_t binsec, t0;
+	size_t nb;
+	ws_rep_bin *bins = ws_rep_hour_bins(d, &t0, &binsec, &nb);
 	uint64_t peak = 0;
 	size_t peak_k = 0;
 	for (size_t k = 0; k < nb; k++) {

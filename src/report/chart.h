@@ -35,6 +35,13 @@ int64_t ws_rep_hour_bin(int64_t first, int64_t last);
 /* The bin's name as a unit: "hour", "3 hours", "day", "2 days", "week". */
 const char *ws_rep_bin_name(int64_t binsec, char buf[32]);
 
+/* d's hourly counts summed into the bins the chart of (1) draws: *binsec
+ * wide from *t0, *nb of them (caller frees). NULL (and *nb 0) when d has no
+ * hours. The chart and the table below it share these, so they agree. */
+typedef uint64_t ws_rep_bin[WS_MAX_WORMS];
+ws_rep_bin *ws_rep_hour_bins(const struct ws_report_data *d, int64_t *t0, int64_t *binsec,
+			     size_t *nb);
+
 /* The first and last hour in d (clamped; hours need not be sorted). Returns
  * false when there are none. */
 bool ws_rep_hour_range(const struct ws_report_data *d, int64_t *first, int64_t *last);

@@ -294,8 +294,9 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 	ws_buf_adds(
 	    b, "<section aria-labelledby=\"h-hours\"><h2 id=\"h-hours\">Requests over time</h2>");
 	char caption[96], pbuf[32], tcap[48], thead[48];
-	int64_t first, last;
-	int64_t bin = ws_rep_hour_range(d, &first, &last) ? ws_rep_hour_bin(first, last) : 3600;
+	int64_t t0 = 0, bin = 3600;
+	size_t nb;
+	ws_rep_bin *bins = ws_rep_hour_bins(d, &t0, &bin, &nb);
 	const char *per = ws_rep_bin_name(bin, pbuf);
 	snprintf(caption, sizeof(caption), "Figure 1. Worm requests per %s (UTC), stacked by worm",
 		 per);
@@ -318,14 +319,6 @@ static void section_hours(struct ws_buf *b, const struct ws_report_data *d)
 		}
 	ws_buf_adds(b, "<th scope=\"col\" class=\"n\">total</th>");
 	body_open(b);
-	size_t nb = d->n_hours ? (size_t)((last - first) / bin) + 2 : 0;
-	uint64_t(*bins)[WS_MAX_WORMS] = nb ? ws_xcalloc(nb, sizeof(*bins)) : NULL;
-	int64_t t0 = first - ((first % bin) + bin) % bin;
-	for (size_t i = 0; i < d->n_hours; i++) {
-		size_t k = (size_t)((ws_rep_clamp_time(d->hours[i].hour) - t0) / bin);
-		for (int w = 0; w < WS_MAX_WORMS; w++)
-			bins[k][w] += d->hours[i].count[w];
-	}
 	for (size_t k = 0; k < nb; k++) {
 		char t[32];
 		uint64_t total = 0;
