@@ -7,7 +7,7 @@
  * views must lie inside the input. */
 #include "classify/classify.h"
 #include "fuzz.h"
-#include "guard/http.h"
+#include "http/request.h"
 
 #define MAXH 64
 
@@ -22,7 +22,7 @@ static void fuzz_request(const char *p, size_t n)
 {
 	struct ws_http_header hdr[MAXH];
 	struct ws_http_req r;
-	int rc = ws_http_parse_request(p, n, 8192, &r, hdr, MAXH);
+	int rc = ws_http_parse_request(p, n, 8192, WS_HTTP_STRICT, &r, hdr, MAXH);
 	if (rc == WS_HTTP_MORE || rc == WS_HTTP_TOOBIG || rc == WS_HTTP_TOOMANY)
 		return;
 	if (rc <= 0 || (size_t)rc > n || r.nhdr > MAXH)
@@ -42,7 +42,7 @@ static void fuzz_response(const char *p, size_t n)
 {
 	struct ws_http_header hdr[MAXH];
 	struct ws_http_resp r;
-	int rc = ws_http_parse_response(p, n, 8192, &r, hdr, MAXH);
+	int rc = ws_http_parse_response(p, n, 8192, WS_HTTP_STRICT, &r, hdr, MAXH);
 	if (rc > 0) {
 		if ((size_t)rc > n)
 			abort();

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 
 #include "guard/guard.h"
-#include "guard/http.h"
+#include "http/request.h"
 #include "util/mem.h"
 
 #define HIGH_WATER (256 * 1024)
@@ -37,7 +37,6 @@
 #define HEAD_FLOOR 1.0     /* seconds: the shortest wait for a head, at full occupancy */
 #define PRESSURE_SWEEP 2   /* overdue waiting connections closed per accept, at most */
 #define SRC_BUCKETS 4096   /* per-source connection counts: hash buckets (a power of 2) */
-#define METHOD_MAX 32      /* longest method token; a longer one is not taken for HTTP */
 
 struct listener {
 	struct worker *g;

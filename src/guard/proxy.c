@@ -329,34 +329,15 @@ static void sweep(struct worker *g)
 
 /* ---- input that cannot be HTTP ---- */
 
-/* RFC 9110 §5.6.2. */
-static bool tchar(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
-}
-
-/* True when p[0..n), the start of a request head, cannot become one. After
- * any empty lines (CR and LF, which RFC 9112 §2.2 lets a server skip, as
- * the parser does) a request line starts with its method: 1 to METHOD_MAX
- * token characters, then SP. A first byte that cannot start a method (a
- * TLS ClientHello's 0x16, SSLv2's 0x80, NUL and other binary, a space), a
- * byte in the method that is neither a token character nor SP (an SSH
- * banner's CR), or a method longer than METHOD_MAX (the longest registered
- * one, UPDATEREDIRECTREF, has 17) is not HTTP. Looks at the empty lines
- * plus at most METHOD_MAX + 1 bytes; needs no more than what has come. */
+/* True when p[0..n), the start of a request head, cannot become one: a
+ * first byte that cannot start a method (a TLS ClientHello's 0x16, SSLv2's
+ * 0x80, NUL and other binary, a space), a byte in the method that is neither
+ * a token character nor SP (an SSH banner's CR), or a method longer than
+ * WS_HTTP_METHOD_MAX. The tokenizer's strict start test (http/request.h);
+ * needs no more than what has come. */
 static bool not_http(const char *p, size_t n)
 {
-	size_t i = 0, m = 0;
-	while (i < n && (p[i] == '\r' || p[i] == '\n'))
-		i++;
-	for (; i < n; i++, m++) {
-		if (p[i] == ' ')
-			return m == 0;
-		if (m == METHOD_MAX || !tchar((unsigned char)p[i]))
-			return true;
-	}
-	return false;
+	return !ws_http_request_start(p, n, WS_HTTP_STRICT);
 }
 
 /* ---- draining ---- */
@@ -789,7 +770,8 @@ static int response_head(struct conn *c)
 		const char *p = (const char *)evbuffer_pullup(in, (ssize_t)want);
 		struct ws_http_header hdr[MAX_RESP_HEADERS];
 		struct ws_http_resp r;
-		int n = ws_http_parse_response(p, want, MAX_RESP_HEAD, &r, hdr, MAX_RESP_HEADERS);
+		int n = ws_http_parse_response(p, want, MAX_RESP_HEAD, WS_HTTP_STRICT, &r, hdr,
+					       MAX_RESP_HEADERS);
 		if (n == WS_HTTP_MORE)
 			return 0;
 		if (n < 0 || r.bad || r.status == 101) {
@@ -1020,7 +1002,7 @@ static void fill_request(struct worker *g, const struct listener *lis,
 			 const struct ws_addr *src, int src_port, const struct ws_http_req *r,
 			 struct ws_request *q)
 {
-	memset(q, 0, sizeof(*q));
+	ws_http_to_request(r, q);
 	struct timeval tv;
 	event_base_gettimeofday_cached(g->base, &tv);
 	q->ts = tv.tv_sec;
@@ -1029,18 +1011,6 @@ static void fill_request(struct worker *g, const struct listener *lis,
 	q->src_port = src_port;
 	q->dst = lis->dst;
 	q->dst_port = lis->dst_port;
-	q->method = r->method;
-	q->path = r->path;
-	q->query = r->query;
-	q->has_query = r->has_query;
-	q->proto = r->proto;
-	q->proto_logged = true;
-	q->agent = r->agent;
-	q->referer = r->referer;
-	q->host = r->host;
-	q->status = -1;
-	q->bytes = -1;
-	q->form = WS_TARGET_RAW;
 }
 
 /* The action for a worm request (tarpit falls back to close when full),
@@ -1102,7 +1072,8 @@ static void process_heads(struct conn *c)
 		return;
 	}
 	struct ws_http_req r;
-	int n = ws_http_parse_request(p, want, max, &r, g->hdr, g->conf.max_headers);
+	int n = ws_http_parse_request(p, want, max, WS_HTTP_STRICT, &r, g->hdr,
+				      g->conf.max_headers);
 	if (n == WS_HTTP_MORE) {
 		if (c->cli_eof)
 			ws_guard_conn_free(c); /* half a head, and no more coming */
@@ -1253,7 +1224,7 @@ static bool first_read(struct listener *lis, int fd, const struct ws_addr *src, 
 		return true;
 	}
 	struct ws_http_req r;
-	int len = ws_http_parse_request(buf, (size_t)*n, g->conf.max_head, &r, g->hdr,
+	int len = ws_http_parse_request(buf, (size_t)*n, g->conf.max_head, WS_HTTP_STRICT, &r, g->hdr,
 					g->conf.max_headers);
 	if (len <= 0 || r.target.n == 0)
 		return false;

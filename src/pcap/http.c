@@ -1,4 +1,5 @@
-/* Streaming HTTP/1.x head parser over reassembled TCP data (see http.h).
+/* Streaming HTTP/1.x framing over reassembled TCP data (see http.h); the heads
+ * themselves are read by the one tokenizer, http/request.c, in lenient mode.
  *
  * States: HUNT (not in step with the stream: look at each segment start for
  * a message start), HEAD (collecting a head up to its blank line), BODY
@@ -9,38 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logfmt/logfmt.h"
+#include "http/request.h"
 #include "util/mem.h"
-#include "util/str.h"
 
 enum { HUNT = 0, HEAD, BODY };
 
-static bool is_tchar(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
-}
-
-/* 1 when p[0..n) starts like a request line (method, space, a target that
- * starts with '/', '*' or a scheme), 0 when it cannot, and 1 as well when too
- * few bytes are there to tell but all of them fit. Lower-case methods count:
- * Nimda sent "get". */
-static int request_start(const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n && i < 17 && is_tchar(p[i]))
-		i++;
-	if (i == n)
-		return i <= 16;
-	if (i == 0 || i > 16 || p[i] != ' ')
-		return 0;
-	i++;
-	while (i < n && p[i] == ' ')
-		i++;
-	if (i == n)
-		return 1;
-	return p[i] == '/' || p[i] == '*' || (p[i] | 0x20) == 'h';
-}
-
+/* Content recognition on any port: a request start as the tokenizer's
+ * lenient mode sees it, or a status line. */
 static int response_start(const uint8_t *p, size_t n)
 {
 	static const char pre[] = "HTTP/";
@@ -50,7 +26,7 @@ static int response_start(const uint8_t *p, size_t n)
 
 static int message_start(const struct ws_http_half *h, const uint8_t *p, size_t n)
 {
-	if (h->role != WS_HTTP_SERVER && request_start(p, n))
+	if (h->role != WS_HTTP_SERVER && ws_http_request_start((const char *)p, n, WS_HTTP_LENIENT))
 		return WS_HTTP_CLIENT;
 	if (h->role != WS_HTTP_CLIENT && response_start(p, n))
 		return WS_HTTP_SERVER;
@@ -73,90 +49,24 @@ static size_t head_end(const char *p, size_t n, size_t from)
 	return 0;
 }
 
-static bool hdr_name(struct ws_str line, const char *name, struct ws_str *value)
-{
-	size_t k = strlen(name);
-	if (line.n <= k || line.p[k] != ':' || !ws_str_ieq((struct ws_str){line.p, k}, name))
-		return false;
-	*value = ws_str_trim((struct ws_str){line.p + k + 1, line.n - k - 1});
-	return true;
-}
-
-/* Walks the header lines after the first line; fills the fields req wants
- * (when req is not NULL) and the body framing. Returns the first line. */
-static struct ws_str headers(const char *head, size_t n, struct ws_request *req, int64_t *clen,
-			     bool *chunked)
-{
-	*clen = -1;
-	*chunked = false;
-	const char *end = head + n, *nl = memchr(head, '\n', n);
-	struct ws_str first = {head, nl ? (size_t)(nl - head) : n};
-	while (first.n && first.p[first.n - 1] == '\r')
-		first.n--;
-	for (const char *p = nl ? nl + 1 : end; p < end;) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		struct ws_str line = {p, (size_t)((e ? e : end) - p)};
-		p = e ? e + 1 : end;
-		while (line.n && line.p[line.n - 1] == '\r')
-			line.n--;
-		if (line.n == 0)
-			break;
-		struct ws_str v;
-		switch (line.p[0] | 0x20) {
-		case 'c':
-			if (hdr_name(line, "content-length", &v))
-				*clen = ws_str_to_ll(v);
-			break;
-		case 't':
-			if (hdr_name(line, "transfer-encoding", &v) && ws_str_ifind(v, "chunked"))
-				*chunked = true;
-			break;
-		case 'h':
-			if (req && hdr_name(line, "host", &v))
-				req->host = v;
-			break;
-		case 'u':
-			if (req && hdr_name(line, "user-agent", &v))
-				req->agent = v;
-			break;
-		case 'r':
-			if (req && hdr_name(line, "referer", &v))
-				req->referer = v;
-			break;
-		}
-	}
-	return first;
-}
-
 bool ws_cap_parse_request(const char *head, size_t n, struct ws_request *req, int64_t *clen,
 			   bool *chunked)
 {
-	ws_request_reset(req);
-	struct ws_str first = headers(head, n, req, clen, chunked);
-	if (!request_start((const uint8_t *)first.p, first.n) ||
-	    !ws_split_request_line(first.p, first.n, req))
-		return false;
-	req->form = WS_TARGET_RAW;
-	return true;
+	struct ws_http_req r;
+	int rc = ws_http_parse_request(head, n, WS_HTTP_HEAD_MAX, WS_HTTP_LENIENT, &r, NULL, 0);
+	ws_http_to_request(&r, req);
+	*clen = r.content_length;
+	*chunked = r.chunked;
+	return rc > 0 && r.target.n > 0;
 }
 
 int ws_cap_parse_response(const char *head, size_t n, int64_t *clen, bool *chunked)
 {
-	struct ws_str first = headers(head, n, NULL, clen, chunked);
-	/* "HTTP/1.1 200 OK": the code is the three digits after the first space. */
-	const char *sp = memchr(first.p, ' ', first.n);
-	if (first.n < 5 || memcmp(first.p, "HTTP/", 5) != 0 || !sp)
-		return -1;
-	size_t at = (size_t)(sp - first.p) + 1;
-	if (at + 3 > first.n)
-		return -1;
-	int code = 0;
-	for (size_t i = at; i < at + 3; i++) {
-		if (first.p[i] < '0' || first.p[i] > '9')
-			return -1;
-		code = code * 10 + (first.p[i] - '0');
-	}
-	return code >= 100 ? code : -1;
+	struct ws_http_resp r;
+	int rc = ws_http_parse_response(head, n, WS_HTTP_HEAD_MAX, WS_HTTP_LENIENT, &r, NULL, 0);
+	*clen = r.content_length;
+	*chunked = r.chunked;
+	return rc > 0 ? r.status : -1;
 }
 
 static void drop_head(struct ws_http_half *h, const struct ws_http_sink *k)
@@ -186,7 +96,7 @@ static void on_head(struct ws_http_half *h, const char *p, size_t n, bool cut,
 		struct ws_request req;
 		h->role = WS_HTTP_CLIENT;
 		if (ws_cap_parse_request(p, n, &req, &clen, &chunked)) {
-			req.truncated = cut;
+			req.truncated = cut || req.truncated;
 			k->request(ctx, &req, p, n);
 		}
 		/* A request without Content-Length has no body (RFC 9112 6.3). */

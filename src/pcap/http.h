@@ -51,13 +51,15 @@ void ws_http_gap(struct ws_http_half *h, uint64_t n, const struct ws_http_sink *
 void ws_http_end(struct ws_http_half *h, const struct ws_http_sink *k, void *ctx);
 void ws_http_half_free(struct ws_http_half *h, const struct ws_http_sink *k);
 
-/* Parses a request head (request line and headers, possibly cut short) into
- * req (views into head). Content-Length goes to *clen (-1 when absent or
- * invalid), Transfer-Encoding: chunked to *chunked. False when the first
- * line is not a request line. */
+/* The sensor's view of a head, through the one tokenizer (http/request.h,
+ * lenient mode): a request head (request line and headers, possibly cut
+ * short) into req (views into head, truncated when cut). Content-Length goes
+ * to *clen (-1 when absent or invalid), a Transfer-Encoding to *chunked.
+ * False when the first line is not a request line. */
 bool ws_cap_parse_request(const char *head, size_t n, struct ws_request *req, int64_t *clen,
 			   bool *chunked);
-/* Parses a status line and headers; returns the status (100..999) or -1. */
+/* A status line and headers, the same way; returns the status (100..999) or
+ * -1. *chunked: the body ends with a last chunk. */
 int ws_cap_parse_response(const char *head, size_t n, int64_t *clen, bool *chunked);
 
 #endif

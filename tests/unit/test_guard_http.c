@@ -1,4 +1,4 @@
-/* The guard's HTTP head parser and chunked walker (src/guard/http.c). Every
+/* The HTTP tokenizer's strict (guard) mode and chunked walker (src/http/request.c). Every
  * input is parsed from a guard-page copy, so a read past the bytes given
  * faults. Readable text of each request is the C string itself. */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 
 #include "classify/classify.h"
 #include "guard.h"
-#include "guard/http.h"
+#include "http/request.h"
 
 #define MAXH 16
 
@@ -20,7 +20,7 @@ static struct ws_http_header hdr[MAXH];
 static int req(const char *s, struct ws_http_req *r)
 {
 	const char *p = ws_guard_copy(s, strlen(s));
-	return ws_http_parse_request(p, strlen(s), 4096, r, hdr, MAXH);
+	return ws_http_parse_request(p, strlen(s), 4096, WS_HTTP_STRICT, r, hdr, MAXH);
 }
 
 static bool str_is(struct ws_str s, const char *lit)
@@ -59,7 +59,8 @@ static void test_prefixes_need_more(void **state)
 	struct ws_http_req r;
 	for (size_t n = 0; n < head; n++) {
 		const char *p = ws_guard_copy(s, n);
-		assert_int_equal(ws_http_parse_request(p, n, 4096, &r, hdr, MAXH), WS_HTTP_MORE);
+		assert_int_equal(ws_http_parse_request(p, n, 4096, WS_HTTP_STRICT, &r, hdr, MAXH),
+				 WS_HTTP_MORE);
 		ws_guard_release();
 	}
 	assert_int_equal(req(s, &r), (int)head); /* leading CRLF counted, body not */
@@ -119,7 +120,8 @@ static void test_limits(void **state)
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "GET /", 5);
 	const char *p = ws_guard_copy(big, sizeof(big));
-	assert_int_equal(ws_http_parse_request(p, sizeof(big), 4096, &r, hdr, MAXH), WS_HTTP_TOOBIG);
+	assert_int_equal(ws_http_parse_request(p, sizeof(big), 4096, WS_HTTP_STRICT, &r, hdr, MAXH),
+			 WS_HTTP_TOOBIG);
 	ws_guard_release();
 	char many[2048];
 	size_t n = (size_t)snprintf(many, sizeof(many), "GET / HTTP/1.1\r\n");
@@ -189,7 +191,8 @@ static void test_connection_names_framing(void **state)
 	static const char a[] = "HTTP/1.1 200 OK\r\nConnection: content-length\r\n"
 				"Content-Length: 3\r\n\r\n";
 	const char *p = ws_guard_copy(a, strlen(a));
-	assert_int_equal(ws_http_parse_response(p, strlen(a), 4096, &r, hdr, MAXH), (int)strlen(a));
+	assert_int_equal(ws_http_parse_response(p, strlen(a), 4096, WS_HTTP_STRICT, &r, hdr, MAXH),
+			 (int)strlen(a));
 	assert_non_null(r.bad);
 	ws_guard_release();
 }
@@ -231,7 +234,7 @@ static void test_connection_tokens(void **state)
 static int resp(const char *s, struct ws_http_resp *r)
 {
 	const char *p = ws_guard_copy(s, strlen(s));
-	return ws_http_parse_response(p, strlen(s), 4096, r, hdr, MAXH);
+	return ws_http_parse_response(p, strlen(s), 4096, WS_HTTP_STRICT, r, hdr, MAXH);
 }
 
 static void test_responses(void **state)
