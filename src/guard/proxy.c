@@ -44,8 +44,8 @@
 #include <unistd.h>
 
 #include "classify/classify.h"
+#include "guard/forward.h"
 #include "guard/internal.h"
-#include "http/normalize.h"
 #include "util/addr.h"
 #include "util/mem.h"
 
@@ -497,101 +497,9 @@ static void answer_error(struct conn *c, int status)
 	start_closing(c);
 }
 
-/* ---- the request head we forward ---- */
-
 static bool name_is(struct ws_str n, const char *lit)
 {
 	return n.n == strlen(lit) && strncasecmp(n.p, lit, n.n) == 0;
-}
-
-/* Appends a header value, turning obs-fold line breaks into single spaces. */
-static void add_value(struct ws_buf *b, const struct ws_http_header *h)
-{
-	if (!h->folded) {
-		ws_buf_add(b, h->value.p, h->value.n);
-		return;
-	}
-	bool ws = false;
-	for (size_t i = 0; i < h->value.n; i++) {
-		char ch = h->value.p[i];
-		if (ch == '\r' || ch == '\n' || ch == ' ' || ch == '\t') {
-			ws = true;
-			continue;
-		}
-		if (ws)
-			ws_buf_addc(b, ' ');
-		ws = false;
-		ws_buf_addc(b, ch);
-	}
-}
-
-/* True when h must not cross the proxy: hop-by-hop by name, or named in one
- * of the message's Connection headers. */
-static bool drop_header(const struct ws_http_header *hdr, size_t n, const struct ws_http_header *h)
-{
-	if (ws_http_hop_by_hop(h->name))
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (name_is(hdr[i].name, "connection") && ws_http_conn_lists(hdr[i].value, h->name))
-			return true;
-	return false;
-}
-
-/* Writes the normalised head: one request line with single spaces, Host
- * first and once, hop-by-hop fields dropped, folded values unfolded, our
- * X-Forwarded-For and Via appended to the client's, and our own Connection. */
-static void build_request(struct conn *c, const struct ws_http_req *r, struct ws_buf *b)
-{
-	b->n = 0;
-	ws_buf_add(b, r->method.p, r->method.n);
-	ws_buf_addc(b, ' ');
-	ws_buf_add(b, r->target.p, r->target.n);
-	ws_buf_adds(b, r->minor == 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
-	if (r->nhost) {
-		ws_buf_adds(b, "Host: ");
-		ws_buf_add(b, r->host.p, r->host.n);
-		ws_buf_adds(b, "\r\n");
-	}
-	size_t xff = 0, via = 0;
-	for (size_t i = 0; i < r->nhdr; i++) {
-		const struct ws_http_header *h = &r->hdr[i];
-		if (name_is(h->name, "host") || drop_header(r->hdr, r->nhdr, h))
-			continue;
-		if (name_is(h->name, "x-forwarded-for")) {
-			xff++;
-			continue;
-		}
-		if (name_is(h->name, "via")) {
-			via++;
-			continue;
-		}
-		ws_buf_add(b, h->name.p, h->name.n);
-		ws_buf_adds(b, ": ");
-		add_value(b, h);
-		ws_buf_adds(b, "\r\n");
-	}
-	char ip[64];
-	ws_addr_format(&c->src, ip, sizeof(ip));
-	const char *names[2] = {"x-forwarded-for", "via"};
-	size_t counts[2] = {xff, via};
-	for (int k = 0; k < 2; k++) {
-		ws_buf_adds(b, k == 0 ? "X-Forwarded-For: " : "Via: ");
-		for (size_t i = 0; counts[k] && i < r->nhdr; i++)
-			if (name_is(r->hdr[i].name, names[k])) {
-				add_value(b, &r->hdr[i]);
-				ws_buf_adds(b, ", ");
-			}
-		if (k == 0)
-			ws_buf_adds(b, ip);
-		else
-			ws_buf_adds(b, r->minor == 0 ? "1.0 wormscope-guard" : "1.1 wormscope-guard");
-		ws_buf_adds(b, "\r\n");
-	}
-	if (!c->keepalive)
-		ws_buf_adds(b, "Connection: close\r\n");
-	else if (r->minor == 0)
-		ws_buf_adds(b, "Connection: keep-alive\r\n");
-	ws_buf_adds(b, "\r\n");
 }
 
 /* ---- writing ---- */
@@ -740,11 +648,11 @@ static void relay_response_head(struct conn *c, const char *p, size_t n,
 	ws_buf_adds(b, "\r\n");
 	for (size_t i = 0; i < r->nhdr; i++) {
 		const struct ws_http_header *h = &r->hdr[i];
-		if (drop_header(r->hdr, r->nhdr, h))
+		if (ws_guard_drop_header(r->hdr, r->nhdr, h))
 			continue;
 		ws_buf_add(b, h->name.p, h->name.n);
 		ws_buf_adds(b, ": ");
-		add_value(b, h);
+		ws_guard_add_value(b, h);
 		ws_buf_adds(b, "\r\n");
 	}
 	if (r->status >= 200) {
@@ -967,7 +875,9 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 		answer_error(c, 502);
 		return;
 	}
-	build_request(c, r, &g->scratch);
+	char ip[64];
+	ws_addr_format(&c->src, ip, sizeof(ip));
+	ws_guard_build_head(r, ip, c->keepalive, &g->scratch);
 	send_bytes(c->up, c->up_ready, g->scratch.p, g->scratch.n);
 	c->retryable = reused && !r->chunked && r->content_length <= 0 && idempotent(r->method);
 	if (c->retryable) {
@@ -1088,26 +998,21 @@ static void process_heads(struct conn *c)
 	struct ws_request q;
 	fill_request(g, c->lis, &c->src, c->src_port, &r, &q);
 	struct ws_verdict v;
-	uint32_t path_flags = 0;
-	if (r.target.n && ws_classify_flags(&q, &v, &path_flags)) {
+	switch (ws_guard_judge(&r, &q, &v)) {
+	case WS_JUDGE_WORM:
 		worm_action(c, &q, &v);
 		return;
-	}
-	if (r.bad) {
+	case WS_JUDGE_MALFORMED:
 		g->st.malformed++;
 		answer_error(c, 400);
 		return;
-	}
-	/* An encoding no client that means well sends (%u, %25xx, overlong
-	 * UTF-8, NUL, ::$DATA, /../ past the root, an over-long path): URLScan
-	 * refuses them too (docs/evasion.md). The upstream would decode them
-	 * into a path that no signature here has seen, so they are not
-	 * forwarded. */
-	if (path_flags & WS_EV_HOSTILE) {
+	case WS_JUDGE_HOSTILE:
 		g->st.malformed++;
 		g->st.evasive++;
 		answer_error(c, 400);
 		return;
+	case WS_JUDGE_FORWARD:
+		break;
 	}
 	forward(c, &r, (size_t)n);
 }
