@@ -16,11 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evasion.h" /* tests/unit: the evasion corpus's generator */
+
 /* ---- pcap file ---- */
 
 enum link { L_ETH, L_VLAN, L_QINQ, L_SLL, L_SLL2, L_RAW, L_NULL, L_USER0 };
 
 static FILE *out;
+static const char *out_path;
 static enum link link_mode = L_ETH;
 static uint32_t ts_sec = 997000000; /* 2001-08-05 08:26:40 UTC */
 static uint32_t ts_usec;
@@ -679,6 +682,46 @@ struct scenario {
 	uint32_t snap;
 };
 
+/* The evasion corpus (tests/unit/evasion.h: every encoding alone and in
+ * pairs on each worm's request), one connection per case from source port
+ * 10000 + its number, each request line and headers with a FILLER body,
+ * answered 404. The same requests go, one per line in the same order, to
+ * the NCSA log OUT.pcap.log, so that tests/pcap/evasion.sh can hold what a
+ * capture yields against what the log yields. */
+static FILE *ev_log;
+static int ev_n;
+
+static void ev_one(const struct ev_case *c, void *ctx)
+{
+	(void)ctx;
+	char a[32];
+	snprintf(a, sizeof(a), "198.51.100.%d", 1 + ev_n % 200);
+	struct ep src = v4(a, (uint16_t)(10000 + ev_n));
+	const char *qm = c->query ? "?" : "", *q = c->query ? c->query : "";
+	size_t n = (size_t)snprintf(msg, sizeof(msg),
+				    "GET %s%s%s HTTP/1.0\r\nHost: 192.0.2.80\r\n"
+				    "Content-Length: 16\r\n\r\nFILLER-FILLER-FI",
+				    c->path, qm, q);
+	request_answer(src, server(), n, 404, 1460);
+	fprintf(ev_log, "%s - - [05/Aug/2001:08:26:40 +0000] \"GET %s%s%s HTTP/1.0\" 404 300\n", a,
+		c->path, qm, q);
+	ev_n++;
+}
+
+static void sc_evasion(void)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s.log", out_path);
+	ev_log = fopen(path, "w");
+	if (!ev_log) {
+		perror(path);
+		exit(2);
+	}
+	ev_corpus(ev_one, NULL);
+	if (fclose(ev_log) != 0)
+		exit(2);
+}
+
 static void sc_vlan(void) { sc_link(L_VLAN); }
 static void sc_qinq(void) { sc_link(L_QINQ); }
 static void sc_sll(void) { sc_link(L_SLL); }
@@ -698,7 +741,7 @@ static const struct scenario scenarios[] = {
 	{"lowercase", sc_lowercase, L_ETH, 65535}, {"anyport", sc_anyport, L_ETH, 65535},
 	{"snaplen", sc_snaplen, L_ETH, 300},     {"corrupt", sc_corrupt, L_ETH, 65535},
 	{"linktype", one_of_each, L_USER0, 65535}, {"manyflows", sc_manyflows, L_ETH, 65535},
-	{"telescope", sc_telescope, L_ETH, 65535},
+	{"telescope", sc_telescope, L_ETH, 65535}, {"evasion", sc_evasion, L_ETH, 65535},
 };
 
 int main(int argc, char **argv)
@@ -716,6 +759,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ns; i++) {
 		if (strcmp(argv[1], scenarios[i].name) != 0)
 			continue;
+		out_path = argv[2];
 		out = fopen(argv[2], "wb");
 		if (!out) {
 			perror(argv[2]);
