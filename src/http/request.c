@@ -389,7 +389,8 @@ int ws_http_request_start(const char *p, size_t n, enum ws_http_mode mode)
 		return 1;
 	while (i < n && p[i] == ' ')
 		i++;
-	return i == n || p[i] == '/' || p[i] == '*' || (p[i] | 0x20) == 'h';
+	/* '\\' as well: IIS reads it as '/', so an evasive worm may lead with it. */
+	return i == n || p[i] == '/' || p[i] == '\\' || p[i] == '*' || (p[i] | 0x20) == 'h';
 }
 
 static int version_minor(struct ws_str v)

@@ -70,7 +70,7 @@ struct ws_http_req {
  * skipped first (RFC 9112 §2.2); then 1 to WS_HTTP_METHOD_MAX token
  * characters and SP. Lenient mode (content recognition on any port) takes
  * only letters, '-' and '_' for the method and also wants the target's first
- * byte to be '/', '*' or 'h' (absolute form), after any further spaces. Lower-case methods count in both: Nimda sent "get". */
+ * byte to be '/', '\\' (IIS reads it as '/'), '*' or 'h' (absolute form), after any further spaces. Lower-case methods count in both: Nimda sent "get". */
 int ws_http_request_start(const char *p, size_t n, enum ws_http_mode mode);
 
 /* Parses a request head from p[0..n) (at most max_head bytes of it); hdr has

@@ -173,7 +173,7 @@ static const struct {
 	{"", 1, 1},                   {"\r\nGET /", 1, 1},      {"GET  /", 1, 1},
 	{"M-SEARCH * HTTP/1.1", 1, 1}, {"GET http://h/", 1, 1}, {"\x16\x03\x01", 0, 0},
 	{" GET /", 0, 0},             {"SSH-2.0-x\r\n", 0, 0},  {"GET.x /", 1, 0},
-	{"VERSION-CONTROL x", 1, 0},   {"GETX/ HTTP/1.0", 0, 0},
+	{"VERSION-CONTROL x", 1, 0},   {"GETX/ HTTP/1.0", 0, 0},  {"GET \\scripts\\root.exe", 1, 1},
 	{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA /", 0, 0}, /* 33: past WS_HTTP_METHOD_MAX */
 };
 
