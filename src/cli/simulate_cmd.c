@@ -232,6 +232,13 @@ static void print_summary(const struct ws_sim_scenario *sc, const struct ws_sim_
 	       sc->worm.id, ws_sim_strategy_name(sc->worm.strategy), ws_sim_mean_rate(&sc->worm),
 	       n_hosts, (unsigned long long)sc->seed, x->runs, x->runs == 1 ? "" : "s (medians)",
 	       sc->mode == WS_SIM_MODE_PROBE ? ", per-probe mode" : "");
+	if (x->died_out > 0 && x->reduced < x->runs)
+		printf("%d of %d runs died out (extinction share %.0f %%: they stayed near their "
+		       "seed hosts); medians over the %d that took off\n",
+		       x->died_out, x->runs, 100.0 * x->died_out / x->runs, x->reduced);
+	else if (x->died_out > 0)
+		printf("all %d runs died out (none infected 1 %% of the vulnerable); medians over "
+		       "all of them\n", x->runs);
 	printf("final infected %.0f, ever infected %.0f, peak %.0f new infections/min, K %s\n",
 	       m->final_infected, m->ever_infected, m->peak_new_per_min, k_text);
 	printf("1%% %s, 10%% %s, 50%% %s, 90%% %s, 99%% %s\n", t[0], t[1], t[2], t[3], t[4]);

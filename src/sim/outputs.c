@@ -129,8 +129,10 @@ void ws_sim_write_csv(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	const struct ws_sim_series *m = &x->med.s, *lo = &x->lo.s, *hi = &x->hi.s;
 	size_t n = m->n, nt = (size_t)sc->n_telescopes;
 	ws_buf_printf(out, "# SIMULATED by wormscope %s simulate (model output, not measurements); "
-			   "seed %llu; runs %d (values are medians, _p5/_p95 the 5-95 %% band)\n# config: ",
-		      WS_VERSION, (unsigned long long)sc->seed, x->runs);
+			   "seed %llu; runs %d (values are medians, _p5/_p95 the 5-95 %% band)\n"
+			   "# runs died out %d of %d; medians and bands over %d run%s\n# config: ",
+		      WS_VERSION, (unsigned long long)sc->seed, x->runs, x->died_out, x->runs,
+		      x->reduced, x->reduced == 1 ? "" : "s");
 	ws_sim_config_line(sc, out);
 	ws_buf_adds(out, "\ntime_s,time_utc");
 	static const char *const cols[] = {"susceptible", "infected", "removed", "new_infections"};
@@ -209,6 +211,12 @@ char *ws_sim_summary_json(const struct ws_sim_scenario *sc, const struct ws_sim_
 	json_object_set_new(o, "version", json_string(WS_VERSION));
 	json_object_set_new(o, "seed", json_integer((json_int_t)sc->seed));
 	json_object_set_new(o, "runs", json_integer(x->runs));
+	/* The medians and bands below are over runs_reduced runs: those that
+	 * took off (all runs when every one died out). */
+	json_object_set_new(o, "runs_died_out", json_integer(x->died_out));
+	json_object_set_new(o, "extinction_share",
+			    json_real(x->runs ? (double)x->died_out / x->runs : 0.0));
+	json_object_set_new(o, "runs_reduced", json_integer(x->reduced));
 	json_object_set_new(o, "worm", json_string(sc->worm.id));
 	json_object_set_new(o, "mode", json_string(sc->mode == WS_SIM_MODE_PROBE ? "per-probe" : "fast"));
 	json_object_set_new(o, "vulnerable", json_integer((json_int_t)n_hosts));
@@ -316,8 +324,11 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	ws_time_format_iso(sc->start, iso);
 	ws_buf_adds(b, "<text x=\"80\" y=\"24\" font-size=\"15\" font-weight=\"bold\">SIMULATED: ");
 	ws_esc_html(b, sc->worm.id, strlen(sc->worm.id));
-	ws_buf_printf(b, ", %.0f vulnerable, from %s, seed %llu, %d run%s</text>\n", n_hosts, iso,
+	ws_buf_printf(b, ", %.0f vulnerable, from %s, seed %llu, %d run%s", n_hosts, iso,
 		      (unsigned long long)sc->seed, x->runs, x->runs == 1 ? "" : "s");
+	if (x->died_out > 0)
+		ws_buf_printf(b, " (%d died out; medians over %d)", x->died_out, x->reduced);
+	ws_buf_adds(b, "</text>\n");
 	ws_buf_adds(b, "<text x=\"80\" y=\"42\" fill=\"#555\">wormscope " WS_VERSION
 		       " model output, not measurements; infected hosts over hours from the start</text>\n");
 	/* Axes with ticks. */

@@ -94,6 +94,11 @@ static double quantile(double *v, size_t n, double q)
 	size_t lo = (size_t)floor(pos);
 	size_t hi = lo + 1 < n ? lo + 1 : lo;
 	double f = pos - (double)lo;
+	/* An order statistic that falls exactly on a run is that run's value:
+	 * the NAN next to it does not count (3 of 5 runs at 1 % means the
+	 * median reached 1 %). */
+	if (f == 0 || hi == lo)
+		return v[lo];
 	if (isnan(v[lo]) || isnan(v[hi]))
 		return NAN;
 	return v[lo] + (v[hi] - v[lo]) * f;
@@ -165,6 +170,39 @@ static double *summary_field(struct ws_sim_result *r, int f)
 	return f % 2 ? &s->tel_sources_total[f / 2] : &s->peak_new_sources_per_min[f / 2];
 }
 
+bool ws_sim_died_out(const struct ws_sim_summary *s, double n_vulnerable, double max_ever)
+{
+	if (s->ever_infected >= WS_SIM_TAKEOFF_SHARE * n_vulnerable)
+		return false;
+	return s->ever_infected < 0.1 * max_ever || s->final_infected <= 0;
+}
+
+/* Reduces the summary figures over the runs in idx[0..k). The times to a
+ * share treat never as later than any time; K is a median over the runs
+ * that have one (a run that never reached 50 % has no fit, which says
+ * nothing about the slope of those that did). */
+static void reduce_summary(struct ws_sim_result *all, const size_t *idx, size_t k, int nt,
+			   struct ws_sim_ensemble *out)
+{
+	double *vals = ws_xcalloc(k, sizeof(double));
+	for (int f = 0; f < n_summary(nt); f++) {
+		size_t m = 0;
+		for (size_t i = 0; i < k; i++) {
+			double v = *summary_field(&all[idx[i]], f);
+			if (f != 3 || !isnan(v))
+				vals[m++] = v;
+		}
+		if (m == 0) {
+			*summary_field(&out->med, f) = *summary_field(&out->lo, f) =
+				*summary_field(&out->hi, f) = NAN;
+			continue;
+		}
+		reduce(vals, m, summary_field(&out->med, f), summary_field(&out->lo, f),
+		       summary_field(&out->hi, f));
+	}
+	free(vals);
+}
+
 int ws_sim_run_ensemble(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
 			struct ws_buf *hosts_out, struct ws_err *e)
 {
@@ -190,6 +228,22 @@ int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ens
 		for (size_t i = 0; i < runs; i++)
 			fill_seen(&all[i].s, nt);
 		out->runs = (int)runs;
+		/* Runs that died out are counted apart; the medians and bands are
+		 * over the runs that took off (over all runs when none did), so
+		 * that no figure mixes a few large outbreaks with fizzles. */
+		double max_ever = 0, nv = (double)sc->pop.vulnerable;
+		for (size_t i = 0; i < runs; i++)
+			if (all[i].sum.ever_infected > max_ever)
+				max_ever = all[i].sum.ever_infected;
+		size_t *idx = ws_xcalloc(runs, sizeof(size_t)), k = 0;
+		for (size_t i = 0; i < runs; i++)
+			if (!ws_sim_died_out(&all[i].sum, nv, max_ever))
+				idx[k++] = i;
+		out->died_out = (int)(runs - k);
+		if (k == 0)
+			for (; k < runs; k++)
+				idx[k] = k;
+		out->reduced = (int)k;
 		ws_sim_series_alloc(&out->med.s, n, nt);
 		ws_sim_series_alloc(&out->lo.s, n, nt);
 		ws_sim_series_alloc(&out->hi.s, n, nt);
@@ -197,18 +251,14 @@ int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ens
 		for (int f = 0; f < N_SERIES; f++) {
 			size_t len = f < 4 ? n : n * nt;
 			for (size_t j = 0; j < len; j++) {
-				for (size_t i = 0; i < runs; i++)
-					vals[i] = series_field(&all[i], f)[j];
-				reduce(vals, runs, &series_field(&out->med, f)[j],
+				for (size_t i = 0; i < k; i++)
+					vals[i] = series_field(&all[idx[i]], f)[j];
+				reduce(vals, k, &series_field(&out->med, f)[j],
 				       &series_field(&out->lo, f)[j], &series_field(&out->hi, f)[j]);
 			}
 		}
-		for (int f = 0; f < n_summary((int)nt); f++) {
-			for (size_t i = 0; i < runs; i++)
-				vals[i] = *summary_field(&all[i], f);
-			reduce(vals, runs, summary_field(&out->med, f), summary_field(&out->lo, f),
-			       summary_field(&out->hi, f));
-		}
+		reduce_summary(all, idx, k, (int)nt, out);
+		free(idx);
 		uint64_t ev = 0;
 		for (size_t i = 0; i < runs; i++)
 			ev += all[i].sum.events;

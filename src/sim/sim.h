@@ -302,8 +302,18 @@ void ws_sim_series_alloc(struct ws_sim_series *s, size_t n, size_t nt);
  * 95 % of every series value and summary figure across runs. */
 struct ws_sim_ensemble {
 	int runs;
+	int died_out;              /* runs that died out (ws_sim_died_out) */
+	int reduced;               /* runs the medians and bands are over: those that took
+	                            * off, or all runs when every one died out */
 	struct ws_sim_result med, lo, hi;
 };
+/* A run died out (a minor outbreak, in the epidemiologist's sense) when its
+ * hosts ever infected stayed under WS_SIM_TAKEOFF_SHARE of the vulnerable
+ * and either under a tenth of the largest run of its ensemble (max_ever) or
+ * with no host infected at the end. A run that took off grows on the scale
+ * of N; one that died out stays on the scale of its seed hosts. */
+#define WS_SIM_TAKEOFF_SHARE 0.01
+bool ws_sim_died_out(const struct ws_sim_summary *s, double n_vulnerable, double max_ever);
 int ws_sim_run_ensemble(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
 			struct ws_buf *hosts_out, struct ws_err *e);
 /* The same, with every optional output (taken from the first run). */
