@@ -9,9 +9,11 @@
 #include "fuzz.h"
 #include "pcap/capture.h"
 
-static void emit(void *ctx, const struct ws_request *r, uint64_t frame)
+static void emit(void *ctx, const struct ws_request *r, const struct ws_verdict *v,
+		 uint64_t frame)
 {
 	(void)ctx;
+	(void)v;
 	(void)frame;
 	volatile size_t sum = 0;
 	for (size_t i = 0; i < r->path.n; i++)

@@ -5,14 +5,22 @@
  *       bits 1-3: client port (8 connections)  [2..5] sequence number
  *   [6] payload length  [7] bytes "missing" (cut by the snap length)
  * Payloads are exact-size heap copies. Invariants checked: the table never
- * holds more than its cap, and after finishing holds no flow and no bytes. */
+ * holds more than its cap, after finishing holds no flow and no bytes, and
+ * the verdict handed out with a request (classified once, on arrival) is
+ * the one the request it comes with gets. */
+#include "classify/classify.h"
 #include "fuzz.h"
 #include "pcap/flow.h"
 
-static void emit(void *ctx, const struct ws_request *r, uint64_t frame)
+static void emit(void *ctx, const struct ws_request *r, const struct ws_verdict *v,
+		 uint64_t frame)
 {
 	(void)ctx;
 	(void)frame;
+	struct ws_verdict again;
+	if (!ws_classify(r, &again) || again.worm != v->worm || again.conf != v->conf ||
+	    again.evasion != v->evasion || again.sig != v->sig)
+		abort();
 	volatile size_t sum = r->path.n + r->query.n + r->method.n + r->host.n + r->agent.n;
 	for (size_t i = 0; i < r->path.n; i++)
 		sum += (unsigned char)r->path.p[i];

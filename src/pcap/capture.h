@@ -15,6 +15,7 @@
 #include "pcap/decode.h"
 #include "wormscope/err.h"
 #include "wormscope/request.h"
+#include "wormscope/worm.h"
 
 /* Capture health, for the summary. Summed over inputs. */
 struct ws_capture_stats {
@@ -30,10 +31,13 @@ struct ws_capture_stats {
 	uint64_t http_requests, http_responses;
 };
 
-/* Called for each HTTP request, with its answer's status when the capture
- * held one; frame is the number (from 1) of the frame that completed the
- * request head. req and its views are valid during the call only. */
-typedef void (*ws_pcap_emit_fn)(void *ctx, const struct ws_request *req, uint64_t frame);
+/* Called for each HTTP request the worm table names, with its verdict (the
+ * capture is classified here, once: the caller does not classify again) and
+ * its answer's status when the capture held one; frame is the number (from
+ * 1) of the frame that completed the request head. req and its views are
+ * valid during the call only. */
+typedef void (*ws_pcap_emit_fn)(void *ctx, const struct ws_request *req,
+				const struct ws_verdict *v, uint64_t frame);
 
 struct ws_pcap_opts {
 	uint32_t max_flows;      /* connections tracked at once; 0 = WS_PCAP_MAX_FLOWS */

@@ -47,6 +47,7 @@ struct pend {
 	bool truncated;
 	int64_t ts;
 	uint64_t frame;
+	struct ws_verdict v; /* the request's classification, made once on arrival */
 	uint32_t n;
 	char head[];
 };
@@ -175,7 +176,7 @@ static void emit_pend(struct ws_flows *t, struct flow *f, struct pend *p, int st
 		req.truncated = p->truncated;
 		req.status = status;
 		req.bytes = bytes;
-		t->emit(t->ctx, &req, p->frame);
+		t->emit(t->ctx, &req, &p->v, p->frame);
 	}
 	t->mem -= sizeof(*p) + p->n;
 	free(p);
@@ -209,7 +210,7 @@ static void on_request(void *ctx, const struct ws_request *r, const char *head, 
 		emit_pend(t, f, pend_pop(f), -1, -1);
 	struct pend *p = ws_xmalloc(sizeof(*p) + n);
 	*p = (struct pend){.idx = idx, .dir = c->dir, .truncated = r->truncated, .ts = t->ts,
-			   .frame = t->frame, .n = (uint32_t)n};
+			   .frame = t->frame, .v = v, .n = (uint32_t)n};
 	memcpy(p->head, head, n);
 	t->mem += sizeof(*p) + n;
 	if (f->pend_tail)

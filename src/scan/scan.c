@@ -173,15 +173,21 @@ static void record(struct job *j, const struct ws_request *req, const struct ws_
 	}
 }
 
+/* Records a classified request when it is a worm the scan reports. */
+static void keep_request(struct job *j, const struct ws_request *req, const struct ws_verdict *v,
+			 uint64_t line)
+{
+	if (v->conf < j->cfg->min_conf || !(j->cfg->worm_mask & (1u << v->worm)))
+		return;
+	record(j, req, v, line);
+}
+
 /* Classifies one request and records it when a reported worm claims it. */
 static void do_request(struct job *j, const struct ws_request *req, uint64_t line)
 {
 	struct ws_verdict v;
-	if (!ws_classify(req, &v))
-		return;
-	if (v.conf < j->cfg->min_conf || !(j->cfg->worm_mask & (1u << v.worm)))
-		return;
-	record(j, req, &v, line);
+	if (ws_classify(req, &v))
+		keep_request(j, req, &v, line);
 }
 
 /* Parses and classifies one line (without its newline). */
@@ -206,11 +212,13 @@ static void do_line(struct job *j, const char *p, size_t n, uint64_t line)
 
 static bool chunk_commit_due(struct job *j);
 
-/* Requests rebuilt from a capture take the log lines' path; the frame
- * number stands for the line number. */
-static void on_capture_request(void *ctx, const struct ws_request *req, uint64_t frame)
+/* Requests rebuilt from a capture come classified (pcap/flow.c holds a
+ * worm request for its answer, so it classifies on arrival) and take the
+ * log lines' path from there; the frame number stands for the line number. */
+static void on_capture_request(void *ctx, const struct ws_request *req,
+			       const struct ws_verdict *v, uint64_t frame)
 {
-	do_request(ctx, req, frame);
+	keep_request(ctx, req, v, frame);
 }
 
 /* Hands a capture's sightings to the store: a file at its end (offset =

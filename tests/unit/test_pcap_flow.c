@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "classify/classify.h"
 #include "pcap/flow.h"
 
 #define MAXREQ 128
@@ -25,16 +26,27 @@ struct got {
 	uint64_t frame[MAXREQ];
 	bool truncated[MAXREQ];
 	int src_port[MAXREQ];
+	int worm[MAXREQ];
 };
 
 static struct got got;
 static struct ws_capture_stats st;
 
-static void emit(void *ctx, const struct ws_request *r, uint64_t frame)
+/* The flow table classifies each request once, on arrival, and hands the
+ * verdict on: it must be the verdict of the request it emits. */
+static void emit(void *ctx, const struct ws_request *r, const struct ws_verdict *v,
+		 uint64_t frame)
 {
 	(void)ctx;
+	struct ws_verdict again;
+	assert_true(ws_classify(r, &again));
+	assert_int_equal(v->worm, again.worm);
+	assert_int_equal(v->conf, again.conf);
+	assert_int_equal(v->evasion, again.evasion);
+	assert_ptr_equal(v->sig, again.sig);
 	if (got.n == MAXREQ)
 		return;
+	got.worm[got.n] = v->worm;
 	snprintf(got.target[got.n], sizeof(got.target[0]), "%.*s", (int)r->path.n, r->path.p);
 	got.status[got.n] = r->status;
 	got.frame[got.n] = frame;
