@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/opts.h"
+#include "cli/simulate_obs.h"
 #include "pcap/pcapng.h"
 #include "sim/outputs.h"
 #include "sim/sim.h"
@@ -27,7 +28,7 @@ enum {
 	O_WORM = 256, O_VULN, O_RATE, O_START, O_DURATION, O_SEED, O_INITIAL, O_RUNS, O_TELESCOPE,
 	O_TEL_HOSTS, O_INTERVAL, O_CSV, O_JSON, O_PLOT, O_CONFIG, O_DUMP, O_MODE, O_EMIT, O_SERVER,
 	O_SERVER_KIND, O_SET, O_STRATEGY, O_POPULATION, O_QUIET, O_TEXT_CHART, O_EMIT_PCAP,
-	O_EMIT_SAMPLE,
+	O_EMIT_SAMPLE, O_OBSERVED,
 };
 
 static const struct ws_opt opts[] = {
@@ -55,6 +56,8 @@ static const struct ws_opt opts[] = {
 					    "SYN per probe, synthetic sources, marked simulated"},
 	{"emit-sample", O_EMIT_SAMPLE, "P", "--emit-pcap keeps each probe with probability P "
 					     "(refused above 2,000,000 packets otherwise)"},
+	{"observed", O_OBSERVED, "FILE", "measured curve beside the model: CSV time_utc,"
+					  "distinct_sources[,probes] or a CAIDA host table"},
 	{"set", O_SET, "KEY=VALUE", "any configuration key (see --dump-config), repeatable"},
 	{"strategy", O_STRATEGY, "NAME", "uniform, fixed-sequence, local-preference, sequential, permutation"},
 	{"population", O_POPULATION, "FILE", "vulnerable hosts as 'PREFIX COUNT' lines"},
@@ -71,7 +74,8 @@ static const char *const about =
 	"by default; scenarios/*.conf hold the historical runs. See docs/simulate.md.";
 
 struct files {
-	const char *csv, *json, *plot, *tel_hosts, *emit, *server, *server_kind, *pcap;
+	const char *csv, *json, *plot, *tel_hosts, *emit, *server, *server_kind, *pcap, *observed;
+	struct ws_sim_obs obs; /* --observed, loaded before the run */
 	double sample; /* --emit-sample, 0 = not given */
 	bool dump, quiet, text_chart;
 };
@@ -153,6 +157,7 @@ static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool
 	case O_DUMP: f->dump = true; return 0;
 	case O_EMIT: f->emit = optarg; return 0;
 	case O_EMIT_PCAP: f->pcap = optarg; return 0;
+	case O_OBSERVED: f->observed = optarg; return 0;
 	case O_EMIT_SAMPLE: {
 		char *end;
 		f->sample = strtod(optarg, &end);
@@ -331,10 +336,11 @@ static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f
 	if (rc)
 		return rc;
 	struct ws_buf csv = {0}, svg = {0};
+	const struct ws_sim_obs *obs = f->observed ? &f->obs : NULL;
 	if (f->csv)
-		ws_sim_write_csv(sc, x, n_hosts, &csv);
+		ws_sim_write_csv_obs(sc, x, n_hosts, obs, &csv);
 	if (f->plot)
-		ws_sim_write_svg(sc, x, n_hosts, &svg);
+		ws_sim_write_svg_obs(sc, x, n_hosts, obs, f->observed, &svg);
 	if (!text_finite(&csv, false) || !text_finite(&svg, true)) {
 		ws_buf_free(&csv);
 		ws_buf_free(&svg);
@@ -368,6 +374,8 @@ static int write_outputs(const struct ws_sim_scenario *sc, const struct files *f
 		rc |= write_file(f->pcap, pcap->p ? pcap->p : "", pcap->n);
 	if (!f->quiet) {
 		print_summary(sc, x, n_hosts);
+		if (obs)
+			ws_cli_sim_obs_print(stdout, sc, x, n_hosts, obs, f->observed);
 		/* A terminal user with no chart file sees the curve here. */
 		if (f->text_chart || (!f->plot && isatty(STDOUT_FILENO))) {
 			struct ws_buf b = {0};
@@ -479,6 +487,8 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	double n_hosts;
 	if (ws_sim_scenario_check_hosts(sc, &n_hosts, &e))
 		return fail(e.msg);
+	if (f->observed && ws_cli_sim_obs_load(f->observed, &f->obs))
+		return WS_EXIT_ERROR;
 	struct ws_sim_outputs o = {.server_kind = "apache"};
 	struct ws_buf hosts = {0}, log = {0}, header = {0};
 	if (f->tel_hosts)
@@ -534,6 +544,7 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	ws_buf_free(&header);
 	ws_buf_free(&pcap);
 	ws_buf_free(&pcap_comment);
+	ws_sim_obs_free(&f->obs);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/engine.h"
+#include "sim/observed.h"
 #include "sim/ode.h"
 #include "sim/outputs.h"
 #include "util/escape.h"
@@ -123,8 +124,28 @@ static void add_num(struct ws_buf *b, double v)
 		ws_buf_printf(b, "%.6g", v);
 }
 
+/* The observation of each output row (the last one inside it), or -1. */
+static long *obs_rows(const struct ws_sim_scenario *sc, size_t n, const struct ws_sim_obs *obs)
+{
+	long *at = ws_xcalloc(n ? n : 1, sizeof(long));
+	for (size_t j = 0; j < n; j++)
+		at[j] = -1;
+	for (size_t i = 0; obs && i < obs->n; i++) {
+		long j = ws_sim_obs_row(sc, n, obs->t[i]);
+		if (j >= 0)
+			at[j] = (long)i;
+	}
+	return at;
+}
+
 void ws_sim_write_csv(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
 		      double n_hosts, struct ws_buf *out)
+{
+	ws_sim_write_csv_obs(sc, x, n_hosts, NULL, out);
+}
+
+void ws_sim_write_csv_obs(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
+			  double n_hosts, const struct ws_sim_obs *obs, struct ws_buf *out)
 {
 	const struct ws_sim_series *m = &x->med.s, *lo = &x->lo.s, *hi = &x->hi.s;
 	size_t n = m->n, nt = (size_t)sc->n_telescopes;
@@ -144,7 +165,11 @@ void ws_sim_write_csv(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 				   "tel%zu_sources_p5,tel%zu_sources_p95,tel%zu_new_sources,"
 				   "tel%zu_new_sources_p5,tel%zu_new_sources_p95",
 			      t, t, t, t, t, t, t, t, t);
+	/* Measured values, not simulated: the columns say so. */
+	if (obs)
+		ws_buf_adds(out, obs->probes ? ",observed_sources,observed_probes" : ",observed_sources");
 	ws_buf_addc(out, '\n');
+	long *oat = obs_rows(sc, n, obs);
 	double *rcs = rcs_curve(sc, n_hosts, n), *zou = zou_curve(sc, n_hosts, n);
 	for (size_t j = 0; j < n; j++) {
 		double end = (double)(j + 1) * sc->interval_s;
@@ -176,8 +201,19 @@ void ws_sim_write_csv(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 					add_num(out, f[a][b][t * n + j]);
 				}
 		}
+		if (obs) {
+			ws_buf_addc(out, ',');
+			if (oat[j] >= 0)
+				add_num(out, obs->sources[oat[j]]);
+			if (obs->probes) {
+				ws_buf_addc(out, ',');
+				if (oat[j] >= 0)
+					add_num(out, obs->probes[oat[j]]);
+			}
+		}
 		ws_buf_addc(out, '\n');
 	}
+	free(oat);
 	free(rcs);
 	free(zou);
 }
@@ -303,8 +339,78 @@ static void polyline(struct ws_buf *b, const double *v, size_t n, double iv, dou
 	ws_buf_adds(b, "\"/>\n");
 }
 
+/* Time ticks: UTC clock times (the date where a day starts) when the run has
+ * a start time, else hours from the start. */
+static void time_ticks(const struct ws_sim_scenario *sc, double tmax, struct ws_buf *b)
+{
+	int hours = (int)ceil(sc->duration_h), step = hours <= 12 ? 1 : hours <= 48 ? 4 : 24;
+	if (sc->start <= 0) {
+		for (int h = 0; h <= hours; h += step)
+			ws_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d h</text>\n",
+				      px(h * 3600.0, tmax), SVG_H - PB + 18, h);
+		return;
+	}
+	/* ticks on whole hours of the UTC clock */
+	int64_t first = (sc->start + 3599) / 3600 * 3600, end = sc->start + (int64_t)tmax;
+	int64_t st = (int64_t)step * 3600;
+	if (step == 4)
+		first = (sc->start + st - 1) / st * st;
+	for (int64_t t = first; t <= end; t += st) {
+		char iso[32];
+		ws_time_format_iso(t, iso);
+		double x = px((double)(t - sc->start), tmax);
+		/* "2001-07-19T14:00:00Z": clock "14:00", date "07-19" */
+		if (step == 24 || t % 86400 == 0)
+			ws_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%.5s</text>\n",
+				      x, SVG_H - PB + 32, iso + 5);
+		if (step < 24)
+			ws_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%.5s</text>\n",
+				      x, SVG_H - PB + 18, iso + 11);
+	}
+	ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">UTC</text>\n", SVG_W - PR,
+		      SVG_H - PB + 46);
+}
+
+/* Observed points: circles on the left axis, or on a right axis of their own
+ * when they stay under 5 % of N (a single site's counts). */
+static bool obs_points(const struct ws_sim_scenario *sc, const struct ws_sim_obs *obs,
+		       double tmax, double vmax, struct ws_buf *b)
+{
+	double omax = 0;
+	size_t step = obs->n > 2000 ? obs->n / 2000 : 1; /* a host table: a point per 1/2000 */
+	for (size_t i = 0; i < obs->n; i++)
+		if (obs->sources[i] > omax)
+			omax = obs->sources[i];
+	bool right = omax > 0 && omax < 0.05 * vmax;
+	double scale = right ? omax * 1.05 : vmax;
+	if (right) {
+		ws_buf_printf(b, "<path d=\"M%.0f %.0f V%.0f\" stroke=\"#444\" fill=\"none\"/>\n",
+			      SVG_W - PR, PT, SVG_H - PB);
+		for (int k = 0; k <= 4; k++)
+			ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.1f\" fill=\"#444\">%.0f</text>\n",
+				      SVG_W - PR + 4, py(omax * k / 4.0, scale) + 4, omax * k / 4.0);
+	}
+	ws_buf_adds(b, "<g fill=\"none\" stroke=\"black\" stroke-width=\"1.5\">\n");
+	for (size_t i = 0; i < obs->n; i += step) {
+		double off = (double)(obs->t[i] - sc->start);
+		if (off < 0 || off > tmax)
+			continue;
+		ws_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"/>\n", px(off, tmax),
+			      py(obs->sources[i], scale));
+	}
+	ws_buf_adds(b, "</g>\n");
+	return right;
+}
+
 void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
 		      double n_hosts, struct ws_buf *b)
+{
+	ws_sim_write_svg_obs(sc, x, n_hosts, NULL, NULL, b);
+}
+
+void ws_sim_write_svg_obs(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
+			  double n_hosts, const struct ws_sim_obs *obs, const char *obs_name,
+			  struct ws_buf *b)
 {
 	const struct ws_sim_series *m = &x->med.s;
 	size_t n = m->n;
@@ -330,14 +436,11 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 		ws_buf_printf(b, " (%d died out; medians over %d)", x->died_out, x->reduced);
 	ws_buf_adds(b, "</text>\n");
 	ws_buf_adds(b, "<text x=\"80\" y=\"42\" fill=\"#555\">wormscope " WS_VERSION
-		       " model output, not measurements; infected hosts over hours from the start</text>\n");
+		       " model output, not measurements; infected hosts over time</text>\n");
 	/* Axes with ticks. */
 	ws_buf_printf(b, "<path d=\"M%.0f %.0f V%.0f H%.0f\" stroke=\"black\" fill=\"none\"/>\n", PL,
 		      PT, SVG_H - PB, SVG_W - PR);
-	int hours = (int)ceil(sc->duration_h), step = hours <= 12 ? 1 : hours <= 48 ? 4 : 24;
-	for (int h = 0; h <= hours; h += step)
-		ws_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d h</text>\n",
-			      px(h * 3600.0, tmax), SVG_H - PB + 18, h);
+	time_ticks(sc, tmax, b);
 	for (int k = 0; k <= 4; k++)
 		ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>\n", PL - 6,
 			      py(n_hosts * k / 4.0, vmax) + 4, n_hosts * k / 4.0);
@@ -357,10 +460,13 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 	double *zou = zou_curve(sc, n_hosts, n);
 	polyline(b, zou + 1, n, iv, tmax, vmax, "stroke=\"#9467bd\" stroke-dasharray=\"2 3\"");
 	free(zou);
-	polyline(b, m->infected, n, iv, tmax, vmax, "stroke=\"#08519c\" stroke-width=\"2\"");
-	if (sc->n_telescopes) {
-		polyline(b, m->tel_seen, n, iv, tmax, vmax, "stroke=\"#2ca02c\" stroke-width=\"1.5\"");
-	}
+	/* The telescope's curve first and dashed, the median on top: a /8 sees
+	 * nearly every host, and the two curves would otherwise hide each other. */
+	if (sc->n_telescopes)
+		polyline(b, m->tel_seen, n, iv, tmax, vmax,
+			 "stroke=\"#2ca02c\" stroke-width=\"1.5\" stroke-dasharray=\"8 3\"");
+	polyline(b, m->infected, n, iv, tmax, vmax, "stroke=\"#08519c\" stroke-width=\"2.5\"");
+	bool obs_right = obs && obs_points(sc, obs, tmax, vmax, b);
 	double ly = PT + 10;
 	ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#08519c\">infected (median%s)</text>\n",
 		      PL + 20, ly, x->runs > 1 ? ", band 5-95 %" : "");
@@ -376,6 +482,17 @@ void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ense
 		ws_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#2ca02c\">sources seen by telescope "
 				 "%s (cumulative)</text>\n",
 			      PL + 20, ly + 48, name);
+	}
+	if (obs) {
+		ws_buf_printf(b, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"3.5\" fill=\"none\" "
+				 "stroke=\"black\"/>\n<text x=\"%.0f\" y=\"%.0f\">observed (measured, "
+				 "not simulated): ",
+			      PL + 14, ly + 60, PL + 20, ly + 64);
+		const char *nm = obs_name ? obs_name : "";
+		const char *base = strrchr(nm, '/');
+		base = base ? base + 1 : nm;
+		ws_esc_html(b, base, strlen(base));
+		ws_buf_adds(b, obs_right ? " (right axis)</text>\n" : "</text>\n");
 	}
 	ws_buf_adds(b, "</svg>\n");
 }

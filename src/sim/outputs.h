@@ -17,4 +17,14 @@ char *ws_sim_summary_json(const struct ws_sim_scenario *sc, const struct ws_sim_
 void ws_sim_write_svg(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
 		      double n_hosts, struct ws_buf *out);
 
+/* The same with an observed curve beside the model (NULL: none): the CSV
+ * gains observed_sources[,observed_probes] columns, the chart its points
+ * and a legend line naming obs_name. */
+struct ws_sim_obs;
+void ws_sim_write_csv_obs(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
+			  double n_hosts, const struct ws_sim_obs *obs, struct ws_buf *out);
+void ws_sim_write_svg_obs(const struct ws_sim_scenario *sc, const struct ws_sim_ensemble *x,
+			  double n_hosts, const struct ws_sim_obs *obs, const char *obs_name,
+			  struct ws_buf *out);
+
 #endif
