@@ -54,6 +54,7 @@ struct reader {
 	struct ws_flows *flows;
 	struct ws_capture_stats *st;
 	uint64_t frame;
+	const struct ws_pcap_observer *obs;
 	struct bpf_program prog;
 	bool have_prog, offline_filter;
 	bool (*tap)(void *tap_ctx, const struct ws_seg *seg, int64_t ts);
@@ -76,9 +77,16 @@ static void frame(struct reader *r, const struct pcap_pkthdr *h, const u_char *p
 	switch (ws_decode(r->dec, r->dlt, p, h->caplen, h->len, ts, &seg, &why,
 			  &st->undecodable[WS_UNDEC_FRAG])) {
 	case WS_DEC_TCP:
+		if (r->obs && r->obs->segment)
+			r->obs->segment(r->obs->ctx, &seg, ts);
 		if (r->tap && r->tap(r->tap_ctx, &seg, ts))
 			break;
 		ws_flows_segment(r->flows, &seg, ts, r->frame);
+		break;
+	case WS_DEC_UNREACH:
+		if (r->obs && r->obs->unreach)
+			r->obs->unreach(r->obs->ctx, &seg, ts);
+		st->other++;
 		break;
 	case WS_DEC_OTHER:
 		st->other++;
@@ -134,6 +142,8 @@ static int reader_start(struct reader *r, pcap_t *pc, const struct ws_pcap_opts 
 		return rc;
 	r->dec = ws_decoder_new();
 	r->flows = ws_flows_new(o->max_flows, o->emit, o->ctx, st);
+	r->obs = o->observer;
+	ws_flows_set_observer(r->flows, o->observer);
 	return 0;
 }
 

@@ -39,16 +39,29 @@ struct ws_capture_stats {
 typedef void (*ws_pcap_emit_fn)(void *ctx, const struct ws_request *req,
 				const struct ws_verdict *v, uint64_t frame);
 
+/* Optional observers below the HTTP layer, for behavioural detection
+ * (src/behav): every TCP segment as decoded (before reassembly), every ICMP
+ * unreachable that quotes a TCP segment (quoted->src sent it), and every
+ * request head a connection carried (conn: the client is src, no data).
+ * NULL members are skipped; pointers are valid during the call only. */
+struct ws_pcap_observer {
+	void (*segment)(void *ctx, const struct ws_seg *s, int64_t ts);
+	void (*unreach)(void *ctx, const struct ws_seg *quoted, int64_t ts);
+	void (*head)(void *ctx, const struct ws_seg *conn, const char *head, size_t n, int64_t ts);
+	void *ctx;
+};
+
 struct ws_pcap_opts {
 	uint32_t max_flows;      /* connections tracked at once; 0 = WS_PCAP_MAX_FLOWS */
 	const char *bpf;         /* filter expression, or NULL */
 	ws_pcap_emit_fn emit;
 	void (*batch)(void *ctx); /* live capture: called after each batch of packets */
 	void *ctx;
-	/* Sees every TCP segment first (the telescope sensor); when it returns
+	/* Sees every TCP segment (the telescope sensor; after `observer`); when it returns
 	 * true the segment is its own and goes to no connection. */
 	bool (*tap)(void *tap_ctx, const struct ws_seg *seg, int64_t ts);
 	void *tap_ctx;
+	const struct ws_pcap_observer *observer; /* or NULL */
 };
 
 #define WS_PCAP_MAX_FLOWS 65536

@@ -242,6 +242,30 @@ static enum ws_dec_rc fragment(struct ws_decoder *d, int fam, uint32_t id, const
 	return tcp(f->buf, f->total, f->total, s, why);
 }
 
+/* ICMP destination unreachable (type 3) quoting a TCP segment: the answer
+ * a connection attempt gets from a router or host where nothing listens.
+ * *s gets the quoted segment's addresses and ports (the original sender is
+ * s->src) and no payload; anything else ICMP is not ours. Unfragmented
+ * only: a fragmented ICMP error is counted as other. */
+static enum ws_dec_rc icmp4(const uint8_t *b, uint32_t avail, struct ws_seg *s)
+{
+	if (avail < 8 || b[0] != 3)
+		return WS_DEC_OTHER;
+	const uint8_t *q = b + 8;
+	uint32_t qa = avail - 8;
+	if (qa < 20 || q[0] >> 4 != 4)
+		return WS_DEC_OTHER;
+	uint32_t qihl = (uint32_t)(q[0] & 15) * 4;
+	if (qihl < 20 || qa < qihl + 4 || q[9] != 6)
+		return WS_DEC_OTHER;
+	memset(s, 0, sizeof(*s));
+	set_addr(&s->src, 4, q + 12);
+	set_addr(&s->dst, 4, q + 16);
+	s->sport = be16(q + qihl);
+	s->dport = be16(q + qihl + 2);
+	return WS_DEC_UNREACH;
+}
+
 static enum ws_dec_rc ipv4(struct ws_decoder *d, const uint8_t *b, uint32_t avail, bool snapped,
 			   int64_t ts, struct ws_seg *s, enum ws_undec *why, uint64_t *drops)
 {
@@ -268,6 +292,8 @@ static enum ws_dec_rc ipv4(struct ws_decoder *d, const uint8_t *b, uint32_t avai
 	} else {
 		avail = tot; /* drop link-layer padding */
 	}
+	if (b[9] == 1)
+		return icmp4(b + ihl, avail - ihl, s);
 	if (b[9] != 6)
 		return WS_DEC_OTHER;
 	uint16_t ff = be16(b + 6);

@@ -30,6 +30,8 @@ enum ws_dec_rc {
 	WS_DEC_OTHER,    /* a frame that is not TCP over IP (ARP, UDP, ICMP ...) */
 	WS_DEC_HELD,     /* an IP fragment kept for reassembly */
 	WS_DEC_BAD,      /* undecodable; *why says why */
+	WS_DEC_UNREACH,  /* ICMP unreachable quoting a TCP segment: *seg holds the quoted
+			  * segment's addresses and ports (its sender is seg->src), no data */
 };
 
 #define WS_TCP_FIN 0x01

@@ -77,6 +77,7 @@ struct ws_flows {
 	void *ctx;
 	struct ws_capture_stats *st;
 	struct ws_http_sink sink;
+	const struct ws_pcap_observer *obs;
 	/* the packet being handled */
 	int64_t ts;
 	uint64_t frame;
@@ -202,6 +203,11 @@ static void on_request(void *ctx, const struct ws_request *r, const char *head, 
 	uint64_t bit = 1ull << (idx % 64);
 	bool is_head = r->method.n == 4 && memcmp(r->method.p, "HEAD", 4) == 0;
 	f->head_reqs = is_head ? f->head_reqs | bit : f->head_reqs & ~bit;
+	if (t->obs && t->obs->head) {
+		struct ws_seg conn = {.src = f->a[c->dir], .dst = f->a[!c->dir],
+				      .sport = f->port[c->dir], .dport = f->port[!c->dir]};
+		t->obs->head(t->obs->ctx, &conn, head, n, t->ts);
+	}
 	struct ws_verdict v;
 	if (!ws_classify(r, &v))
 		return;
@@ -534,6 +540,11 @@ struct ws_flows *ws_flows_new(uint32_t max_flows, ws_pcap_emit_fn emit, void *ct
 	t->sink = (struct ws_http_sink){.request = on_request, .response = on_response,
 					.mem = &t->mem, .mem_cap = t->mem_cap};
 	return t;
+}
+
+void ws_flows_set_observer(struct ws_flows *t, const struct ws_pcap_observer *obs)
+{
+	t->obs = obs;
 }
 
 void ws_flows_finish(struct ws_flows *t)

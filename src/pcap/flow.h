@@ -37,6 +37,8 @@ struct ws_flows;
  * emit(ctx, ...) and counts into *st. Caller frees with ws_flows_free. */
 struct ws_flows *ws_flows_new(uint32_t max_flows, ws_pcap_emit_fn emit, void *ctx,
 			      struct ws_capture_stats *st);
+/* Request heads also go to obs->head (NULL: none). */
+void ws_flows_set_observer(struct ws_flows *t, const struct ws_pcap_observer *obs);
 /* One decoded segment captured at ts in frame `frame`. */
 void ws_flows_segment(struct ws_flows *t, const struct ws_seg *s, int64_t ts, uint64_t frame);
 /* Ends every flow (end of capture): remaining data and requests go out. */
