@@ -31,7 +31,7 @@
 enum {
 	OPT_LOG_FORMAT = 256, OPT_TZ, OPT_HOME, OPT_IGNORE, OPT_STRICT, OPT_TOP, OPT_MINCONF,
 	OPT_WORM, OPT_SUMMARY, OPT_DB, OPT_FOLLOW, OPT_BPF, OPT_MAX_FLOWS,
-	OPT_TELE, OPT_TELE_PORTS, OPT_TELE_MAX, OPT_MONITORED,
+	OPT_TELE, OPT_TELE_PORTS, OPT_TELE_MAX, OPT_MONITORED, OPT_BEHAV, OPT_NO_BEHAV,
 };
 
 static const struct ws_opt opts[] = {
@@ -78,6 +78,11 @@ static const struct ws_opt opts[] = {
 						     "2097152: at most 96 MiB); more are counted only"},
 	{"monitored-addresses", OPT_MONITORED, "N", "with --db: the web-server view watches N "
 						    "addresses (default: one per server seen)"},
+	{"behaviour", OPT_BEHAV, NULL, "behavioural detection on logs too (unknown outbreaks: "
+				       "request shapes growing exponentially; parses every line). "
+				       "Captures have it by default: scanners (TRW) and new worms "
+				       "(content prevalence); see docs/behaviour.md"},
+	{"no-behaviour", OPT_NO_BEHAV, NULL, "no behavioural detection, not even on captures"},
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
@@ -488,6 +493,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		}
 		case OPT_STRICT: a->cfg.strict = true; break;
+		case OPT_BEHAV: a->cfg.behaviour = WS_BEHAV_ALL; break;
+		case OPT_NO_BEHAV: a->cfg.behaviour = WS_BEHAV_OFF; break;
 		case 'i': a->iface = optarg; break;
 		case 'Z': a->cfg.user = optarg; break;
 		case OPT_BPF: a->cfg.bpf = optarg; break;
@@ -913,7 +920,9 @@ int ws_cmd_scan(int argc, char **argv)
 	if (total.tele)
 		ws_tele_totals(total.tele, &tt);
 	rc = (failed || input_error || looked.not_logs || looked.logs == 0) ? WS_EXIT_ERROR
-	     : total.sightings || tt.probes ? WS_EXIT_FOUND
+	     : total.sightings || tt.probes || total.alerts.count[WS_ALERT_NEW_WORM] ||
+			       total.alerts.count[WS_ALERT_OUTBREAK]
+		     ? WS_EXIT_FOUND
 					    : WS_EXIT_CLEAN;
 	ws_job_result_free(&total);
 	pthread_mutex_destroy(&p.mu);

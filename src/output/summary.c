@@ -1,5 +1,7 @@
 #include "output/summary.h"
 
+#include "output/alert.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +130,40 @@ static void odd_fields(struct ws_buf *b, const struct ws_job_result *r,
 		ws_buf_addc(b, '\n');
 }
 
+/* Behavioural alerts (src/behav): what the worm table does not know. */
+static void behaviour(struct ws_buf *b, const struct ws_job_result *r)
+{
+	const struct ws_alert_list *l = &r->alerts;
+	if (!l->count[0] && !l->count[1] && !l->count[2])
+		return;
+	ws_buf_printf(b, "\nBehaviour (not from the worm table): %" PRIu64 " scanner%s, %" PRIu64
+			 " new-worm content alert%s, %" PRIu64 " unknown outbreak%s\n",
+		      l->count[WS_ALERT_SCANNER], l->count[WS_ALERT_SCANNER] == 1 ? "" : "s",
+		      l->count[WS_ALERT_NEW_WORM], l->count[WS_ALERT_NEW_WORM] == 1 ? "" : "s",
+		      l->count[WS_ALERT_OUTBREAK], l->count[WS_ALERT_OUTBREAK] == 1 ? "" : "s");
+	size_t shown = 0, scanners = 0;
+	unsigned rule = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ws_alert *a = &l->v[i];
+		if (a->kind == WS_ALERT_SCANNER && scanners++ >= 10)
+			continue;
+		if (shown++ >= 40)
+			break;
+		ws_buf_adds(b, "  ");
+		ws_out_alert_text(b, a);
+		ws_buf_addc(b, '\n');
+		if (a->kind == WS_ALERT_NEW_WORM) {
+			ws_buf_adds(b, "    draft Suricata rule: ");
+			ws_out_alert_rule(b, a, ++rule);
+			ws_buf_adds(b, "\n    draft worm table entry: wormscope scan -f jsonl, field "
+				       "\"worm_entry\"\n");
+		}
+	}
+	if (scanners > 10)
+		ws_buf_printf(b, "  ... and %zu more scanners (wormscope hosts --scanners, or -f jsonl)\n",
+			      scanners - 10);
+}
+
 void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		     const struct ws_summary_opts *o)
 {
@@ -249,6 +285,7 @@ void ws_summary_text(struct ws_buf *b, const struct ws_job_result *r,
 		ws_buf_adds(b, "\nCompromised-looking answers: none (no worm request got a success "
 			       "status)\n");
 	}
+	behaviour(b, r);
 	if (r->ignored)
 		ws_buf_printf(b, "Ignored (--ignore-src): %" PRIu64 " requests\n", r->ignored);
 	if (r->unparsable) {

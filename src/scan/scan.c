@@ -17,6 +17,7 @@
 #include "util/mem.h"
 #include "util/escape.h"
 #include "input/input.h"
+#include "output/alert.h"
 #include "pcap/pcapng.h"
 
 #define CHUNK (8u << 20)        /* read size */
@@ -46,6 +47,10 @@ struct job {
 	time_t last_commit_s;
 	bool simulated, mark, stop;
 	bool live; /* a live capture (ws_scan_live) */
+	/* behavioural detection (src/behav), or NULL */
+	struct ws_behav *behav;
+	struct ws_pcap_observer obs;
+	int64_t last_ts;
 };
 
 void ws_job_result_init(struct ws_job_result *res)
@@ -62,6 +67,8 @@ void ws_job_result_free(struct ws_job_result *res)
 	ws_hosts_free(&res->hosts);
 	ws_tele_free(res->tele);
 	res->tele = NULL;
+	free(res->alerts.v);
+	res->alerts.v = NULL;
 }
 
 static void flush_out(struct job *j, bool force)
@@ -207,6 +214,8 @@ static void do_line(struct job *j, const char *p, size_t n, uint64_t line)
 		req.truncated = true;
 	if (req.odd)
 		note_odd(j, req.odd, line);
+	if (j->behav)
+		ws_behav_log_request(j->behav, &req);
 	do_request(j, &req, line);
 }
 
@@ -257,6 +266,65 @@ static void on_capture_batch(void *ctx)
 		ws_pcap_stop();
 }
 
+/* Behavioural alerts: counted, kept for the summary and the store, and
+ * written in the sightings' format as they come. */
+static void on_alert(void *ctx, const struct ws_alert *a)
+{
+	struct job *j = ctx;
+	struct ws_alert_list *l = &j->res->alerts;
+	l->count[a->kind]++;
+	if (l->n < WS_ALERTS_KEPT) {
+		if (!l->v)
+			l->v = ws_xcalloc(WS_ALERTS_KEPT, sizeof(*l->v));
+		l->v[l->n++] = *a;
+	}
+	if (j->cfg->out != WS_OUT_NONE) {
+		ws_out_alert(j->cfg->out, &j->out, a, j->path, j->simulated);
+		flush_out(j, false);
+	}
+}
+
+static void behav_start(struct job *j)
+{
+	if (j->behav || j->cfg->behaviour == WS_BEHAV_OFF)
+		return;
+	struct ws_behav_cfg c;
+	ws_behav_defaults(&c);
+	j->behav = ws_behav_new(&c, on_alert, j);
+	size_t m = ws_behav_memory(j->behav);
+	if (m > j->res->behav_memory)
+		j->res->behav_memory = m;
+}
+
+static void behav_end(struct job *j)
+{
+	if (!j->behav)
+		return;
+	ws_behav_finish(j->behav, j->last_ts);
+	ws_behav_free(j->behav);
+	j->behav = NULL;
+}
+
+static void obs_segment(void *ctx, const struct ws_seg *s, int64_t ts)
+{
+	struct job *j = ctx;
+	j->last_ts = ts;
+	ws_behav_segment(j->behav, s, ts);
+}
+
+static void obs_unreach(void *ctx, const struct ws_seg *q, int64_t ts)
+{
+	struct job *j = ctx;
+	j->last_ts = ts;
+	ws_behav_unreach(j->behav, q, ts);
+}
+
+static void obs_head(void *ctx, const struct ws_seg *conn, const char *head, size_t n, int64_t ts)
+{
+	struct job *j = ctx;
+	ws_behav_head(j->behav, conn, head, n, ts);
+}
+
 static bool on_capture_segment(void *ctx, const struct ws_seg *seg, int64_t ts)
 {
 	return ws_tele_segment(ctx, seg, ts);
@@ -271,6 +339,12 @@ static struct ws_pcap_opts capture_opts(struct job *j)
 			j->res->tele = ws_tele_new(j->cfg->tele);
 		o.tap = on_capture_segment;
 		o.tap_ctx = j->res->tele;
+	}
+	behav_start(j);
+	if (j->behav) {
+		j->obs = (struct ws_pcap_observer){.segment = obs_segment, .unreach = obs_unreach,
+						   .head = obs_head, .ctx = j};
+		o.observer = &j->obs;
 	}
 	return o;
 }
@@ -287,6 +361,7 @@ static void read_capture(struct job *j, struct ws_input *in, const char *head, s
 	r->format = "pcap";
 	struct ws_err read_err;
 	int rc = ws_pcap_read(in, head, n, j->path, &o, &r->cap, &r->bytes, &read_err);
+	behav_end(j);
 	/* A decompression error met while reading the head names the cause
 	 * better than libpcap's "truncated dump file" that follows it. */
 	if (rc && !r->rc) {
@@ -382,7 +457,7 @@ static void do_chunk(struct job *j, const char *chunk, size_t n, bool final)
 	j->chunk = chunk;
 	j->complete = n;
 	j->next = 0;
-	if (j->cfg->strict || !j->cfg->pf) {
+	if (j->cfg->strict || !j->cfg->pf || j->behav) {
 		walk_lines(j, chunk, n);
 		return;
 	}
@@ -618,7 +693,10 @@ static void run_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratc
 		detected = sink && sink->offset > 0;
 	}
 	if (res->rc == 0) {
+		if (cfg->behaviour == WS_BEHAV_ALL)
+			behav_start(&j);
 		read_loop(&j, in, detected);
+		behav_end(&j);
 		res->raw_bytes = ws_input_raw_bytes(in);
 	}
 	if (in)
@@ -664,6 +742,7 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 	res->format = "live";
 	struct ws_pcap_opts o = capture_opts(&j);
 	int rc = ws_pcap_live(iface, cfg->user, &o, &res->cap, &res->err);
+	behav_end(&j);
 	if (rc)
 		res->rc = rc;
 	flush_out(&j, true);
@@ -675,6 +754,15 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src)
 {
 	ws_capture_stats_add(&dst->cap, &src->cap);
+	for (int k = 0; k < 3; k++)
+		dst->alerts.count[k] += src->alerts.count[k];
+	for (size_t i = 0; i < src->alerts.n && dst->alerts.n < WS_ALERTS_KEPT; i++) {
+		if (!dst->alerts.v)
+			dst->alerts.v = ws_xcalloc(WS_ALERTS_KEPT, sizeof(*dst->alerts.v));
+		dst->alerts.v[dst->alerts.n++] = src->alerts.v[i];
+	}
+	if (src->behav_memory > dst->behav_memory)
+		dst->behav_memory = src->behav_memory;
 	dst->lines += src->lines;
 	dst->bytes += src->bytes;
 	dst->raw_bytes += src->raw_bytes;

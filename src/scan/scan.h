@@ -14,6 +14,7 @@
 #include "output/output.h"
 #include "pcap/capture.h"
 #include "scan/hosts.h"
+#include "behav/behav.h"
 #include "telescope/telescope.h"
 #include "util/addr.h"
 #include "util/time.h"
@@ -34,6 +35,20 @@ struct ws_scan_config {
 	const char *bpf;          /* --bpf filter, or NULL */
 	const char *user;         /* -Z: user to become once a live interface is open */
 	const struct ws_tele_conf *tele; /* --telescope: captures feed the sensor; NULL: none */
+	enum ws_behav_mode {
+		WS_BEHAV_CAPTURES = 0, /* default: behavioural detection on captures */
+		WS_BEHAV_ALL,          /* --behaviour: on logs too (every line is parsed) */
+		WS_BEHAV_OFF,          /* --no-behaviour */
+	} behaviour;
+};
+
+/* Behavioural alerts of a job: counts per kind, and the first
+ * WS_ALERTS_KEPT of them (owned) for the summary and the store. */
+#define WS_ALERTS_KEPT 256
+struct ws_alert_list {
+	uint64_t count[3]; /* by enum ws_alert_kind */
+	struct ws_alert *v;
+	size_t n;
 };
 
 #define WS_EXAMPLES 5
@@ -74,6 +89,8 @@ struct ws_job_result {
 	struct ws_capture_stats cap;   /* packet captures: what was read, capture health */
 	struct ws_tele *tele;          /* --telescope: what the darknet saw (owned), or NULL */
 	double tele_sample;            /* a sampled simulated capture: share of probes kept */
+	struct ws_alert_list alerts;   /* behavioural alerts (src/behav) */
+	size_t behav_memory;           /* bytes the behavioural tables took (largest job) */
 };
 
 /* One part of a large plain file scanned in parallel: bytes [off, off+len),
