@@ -43,9 +43,12 @@ enum ws_alert_kind {
 struct ws_alert {
 	enum ws_alert_kind kind;
 	int64_t ts;              /* capture or log time it was raised (UTC s) */
+	int64_t ts_us;           /* the same in microseconds where the caller knows it, else 0 */
 	/* scanner */
 	struct ws_addr src;      /* the scanner; new-worm and outbreak: the source that tipped it */
-	uint32_t first_contacts; /* scanner: first contacts to new destinations seen when flagged */
+	uint32_t first_contacts; /* scanner: first contacts judged (answered or failed) when
+				    flagged: the paper's detection delay */
+	uint32_t attempts;       /* scanner: first contacts sent by then (some still unanswered) */
 	uint32_t failures, successes; /* scanner: their outcomes */
 	/* new worm */
 	uint8_t content[WS_ALERT_CONTENT_MAX];
@@ -107,6 +110,7 @@ size_t ws_behav_memory(const struct ws_behav *b);
 
 struct ws_behav_stats {
 	uint64_t first_contacts, successes, failures, timeouts;
+	uint64_t unjudged;       /* timeouts not judged: no answer seen in the capture yet */
 	uint64_t sources_evicted, pending_dropped;
 	uint64_t windows, sampled, hot_evicted;
 	uint64_t shapes, shapes_evicted;

@@ -77,6 +77,7 @@ struct ws_content {
 	struct done *done;
 	uint32_t ndone;
 	uint64_t mask;
+	bool head_alerted; /* the head being read raised an alert */
 };
 
 struct ws_content *ws_content_new(struct ws_behav *b)
@@ -261,6 +262,7 @@ static void raise_alert(struct ws_content *c, struct hot *h, const struct ws_seg
 		}
 	}
 	h->alerted = true;
+	c->head_alerted = true;
 	if (known_content(c, reg + a0, a1 - a0))
 		return;
 	struct ws_alert *al = ws_xcalloc(1, sizeof(*al));
@@ -316,7 +318,7 @@ static void sampled(struct ws_content *c, uint64_t fp, const struct ws_seg *conn
 	}
 	add_addr(h->srcs, &h->nsrc, h->srcbits, &conn->src);
 	add_addr(h->dsts, &h->ndst, h->dstbits, &conn->dst);
-	if (h->alerted || h->count < cfg->prevalence)
+	if (h->alerted || c->head_alerted || h->count < cfg->prevalence)
 		return;
 	if (distinct(h->nsrc, h->srcbits) < cfg->min_sources ||
 	    distinct(h->ndst, h->dstbits) < cfg->min_destinations)
@@ -378,4 +380,11 @@ void ws_content_head(struct ws_content *c, const struct ws_seg *conn, const uint
 		at = end;
 	}
 	region(c, conn, p + start, n - start, p, n, ts, seen, &nseen);
+	/* One alert per worm, not one per invariant region of its head: the
+	 * head's other sampled windows are marked as alerted too. */
+	if (c->head_alerted) {
+		for (int k = 0; k < nseen; k++)
+			hot_find(c, seen[k], true)->alerted = true;
+		c->head_alerted = false;
+	}
 }

@@ -20,7 +20,9 @@
  * contacted in a set-associative cache of 64-bit keys (2^19 pairs; a
  * forgotten pair only makes one more first contact), attempts awaiting an
  * answer in a fixed table with a FIFO for timeouts (when full, the oldest
- * is judged at once as timed out). */
+ * is judged at once as timed out). Until the capture has shown one answer
+ * (SYN-ACK, RST or ICMP unreachable), timeouts are not judged: a capture of
+ * one direction only would make every client look like a scanner. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,7 @@ struct pend {
 	int64_t ts;
 	uint32_t hnext, gen;
 	bool used;
+	int8_t result; /* -1 unanswered, 0 failed, 1 answered */
 };
 
 struct slot {
@@ -212,7 +215,8 @@ static void outcome(struct ws_trw *t, const struct ws_addr *a, bool success, int
 		al.kind = WS_ALERT_SCANNER;
 		al.ts = ts;
 		al.src = *a;
-		al.first_contacts = s->first;
+		al.first_contacts = s->succ + s->fail;
+		al.attempts = s->first;
 		al.failures = s->fail;
 		al.successes = s->succ;
 		b->fn(b->ctx, &al);
@@ -244,7 +248,8 @@ static void pend_remove(struct ws_trw *t, struct pend *p)
 	t->free_head = i;
 }
 
-/* Judges the oldest attempt in the FIFO as timed out (if it still waits). */
+/* Judges the oldest attempt in the FIFO: with its answer when it has one,
+ * else as timed out (at `ts`). */
 static void pop_oldest(struct ws_trw *t, int64_t ts)
 {
 	struct slot sl = t->ring[t->rhead];
@@ -254,17 +259,36 @@ static void pop_oldest(struct ws_trw *t, int64_t ts)
 	if (!p->used || p->gen != sl.gen)
 		return;
 	struct ws_addr a = p->src;
+	int8_t result = p->result;
 	pend_remove(t, p);
+	if (result >= 0) {
+		outcome(t, &a, result == 1, ts);
+		return;
+	}
+	if (!t->any_synack) {
+		/* No answer of any kind yet: the capture may hold one direction
+		 * only (a span port, a telescope), where silence proves nothing. */
+		t->b->st.unjudged++;
+		return;
+	}
 	t->b->st.timeouts++;
 	outcome(t, &a, false, ts);
 }
 
+/* Outcomes go to the walk in the order the attempts were made, as the
+ * paper's offline test reads them: an answered attempt waits behind older
+ * ones still unanswered (at most timeout_s). Judging answers as they come
+ * would count a scanner's quick successes before its slow failures. */
 static void expire(struct ws_trw *t, int64_t now)
 {
 	while (t->rn) {
 		struct slot sl = t->ring[t->rhead];
 		struct pend *p = &t->pend[sl.idx];
-		if (p->used && p->gen == sl.gen && p->ts + (int64_t)t->b->cfg.timeout_s > now)
+		if (!p->used || p->gen != sl.gen || p->result >= 0) {
+			pop_oldest(t, now);
+			continue;
+		}
+		if (p->ts + (int64_t)t->b->cfg.timeout_s > now)
 			return;
 		pop_oldest(t, p->ts + (int64_t)t->b->cfg.timeout_s);
 	}
@@ -283,6 +307,7 @@ static void pend_add(struct ws_trw *t, uint64_t key, const struct ws_addr *src, 
 	p->src = *src;
 	p->ts = ts;
 	p->used = true;
+	p->result = -1;
 	p->hnext = t->bucket[key & t->pmask];
 	t->bucket[key & t->pmask] = i;
 	t->ring[(t->rhead + t->rn) % t->rcap] = (struct slot){i - 1, p->gen};
@@ -294,10 +319,10 @@ static void answer(struct ws_trw *t, const struct ws_addr *a, const struct ws_ad
 		   bool success, int64_t ts)
 {
 	struct pend *p = pend_find(t, pair_key(a, d));
-	if (!p)
+	if (!p || p->result >= 0)
 		return;
-	pend_remove(t, p);
-	outcome(t, a, success, ts);
+	p->result = success ? 1 : 0;
+	expire(t, ts);
 }
 
 void ws_trw_segment(struct ws_trw *t, const struct ws_seg *s, int64_t ts)
@@ -305,6 +330,7 @@ void ws_trw_segment(struct ws_trw *t, const struct ws_seg *s, int64_t ts)
 	expire(t, ts);
 	bool syn = s->flags & WS_TCP_SYN, ack = s->flags & WS_TCP_ACK;
 	if (s->flags & WS_TCP_RST) {
+		t->any_synack = true; /* an answer: both directions are here */
 		answer(t, &s->dst, &s->src, false, ts);
 		return;
 	}
@@ -327,6 +353,7 @@ void ws_trw_segment(struct ws_trw *t, const struct ws_seg *s, int64_t ts)
 void ws_trw_unreach(struct ws_trw *t, const struct ws_seg *q, int64_t ts)
 {
 	expire(t, ts);
+	t->any_synack = true;
 	answer(t, &q->src, &q->dst, false, ts);
 }
 
@@ -334,6 +361,18 @@ void ws_trw_finish(struct ws_trw *t, int64_t ts)
 {
 	expire(t, ts);
 	/* Attempts still waiting at the end of the input had less than the
-	 * timeout to be answered: they are not judged. */
-	(void)t;
+	 * timeout to be answered: they are not judged; answered ones behind
+	 * them are. */
+	while (t->rn) {
+		struct slot sl = t->ring[t->rhead];
+		struct pend *p = &t->pend[sl.idx];
+		if (p->used && p->gen == sl.gen && p->result < 0) {
+			t->rhead = (t->rhead + 1) % t->rcap;
+			t->rn--;
+			pend_remove(t, p);
+			t->b->st.unjudged++;
+			continue;
+		}
+		pop_oldest(t, ts);
+	}
 }

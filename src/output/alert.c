@@ -58,8 +58,9 @@ static void j_details(struct ws_buf *b, const struct ws_alert *a)
 {
 	switch (a->kind) {
 	case WS_ALERT_SCANNER:
-		ws_buf_printf(b, ",\"first_contacts\":%u,\"failures\":%u,\"successes\":%u",
-			      a->first_contacts, a->failures, a->successes);
+		ws_buf_printf(b, ",\"first_contacts\":%u,\"failures\":%u,\"successes\":%u"
+				 ",\"attempts\":%u",
+			      a->first_contacts, a->failures, a->successes, a->attempts);
 		break;
 	case WS_ALERT_NEW_WORM: {
 		j_str(b, "content", (const char *)a->content, a->content_len);
@@ -86,6 +87,8 @@ static void out_jsonl(struct ws_buf *b, const struct ws_alert *a, const char *fi
 	char ts[40];
 	ts_iso(a->ts, ts, sizeof(ts));
 	ws_buf_printf(b, "{\"ts\":\"%s\",\"worm\":\"%s\"", ts, ws_alert_kind_name(a->kind));
+	if (a->ts_us)
+		ws_buf_printf(b, ",\"ts_us\":%lld", (long long)a->ts_us);
 	j_addr(b, "src", &a->src);
 	ws_buf_printf(b, ",\"sid\":%u", sid_of(a));
 	j_details(b, a);
@@ -149,7 +152,8 @@ static void out_eve(struct ws_buf *b, const struct ws_alert *a, const char *file
 	char ts[40];
 	ts_iso(a->ts, ts, sizeof(ts));
 	ts[19] = '\0';
-	ws_buf_printf(b, "{\"timestamp\":\"%s.000000+0000\",\"event_type\":\"alert\"", ts);
+	long us = a->ts_us ? (long)(((a->ts_us % 1000000) + 1000000) % 1000000) : 0;
+	ws_buf_printf(b, "{\"timestamp\":\"%s.%06ld+0000\",\"event_type\":\"alert\"", ts, us);
 	j_addr(b, "src_ip", &a->src);
 	ws_buf_adds(b, ",\"proto\":\"TCP\"");
 	if (a->kind == WS_ALERT_NEW_WORM)
@@ -292,8 +296,8 @@ void ws_out_alert_text(struct ws_buf *b, const struct ws_alert *a)
 	const char *src = a->src.fam ? ws_addr_format(&a->src, ad, sizeof(ad)) : "-";
 	switch (a->kind) {
 	case WS_ALERT_SCANNER:
-		ws_buf_printf(b, "%s scanner %s after %u first contacts (%u failed, %u answered)", ts,
-			      src, a->first_contacts, a->failures, a->successes);
+		ws_buf_printf(b, "%s scanner %s after %u first contacts (%u failed, %u answered; %u sent)",
+			      ts, src, a->first_contacts, a->failures, a->successes, a->attempts);
 		break;
 	case WS_ALERT_NEW_WORM:
 		ws_buf_printf(b, "%s new worm to port %u from %" PRIu64 " sources to %" PRIu64

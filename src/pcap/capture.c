@@ -78,14 +78,14 @@ static void frame(struct reader *r, const struct pcap_pkthdr *h, const u_char *p
 			  &st->undecodable[WS_UNDEC_FRAG])) {
 	case WS_DEC_TCP:
 		if (r->obs && r->obs->segment)
-			r->obs->segment(r->obs->ctx, &seg, ts);
+			r->obs->segment(r->obs->ctx, &seg, ts * 1000000 + h->ts.tv_usec);
 		if (r->tap && r->tap(r->tap_ctx, &seg, ts))
 			break;
 		ws_flows_segment(r->flows, &seg, ts, r->frame);
 		break;
 	case WS_DEC_UNREACH:
 		if (r->obs && r->obs->unreach)
-			r->obs->unreach(r->obs->ctx, &seg, ts);
+			r->obs->unreach(r->obs->ctx, &seg, ts * 1000000 + h->ts.tv_usec);
 		st->other++;
 		break;
 	case WS_DEC_OTHER:

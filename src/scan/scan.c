@@ -50,7 +50,7 @@ struct job {
 	/* behavioural detection (src/behav), or NULL */
 	struct ws_behav *behav;
 	struct ws_pcap_observer obs;
-	int64_t last_ts;
+	int64_t last_ts, last_us; /* time of the packet being read (s, us) */
 };
 
 void ws_job_result_init(struct ws_job_result *res)
@@ -266,12 +266,25 @@ static void on_capture_batch(void *ctx)
 		ws_pcap_stop();
 }
 
+/* Capture seconds of a microsecond time (floor, before 1970 too). */
+static int64_t us_to_s(int64_t us)
+{
+	return us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+}
+
 /* Behavioural alerts: counted, kept for the summary and the store, and
  * written in the sightings' format as they come. */
 static void on_alert(void *ctx, const struct ws_alert *a)
 {
 	struct job *j = ctx;
 	struct ws_alert_list *l = &j->res->alerts;
+	struct ws_alert copy;
+	if (j->last_us && us_to_s(j->last_us) == a->ts) {
+		/* Raised while this packet was read: its time, to the microsecond. */
+		copy = *a;
+		copy.ts_us = j->last_us;
+		a = &copy;
+	}
 	l->count[a->kind]++;
 	if (l->n < WS_ALERTS_KEPT) {
 		if (!l->v)
@@ -305,18 +318,20 @@ static void behav_end(struct job *j)
 	j->behav = NULL;
 }
 
-static void obs_segment(void *ctx, const struct ws_seg *s, int64_t ts)
+static void obs_segment(void *ctx, const struct ws_seg *s, int64_t ts_us)
 {
 	struct job *j = ctx;
-	j->last_ts = ts;
-	ws_behav_segment(j->behav, s, ts);
+	j->last_us = ts_us;
+	j->last_ts = us_to_s(ts_us);
+	ws_behav_segment(j->behav, s, j->last_ts);
 }
 
-static void obs_unreach(void *ctx, const struct ws_seg *q, int64_t ts)
+static void obs_unreach(void *ctx, const struct ws_seg *q, int64_t ts_us)
 {
 	struct job *j = ctx;
-	j->last_ts = ts;
-	ws_behav_unreach(j->behav, q, ts);
+	j->last_us = ts_us;
+	j->last_ts = us_to_s(ts_us);
+	ws_behav_unreach(j->behav, q, j->last_ts);
 }
 
 static void obs_head(void *ctx, const struct ws_seg *conn, const char *head, size_t n, int64_t ts)
