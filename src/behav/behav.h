@@ -21,8 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pcap/decode.h"
 #include "wormscope/request.h"
+
+struct ws_seg; /* pcap/decode.h: a decoded TCP segment */
 
 enum ws_alert_kind {
 	WS_ALERT_SCANNER = 0,  /* "scanner": TRW crossed its upper bound */

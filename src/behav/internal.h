@@ -3,6 +3,7 @@
 #define WS_BEHAV_INTERNAL_H
 
 #include "behav/behav.h"
+#include "pcap/decode.h"
 
 struct ws_trw;
 struct ws_content;

@@ -97,11 +97,23 @@ static bool all_digits(const char *p, size_t n)
 	return n > 0;
 }
 
-/* Appends with a bound: the shape is cut at WS_SHAPE_MAX - 1. */
+/* Appends with a bound: the shape is cut at WS_SHAPE_MAX - 1. Control
+ * bytes (NUL included) become %XX, so the shape is always a C string. */
 static void put(char *out, size_t *at, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n && *at + 1 < WS_SHAPE_MAX; i++)
-		out[(*at)++] = p[i];
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n && *at + 1 < WS_SHAPE_MAX; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 0x20 && c != 0x7f) {
+			out[(*at)++] = (char)c;
+		} else if (*at + 3 < WS_SHAPE_MAX) {
+			out[(*at)++] = '%';
+			out[(*at)++] = hex[c >> 4];
+			out[(*at)++] = hex[c & 15];
+		} else {
+			break;
+		}
+	}
 }
 
 static void put_class(char *out, size_t *at, const char *p, size_t n)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/hosts_scanners.h"
 #include "cli/opts.h"
 #include "store/store.h"
 #include "util/addr.h"
@@ -14,7 +15,7 @@
 #include "util/time.h"
 
 enum { OPT_DB = 256, OPT_WORM, OPT_SINCE, OPT_UNTIL, OPT_CIDR, OPT_MIN, OPT_INSIDE, OPT_OUTSIDE,
-       OPT_COMPROMISED };
+       OPT_COMPROMISED, OPT_SCANNERS };
 
 static const struct ws_opt opts[] = {
 	{"db", OPT_DB, "FILE", "the store written by 'wormscope scan --db' (required)"},
@@ -32,6 +33,10 @@ static const struct ws_opt opts[] = {
 	{"outside", OPT_OUTSIDE, NULL, "only sources outside --home-net"},
 	{"compromised", OPT_COMPROMISED, NULL, "only sources whose worm requests got a success "
 					       "answer"},
+	{"scanners", OPT_SCANNERS, NULL, "list the sources behavioural detection flagged as "
+					 "scanners (threshold random walk) instead: first flagged, "
+					 "after how many first contacts, alerts; with --cidr, --since, "
+					 "--until"},
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
@@ -54,6 +59,7 @@ struct filter {
 	uint64_t min_requests;
 	int where; /* 0 any, 1 inside, -1 outside */
 	bool compromised;
+	bool scanners;
 };
 
 struct out {
@@ -408,6 +414,7 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 			break;
 		}
 		case OPT_COMPROMISED: f->compromised = true; break;
+		case OPT_SCANNERS: f->scanners = true; break;
 		case 'h':
 			ws_opts_help(stdout, "wormscope hosts --db FILE [options]", about, opts, NOPTS);
 			rc = WS_EXIT_CLEAN;
@@ -426,6 +433,10 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 	free(longs);
 	if (rc < 0 && optind < argc) {
 		ws_cli_err("hosts", "unexpected argument '%s' (see --help)", argv[optind]);
+		rc = WS_EXIT_ERROR;
+	}
+	if (rc < 0 && f->scanners && (f->worms || f->min_requests || f->where || f->compromised)) {
+		ws_cli_err("hosts", "--scanners takes only --cidr, --since, --until and --format");
 		rc = WS_EXIT_ERROR;
 	}
 	if (rc < 0 && !*db) {
@@ -464,6 +475,17 @@ int ws_cmd_hosts(int argc, char **argv)
 		ws_cli_err("hosts", "%s", err.msg);
 		ws_cidrset_free(&f.cidr);
 		return WS_EXIT_ERROR;
+	}
+	if (f.scanners) {
+		struct ws_scanner_filter sf = {.fmt = (int)f.fmt, .has_since = f.has_since,
+					       .has_until = f.has_until, .since = f.since,
+					       .until = f.until, .cidr = &f.cidr};
+		rc = ws_hosts_scanners(st, &sf, &err);
+		if (rc)
+			ws_cli_err("hosts", "%s", err.msg);
+		ws_store_close(st, &err);
+		ws_cidrset_free(&f.cidr);
+		return rc || fflush(stdout) != 0 ? WS_EXIT_ERROR : WS_EXIT_CLEAN;
 	}
 	struct out o = {.f = &f};
 	header(&o);

@@ -17,7 +17,7 @@ static void ts_iso(int64_t ts, char *out, size_t n)
 	ws_time_format_iso(ts, out);
 }
 
-static uint32_t sid_of(const struct ws_alert *a)
+uint32_t ws_out_alert_sid(const struct ws_alert *a)
 {
 	switch (a->kind) {
 	case WS_ALERT_SCANNER: return WS_BEHAV_SID_SCANNER;
@@ -90,7 +90,7 @@ static void out_jsonl(struct ws_buf *b, const struct ws_alert *a, const char *fi
 	if (a->ts_us)
 		ws_buf_printf(b, ",\"ts_us\":%lld", (long long)a->ts_us);
 	j_addr(b, "src", &a->src);
-	ws_buf_printf(b, ",\"sid\":%u", sid_of(a));
+	ws_buf_printf(b, ",\"sid\":%u", ws_out_alert_sid(a));
 	j_details(b, a);
 	if (a->kind == WS_ALERT_NEW_WORM) {
 		struct ws_buf r = {0};
@@ -120,7 +120,7 @@ static void out_csv(struct ws_buf *b, const struct ws_alert *a, const char *file
 	if (a->kind == WS_ALERT_NEW_WORM)
 		ws_buf_printf(b, "%u", a->dport);
 	ws_buf_printf(b, ",%s,behaviour,behav.%s,%u,", ws_alert_kind_name(a->kind),
-		      ws_alert_kind_name(a->kind), sid_of(a));
+		      ws_alert_kind_name(a->kind), ws_out_alert_sid(a));
 	char v[160];
 	switch (a->kind) {
 	case WS_ALERT_SCANNER:
@@ -162,7 +162,7 @@ static void out_eve(struct ws_buf *b, const struct ws_alert *a, const char *file
 	ws_buf_printf(b,
 		      ",\"alert\":{\"action\":\"allowed\",\"gid\":1,\"signature_id\":%u,\"rev\":1,"
 		      "\"signature\":\"WORMSCOPE behaviour: %s\",\"category\":\"%s\",\"severity\":%d}",
-		      sid_of(a), msg_of(a),
+		      ws_out_alert_sid(a), msg_of(a),
 		      a->kind == WS_ALERT_SCANNER ? "Detection of a Network Scan"
 						  : "A Network Trojan was detected",
 		      sev);

@@ -22,6 +22,8 @@ void ws_out_alert_rule(struct ws_buf *b, const struct ws_alert *a, unsigned n);
 /* A draft src/worms/<id>.c entry (C source) matching the content's part in
  * the request target, id "new-worm-<n>". */
 void ws_out_alert_entry(struct ws_buf *b, const struct ws_alert *a, unsigned n);
+/* The EVE signature id of an alert's kind (WS_BEHAV_SID_*). */
+uint32_t ws_out_alert_sid(const struct ws_alert *a);
 /* One line for people (the summary), no newline; hostile bytes escaped. */
 void ws_out_alert_text(struct ws_buf *b, const struct ws_alert *a);
 

@@ -295,6 +295,11 @@ static void on_alert(void *ctx, const struct ws_alert *a)
 		ws_out_alert(j->cfg->out, &j->out, a, j->path, j->simulated);
 		flush_out(j, false);
 	}
+	if (j->sink && j->sink->alert && !j->stop &&
+	    j->sink->alert(j->sink->ctx, a, j->path, j->simulated, &j->res->err) != 0) {
+		j->res->rc = WS_EIO;
+		j->stop = true;
+	}
 }
 
 static void behav_start(struct job *j)

@@ -134,6 +134,10 @@ struct ws_scan_sink {
 	 * saw since the last one (may be NULL: nothing is stored). */
 	int (*telescope)(void *ctx, struct ws_tele *t, bool simulated, double sample,
 			 struct ws_err *err);
+	/* A behavioural alert (src/behav) raised while reading `file`, for the
+	 * open transaction (may be NULL: alerts are not stored). */
+	int (*alert)(void *ctx, const struct ws_alert *a, const char *file, bool simulated,
+		     struct ws_err *err);
 };
 
 /* ws_scan_job over `range` only (a part of a large plain file, see struct

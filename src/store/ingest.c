@@ -21,6 +21,7 @@
 #include "store/split.h"
 #include "store/writer.h"
 #include "scan/tele_store.h"
+#include "output/alert.h"
 
 #define DEFAULT_BATCH 500000
 #define HEAD_READ 65536 /* what format detection looks at */
@@ -80,6 +81,40 @@ static int on_telescope(void *c, struct ws_tele *t, bool simulated, double sampl
 	return rc;
 }
 
+/* A behavioural alert goes into the open transaction, as the telescope's
+ * observations do: it is committed with the input's offset. */
+static int on_alert(void *c, const struct ws_alert *a, const char *file, bool simulated,
+		    struct ws_err *err)
+{
+	struct ctx *x = c;
+	struct ws_buf rec = {0};
+	ws_out_alert(WS_OUT_JSONL, &rec, a, file, simulated);
+	if (rec.n && rec.p[rec.n - 1] == '\n')
+		rec.n--;
+	struct ws_store_alert s = {
+		.ts = a->ts, .kind = ws_alert_kind_name(a->kind), .src = a->src,
+		.sid = ws_out_alert_sid(a), .first_contacts = a->first_contacts,
+		.sources = a->sources, .destinations = a->destinations,
+		.record = rec.p, .record_len = rec.n, .simulated = simulated,
+	};
+	if (a->kind == WS_ALERT_NEW_WORM) {
+		s.content = a->content;
+		s.content_len = a->content_len;
+	} else if (a->kind == WS_ALERT_OUTBREAK) {
+		s.content = a->shape;
+		s.content_len = strlen(a->shape);
+	}
+	int rc = ws_writer_sync(x->w, err);
+	if (!rc)
+		rc = ws_store_alert_add(x->st, x->input_id, &s, err);
+	ws_buf_free(&rec);
+	if (rc) {
+		x->failed = rc;
+		x->err = *err;
+	}
+	return rc;
+}
+
 /* Runs the job with the writer thread on input_id, in parallel parts when
  * `split` is not NULL; a store error (from the thread) is returned and ends
  * the run. */
@@ -94,6 +129,7 @@ static int run_sunk(struct ws_store *st, const struct ws_scan_config *cfg,
 	x->input_id = input_id;
 	sink->ctx = x;
 	sink->telescope = on_telescope;
+	sink->alert = on_alert;
 	if (x->live) {
 		ws_scan_live(cfg, path, sink, out, res);
 	} else if (split) {

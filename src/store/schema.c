@@ -5,7 +5,8 @@
  *      host_dests, hourly, status_mix, nets, worm_totals, totals, worms, meta
  *   2  a partial index on compromised-looking sightings (report call-out)
  *   3  telescope observations: tele_views, tele_inputs, tele_sources,
- *      tele_counts (store/tele.c; docs/store.md) */
+ *      tele_counts (store/tele.c; docs/store.md)
+ *   4  behavioural alerts (scanner, new-worm, unknown-outbreak; store/alerts.c) */
 #include <stdio.h>
 #include <string.h>
 
@@ -80,7 +81,16 @@ static const char v3[] =
 	" probes INTEGER NOT NULL, active INTEGER NOT NULL, backscatter INTEGER NOT NULL,"
 	" PRIMARY KEY(view, span, t)) WITHOUT ROWID;";
 
-static const char *const steps[WS_STORE_SCHEMA] = {v1, v2, v3};
+/* Behavioural alerts (src/behav): one row each, with the JSON Lines record
+ * scan wrote for it. */
+static const char v4[] =
+	"CREATE TABLE alerts(id INTEGER PRIMARY KEY, input_id INTEGER NOT NULL, ts INTEGER,"
+	" kind TEXT NOT NULL, src BLOB, sid INTEGER NOT NULL, content BLOB, sources INTEGER,"
+	" destinations INTEGER, first_contacts INTEGER, record TEXT NOT NULL,"
+	" simulated INTEGER NOT NULL);"
+	"CREATE INDEX alerts_kind_src ON alerts(kind, src);";
+
+static const char *const steps[WS_STORE_SCHEMA] = {v1, v2, v3, v4};
 
 /* The version as seen inside the current transaction. */
 static int version_now(struct ws_store *st, int *v, struct ws_err *err)

@@ -18,7 +18,7 @@ struct ws_store;
 struct ws_report_data;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define WS_STORE_SCHEMA 3
+#define WS_STORE_SCHEMA 4
 
 enum ws_store_mode {
 	WS_STORE_RO, /* hosts, report: never writes, never migrates */
@@ -122,6 +122,43 @@ struct ws_store_counts {
 	uint64_t inputs, sightings, hosts, simulated_sightings;
 };
 int ws_store_counts(struct ws_store *st, struct ws_store_counts *c, struct ws_err *err);
+
+/* ---- behavioural alerts (issue 17; store/alerts.c) -------------------- */
+
+/* One alert as the store keeps it (the caller's view of a struct ws_alert;
+ * every pointer borrowed for the call). kind: "scanner", "new-worm",
+ * "unknown-outbreak"; record: its JSON Lines text. */
+struct ws_store_alert {
+	int64_t ts;
+	const char *kind;
+	struct ws_addr src;  /* fam 0: none */
+	uint32_t sid, first_contacts;
+	const void *content; /* new-worm bytes, or an outbreak's shape; may be NULL */
+	size_t content_len;
+	uint64_t sources, destinations;
+	const char *record;
+	size_t record_len;
+	bool simulated;
+};
+/* Adds it to the open transaction of input_id (durable with its next commit). */
+int ws_store_alert_add(struct ws_store *st, int64_t input_id, const struct ws_store_alert *a,
+		       struct ws_err *err);
+
+/* One source flagged as a scanner, for `hosts --scanners`: when it was first
+ * flagged and after how many first contacts, how many times (inputs), and
+ * the first alert's JSON Lines record (valid during the call). */
+struct ws_store_scanner {
+	struct ws_addr addr;
+	int64_t flagged;
+	uint32_t first_contacts;
+	uint64_t alerts;
+	bool simulated;
+	const char *record;
+};
+/* Calls fn for every scanner in address order; stops when fn returns
+ * non-zero (and returns that). */
+int ws_store_scanners(struct ws_store *st, int (*fn)(void *ctx, const struct ws_store_scanner *s),
+		      void *ctx, struct ws_err *err);
 
 /* ---- telescope observations (issue 14; store/tele.c, docs/store.md) ----- */
 

@@ -18,6 +18,9 @@ CASE:
   genpcap      bench/genpcap's benign traffic (and its few Code Red
                requests from sources that do not scan): no behavioural alert.
   off          --no-behaviour: no alert on the worm's capture.
+  store        scan --db keeps the alerts (committed with the capture, not
+               doubled by a rescan); hosts --scanners lists exactly the
+               flagged sources, in every format.
 """
 import json
 import os
@@ -145,6 +148,27 @@ elif case == "off":
     rc, recs, summary = scan(cap, "--no-behaviour")
     check(not behav(recs), "alerts with --no-behaviour")
     check(rc == 0, f"exit {rc}")
+elif case == "store":
+    cap, t = gen_worm()
+    db = os.path.join(tmp, "s.db")
+    _, recs, _ = scan(cap)
+    want = sorted({r["src"] for r in recs if r["worm"] == "scanner"})
+    for want_rc in (1, 0):  # the second scan finds the capture unchanged, reads nothing
+        r = run([ws, "scan", "-q", "--db", db, cap])
+        check(r.returncode == want_rc, f"scan --db exit {r.returncode}: {r.stderr.decode()[:300]}")
+    r = run([ws, "hosts", "--db", db, "--scanners", "-f", "jsonl"])
+    got = [json.loads(l) for l in r.stdout.decode().splitlines()]
+    check(r.returncode == 0, f"hosts --scanners exit {r.returncode}: {r.stderr.decode()[:300]}")
+    check(sorted(g["source"] for g in got) == want, "hosts --scanners lists other sources")
+    check(all(g["alerts"] == 1 and g["simulated"] is True for g in got), "rescan doubled alerts")
+    r = run([ws, "hosts", "--db", db, "--scanners", "-f", "list", "--cidr", "10.1.0.0/17"])
+    lst = r.stdout.decode().split()
+    check(sorted(lst) == sorted(a for a in want if int(a.split(".")[2]) < 128), "--cidr")
+    r = run([ws, "hosts", "--db", db, "--scanners", "--worm", "code-red"])
+    check(r.returncode == 2, "--scanners with --worm is a usage error")
+    r = run([ws, "hosts", "--db", db, "--scanners"])
+    check(r.stdout.decode().splitlines()[-1] == f"{len(want)} scanners (SIMULATED DATA among them)",
+          "text count line")
 else:
     sys.exit(f"unknown case {case}")
 
