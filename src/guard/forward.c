@@ -27,9 +27,13 @@ enum ws_guard_judgement ws_guard_judge(const struct ws_http_req *r, const struct
 }
 
 
-static bool name_is(struct ws_str n, const char *lit)
+/* Per-request string work with literals: their lengths are known here. */
+#define ADD_LIT(b, lit) ws_buf_add((b), (lit), sizeof(lit) - 1)
+#define name_is(n, lit) name_eq((n), (lit), sizeof(lit) - 1)
+
+static bool name_eq(struct ws_str n, const char *lit, size_t len)
 {
-	return n.n == strlen(lit) && strncasecmp(n.p, lit, n.n) == 0;
+	return n.n == len && strncasecmp(n.p, lit, len) == 0;
 }
 
 void ws_guard_add_value(struct ws_buf *b, const struct ws_http_header *h)
@@ -72,9 +76,9 @@ void ws_guard_build_head(const struct ws_http_req *r, const char *src_ip, bool k
 	ws_buf_add(b, r->target.p, r->target.n);
 	ws_buf_adds(b, r->minor == 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
 	if (r->nhost) {
-		ws_buf_adds(b, "Host: ");
+		ADD_LIT(b, "Host: ");
 		ws_buf_add(b, r->host.p, r->host.n);
-		ws_buf_adds(b, "\r\n");
+		ADD_LIT(b, "\r\n");
 	}
 	size_t xff = 0, via = 0;
 	for (size_t i = 0; i < r->nhdr; i++) {
@@ -90,29 +94,29 @@ void ws_guard_build_head(const struct ws_http_req *r, const char *src_ip, bool k
 			continue;
 		}
 		ws_buf_add(b, h->name.p, h->name.n);
-		ws_buf_adds(b, ": ");
+		ADD_LIT(b, ": ");
 		ws_guard_add_value(b, h);
-		ws_buf_adds(b, "\r\n");
+		ADD_LIT(b, "\r\n");
 	}
 	const char *names[2] = {"x-forwarded-for", "via"};
 	size_t counts[2] = {xff, via};
 	for (int k = 0; k < 2; k++) {
 		ws_buf_adds(b, k == 0 ? "X-Forwarded-For: " : "Via: ");
 		for (size_t i = 0; counts[k] && i < r->nhdr; i++)
-			if (name_is(r->hdr[i].name, names[k])) {
+			if (name_eq(r->hdr[i].name, names[k], strlen(names[k]))) {
 				ws_guard_add_value(b, &r->hdr[i]);
-				ws_buf_adds(b, ", ");
+				ADD_LIT(b, ", ");
 			}
 		if (k == 0)
 			ws_buf_adds(b, src_ip);
 		else
 			ws_buf_adds(b, r->minor == 0 ? "1.0 wormscope-guard" : "1.1 wormscope-guard");
-		ws_buf_adds(b, "\r\n");
+		ADD_LIT(b, "\r\n");
 	}
 	if (!keepalive)
-		ws_buf_adds(b, "Connection: close\r\n");
+		ADD_LIT(b, "Connection: close\r\n");
 	else if (r->minor == 0)
-		ws_buf_adds(b, "Connection: keep-alive\r\n");
-	ws_buf_adds(b, "\r\n");
+		ADD_LIT(b, "Connection: keep-alive\r\n");
+	ADD_LIT(b, "\r\n");
 }
 

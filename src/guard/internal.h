@@ -81,6 +81,7 @@ struct conn {
 	struct bufferevent *cli, *up;
 	struct event *timer;
 	struct ws_addr src;
+	char src_ip[64];    /* src as text, for X-Forwarded-For (made once, at accept) */
 	int src_port;
 	enum cstate st;
 	struct body req, resp;

@@ -875,9 +875,7 @@ static void forward(struct conn *c, const struct ws_http_req *r, size_t headlen)
 		answer_error(c, 502);
 		return;
 	}
-	char ip[64];
-	ws_addr_format(&c->src, ip, sizeof(ip));
-	ws_guard_build_head(r, ip, c->keepalive, &g->scratch);
+	ws_guard_build_head(r, c->src_ip, c->keepalive, &g->scratch);
 	send_bytes(c->up, c->up_ready, g->scratch.p, g->scratch.n);
 	c->retryable = reused && !r->chunked && r->content_length <= 0 && idempotent(r->method);
 	if (c->retryable) {
@@ -1232,6 +1230,7 @@ void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sock
 	c->g = g;
 	c->lis = lis;
 	c->src = src;
+	ws_addr_format(&src, c->src_ip, sizeof(c->src_ip));
 	c->src_port = port;
 	c->cli = bufferevent_socket_new(g->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->timer = evtimer_new(g->base, conn_timer, c);

@@ -90,11 +90,35 @@ static void test_benign_forwarded(void **state)
 	ws_guard_release();
 }
 
+/* The client's own X-Forwarded-For and Via (any case, more than one) are
+ * kept, in order, ahead of ours; Host goes first. */
+static void test_forwarded_chain(void **state)
+{
+	(void)state;
+	static const char s[] = "GET /a HTTP/1.0\r\nx-forwarded-for: 10.0.0.1\r\nHost: www\r\n"
+				"VIA: 1.1 edge\r\nX-Forwarded-For: 10.0.0.2\r\n\r\n";
+	const char *p = ws_guard_copy(s, strlen(s));
+	struct ws_http_header hdr[MAXH];
+	struct ws_http_req r;
+	assert_int_equal(ws_http_parse_request(p, strlen(s), 8192, WS_HTTP_STRICT, &r, hdr, MAXH),
+			 (int)strlen(s));
+	struct ws_buf b = {0};
+	ws_guard_build_head(&r, "127.0.0.9", true, &b);
+	static const char want[] = "GET /a HTTP/1.0\r\nHost: www\r\n"
+				   "X-Forwarded-For: 10.0.0.1, 10.0.0.2, 127.0.0.9\r\n"
+				   "Via: 1.1 edge, 1.0 wormscope-guard\r\nConnection: keep-alive\r\n\r\n";
+	assert_int_equal(b.n, strlen(want));
+	assert_memory_equal(b.p, want, b.n);
+	ws_buf_free(&b);
+	ws_guard_release();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corpus_never_forwarded),
 		cmocka_unit_test(test_benign_forwarded),
+		cmocka_unit_test(test_forwarded_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
