@@ -9,6 +9,8 @@
  *    parse strictly with no flaw, keep the method and target byte for byte,
  *    and, read by the upstream, still name no worm and carry no hostile
  *    encoding: the upstream sees nothing the guard did not judge. */
+#include <stdio.h>
+
 #include "classify/classify.h"
 #include "fuzz.h"
 #include "guard/forward.h"
@@ -16,6 +18,13 @@
 #include "util/mem.h"
 
 #define MAXH 32
+
+/* Says which property broke, so a reproducer explains itself. */
+static void broke(const char *what)
+{
+	fprintf(stderr, "fuzz_guard_forward: %s\n", what);
+	abort();
+}
 
 static bool same(struct ws_str a, struct ws_str b)
 {
@@ -59,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (sensor_refuses(p, (size_t)len))
-		abort(); /* forwarded what the normaliser refuses */
+		broke("the guard forwards what the sensor names or calls hostile");
 	struct ws_buf b = {0};
 	ws_guard_build_head(&r, "127.0.0.1", true, &b);
 	char *f = fz_copy(b.p, b.n);
@@ -68,9 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int flen = ws_http_parse_request(f, b.n, 1 << 20, WS_HTTP_STRICT, &u, fh, MAXH + 4);
 	if (flen != (int)b.n || u.bad || !same(u.method, r.method) || !same(u.target, r.target) ||
 	    !same(u.host, r.host) || u.content_length != r.content_length || u.chunked != r.chunked)
-		abort(); /* the upstream reads another request than the one judged */
+		broke("the upstream reads another request than the one judged");
 	if (sensor_refuses(f, b.n))
-		abort();
+		broke("the head forwarded is one the sensor names or calls hostile");
 	free(f);
 	ws_buf_free(&b);
 	free(p);

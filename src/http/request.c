@@ -553,7 +553,7 @@ int ws_http_parse_request(const char *p, size_t n, size_t max_head, enum ws_http
 	}
 	if (r->nhost > 1)
 		flag(&r->bad, "several Host headers");
-	if (r->nhost == 0 && r->minor == 1)
+	if (r->nhost == 0 && r->minor >= 1) /* 1.x past 1 is read and sent as 1.1 */
 		flag(&r->bad, "no Host header in HTTP/1.1");
 	if (r->cut)
 		flag(&r->bad, "head cut short");

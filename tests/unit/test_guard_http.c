@@ -146,6 +146,9 @@ static void test_malformed(void **state)
 	(void)state;
 	expect_bad("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "several Host headers");
 	expect_bad("GET / HTTP/1.1\r\n\r\n", "no Host header in HTTP/1.1");
+	/* A later 1.x is read as 1.1 (RFC 9110 §2.5) and forwarded as 1.1: it
+	 * needs its Host as well (found by fuzz_guard_forward). */
+	expect_bad("GET / HTTP/1.8\r\n\r\n", "no Host header in HTTP/1.1");
 	expect_bad("GET /\x01 HTTP/1.1\r\nHost: a\r\n\r\n", "control character in the target");
 	expect_bad("GET / HTTP/2.0\r\nHost: a\r\n\r\n", "unsupported HTTP version");
 	expect_bad("GET /\r\n\r\n", "no HTTP version (HTTP/0.9)");
