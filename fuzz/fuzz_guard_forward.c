@@ -5,6 +5,9 @@
  * parse, the worm table on the raw and the IIS-normalised target). Then:
  *  - if the sensor names a worm, or the normalised path carries a hostile
  *    encoding, the guard must not forward;
+ *  - a worm the guard names, the sensor names the same, with the same
+ *    evasion flags (where it reads a request at all: it wants a method of
+ *    letters);
  *  - a forwarded head, as the guard rebuilds it (ws_guard_build_head), must
  *    parse strictly with no flaw, keep the method and target byte for byte,
  *    and, read by the upstream, still name no worm and carry no hostile
@@ -29,6 +32,19 @@ static void broke(const char *what)
 static bool same(struct ws_str a, struct ws_str b)
 {
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+/* The sensor's view of p[0..n): -1 when it reads no request there, else
+ * whether it names a worm (*v filled). */
+static int sensor_verdict(const char *p, size_t n, struct ws_verdict *v)
+{
+	struct ws_http_header hdr[MAXH];
+	struct ws_http_req r;
+	if (ws_http_parse_request(p, n, 8192, WS_HTTP_LENIENT, &r, hdr, MAXH) <= 0 || !r.target.n)
+		return -1;
+	struct ws_request q;
+	ws_http_to_request(&r, &q);
+	return ws_classify(&q, v);
 }
 
 /* True when the sensor's view of p[0..n) names a worm or a hostile path. */
@@ -63,6 +79,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ws_http_to_request(&r, &q);
 	struct ws_verdict v;
 	enum ws_guard_judgement j = ws_guard_judge(&r, &q, &v);
+	if (j == WS_JUDGE_WORM) {
+		/* What the guard names, a sensor that reads a request there names
+		 * the same, with the same evasion flags. */
+		struct ws_verdict s;
+		int sv = sensor_verdict(p, (size_t)len, &s);
+		if (sv == 0 || (sv == 1 && (s.worm != v.worm || s.evasion != v.evasion)))
+			broke("the guard and the sensor name a worm request differently");
+	}
 	if (j != WS_JUDGE_FORWARD) {
 		free(p);
 		return 0;
