@@ -10,13 +10,15 @@
 # user), never the system one. Everything connects to 127.0.0.1 only.
 #
 #   bench/guard.sh [BUILD_DIR]      (default build; needs wormscope and bench/wormflood)
-# Environment: SECS (10), CONNS (50), THREADS (1), FLOOD_RATE (10000), GUARD_ARGS.
+# Environment: SECS (10), CONNS (50), THREADS (1), FLOOD_RATE (10000), ROUNDS (1),
+# GUARD_ARGS.
 set -eu
 BUILD=${1:-build}
 SECS=${SECS:-10}
 CONNS=${CONNS:-50}
 THREADS=${THREADS:-1}
 FLOOD_RATE=${FLOOD_RATE:-10000}
+ROUNDS=${ROUNDS:-1}
 GUARD_ARGS=${GUARD_ARGS:-}
 WS=$BUILD/wormscope
 FLOOD=$BUILD/bench/wormflood
@@ -152,27 +154,56 @@ run_wrk() {
 }
 
 echo "guard.sh: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t$THREADS -c$CONNS -d${SECS}s, nginx $(nginx -v 2>&1 | sed 's/.*\///'), flood $FLOOD_RATE/s"
-set -- $(run_wrk "$NPORT"); n_rps=$1; n_p99=$2; n_all=$(awk -v a="$3" -v w="$5" 'BEGIN {print a + w}')
-echo "nginx direct:            $n_rps req/s, p99 $n_p99 ms; CPU/request: wrk $5 us, nginx $3 us"
-set -- $(run_wrk "$PPORT"); p_rps=$1; p_p99=$2; p_cpu=$6
-echo "through nginx as proxy:  $p_rps req/s, p99 $p_p99 ms (peer); CPU/request: wrk $5 us, nginx $3 us, nginx proxy $6 us"
-set -- $(run_wrk "$GPORT"); g_rps=$1; g_p99=$2; g_cpu=$4; g_all=$(awk -v a="$3" -v b="$4" -v w="$5" 'BEGIN {print a + b + w}')
-echo "through the guard:       $g_rps req/s, p99 $g_p99 ms; CPU/request: wrk $5 us, nginx $3 us, guard $4 us"
-"$FLOOD" "$GPORT" "$FLOOD_RATE" "$((SECS + 1))" > "$tmp/flood.out" &
-fpid=$!
-sleep 0.5
-set -- $(run_wrk "$GPORT"); f_rps=$1; f_p99=$2
-wait "$fpid" || true
-echo "guard + worm flood:      $f_rps req/s, p99 $f_p99 ms; CPU per ordinary request: guard $4 us (worm work included)"
-sed 's/^/  /' "$tmp/flood.out"
-awk -v n="$n_rps" -v g="$g_rps" -v f="$f_rps" -v np="$n_p99" -v gp="$g_p99" -v na="$n_all" -v ga="$g_all" -v p="$p_rps" -v pp="$p_p99" -v pc="$p_cpu" -v gc="$g_cpu" 'BEGIN {
-	printf "ratio guard/nginx:       %.2f (target >= 0.80)\n", g / n
-	printf "ratio nginx-proxy/nginx: %.2f (the peer proxy on the same box; p99 added by it %.3f ms)\n", p / n, pp - np
-	printf "ratio guard/nginx-proxy: %.2f (target >= 1.0); proxy CPU per request: guard %.1f us, nginx proxy %.1f us (%.2f)\n", g / p, gc, pc, pc / gc
-	printf "p99 added by the guard:  %.3f ms (target < 1 ms)\n", gp - np
-	printf "ratio flood/no flood:    %.2f (target > 0.70)\n", f / g
-	printf "CPU per request, all processes: direct %.1f us, through the guard %.1f us: when CPU-bound, the guard path can reach %.2f of direct\n", na, ga, na / ga
-}'
+one_direct() {
+	set -- $(run_wrk "$NPORT"); n_rps=$1; n_p99=$2; n_all=$(awk -v a="$3" -v w="$5" 'BEGIN {print a + w}')
+	echo "nginx direct:            $n_rps req/s, p99 $n_p99 ms; CPU/request: wrk $5 us, nginx $3 us"
+}
+one_proxy() {
+	set -- $(run_wrk "$PPORT"); p_rps=$1; p_p99=$2; p_cpu=$6
+	echo "through nginx as proxy:  $p_rps req/s, p99 $p_p99 ms (peer); CPU/request: wrk $5 us, nginx $3 us, nginx proxy $6 us"
+}
+one_guard() {
+	set -- $(run_wrk "$GPORT"); g_rps=$1; g_p99=$2; g_cpu=$4; g_all=$(awk -v a="$3" -v b="$4" -v w="$5" 'BEGIN {print a + b + w}')
+	echo "through the guard:       $g_rps req/s, p99 $g_p99 ms; CPU/request: wrk $5 us, nginx $3 us, guard $4 us"
+	"$FLOOD" "$GPORT" "$FLOOD_RATE" "$((SECS + 1))" > "$tmp/flood.out" &
+	fpid=$!
+	sleep 0.5
+	set -- $(run_wrk "$GPORT"); f_rps=$1; f_p99=$2
+	wait "$fpid" || true
+	echo "guard + worm flood:      $f_rps req/s, p99 $f_p99 ms; CPU per ordinary request: guard $4 us (worm work included)"
+	sed 's/^/  /' "$tmp/flood.out"
+}
+# ROUNDS rounds, the order reversed every other round (direct, proxy, guard;
+# then guard, proxy, direct) so that a drift in the machine's load moves
+# the peers and the guard alike; each round's ratios are its own pairs, and
+# the last lines give the median over the rounds.
+: > "$tmp/ratios"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	[ "$ROUNDS" -eq 1 ] || echo "-- round $r of $ROUNDS"
+	if [ $((r % 2)) -eq 1 ]; then one_direct; one_proxy; one_guard
+	else one_guard; one_proxy; one_direct; fi
+	awk -v n="$n_rps" -v g="$g_rps" -v f="$f_rps" -v np="$n_p99" -v gp="$g_p99" -v na="$n_all" -v ga="$g_all" -v p="$p_rps" -v pp="$p_p99" -v pc="$p_cpu" -v gc="$g_cpu" 'BEGIN {
+		printf "%f %f %f %f %f %f %f %f %f\n", g / n, p / n, g / p, gp - np, f / g, na / ga, gc, pc, pp - np
+	}' >> "$tmp/ratios"
+	r=$((r + 1))
+done
+awk -v rounds="$ROUNDS" '
+	{ for (i = 1; i <= 9; i++) v[i, NR] = $i }
+	function med(i,   n, k, j, t, a) {
+		for (k = 1; k <= NR; k++) a[k] = v[i, k]
+		for (k = 2; k <= NR; k++) for (j = k; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+	}
+	END {
+		m = rounds > 1 ? sprintf(" (median of %d rounds)", rounds) : ""
+		printf "ratio guard/nginx:       %.2f (target >= 0.80)%s\n", med(1), m
+		printf "ratio nginx-proxy/nginx: %.2f (the peer proxy on the same box; p99 added by it %.3f ms)\n", med(2), med(9)
+		printf "ratio guard/nginx-proxy: %.2f (target >= 1.0); proxy CPU per request: guard %.1f us, nginx proxy %.1f us\n", med(3), med(7), med(8)
+		printf "p99 added by the guard:  %.3f ms (target < 1 ms)\n", med(4)
+		printf "ratio flood/no flood:    %.2f (target > 0.70)\n", med(5)
+		printf "CPU per request, all processes: when CPU-bound, the guard path can reach %.2f of direct\n", med(6)
+	}' "$tmp/ratios"
 kill -TERM $pids 2>/dev/null || true
 sleep 0.5
 grep -h "requests:" "$tmp/guard.err" | sed 's/^/  guard: /' || true
