@@ -5,6 +5,7 @@
 #   make demo   deps, build, scan the bundled demo logs
 #   make bench  speed benchmark against grep, GoAccess and AWStats (bench/run.sh)
 #   make bench-guard  wormscope guard against nginx, with a worm flood (bench/guard.sh)
+#   make validate  every simulator validation check; writes docs/validation.md (scripts/validate.py)
 #   make fuzz   libFuzzer targets (clang) into build-fuzz/
 #   make install  binary and man page under PREFIX (default /usr/local)
 
@@ -19,7 +20,7 @@ DEPS = build-essential cmake pkg-config libcmocka-dev zlib1g-dev libzstd-dev zst
 # Peers the benchmark measures against (only needed by `make bench`).
 BENCH_DEPS = awstats goaccess wrk nginx-light hyperfine time
 
-.PHONY: all deps bench-deps build check demo bench bench-guard fuzz install clean
+.PHONY: all deps bench-deps build check demo bench bench-guard validate fuzz install clean
 
 all: build
 
@@ -51,6 +52,10 @@ bench: deps bench-deps
 bench-guard: deps bench-deps
 	$(MAKE) build
 	bench/guard.sh $(BUILD)
+
+validate: deps
+	$(MAKE) build
+	python3 scripts/validate.py $(BUILD) --shared ../shared --out docs/validation.md
 
 fuzz: deps
 	cmake -S . -B build-fuzz -DWS_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo
