@@ -516,6 +516,56 @@ def case_evasion():
         assert row.get("evasion"), row
 
 
+def case_evasion_corpus():
+    """The whole evasion corpus (tests/unit/evasion.h, 616 cases) through the
+    running guard: `mkcap evasion` writes it as an NCSA log, `scan` names each
+    line, and each case sent to the guard as its own connection must get the
+    guard's answer (403 here, with all=reject), never reach the upstream, and
+    be named with the worm and evasion flags the log scan gives it."""
+    mkcap = os.environ.get("WS_MKCAP")
+    if not mkcap or not os.path.exists(mkcap):
+        print("skipped: WS_MKCAP (tests/tools/mkcap) not given")
+        sys.exit(77)
+    tmp = tempfile.mkdtemp(prefix="wsevasion.")
+    cap = os.path.join(tmp, "e.pcap")
+    subprocess.run([mkcap, "evasion", cap], check=True)
+    with open(cap + ".log", "rb") as f:
+        targets = [re.search(rb'"GET (.*) HTTP/1\.0"', l).group(1) for l in f]
+    scan = subprocess.run([WORMSCOPE, "scan", "-q", "-f", "jsonl", cap + ".log"],
+                          stdout=subprocess.PIPE, check=False)
+    assert scan.returncode == 1, scan.returncode
+    want = {}
+    for l in scan.stdout.splitlines():
+        row = json.loads(l)
+        want[row["line"] - 1] = (row["worm"], row.get("evasion", []))
+    assert len(targets) == 616 and len(want) == 616, (len(targets), len(want))
+    up = Upstream()
+    g = Guard(up.port, "--action", "all=reject")
+    try:
+        for t in targets:
+            s = connect(g.port)
+            s.sendall(b"GET " + t + b" HTTP/1.0\r\n\r\n")
+            code, _, _ = Reader(s).response()
+            assert code == 403, (t, code)
+            s.close()
+        s = connect(g.port)
+        s.sendall(ordinary("/ok"))
+        code, _, body = Reader(s).response()
+        info = json.loads(body)
+        assert code == 200 and info["count"] == 1, info  # nothing else got through
+    finally:
+        assert g.stop() == 0
+        up.stop()
+    rows = g.sightings()
+    assert len(rows) == 616, len(rows)
+    bad = [(k, t, want[k], (r["worm"], r.get("evasion", [])))
+           for k, (t, r) in enumerate(zip(targets, rows))
+           if (r["worm"], r.get("evasion", [])) != want[k]]
+    print("evasion corpus through the guard: %d cases, %d named as in the log" % (len(rows), len(rows) - len(bad)))
+    assert not bad, "%d cases named otherwise by the guard, e.g. %r" % (len(bad), bad[:3])
+    subprocess.run(["rm", "-rf", tmp], check=False)
+
+
 def case_smuggle():
     """A Connection header naming Content-Length (or Transfer-Encoding) must
     not make the guard drop that field while it relays the body by it: the
