@@ -61,6 +61,16 @@ static size_t narena, caparena;
 static uint64_t rng_state;
 static uint64_t t0_us = 1000000000ull * 1000000ull; /* 2001-09-09T01:46:40Z */
 
+/* --log: the servers' access log, one combined-format line per answered
+ * request, written in time order at the end. */
+struct logline {
+	uint64_t ts, seq;
+	char *text;
+};
+static struct logline *lg;
+static size_t nlg, caplg;
+static bool want_log;
+
 static uint64_t rnd64(void)
 {
 	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
@@ -156,6 +166,37 @@ static void icmp_unreach(uint64_t ts, uint32_t rip, uint32_t sip, uint16_t sp, u
 
 enum { SYN_ = 0x02, ACK_ = 0x10, PSH_ = 0x08, FIN_ = 0x01, RST_ = 0x04 };
 
+static void log_request(uint64_t ts, uint32_t c, const char *req, size_t rn, int status)
+{
+	if (!want_log)
+		return;
+	const char *eol = memchr(req, '\r', rn);
+	size_t ln = eol ? (size_t)(eol - req) : rn;
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int64_t s = (int64_t)(ts / 1000000);
+	int64_t days = s / 86400, rem = s % 86400;
+	/* civil from days (Howard Hinnant's algorithm) */
+	int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	int d = (int)(doy - (153 * mp + 2) / 5 + 1), m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	int y = (int)(yoe + era * 400 + (m <= 2));
+	char buf[4400];
+	int n = snprintf(buf, sizeof(buf),
+			 "%u.%u.%u.%u - - [%02d/%s/%d:%02d:%02d:%02d +0000] \"%.*s\" %d 120 \"-\" "
+			 "\"%s\"\n",
+			 c >> 24, (c >> 16) & 255, (c >> 8) & 255, c & 255, d, mon[m - 1], y,
+			 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)ln, req, status,
+			 status == 200 ? "Mozilla/4.0 (compatible; MSIE 5.5; Windows NT 5.0)" : "-");
+	lg = grow(lg, &caplg, nlg + 1, sizeof(*lg));
+	lg[nlg].ts = ts;
+	lg[nlg].seq = nlg;
+	lg[nlg].text = ws_xmalloc((size_t)n + 1);
+	memcpy(lg[nlg].text, buf, (size_t)n + 1);
+	nlg++;
+}
+
 /* A whole HTTP exchange on a connection that was answered: handshake,
  * request in segments of up to 1460 bytes, an answer, the close. Returns
  * the time it ends. */
@@ -181,6 +222,7 @@ static uint64_t exchange(uint64_t ts, uint32_t c, uint16_t cp, uint32_t s, const
 			  "Content-Length: 120\r\n\r\n%120s",
 			  status, status == 200 ? "OK" : "Not Found", "simulated page");
 	ts += 500 + rnd(2000);
+	log_request(ts, c, req, rn, status);
 	tcp(ts, s, 80, c, cp, ss, cs, PSH_ | ACK_, ans, (size_t)an);
 	ss += (uint32_t)an;
 	ts += 200;
@@ -211,7 +253,7 @@ struct opts {
 	uint32_t nserv, nvuln, nclosed, nclients, nbusy, busy_conns, until;
 	double rate, icmp, start, duration;
 	bool no_worm, cr2;
-	const char *truth;
+	const char *truth, *log;
 };
 
 static char worm_req[8192];
@@ -386,6 +428,31 @@ static void worm(const struct opts *o, uint64_t span, FILE *truth)
 	}
 }
 
+static int cmp_log(const void *a, const void *b)
+{
+	const struct logline *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int write_log(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	qsort(lg, nlg, sizeof(*lg), cmp_log);
+	fputs("#wormscope-simulated genworm access log: a simulated network, nothing real\n", f);
+	for (size_t i = 0; i < nlg; i++) {
+		fputs(lg[i].text, f);
+		free(lg[i].text);
+	}
+	free(lg);
+	return fclose(f) != 0;
+}
+
 static int cmp_pkt(const void *a, const void *b)
 {
 	const struct pkt *x = a, *y = b;
@@ -403,7 +470,8 @@ static void usage(FILE *f)
 	      "  --rate R         (10 probes/s per infected host)\n"
 	      "  --start S        (30)       --duration S (120)   --until N (60 infected)\n"
 	      "  --worm new|code-red-ii (new)   --no-worm (benign traffic only)\n"
-	      "  --truth FILE     the truth, one event a line (see bench/genworm.c)\n",
+	      "  --truth FILE     the truth, one event a line (see bench/genworm.c)\n"
+	      "  --log FILE       also the servers' access log (combined format, '#wormscope-simulated' first)\n",
 	      f);
 }
 
@@ -464,6 +532,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->seed = strtoull(v, NULL, 10);
 		} else if (!strcmp(a, "--truth")) {
 			o->truth = v;
+		} else if (!strcmp(a, "--log")) {
+			o->log = v;
 		} else if (!strcmp(a, "--worm")) {
 			if (strcmp(v, "new") && strcmp(v, "code-red-ii")) {
 				fprintf(stderr, "genworm: --worm takes new or code-red-ii, not '%s'\n", v);
@@ -489,6 +559,7 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o))
 		return 2;
 	rng_state = o.seed;
+	want_log = o.log != NULL;
 	FILE *truth = NULL;
 	if (o.truth && !(truth = fopen(o.truth, "w"))) {
 		perror(o.truth);
@@ -540,6 +611,8 @@ int main(int argc, char **argv)
 	free(pk);
 	free(arena);
 	int rc = fflush(stdout) == 0 ? 0 : 1;
+	if (o.log && write_log(o.log))
+		rc = 1;
 	if (truth && fclose(truth) != 0)
 		rc = 1;
 	return rc;

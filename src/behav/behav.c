@@ -14,7 +14,7 @@ void ws_behav_defaults(struct ws_behav_cfg *c)
 		.timeout_s = 3, .max_sources = 131072, .max_pending = 65536,
 		.prevalence = 3, .min_sources = 2, .min_destinations = 3, .min_evidence = 2,
 		.sample_bits = 3, .interval_s = 60,
-		.shape_interval_s = 600, .shape_min_sources = 10, .shape_min_alpha = 0.2,
+		.shape_interval_s = 300, .shape_min_sources = 10,
 	};
 }
 

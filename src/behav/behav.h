@@ -82,8 +82,7 @@ struct ws_behav_cfg {
 	uint32_t interval_s;     /* multistage filter reset: 60 */
 	/* log request shapes */
 	uint32_t shape_interval_s; /* 600 */
-	uint32_t shape_min_sources; /* 10 */
-	double shape_min_alpha;  /* growth per interval: 0.25 */
+	uint32_t shape_min_sources; /* 10 (the alarm itself: estimate/kalman.h's rule) */
 };
 
 void ws_behav_defaults(struct ws_behav_cfg *c);

@@ -9,33 +9,35 @@
  * interval (shape_interval_s, 600 s) with a 2048-bit Bloom filter of the
  * sources seen (k = 3; false "seen" answers only undercount).
  *
- * The trend is the early-warning filter of Zou, Gong, Towsley and Gao (IEEE/
- * ACM ToN 2005): in a worm's early phase the number of sources C grows as
- * C_t = (1 + alpha) C_(t-1); a scalar Kalman filter estimates alpha from
- * the observations dC_t = alpha C_(t-1) + noise (noise variance dC_t, as
- * for Poisson counts). Zou et al. raise the alarm when the estimate
- * settles at a positive value; here an alert needs at least
- * shape_min_sources sources, alpha >= shape_min_alpha, the estimate within
- * 30 % of its value two intervals before, and new sources in each of the
- * last three intervals, more in the last than in the first. Benign traffic
- * to a popular page grows C linearly, so its alpha falls as 1/t and is
- * never stable while it is large.
+ * The trend is the early-warning filter of Zou, Gao, Gong and Towsley (CCS
+ * 2003), as src/estimate/kalman.h implements it for issue "estimate": fed
+ * the new sources of each interval, it raises its alarm once its estimate
+ * of the growth rate alpha has settled at a positive value and the counts
+ * grew over its window; a constant stream of new visitors (a popular page)
+ * or a burst does not pass its rule. An alert needs that alarm and at least
+ * shape_min_sources sources; it carries alpha and ln(1 + alpha) per hour.
  *
  * Bounds: 4096 shapes (512 sets of 8 ways; the least recently seen goes,
- * alerted shapes last). */
+ * alerted shapes last), each with the new-source counts of its last 64
+ * intervals; 128 filters (a filter is 8 KiB), lent to the shapes with at
+ * least 3 sources, the least recently fed going first; a shape that gets a
+ * filter again replays its 64 intervals into it. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "behav/internal.h"
+#include "estimate/kalman.h"
 #include "http/normalize.h"
 #include "util/mem.h"
 
 #define SETS 512
 #define WAYS 8
 #define BLOOM_BITS 2048
-#define HIST 4
+#define HISTB 64       /* intervals of new-source counts kept per shape */
+#define POOL 128       /* Kalman filters */
+#define PROMOTE 3      /* sources before a shape gets a filter */
 #define MAX_CATCHUP 16 /* idle intervals filled with zeros; beyond, the trend restarts */
 
 struct shape {
@@ -45,17 +47,23 @@ struct shape {
 	int64_t bin, last_ts;
 	uint64_t cum, requests;
 	uint32_t cur_new;
-	double alpha, p;
-	double hist_alpha[HIST];
-	uint32_t hist_new[HIST];
-	uint32_t nbins;
+	uint16_t ring[HISTB]; /* new sources of interval i at ring[i % HISTB] */
+	uint32_t nbins;       /* intervals closed since the shape's first request */
+	int32_t filt;         /* pool index, or -1 */
 	bool alerted;
 	struct ws_addr last_src;
+};
+
+struct filt {
+	struct ws_kalman k;
+	struct shape *owner; /* NULL: free */
+	int64_t used;        /* capture/log time it was last fed */
 };
 
 struct ws_shapes {
 	struct ws_behav *b;
 	struct shape *v;
+	struct filt *pool;
 };
 
 struct ws_shapes *ws_shapes_new(struct ws_behav *b)
@@ -63,6 +71,7 @@ struct ws_shapes *ws_shapes_new(struct ws_behav *b)
 	struct ws_shapes *s = ws_xcalloc(1, sizeof(*s));
 	s->b = b;
 	s->v = ws_xcalloc((size_t)SETS * WAYS, sizeof(*s->v));
+	s->pool = ws_xcalloc(POOL, sizeof(*s->pool));
 	return s;
 }
 
@@ -71,12 +80,13 @@ void ws_shapes_free(struct ws_shapes *s)
 	if (!s)
 		return;
 	free(s->v);
+	free(s->pool);
 	free(s);
 }
 
 size_t ws_shapes_memory(const struct ws_shapes *s)
 {
-	return sizeof(*s) + (size_t)SETS * WAYS * sizeof(*s->v);
+	return sizeof(*s) + (size_t)SETS * WAYS * sizeof(*s->v) + POOL * sizeof(*s->pool);
 }
 
 static int log2_class(size_t n)
@@ -220,11 +230,13 @@ static struct shape *find(struct ws_shapes *s, const char *text, size_t n, uint6
 	}
 	if (victim->key)
 		s->b->st.shapes_evicted++;
+	if (victim->filt >= 0 && s->pool[victim->filt].owner == victim)
+		s->pool[victim->filt].owner = NULL;
 	s->b->st.shapes++;
 	memset(victim, 0, sizeof(*victim));
 	victim->key = key;
 	memcpy(victim->text, text, n + 1);
-	victim->p = 1.0;
+	victim->filt = -1;
 	return victim;
 }
 
@@ -243,20 +255,9 @@ static bool bloom_add(struct shape *sh, const struct ws_addr *a)
 	return !seen;
 }
 
-static void check(struct ws_shapes *s, struct shape *sh, int64_t ts)
+static void raise_alert(struct ws_shapes *s, struct shape *sh, double alpha, int64_t ts)
 {
 	const struct ws_behav_cfg *c = &s->b->cfg;
-	if (sh->alerted || sh->cum < c->shape_min_sources || sh->alpha < c->shape_min_alpha ||
-	    sh->nbins < HIST)
-		return;
-	double before = sh->hist_alpha[2];
-	if (fabs(sh->alpha - before) > 0.3 * sh->alpha)
-		return;
-	for (int i = 0; i < 3; i++)
-		if (sh->hist_new[i] == 0)
-			return;
-	if (sh->hist_new[0] <= sh->hist_new[2]) /* [0] is the newest */
-		return;
 	sh->alerted = true;
 	struct ws_alert *al = ws_xcalloc(1, sizeof(*al));
 	al->kind = WS_ALERT_OUTBREAK;
@@ -265,35 +266,61 @@ static void check(struct ws_shapes *s, struct shape *sh, int64_t ts)
 	snprintf(al->shape, sizeof(al->shape), "%s", sh->text);
 	al->occurrences = sh->requests;
 	al->sources = sh->cum;
-	al->alpha = sh->alpha;
+	al->alpha = alpha;
 	al->interval_s = c->shape_interval_s;
-	al->growth_per_hour = log1p(sh->alpha) * 3600.0 / c->shape_interval_s;
+	al->growth_per_hour = log1p(alpha) * 3600.0 / c->shape_interval_s;
 	s->b->fn(s->b->ctx, al);
 	free(al);
+	if (sh->filt >= 0 && s->pool[sh->filt].owner == sh)
+		s->pool[sh->filt].owner = NULL; /* done with it */
+	sh->filt = -1;
 }
 
-/* Closes the shape's current interval: one Kalman step. */
+/* The shape's filter, lent from the pool (the least recently fed goes);
+ * a new one replays the shape's kept intervals before the newest. */
+static struct ws_kalman *filter_of(struct ws_shapes *s, struct shape *sh, int64_t ts)
+{
+	if (sh->filt >= 0 && s->pool[sh->filt].owner == sh)
+		return &s->pool[sh->filt].k;
+	int best = 0;
+	for (int i = 0; i < POOL; i++) {
+		if (!s->pool[i].owner) {
+			best = i;
+			break;
+		}
+		if (s->pool[i].used < s->pool[best].used)
+			best = i;
+	}
+	struct filt *f = &s->pool[best];
+	if (f->owner)
+		f->owner->filt = -1;
+	f->owner = sh;
+	f->used = ts;
+	sh->filt = best;
+	ws_kalman_init(&f->k, NULL);
+	uint32_t from = sh->nbins > HISTB ? sh->nbins - HISTB : 0;
+	for (uint32_t i = from; i + 1 < sh->nbins; i++)
+		ws_kalman_step(&f->k, sh->ring[i % HISTB]);
+	return &f->k;
+}
+
+/* Closes the shape's current interval: its count goes to the ring and, for
+ * a shape with a few sources, to its filter. */
 static void close_bin(struct ws_shapes *s, struct shape *sh, int64_t ts)
 {
 	uint32_t dc = sh->cur_new;
-	double prev = (double)(sh->cum - dc);
-	memmove(sh->hist_alpha + 1, sh->hist_alpha, (HIST - 1) * sizeof(double));
-	memmove(sh->hist_new + 1, sh->hist_new, (HIST - 1) * sizeof(uint32_t));
-	if (prev > 0) {
-		double h = prev, r = dc > 1 ? (double)dc : 1.0, q = 1e-3;
-		sh->p += q;
-		double k = sh->p * h / (h * h * sh->p + r);
-		sh->alpha += k * ((double)dc - h * sh->alpha);
-		sh->p *= 1 - k * h;
-		if (sh->p < 1e-9)
-			sh->p = 1e-9;
-		sh->nbins++;
-	}
-	sh->hist_alpha[0] = sh->alpha;
-	sh->hist_new[0] = dc;
+	sh->ring[sh->nbins % HISTB] = (uint16_t)(dc > UINT16_MAX ? UINT16_MAX : dc);
+	sh->nbins++;
 	sh->cur_new = 0;
 	sh->bin++;
-	check(s, sh, ts);
+	if (sh->alerted || sh->cum < PROMOTE)
+		return;
+	struct ws_kalman *k = filter_of(s, sh, ts);
+	s->pool[sh->filt].used = ts;
+	ws_kalman_step(k, (double)dc);
+	double alpha = ws_kalman_alpha(k);
+	if (k->alarm >= 0 && sh->cum >= s->b->cfg.shape_min_sources && alpha > 0)
+		raise_alert(s, sh, alpha, ts);
 }
 
 void ws_shapes_request(struct ws_shapes *s, const struct ws_request *r)
@@ -310,11 +337,10 @@ void ws_shapes_request(struct ws_shapes *s, const struct ws_request *r)
 	} else if (bin > sh->bin) {
 		if (bin - sh->bin > MAX_CATCHUP) {
 			/* A long silence: the trend starts again. */
-			sh->alpha = 0;
-			sh->p = 1.0;
+			if (sh->filt >= 0 && s->pool[sh->filt].owner == sh)
+				s->pool[sh->filt].owner = NULL;
+			sh->filt = -1;
 			sh->nbins = 0;
-			memset(sh->hist_alpha, 0, sizeof(sh->hist_alpha));
-			memset(sh->hist_new, 0, sizeof(sh->hist_new));
 			sh->cur_new = 0;
 			sh->bin = bin;
 		}

@@ -18,6 +18,12 @@ CASE:
   genpcap      bench/genpcap's benign traffic (and its few Code Red
                requests from sources that do not scan): no behavioural alert.
   off          --no-behaviour: no alert on the worm's capture.
+  log          the servers' access log of a slower worm (0.1 probes/s per
+               host, genworm --log): scan --behaviour raises one
+               unknown-outbreak alert for the worm's request shape, with a
+               growth rate within a factor 2 of the model's, before 15 % of
+               the vulnerable hosts appear; the same log without the worm
+               raises none.
   store        scan --db keeps the alerts (committed with the capture, not
                doubled by a rescan); hosts --scanners lists exactly the
                flagged sources, in every format.
@@ -148,6 +154,28 @@ elif case == "off":
     rc, recs, summary = scan(cap, "--no-behaviour")
     check(not behav(recs), "alerts with --no-behaviour")
     check(rc == 0, f"exit {rc}")
+elif case == "log":
+    slow = ["--rate", "0.1", "--duration", "12000", "--start", "600", "--until", "1000",
+            "--clients", "1000"]
+    log = os.path.join(tmp, "access.log")
+    gen_worm(*slow, "--log", log)
+    rc, recs, summary = scan(log, "--behaviour")
+    out = [r for r in recs if r["worm"] == "unknown-outbreak"]
+    check(len(out) == 1, f"{len(out)} unknown-outbreak alerts: {out[:3]}")
+    if out:
+        a = out[0]
+        check(a["shape"] == "POST /cgi-bin/sim-update.cgi?mode=S2&token=S4", f"shape {a['shape']}")
+        # genworm's growth: rate x (5/8 in the /16) x vulnerable / 65536, per hour
+        k = 0.1 * 5 / 8 * 1000 / 65536 * 3600
+        check(k / 2 <= a["growth_per_hour"] <= 2 * k, f"growth {a['growth_per_hour']}/h, model {k:.2f}/h")
+        check(a["sources"] < 150, f"alerted at {a['sources']} sources")
+        print(f"outbreak alert at {a['sources']} sources, growth {a['growth_per_hour']}/h "
+              f"(model {k:.2f}/h)")
+    check(rc == 1, f"exit {rc}")
+    gen_worm(*slow, "--no-worm", "--log", log)
+    rc, recs, summary = scan(log, "--behaviour")
+    check(not behav(recs), f"alerts on the benign log: {behav(recs)[:3]}")
+    check(rc == 0, f"exit {rc} on the benign log")
 elif case == "store":
     cap, t = gen_worm()
     db = os.path.join(tmp, "s.db")

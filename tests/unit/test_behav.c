@@ -287,16 +287,19 @@ static void test_shape_of(void **state)
 	assert_string_equal(out, "GET /a");
 }
 
-/* New sources per 600 s interval: n[i]; every request has the same shape. */
+/* New sources per interval (the default's): n[i]; every request has the same shape. */
 static int feed_shape(struct got *g, const uint32_t *n, int bins)
 {
 	struct ws_behav *b = mk(g);
+	struct ws_behav_cfg c;
+	ws_behav_defaults(&c);
+	int64_t iv = c.shape_interval_s;
 	uint32_t src = 0x0a000001;
 	for (int i = 0; i < bins; i++) {
 		for (uint32_t k = 0; k < n[i]; k++) {
 			struct ws_request r = req("POST", "/cgi-bin/upd8.pl", "v=7&blob=0123456789abcdef");
 			r.ts_known = true;
-			r.ts = 1000000000 + (int64_t)i * 600 + (int64_t)k % 600;
+			r.ts = 1000000000 + (int64_t)i * iv + (int64_t)k % iv;
 			r.src = v4(src++);
 			ws_behav_log_request(b, &r);
 		}
@@ -315,11 +318,15 @@ static void test_shape_outbreak(void **state)
 		c *= 1.5; /* +50 % per interval */
 		grow[i] = (uint32_t)c;
 	}
-	assert_true(feed_shape(&g, grow, 16) >= 1);
+	assert_int_equal(feed_shape(&g, grow, 16), 1);
 	assert_int_equal(g.v[0].kind, WS_ALERT_OUTBREAK);
-	assert_true(g.v[0].alpha > 0.2 && g.v[0].alpha < 1.0);
+	assert_true(g.v[0].alpha > 0.3 && g.v[0].alpha < 0.7); /* the truth: 0.5 */
+	assert_true(g.v[0].sources >= 10);
 	assert_true(g.v[0].growth_per_hour > 0);
-	/* A steady page: the same number of new visitors every interval. */
+	/* A burst: 200 new sources in one interval, then a trickle. */
+	uint32_t burst[16] = {2, 1, 3, 2, 200, 3, 2, 1, 2, 3, 2, 1, 2, 2, 3, 1};
+	assert_int_equal(feed_shape(&g, burst, 16), 0);
+	/* Linear growth of the total: the same number of new sources each time. */
 	uint32_t flat[16];
 	for (int i = 0; i < 16; i++)
 		flat[i] = 40;
