@@ -113,6 +113,9 @@ static void *run(void *arg)
 			if (dirty && !atomic_load(&w->failed)) {
 				/* idle: write the summaries now rather than all at the commit */
 				dirty = false;
+				/* busy while spilling: ws_writer_sync() must not hand
+				 * the store to another thread in the middle of it */
+				w->busy = true;
 				pthread_mutex_unlock(&w->mu);
 				struct ws_err err;
 				int rc = ws_store_spill(w->st, &err);
@@ -121,6 +124,8 @@ static void *run(void *arg)
 					atomic_store(&w->failed, rc);
 				}
 				pthread_mutex_lock(&w->mu);
+				w->busy = false;
+				pthread_cond_broadcast(&w->cv);
 				continue;
 			}
 			pthread_cond_wait(&w->cv, &w->mu);
