@@ -140,7 +140,9 @@ static int caida_line(struct cursor *c, const char *buf, int64_t *t, struct ws_e
 	if (!parse_count(first, &v) || v > 8589934592.0)
 		return ws_err_set(e, WS_EFORMAT, "%s:%ld: start time: want seconds since the "
 				  "epoch", c->name, c->line);
-	*t = (int64_t)floor(v);
+	/* rounded up: a host first seen during second s counts from its end,
+	 * as the model's intervals [a, b) count it */
+	*t = (int64_t)ceil(v);
 	return 0;
 }
 
@@ -262,7 +264,8 @@ long ws_sim_obs_row(const struct ws_sim_scenario *sc, size_t n_rows, int64_t t)
 static double growth_k(const struct ws_sim_obs *o, size_t imax)
 {
 	double sx = 0, sy = 0, sxx = 0, sxy = 0;
-	double cap = imax + 1 < o->n ? 0.5 * o->sources[imax] : o->sources[imax];
+	double cap = imax + 1 < o->n || o->kind == WS_SIM_OBS_CAIDA ? 0.5 * o->sources[imax]
+								       : o->sources[imax];
 	size_t m = 0;
 	for (size_t i = 0; i <= imax; i++) {
 		if (o->sources[i] <= 0 || o->sources[i] > cap)
@@ -296,6 +299,10 @@ void ws_sim_obs_compare(const struct ws_sim_scenario *sc, const struct ws_sim_en
 		if (j < 0)
 			continue;
 		c->n_in++;
+		/* the last observation of each output interval stands for it (a
+		 * host table's count at the interval's end) */
+		if (i + 1 < o->n && ws_sim_obs_row(sc, m->n, o->t[i + 1]) == j)
+			continue;
 		double gap = fabs(o->sources[i] - model[j]);
 		if (gap > c->max_gap || c->n_in == 1) {
 			c->max_gap = gap;
@@ -303,11 +310,17 @@ void ws_sim_obs_compare(const struct ws_sim_scenario *sc, const struct ws_sim_en
 		}
 	}
 	c->max_gap_share = n_hosts > 0 ? c->max_gap / n_hosts : NAN;
-	c->obs_levels = imax + 1 < o->n;
+	/* a cumulative count (a host table) ends at its plateau: half of it is
+	 * the 50 % point; a series of counts levels when its largest value is
+	 * not its last */
+	c->obs_levels = o->kind == WS_SIM_OBS_CAIDA || imax + 1 < o->n;
 	c->k_obs = growth_k(o, imax);
 	for (size_t i = 0; i < o->n; i++)
 		if (o->sources[i] >= 0.5 * o->sources[imax] && o->sources[imax] > 0) {
-			c->t50_obs = (double)o->t[i];
+			/* at the model's resolution: the end of the interval holding it */
+			long j = ws_sim_obs_row(sc, m->n, o->t[i]);
+			c->t50_obs = j >= 0 ? (double)sc->start + (double)(j + 1) * sc->interval_s
+					    : (double)o->t[i];
 			break;
 		}
 	double mmax = 0;

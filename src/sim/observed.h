@@ -45,11 +45,13 @@ void ws_sim_obs_free(struct ws_sim_obs *o);
 /* The model against the observation. */
 struct ws_sim_obs_cmp {
 	size_t n_in;               /* observed points inside the run's time span */
-	double max_gap;            /* largest |observed - model infected| at those points */
+	double max_gap;            /* largest |observed - model| at the last of those points
+	                            * in each output interval */
 	double max_gap_share;      /* max_gap / N */
 	int64_t max_gap_at;        /* when */
 	double t50_obs, t50_model; /* UTC seconds at which each curve first reaches half its
-	                            * own largest value (NAN: not within the span) */
+	                            * own largest value, at the end of the output interval
+	                            * holding it (NAN: not within the span) */
 	double offset_s;           /* t50_model - t50_obs; NAN when either is missing */
 	bool obs_levels;           /* the observation's largest value is not its last point */
 	double k_obs;              /* growth constant (1/h): slope of ln(observed) over the
