@@ -22,7 +22,7 @@
 #include "util/mem.h"
 
 enum {
-	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ACTION, OPT_SYSLOG, OPT_CHECK, OPT_DB,
+	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ACTION, OPT_SYSLOG, OPT_CHECK, OPT_DB, OPT_SENSOR,
 	OPT_SET, /* every numeric setting: its long name is its config key */
 };
 
@@ -39,6 +39,8 @@ static const struct ws_opt opts[] = {
 	{"format", 'f', "FMT", "sightings as jsonl (default), csv, eve, or none (with --db)"},
 	{"output", 'o', "FILE", "append sightings to FILE (default stdout); reopened on SIGHUP"},
 	{"db", OPT_DB, "FILE", "also record sightings in this SQLite store"},
+	{"sensor", OPT_SENSOR, "NAME", "with --db: this guard's sensor name, stored with its "
+				       "inputs and sightings (default: the host name)"},
 	{"user", 'Z', "USER", "drop root to USER after binding"},
 	{"syslog", OPT_SYSLOG, NULL, "log to syslog (daemon) instead of stderr"},
 	{"quiet", 'q', NULL, "log warnings and errors only"},
@@ -82,7 +84,7 @@ struct setting {
 struct guard_args {
 	struct setting *set; /* command-line settings, applied over the file */
 	size_t nset;
-	const char *config, *output, *db, *user;
+	const char *config, *output, *db, *user, *sensor;
 	enum ws_out_format fmt;
 	bool use_syslog, quiet, check;
 };
@@ -260,6 +262,7 @@ static int parse_args(int argc, char **argv, struct guard_args *a)
 		case 'c': a->config = optarg; break;
 		case 'o': a->output = optarg; break;
 		case OPT_DB: a->db = optarg; break;
+		case OPT_SENSOR: a->sensor = optarg; break;
 		case 'Z': a->user = optarg; break;
 		case OPT_SYSLOG: a->use_syslog = true; break;
 		case 'q': a->quiet = true; break;
@@ -330,7 +333,13 @@ int ws_cmd_guard(int argc, char **argv)
 		rc = WS_EXIT_CLEAN;
 		goto out;
 	}
-	if (a.db && ws_store_open(a.db, WS_STORE_RW, &s.st, &err) != 0) {
+	if (a.sensor && (!a.db || !ws_store_sensor_ok(a.sensor))) {
+		ws_cli_err("guard", a.db ? "--sensor: 1 to 128 letters, digits or .-_:@"
+					 : "--sensor needs --db FILE");
+		ws_guard_conf_free(&conf);
+		goto out;
+	}
+	if (a.db && ws_store_open_as(a.db, WS_STORE_RW, a.sensor, &s.st, &err) != 0) {
 		ws_cli_err("guard", "%s", err.msg);
 		ws_guard_conf_free(&conf);
 		goto out;

@@ -15,7 +15,7 @@
 #include "util/time.h"
 
 enum { OPT_DB = 256, OPT_WORM, OPT_SINCE, OPT_UNTIL, OPT_CIDR, OPT_MIN, OPT_INSIDE, OPT_OUTSIDE,
-       OPT_COMPROMISED, OPT_SCANNERS };
+       OPT_COMPROMISED, OPT_SCANNERS, OPT_SENSOR, OPT_SENSORS };
 
 static const struct ws_opt opts[] = {
 	{"db", OPT_DB, "FILE", "the store written by 'wormscope scan --db' (required)"},
@@ -37,6 +37,10 @@ static const struct ws_opt opts[] = {
 					 "scanners (threshold random walk) instead: first flagged, "
 					 "after how many first contacts, alerts; with --cidr, --since, "
 					 "--until"},
+	{"sensor", OPT_SENSOR, "NAME", "only sources this sensor saw; first, last and requests "
+				       "are then that sensor's"},
+	{"sensors", OPT_SENSORS, NULL, "list the sensors instead: inputs, sightings, sources, "
+				       "first and last seen per sensor"},
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
@@ -60,6 +64,8 @@ struct filter {
 	int where; /* 0 any, 1 inside, -1 outside */
 	bool compromised;
 	bool scanners;
+	const char *sensor; /* NULL: every sensor */
+	bool list_sensors;
 };
 
 struct out {
@@ -76,6 +82,10 @@ struct view {
 
 static void view_of(const struct filter *f, const struct ws_store_host *h, struct view *v)
 {
+	if (f->sensor) {
+		*v = (struct view){h->s_requests, h->s_first, h->s_last};
+		return;
+	}
 	if (!f->worms) {
 		*v = (struct view){h->requests, h->first, h->last};
 		return;
@@ -231,6 +241,10 @@ static void line_text(struct out *o, const struct ws_store_host *h, const struct
 		ws_buf_adds(b, "  destinations:");
 		num(b, h->destinations);
 	}
+	if (h->sensors > 1) {
+		ws_buf_adds(b, "  sensors:");
+		num(b, h->sensors);
+	}
 	if (h->inside)
 		ws_buf_adds(b, "  inside");
 	if (h->simulated)
@@ -275,6 +289,8 @@ static void line_jsonl(struct out *o, const struct ws_store_host *h, const struc
 	ws_buf_adds(b, ",\"destinations\":");
 	num(b, h->destinations);
 	ws_buf_adds(b, h->inside ? ",\"inside_home_net\":true" : ",\"inside_home_net\":false");
+	ws_buf_adds(b, ",\"sensors\":");
+	num(b, h->sensors);
 	if (h->simulated)
 		ws_buf_adds(b, ",\"simulated\":true");
 	ws_buf_adds(b, "}\n");
@@ -307,7 +323,9 @@ static void line_csv(struct out *o, const struct ws_store_host *h, const struct 
 	ws_buf_addc(b, ',');
 	num(b, h->destinations);
 	ws_buf_adds(b, h->inside ? ",true," : ",false,");
-	ws_buf_adds(b, h->simulated ? "true\n" : "false\n");
+	ws_buf_adds(b, h->simulated ? "true," : "false,");
+	num(b, h->sensors);
+	ws_buf_addc(b, '\n');
 }
 
 static int on_host(void *ctx, const struct ws_store_host *h)
@@ -378,7 +396,13 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 		switch (c) {
 		case OPT_DB: *db = optarg; break;
 		case 'f': bad = parse_format(optarg, &f->fmt) < 0; break;
-		case OPT_WORM: bad = ws_opts_worms("hosts", optarg, &f->worms) < 0; break;
+		case OPT_WORM:
+			bad = ws_opts_worms("hosts", optarg, &f->worms) < 0;
+			if (!bad && f->sensor) {
+				ws_cli_err("hosts", "--sensor and --worm: one at a time");
+				bad = true;
+			}
+			break;
 		case OPT_SINCE:
 		case OPT_UNTIL: {
 			int64_t t;
@@ -415,6 +439,14 @@ static int parse_args(int argc, char **argv, struct filter *f, const char **db)
 		}
 		case OPT_COMPROMISED: f->compromised = true; break;
 		case OPT_SCANNERS: f->scanners = true; break;
+		case OPT_SENSOR:
+			if (f->worms) {
+				ws_cli_err("hosts", "--sensor and --worm: one at a time");
+				bad = true;
+			}
+			f->sensor = optarg;
+			break;
+		case OPT_SENSORS: f->list_sensors = true; break;
 		case 'h':
 			ws_opts_help(stdout, "wormscope hosts --db FILE [options]", about, opts, NOPTS);
 			rc = WS_EXIT_CLEAN;
@@ -453,7 +485,55 @@ static void header(struct out *o)
 			      "last seen (UTC)", "requests", "worms");
 	else if (o->f->fmt == F_CSV)
 		ws_buf_adds(&o->b, "source,first,last,requests,worms,nimda_probes,compromised,"
-				   "destinations,inside_home_net,simulated\n");
+				   "destinations,inside_home_net,simulated,sensors\n");
+}
+
+static int on_sensor(void *ctx, const struct ws_store_sensor *s)
+{
+	struct out *o = ctx;
+	char first[32], last[32];
+	time_text(s->first, first);
+	time_text(s->last, last);
+	struct ws_buf *b = &o->b;
+	switch (o->f->fmt) {
+	case F_JSONL:
+		ws_buf_adds(b, "{\"sensor\":\"");
+		ws_esc_json(b, s->name, strlen(s->name));
+		ws_buf_printf(b, "\",\"inputs\":%" PRIu64 ",\"sightings\":%" PRIu64
+				 ",\"sources\":%" PRIu64,
+			      s->inputs, s->sightings, s->sources);
+		if (s->first == INT64_MIN)
+			ws_buf_adds(b, ",\"first\":null,\"last\":null}\n");
+		else
+			ws_buf_printf(b, ",\"first\":\"%s\",\"last\":\"%s\"}\n", first, last);
+		break;
+	case F_CSV:
+		ws_esc_csv(b, s->name, strlen(s->name));
+		ws_buf_printf(b, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s,%s\n", s->inputs,
+			      s->sightings, s->sources, s->first == INT64_MIN ? "" : first,
+			      s->last == INT64_MIN ? "" : last);
+		break;
+	case F_LIST: ws_buf_printf(b, "%s\n", s->name); break;
+	case F_TEXT:
+		ws_buf_printf(b, "%-24s %8" PRIu64 " %10" PRIu64 " %9" PRIu64 "  %-20s  %s\n",
+			      s->name, s->inputs, s->sightings, s->sources, first, last);
+		break;
+	}
+	o->shown++;
+	return 0;
+}
+
+static int list_sensors(struct ws_store *st, struct out *o, struct ws_err *err)
+{
+	if (o->f->fmt == F_TEXT)
+		ws_buf_printf(&o->b, "%-24s %8s %10s %9s  %-20s  %s\n", "sensor", "inputs",
+			      "sightings", "sources", "first seen (UTC)", "last seen (UTC)");
+	else if (o->f->fmt == F_CSV)
+		ws_buf_adds(&o->b, "sensor,inputs,sightings,sources,first,last\n");
+	int rc = ws_store_sensors(st, on_sensor, o, err);
+	if (!rc && o->f->fmt == F_TEXT)
+		ws_buf_printf(&o->b, "%" PRIu64 " sensor%s\n", o->shown, o->shown == 1 ? "" : "s");
+	return rc;
 }
 
 int ws_cmd_hosts(int argc, char **argv)
@@ -488,11 +568,16 @@ int ws_cmd_hosts(int argc, char **argv)
 		return rc || fflush(stdout) != 0 ? WS_EXIT_ERROR : WS_EXIT_CLEAN;
 	}
 	struct out o = {.f = &f};
+	if (f.list_sensors) {
+		rc = list_sensors(st, &o, &err);
+		goto done;
+	}
 	header(&o);
-	rc = ws_store_hosts(st, on_host, &o, &err);
+	rc = ws_store_hosts_by(st, f.sensor, on_host, &o, &err);
 	if (rc == 0 && f.fmt == F_TEXT)
 		ws_buf_printf(&o.b, "%" PRIu64 " of %" PRIu64 " sources%s\n", o.shown, o.seen,
 			      o.simulated ? " (SIMULATED DATA among them)" : "");
+done:
 	if (o.b.n)
 		fwrite(o.b.p, 1, o.b.n, stdout);
 	ws_buf_free(&o.b);

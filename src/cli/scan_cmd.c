@@ -31,7 +31,7 @@
 enum {
 	OPT_LOG_FORMAT = 256, OPT_TZ, OPT_HOME, OPT_IGNORE, OPT_STRICT, OPT_TOP, OPT_MINCONF,
 	OPT_WORM, OPT_SUMMARY, OPT_DB, OPT_FOLLOW, OPT_BPF, OPT_MAX_FLOWS,
-	OPT_TELE, OPT_TELE_PORTS, OPT_TELE_MAX, OPT_MONITORED, OPT_BEHAV, OPT_NO_BEHAV,
+	OPT_TELE, OPT_TELE_PORTS, OPT_TELE_MAX, OPT_MONITORED, OPT_BEHAV, OPT_NO_BEHAV, OPT_SENSOR,
 };
 
 static const struct ws_opt opts[] = {
@@ -67,6 +67,10 @@ static const struct ws_opt opts[] = {
 	{"db", OPT_DB, "FILE", "also store sightings in this SQLite store (created if missing); "
 			       "files already stored are resumed, never counted twice; inputs are "
 			       "read one at a time, a large plain one in parallel parts (-j)"},
+	{"sensor", OPT_SENSOR, "NAME", "with --db: the sensor (this web server, guard or capture "
+				       "point) that saw these inputs, stored with every input and "
+				       "sighting; inputs resume per sensor (default: the host name; "
+				       "letters, digits and .-_:@, at most 128)"},
 	{"follow", OPT_FOLLOW, NULL, "with --db: keep reading the inputs as they grow or rotate "
 				     "(like tail -F) until SIGINT/SIGTERM"},
 	{"telescope", OPT_TELE, "CIDR", "captures: this IPv4 prefix is unused space (a darknet); "
@@ -429,7 +433,7 @@ static void catch_stop(void)
 
 struct scan_args {
 	struct ws_scan_config cfg;
-	const char *output, *summary, *db;
+	const char *output, *summary, *db, *sensor;
 	const char *iface;
 	int jobs, top;
 	bool quiet, follow;
@@ -527,6 +531,14 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'q': a->quiet = true; break;
 		case OPT_DB: a->db = optarg; break;
+		case OPT_SENSOR:
+			if (!ws_store_sensor_ok(optarg)) {
+				ws_cli_err("scan", "--sensor: 1 to %d letters, digits or .-_:@, not '%s'",
+					   WS_SENSOR_MAX, optarg);
+				rc = WS_EXIT_ERROR;
+			}
+			a->sensor = optarg;
+			break;
 		case OPT_FOLLOW: a->follow = true; break;
 		case OPT_TELE:
 		case OPT_TELE_PORTS:
@@ -595,7 +607,7 @@ static const char *const why_names[6] = {"new", "resumed", "unchanged", "rotated
 static int db_start(struct db_run *d, const struct scan_args *a, const struct ws_prefilter *pf)
 {
 	struct ws_err err;
-	if (ws_store_open(a->db, WS_STORE_RW, &d->st, &err) != 0 ||
+	if (ws_store_open_as(a->db, WS_STORE_RW, a->sensor, &d->st, &err) != 0 ||
 	    ws_prefilter_scratch_new(pf, &d->scratch, &err) != 0) {
 		ws_cli_err("scan", "%s", err.msg);
 		if (d->st)
@@ -689,6 +701,10 @@ int ws_cmd_scan(int argc, char **argv)
 		a.cfg.tele = &a.tele.conf;
 	if (rc < 0 && a.follow && !a.db) {
 		ws_cli_err("scan", "--follow needs --db FILE");
+		rc = WS_EXIT_ERROR;
+	}
+	if (rc < 0 && a.sensor && !a.db) {
+		ws_cli_err("scan", "--sensor needs --db FILE");
 		rc = WS_EXIT_ERROR;
 	}
 	if (rc < 0 && a.output && !a.format_given && format_from_name(a.output, &a.cfg.out) != 0) {

@@ -19,6 +19,7 @@ void ws_report_data_free(struct ws_report_data *d)
 	for (size_t i = 0; i < d->n_inputs; i++) {
 		free(d->inputs[i].name);
 		free(d->inputs[i].format);
+		free(d->inputs[i].sensor);
 	}
 	free(d->inputs);
 	for (size_t i = 0; i < d->n_answers; i++) {
@@ -27,5 +28,6 @@ void ws_report_data_free(struct ws_report_data *d)
 		free(d->answers[i].host);
 	}
 	free(d->answers);
+	free(d->sensors);
 	*d = (struct ws_report_data){0};
 }

@@ -71,6 +71,14 @@ struct ws_rep_input {
 	uint64_t lines, sightings;
 	int64_t scanned_at;
 	bool simulated;
+	char *sensor;  /* the sensor that read it (may be NULL) */
+};
+
+/* One sensor of the fleet (issue 16): what it recorded. */
+struct ws_rep_sensor {
+	char name[129];
+	uint64_t inputs, sightings, sources;
+	int64_t first, last; /* INT64_MIN when unknown */
 };
 
 struct ws_report_data {
@@ -89,6 +97,7 @@ struct ws_report_data {
 	struct ws_rep_input *inputs;   size_t n_inputs;
 	/* Added by the report (issue 3); see docs/report-needs.md. */
 	struct ws_rep_answer *answers; size_t n_answers; /* newest first, at most top_n */
+	struct ws_rep_sensor *sensors; size_t n_sensors; /* by name (issue 16) */
 };
 
 void ws_report_data_free(struct ws_report_data *d);

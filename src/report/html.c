@@ -246,6 +246,7 @@ static void overview(struct ws_buf *b, const struct ws_report_data *d)
 	card(b, "ov-compromised", ws_rep_num(d->compromised, n), "compromised-looking answers",
 	     d->compromised > 0);
 	card(b, "ov-inputs", ws_rep_num(d->n_inputs, n), "inputs scanned", false);
+	card(b, "ov-sensors", ws_rep_num(d->n_sensors, n), "sensors", false);
 	ws_buf_adds(b, "</ul>\n");
 	/* The per-worm summary: the numbers every chart below breaks down. */
 	uint64_t comp[WS_MAX_WORMS] = {0};
@@ -542,12 +543,13 @@ static void section_inputs(struct ws_buf *b, const struct ws_report_data *d)
 		    "<section aria-labelledby=\"h-inputs\"><h2 id=\"h-inputs\">Inputs scanned"
 		    "</h2>");
 	table_open(b, "tab-inputs", "Inputs",
-		   "input|format|#lines|#sightings|scanned (UTC)|simulated");
+		   "input|sensor|format|#lines|#sightings|scanned (UTC)|simulated");
 	body_open(b);
 	for (size_t i = 0; i < d->n_inputs; i++) {
 		const struct ws_rep_input *in = &d->inputs[i];
 		ws_buf_printf(b, "<tr%s>", in->simulated ? " class=\"alert\"" : "");
 		text_cell(b, "data", in->name, 65536);
+		text_cell(b, "data", in->sensor, 256);
 		text_cell(b, "data", in->format, 256);
 		num_cell(b, in->lines);
 		num_cell(b, in->sightings);
@@ -556,7 +558,36 @@ static void section_inputs(struct ws_buf *b, const struct ws_report_data *d)
 			      in->simulated ? "<span class=\"simmark\">SIMULATED</span>" : "no");
 	}
 	if (!d->n_inputs)
-		ws_buf_adds(b, "<tr><td colspan=\"6\">No inputs scanned yet.</td></tr>");
+		ws_buf_adds(b, "<tr><td colspan=\"7\">No inputs scanned yet.</td></tr>");
+	table_close(b);
+	ws_buf_adds(b, "</section>\n");
+}
+
+/* The fleet (issue 16): what each sensor recorded; a source seen by several
+ * sensors counts once per sensor here, once in the overview. */
+static void section_sensors(struct ws_buf *b, const struct ws_report_data *d)
+{
+	char n[32];
+	ws_buf_printf(b,
+		      "<section aria-labelledby=\"h-sensors\"><h2 id=\"h-sensors\">Sensors</h2>"
+		      "<p>Seen by %s sensor%s.</p>",
+		      ws_rep_num(d->n_sensors, n), d->n_sensors == 1 ? "" : "s");
+	table_open(b, "tab-sensors", "Sensors",
+		   "sensor|#inputs|#sightings|#sources|first seen (UTC)|last seen (UTC)");
+	body_open(b);
+	for (size_t i = 0; i < d->n_sensors; i++) {
+		const struct ws_rep_sensor *s = &d->sensors[i];
+		ws_buf_adds(b, "<tr>");
+		text_cell(b, "data", s->name, sizeof(s->name));
+		num_cell(b, s->inputs);
+		num_cell(b, s->sightings);
+		num_cell(b, s->sources);
+		time_cell(b, s->first, WS_REP_T_SECOND);
+		time_cell(b, s->last, WS_REP_T_SECOND);
+		ws_buf_adds(b, "</tr>\n");
+	}
+	if (!d->n_sensors)
+		ws_buf_adds(b, "<tr><td colspan=\"6\">No sensor has written yet.</td></tr>");
 	table_close(b);
 	ws_buf_adds(b, "</section>\n");
 }
@@ -574,6 +605,7 @@ void ws_report_html(struct ws_buf *out, const struct ws_report_data *d,
 	section_sources(out, d);
 	section_status(out, d);
 	section_inputs(out, d);
+	section_sensors(out, d);
 	ws_buf_adds(out, "</main>\n<footer><p>");
 	if (d->simulated)
 		ws_buf_adds(out, "<span class=\"simmark\">SIMULATED DATA.</span> ");

@@ -85,12 +85,13 @@ static int find_by_inode(struct ws_store *st, const struct ws_file_id *id, struc
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "SELECT " ROW_COLS " FROM inputs WHERE dev = ? AND ino = ?"
-				    " AND kind = 'file' ORDER BY id DESC LIMIT 1",
+				    " AND kind = 'file' AND sensor = ? ORDER BY id DESC LIMIT 1",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return ws_store_sqlerr(st, rc, "inputs", err);
 	sqlite3_bind_int64(q, 1, (int64_t)id->dev);
 	sqlite3_bind_int64(q, 2, (int64_t)id->ino);
+	sqlite3_bind_int64(q, 3, st->sensor_id);
 	rc = sqlite3_step(q);
 	*found = rc == SQLITE_ROW;
 	if (*found)
@@ -133,19 +134,21 @@ static int find_rotated(struct ws_store *st, const struct ws_file_id *id, ws_sto
 	sqlite3_stmt *lens, *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "SELECT DISTINCT head_len FROM inputs WHERE kind = 'file' AND"
-				    " head_len <= ? AND head_len > 0",
+				    " head_len <= ? AND head_len > 0 AND sensor = ?",
 				    -1, &lens, NULL);
 	if (rc != SQLITE_OK)
 		return ws_store_sqlerr(st, rc, "inputs", err);
 	rc = sqlite3_prepare_v2(st->db,
 				"SELECT " ROW_COLS " FROM inputs WHERE head_hash = ? AND head_len = ?"
-				" AND kind = 'file' ORDER BY id DESC",
+				" AND kind = 'file' AND sensor = ? ORDER BY id DESC",
 				-1, &q, NULL);
 	if (rc != SQLITE_OK) {
 		sqlite3_finalize(lens);
 		return ws_store_sqlerr(st, rc, "inputs", err);
 	}
 	sqlite3_bind_int64(lens, 1, (int64_t)id->head_len);
+	sqlite3_bind_int64(lens, 2, st->sensor_id);
+	sqlite3_bind_int64(q, 3, st->sensor_id);
 	while (!*found && (rc = sqlite3_step(lens)) == SQLITE_ROW) {
 		size_t hl = (size_t)sqlite3_column_int64(lens, 0);
 		sqlite3_bind_int64(q, 1, hash64(id->head, hl));
@@ -181,8 +184,8 @@ static int new_row(struct ws_store *st, const char *path, const struct ws_file_i
 	int rc = sqlite3_prepare_v2(st->db,
 				    "INSERT INTO inputs(kind, name, dev, ino, size, compressed,"
 				    " head_len, head_hash, format, kind_code, simulated,"
-				    " first_scanned, scanned_at)"
-				    " VALUES('file', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				    " first_scanned, scanned_at, sensor)"
+				    " VALUES('file', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return ws_store_sqlerr(st, rc, "inputs", err);
@@ -193,6 +196,7 @@ static int new_row(struct ws_store *st, const char *path, const struct ws_file_i
 	sqlite3_bind_int(q, 10, simulated);
 	sqlite3_bind_int64(q, 11, now);
 	sqlite3_bind_int64(q, 12, now);
+	sqlite3_bind_int64(q, 13, st->sensor_id);
 	rc = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
@@ -354,11 +358,12 @@ int ws_store_file_named(struct ws_store *st, const char *path, uint64_t *dev, ui
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "SELECT dev, ino FROM inputs WHERE name = ? AND kind = 'file'"
-				    " AND ino IS NOT NULL ORDER BY id DESC LIMIT 1",
+				    " AND ino IS NOT NULL AND sensor = ? ORDER BY id DESC LIMIT 1",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return ws_store_sqlerr(st, rc, "inputs", err);
 	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, st->sensor_id);
 	rc = sqlite3_step(q);
 	*found = rc == SQLITE_ROW;
 	if (*found) {

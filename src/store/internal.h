@@ -60,6 +60,25 @@ struct ws_pend_host {
 	struct ws_hworm w[WS_MAX_WORMS];
 };
 
+/* The batch's other rollups, keyed by their first bytes. */
+struct hour_item {
+	int64_t hour;
+	int32_t dbw, pad;
+	uint64_t n;
+};
+struct status_item {
+	int32_t dbw, status;
+	uint64_t n, compromised;
+};
+struct net_item {
+	uint8_t level, len, prefix[16];
+	uint64_t requests, sources;
+};
+struct input_item {
+	int64_t id;
+	uint64_t sightings;
+};
+
 #define WS_STRCACHE 16384
 struct ws_strslot {
 	uint64_t h;
@@ -70,13 +89,15 @@ struct ws_strslot {
 
 enum ws_stmt {
 	Q_INS_SIGHTING, Q_STR_FIND, Q_STR_ADD, Q_DEST_ADD, Q_HOST_UPSERT,
-	Q_HOUR, Q_STATUS, Q_NET, Q_WORM_TOT, Q_TOTALS, Q_INPUT_SIGHTINGS, Q_NSTMT
+	Q_HOUR, Q_STATUS, Q_NET, Q_WORM_TOT, Q_TOTALS, Q_INPUT_SIGHTINGS, Q_HOST_SENSOR, Q_NSTMT
 };
 
 struct ws_store {
 	sqlite3 *db;
 	char *path;
 	enum ws_store_mode mode;
+	char sensor[WS_SENSOR_MAX + 1]; /* the writer's sensor name */
+	int64_t sensor_id;              /* its sensors.id (RW, schema 4 on) */
 	sqlite3_stmt *q[Q_NSTMT];
 	bool in_tx;
 	/* worm table index <-> the store's own worm numbers (worms table) */
@@ -88,6 +109,7 @@ struct ws_store {
 	struct ws_strslot *strs;
 	struct ws_buf tbuf; /* a target with its query, for interning */
 	struct ws_store_tq *tq; /* telescope statements (store/tele.c), NULL until used */
+	struct ws_pg *pg;       /* the PostgreSQL backend (store/pg.c); NULL: SQLite */
 };
 
 /* One-line error naming the store for an SQLite failure. */
@@ -103,6 +125,9 @@ int ws_store_functions(struct ws_store *st);
 /* For the migration tests: opens (RW) migrating only up to `version`. */
 int ws_store_open_version(const char *path, enum ws_store_mode mode, int version,
 			  struct ws_store **out, struct ws_err *err);
+/* The same as sensor `sensor` (NULL: the host name). */
+int ws_store_open_version_as(const char *path, enum ws_store_mode mode, int version,
+			     const char *sensor, struct ws_store **out, struct ws_err *err);
 /* Finalizes the telescope statements (store/tele.c). */
 void ws_store_tele_free(struct ws_store *st);
 /* For tests: the SQLite handle. */

@@ -68,17 +68,77 @@ static void host_from_row(struct ws_store *st, sqlite3_stmt *q, struct ws_store_
 #define HOST_COLS "addr, first, last, requests, compromised, nimda, destinations, inside," \
 		  " simulated, worms"
 
+#define HOST_COLS_H "h.addr, h.first, h.last, h.requests, h.compromised, h.nimda," \
+		    " h.destinations, h.inside, h.simulated, h.worms," \
+		    " (SELECT count(*) FROM host_sensors x WHERE x.addr = h.addr)"
+
 int ws_store_hosts(struct ws_store *st, int (*fn)(void *ctx, const struct ws_store_host *h),
 		   void *ctx, struct ws_err *err)
 {
+	return ws_store_hosts_by(st, NULL, fn, ctx, err);
+}
+
+int ws_store_hosts_by(struct ws_store *st, const char *sensor,
+		      int (*fn)(void *ctx, const struct ws_store_host *h), void *ctx,
+		      struct ws_err *err)
+{
 	sqlite3_stmt *q;
-	int rc = prep(st, "SELECT " HOST_COLS " FROM hosts ORDER BY addr", &q, err);
+	int rc = prep(st,
+		      sensor ? "SELECT " HOST_COLS_H ", s.first, s.last, s.requests"
+			       " FROM host_sensors s JOIN hosts h ON h.addr = s.addr"
+			       " WHERE s.sensor = (SELECT id FROM sensors WHERE name = ?1)"
+			       " ORDER BY h.addr"
+			     : "SELECT " HOST_COLS_H " FROM hosts h ORDER BY h.addr",
+		      &q, err);
 	if (rc)
 		return rc;
+	if (sensor)
+		sqlite3_bind_text(q, 1, sensor, -1, SQLITE_STATIC);
 	struct ws_store_host h;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		host_from_row(st, q, &h);
+		h.sensors = (uint32_t)sqlite3_column_int64(q, 10);
+		if (sensor) {
+			h.s_first = col_t(q, 11);
+			h.s_last = col_t(q, 12);
+			h.s_requests = (uint64_t)sqlite3_column_int64(q, 13);
+		} else {
+			h.s_first = h.first;
+			h.s_last = h.last;
+			h.s_requests = h.requests;
+		}
 		int stop = fn(ctx, &h);
+		if (stop) {
+			sqlite3_finalize(q);
+			return stop;
+		}
+	}
+	return done(st, q, rc, err);
+}
+
+int ws_store_sensors(struct ws_store *st, int (*fn)(void *ctx, const struct ws_store_sensor *s),
+		     void *ctx, struct ws_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = prep(st,
+		      "SELECT s.name, (SELECT count(*) FROM inputs i WHERE i.sensor = s.id),"
+		      " (SELECT coalesce(sum(i.sightings), 0) FROM inputs i WHERE i.sensor = s.id),"
+		      " count(h.addr), min(h.first), max(h.last)"
+		      " FROM sensors s LEFT JOIN host_sensors h ON h.sensor = s.id"
+		      " GROUP BY s.id ORDER BY s.name",
+		      &q, err);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct ws_store_sensor se = {0};
+		const char *n = (const char *)sqlite3_column_text(q, 0);
+		snprintf(se.name, sizeof(se.name), "%s", n ? n : "");
+		se.inputs = (uint64_t)sqlite3_column_int64(q, 1);
+		se.sightings = (uint64_t)sqlite3_column_int64(q, 2);
+		se.sources = (uint64_t)sqlite3_column_int64(q, 3);
+		se.first = col_t(q, 4);
+		se.last = col_t(q, 5);
+		int stop = fn(ctx, &se);
 		if (stop) {
 			sqlite3_finalize(q);
 			return stop;
@@ -345,8 +405,8 @@ static int read_inputs(struct ws_store *st, struct ws_report_data *d, struct ws_
 {
 	sqlite3_stmt *q;
 	int rc = prep(st,
-		      "SELECT name, format, lines, sightings, scanned_at, simulated FROM inputs"
-		      " ORDER BY id",
+		      "SELECT i.name, i.format, i.lines, i.sightings, i.scanned_at, i.simulated,"
+		      " s.name FROM inputs i LEFT JOIN sensors s ON s.id = i.sensor ORDER BY i.id",
 		      &q, err);
 	if (rc)
 		return rc;
@@ -363,9 +423,23 @@ static int read_inputs(struct ws_store *st, struct ws_report_data *d, struct ws_
 		in->sightings = (uint64_t)sqlite3_column_int64(q, 3);
 		in->scanned_at = sqlite3_column_int64(q, 4);
 		in->simulated = sqlite3_column_int(q, 5) != 0;
+		in->sensor = dup_col(q, 6);
 		d->simulated |= in->simulated;
 	}
 	return done(st, q, rc, err);
+}
+
+static int add_sensor(void *ctx, const struct ws_store_sensor *s)
+{
+	struct ws_report_data *d = ctx;
+	if ((d->n_sensors & (d->n_sensors - 1)) == 0)
+		d->sensors = ws_xreallocarray(d->sensors, d->n_sensors ? d->n_sensors * 2 : 1,
+					      sizeof(*d->sensors));
+	struct ws_rep_sensor *r = &d->sensors[d->n_sensors++];
+	*r = (struct ws_rep_sensor){.inputs = s->inputs, .sightings = s->sightings,
+				    .sources = s->sources, .first = s->first, .last = s->last};
+	snprintf(r->name, sizeof(r->name), "%s", s->name);
+	return 0;
 }
 
 static int read_answers(struct ws_store *st, struct ws_report_data *d, size_t top_n,
@@ -430,6 +504,8 @@ int ws_store_report_data(struct ws_store *st, size_t top_n, struct ws_report_dat
 		rc = read_inputs(st, d, err);
 	if (!rc)
 		rc = read_answers(st, d, top_n, err);
+	if (!rc)
+		rc = ws_store_sensors(st, add_sensor, d, err);
 	if (rc)
 		ws_report_data_free(d);
 	return rc;

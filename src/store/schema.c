@@ -6,7 +6,11 @@
  *   2  a partial index on compromised-looking sightings (report call-out)
  *   3  telescope observations: tele_views, tele_inputs, tele_sources,
  *      tele_counts (store/tele.c; docs/store.md)
- *   4  behavioural alerts (scanner, new-worm, unknown-outbreak; store/alerts.c) */
+ *   4  behavioural alerts (scanner, new-worm, unknown-outbreak; store/alerts.c)
+ *   5  sensors (issue 16): sensors, inputs.sensor, host_sensors; rows written
+ *      before sensors existed are given the sensor of the writer that
+ *      migrates the store (its --sensor, by default its host name), so that
+ *      its next run resumes them instead of reading them again */
 #include <stdio.h>
 #include <string.h>
 
@@ -90,7 +94,43 @@ static const char v4[] =
 	" simulated INTEGER NOT NULL);"
 	"CREATE INDEX alerts_kind_src ON alerts(kind, src);";
 
-static const char *const steps[WS_STORE_SCHEMA] = {v1, v2, v3, v4};
+/* Which sensor (a web server, a guard, a capture point) saw what: inputs carry
+ * the sensor's id, and host_sensors rolls each source up per sensor (first
+ * and last seen, requests), written per batch like hosts. ?1 is the
+ * migrating writer's sensor name (see above). */
+static const char v5[] =
+	"CREATE TABLE sensors(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+	"INSERT INTO sensors(name) VALUES(?1);"
+	"ALTER TABLE inputs ADD COLUMN sensor INTEGER NOT NULL DEFAULT 1;"
+	"CREATE INDEX inputs_sensor ON inputs(sensor, dev, ino);"
+	"CREATE TABLE host_sensors(addr BLOB NOT NULL, sensor INTEGER NOT NULL, first INTEGER,"
+	" last INTEGER, requests INTEGER NOT NULL, PRIMARY KEY(addr, sensor)) WITHOUT ROWID;"
+	"INSERT INTO host_sensors SELECT addr, 1, first, last, requests FROM hosts;";
+
+static const char *const steps[WS_STORE_SCHEMA] = {v1, v2, v3, v4, v5};
+
+/* Runs the statements of one step; ?1 is bound to the sensor's name. */
+static int run_step(struct ws_store *st, const char *sql, struct ws_err *err)
+{
+	while (*sql) {
+		sqlite3_stmt *q;
+		const char *tail;
+		int rc = sqlite3_prepare_v2(st->db, sql, -1, &q, &tail);
+		if (rc != SQLITE_OK)
+			return ws_store_sqlerr(st, rc, "migrating", err);
+		if (!q)
+			break;
+		if (sqlite3_bind_parameter_count(q) > 0)
+			sqlite3_bind_text(q, 1, st->sensor, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			;
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			return ws_store_sqlerr(st, rc, "migrating", err);
+		sql = tail;
+	}
+	return 0;
+}
 
 /* The version as seen inside the current transaction. */
 static int version_now(struct ws_store *st, int *v, struct ws_err *err)
@@ -121,7 +161,7 @@ int ws_store_migrate(struct ws_store *st, int from, int to, struct ws_err *err)
 		char set[64];
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
 		if (!rc)
-			rc = ws_store_exec(st, steps[v], err);
+			rc = run_step(st, steps[v], err);
 		if (!rc)
 			rc = ws_store_exec(st, set, err);
 		if (!rc && v == 0)

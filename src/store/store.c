@@ -5,10 +5,12 @@
  * That keeps the summary tables exactly consistent with the sightings at
  * every commit, crash or not. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/internal.h"
 #include "util/mem.h"
@@ -197,24 +199,6 @@ void ws_hworms_encode(const struct ws_hworm *w, size_t n, uint8_t *out)
 
 /* ---- open / close -------------------------------------------------------- */
 
-struct hour_item {
-	int64_t hour;
-	int32_t dbw, pad;
-	uint64_t n;
-};
-struct status_item {
-	int32_t dbw, status;
-	uint64_t n, compromised;
-};
-struct net_item {
-	uint8_t level, len, prefix[16];
-	uint64_t requests, sources;
-};
-struct input_item {
-	int64_t id;
-	uint64_t sightings;
-};
-
 static const char *const stmt_sql[Q_NSTMT] = {
 	[Q_INS_SIGHTING] = "INSERT INTO sightings(input_id, line, ts, src, src_port, dst, dst_port,"
 			   " worm, sid, conf, status, method, target, agent, host, compromised,"
@@ -250,7 +234,66 @@ static const char *const stmt_sql[Q_NSTMT] = {
 		     " compromised = compromised + ?3, first = coalesce(min(first, ?4), first, ?4),"
 		     " last = coalesce(max(last, ?5), last, ?5), simulated = simulated | ?6",
 	[Q_INPUT_SIGHTINGS] = "UPDATE inputs SET sightings = sightings + ?2 WHERE id = ?1",
+	[Q_HOST_SENSOR] = "INSERT INTO host_sensors VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE"
+			  " SET first = coalesce(min(first, ?3), first, ?3),"
+			  " last = coalesce(max(last, ?4), last, ?4), requests = requests + ?5",
 };
+
+bool ws_store_sensor_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > WS_SENSOR_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr(".-_:@", c)))
+			return false;
+	}
+	return true;
+}
+
+void ws_store_default_sensor(char out[WS_SENSOR_MAX + 1])
+{
+	char h[256] = "";
+	if (gethostname(h, sizeof(h) - 1) != 0)
+		h[0] = '\0';
+	h[sizeof(h) - 1] = '\0';
+	/* keep what a sensor name may hold, cut at the first other byte */
+	size_t n = 0;
+	while (h[n] && n < WS_SENSOR_MAX &&
+	       ((h[n] >= 'a' && h[n] <= 'z') || (h[n] >= 'A' && h[n] <= 'Z') ||
+		(h[n] >= '0' && h[n] <= '9') || strchr(".-_:@", h[n])))
+		n++;
+	if (n == 0)
+		snprintf(out, WS_SENSOR_MAX + 1, "localhost");
+	else
+		snprintf(out, WS_SENSOR_MAX + 1, "%.*s", (int)n, h);
+}
+
+/* Registers the writer's sensor and remembers its id. */
+static int register_sensor(struct ws_store *st, struct ws_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO sensors(name) VALUES(?1)", -1,
+				    &q, NULL);
+	if (rc != SQLITE_OK)
+		return ws_store_sqlerr(st, rc, "sensors", err);
+	sqlite3_bind_text(q, 1, st->sensor, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return ws_store_sqlerr(st, rc, "sensors", err);
+	rc = sqlite3_prepare_v2(st->db, "SELECT id FROM sensors WHERE name = ?1", -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return ws_store_sqlerr(st, rc, "sensors", err);
+	sqlite3_bind_text(q, 1, st->sensor, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		st->sensor_id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : ws_store_sqlerr(st, rc, "sensors", err);
+}
 
 static int prepare_all(struct ws_store *st, struct ws_err *err)
 {
@@ -349,15 +392,35 @@ static int open_db(struct ws_store *st, int target, struct ws_err *err)
 int ws_store_open(const char *path, enum ws_store_mode mode, struct ws_store **out,
 		  struct ws_err *err)
 {
-	return ws_store_open_version(path, mode, WS_STORE_SCHEMA, out, err);
+	return ws_store_open_version_as(path, mode, WS_STORE_SCHEMA, NULL, out, err);
+}
+
+int ws_store_open_as(const char *path, enum ws_store_mode mode, const char *sensor,
+		     struct ws_store **out, struct ws_err *err)
+{
+	return ws_store_open_version_as(path, mode, WS_STORE_SCHEMA, sensor, out, err);
 }
 
 int ws_store_open_version(const char *path, enum ws_store_mode mode, int version,
 			  struct ws_store **out, struct ws_err *err)
 {
+	return ws_store_open_version_as(path, mode, version, NULL, out, err);
+}
+
+int ws_store_open_version_as(const char *path, enum ws_store_mode mode, int version,
+			     const char *sensor, struct ws_store **out, struct ws_err *err)
+{
+	if (sensor && !ws_store_sensor_ok(sensor))
+		return ws_err_set(err, WS_EUSAGE,
+				  "sensor name '%.*s': 1 to %d letters, digits or .-_:@",
+				  WS_SENSOR_MAX, sensor, WS_SENSOR_MAX);
 	struct ws_store *st = ws_xcalloc(1, sizeof(*st));
 	st->path = ws_xstrdup(path);
 	st->mode = mode;
+	if (sensor)
+		snprintf(st->sensor, sizeof(st->sensor), "%s", sensor);
+	else
+		ws_store_default_sensor(st->sensor);
 	ws_amap_init(&st->hosts, sizeof(struct ws_akey), sizeof(struct ws_pend_host));
 	ws_amap_init(&st->hours, 16, sizeof(struct hour_item));
 	ws_amap_init(&st->status, 8, sizeof(struct status_item));
@@ -371,6 +434,8 @@ int ws_store_open_version(const char *path, enum ws_store_mode mode, int version
 		*out = st;
 		return 0;
 	}
+	if (!rc && mode == WS_STORE_RW)
+		rc = register_sensor(st, err);
 	if (!rc && mode == WS_STORE_RW) {
 		if (ws_store_functions(st) != SQLITE_OK)
 			rc = ws_store_sqlerr(st, sqlite3_errcode(st->db), "functions", err);
@@ -744,7 +809,17 @@ static int write_host(struct ws_store *st, struct ws_pend_host *h, struct tot *t
 		rc = sqlite3_step(q);
 	}
 	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "hosts", err);
+	if (rc != SQLITE_DONE)
+		return ws_store_sqlerr(st, rc, "hosts", err);
+	q = st->q[Q_HOST_SENSOR];
+	sqlite3_bind_blob(q, 1, a, (int)an, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, st->sensor_id);
+	bind_time(q, 3, h->first, true);
+	bind_time(q, 4, h->last, false);
+	sqlite3_bind_int64(q, 5, (int64_t)h->requests);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "host sensors", err);
 }
 
 static int step_done(struct ws_store *st, sqlite3_stmt *q, const char *what, struct ws_err *err)
@@ -916,8 +991,8 @@ int ws_store_live_input(struct ws_store *st, const char *kind, const char *name,
 		return rc;
 	sqlite3_stmt *q;
 	int r = sqlite3_prepare_v2(st->db,
-				   "INSERT INTO inputs(kind, name, format, first_scanned, scanned_at)"
-				   " VALUES(?, ?, ?, ?, ?)",
+				   "INSERT INTO inputs(kind, name, format, first_scanned, scanned_at,"
+				   " sensor) VALUES(?, ?, ?, ?, ?, ?)",
 				   -1, &q, NULL);
 	if (r != SQLITE_OK)
 		return ws_store_sqlerr(st, r, "inputs", err);
@@ -927,6 +1002,7 @@ int ws_store_live_input(struct ws_store *st, const char *kind, const char *name,
 	sqlite3_bind_text(q, 3, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, now);
 	sqlite3_bind_int64(q, 5, now);
+	sqlite3_bind_int64(q, 6, st->sensor_id);
 	r = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (r != SQLITE_DONE)

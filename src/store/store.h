@@ -18,7 +18,7 @@ struct ws_store;
 struct ws_report_data;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define WS_STORE_SCHEMA 4
+#define WS_STORE_SCHEMA 5
 
 enum ws_store_mode {
 	WS_STORE_RO, /* hosts, report: never writes, never migrates */
@@ -30,6 +30,18 @@ enum ws_store_mode {
  * code with a one-line message naming path in err. */
 int ws_store_open(const char *path, enum ws_store_mode mode, struct ws_store **out,
 		  struct ws_err *err);
+/* The longest sensor name (bytes). */
+#define WS_SENSOR_MAX 128
+/* A usable sensor name: 1..WS_SENSOR_MAX bytes of letters, digits and
+ * ".-_:@" (it is shown in tables and reports, and keys resumption). */
+bool ws_store_sensor_ok(const char *name);
+/* As ws_store_open, writing (RW) as sensor `sensor` (NULL: the host name):
+ * every input it registers carries it, file inputs resume per sensor, and
+ * the per-sensor rollup is kept. */
+int ws_store_open_as(const char *path, enum ws_store_mode mode, const char *sensor,
+		     struct ws_store **out, struct ws_err *err);
+/* The default sensor name: the host name (or "localhost"). */
+void ws_store_default_sensor(char out[WS_SENSOR_MAX + 1]);
 /* Commits what is pending and closes. Returns 0 or a WS_E* code. */
 int ws_store_close(struct ws_store *st, struct ws_err *err);
 
@@ -104,12 +116,30 @@ struct ws_store_host {
 	int64_t worm_first[WS_MAX_WORMS], worm_last[WS_MAX_WORMS];
 	uint16_t nimda_probes; /* bit k-1: sent Nimda probe k */
 	bool inside, simulated;
+	uint32_t sensors;      /* how many sensors saw it */
+	/* with a sensor filter: what that sensor saw (else the same as above) */
+	int64_t s_first, s_last;
+	uint64_t s_requests;
 };
 
 /* Calls fn for every source in address order; stops when fn returns non-zero
  * (and returns that). */
 int ws_store_hosts(struct ws_store *st, int (*fn)(void *ctx, const struct ws_store_host *h),
 		   void *ctx, struct ws_err *err);
+/* The same for the sources sensor `sensor` saw (NULL: all). */
+int ws_store_hosts_by(struct ws_store *st, const char *sensor,
+		      int (*fn)(void *ctx, const struct ws_store_host *h), void *ctx,
+		      struct ws_err *err);
+
+/* One sensor of the fleet, for `hosts --sensors` and the report. */
+struct ws_store_sensor {
+	char name[WS_SENSOR_MAX + 1];
+	uint64_t inputs, sightings, sources;
+	int64_t first, last; /* first and last sighting it recorded, INT64_MIN: none */
+};
+/* Calls fn for every sensor in name order. */
+int ws_store_sensors(struct ws_store *st, int (*fn)(void *ctx, const struct ws_store_sensor *s),
+		     void *ctx, struct ws_err *err);
 
 /* Fills out from the summary tables (never from the sightings table): totals,
  * hours, curves, top_n sources and networks, status mix, inputs and the

@@ -117,15 +117,17 @@ static inline void st_run_free(struct st_run *r)
 	ws_prefilter_free(r->pf);
 }
 
-/* Ingests path into the store at db; returns the sightings read this time
- * and what the store made of the file in *why (may be NULL). */
-static inline uint64_t st_ingest_opts(const char *db, const char *path, bool follow, const char **why)
+/* Ingests path into the store at db as sensor (NULL: the host name);
+ * returns the sightings read this time and what the store made of the file
+ * in *why (may be NULL). */
+static inline uint64_t st_ingest_as(const char *db, const char *path, bool follow,
+				    const char *sensor, const char **why)
 {
 	struct st_run r;
 	st_run_init(&r);
 	struct ws_store *st;
 	struct ws_err err;
-	int rc = ws_store_open(db, WS_STORE_RW, &st, &err);
+	int rc = ws_store_open_as(db, WS_STORE_RW, sensor, &st, &err);
 	if (rc)
 		fail_msg("%s", err.msg);
 	struct ws_job_result res;
@@ -143,6 +145,11 @@ static inline uint64_t st_ingest_opts(const char *db, const char *path, bool fol
 	ws_job_result_free(&res);
 	st_run_free(&r);
 	return n;
+}
+
+static inline uint64_t st_ingest_opts(const char *db, const char *path, bool follow, const char **why)
+{
+	return st_ingest_as(db, path, follow, NULL, why);
 }
 
 static inline uint64_t st_ingest(const char *db, const char *path, const char **why)

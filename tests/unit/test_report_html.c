@@ -120,9 +120,10 @@ static void sample(struct ws_report_data *d, bool simulated)
 					     50000,
 					     d->sightings,
 					     T0 + 50 * 3600,
-					     false};
-	d->inputs[1] =
-	    (struct ws_rep_input){sdup(EVIL_UTF8), sdup(EVIL_ATTR), 10, 0, T0, simulated};
+					     false,
+					     sdup("web1")};
+	d->inputs[1] = (struct ws_rep_input){sdup(EVIL_UTF8), sdup(EVIL_ATTR), 10,   0,
+					     T0,	      simulated,	  NULL};
 	d->n_answers = 2;
 	d->answers = ws_xcalloc(2, sizeof(*d->answers));
 	d->answers[0] = (struct ws_rep_answer){

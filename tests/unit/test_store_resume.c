@@ -36,6 +36,45 @@ static void test_same_file_twice(void **state)
 	assert_int_equal(st_sql(db, "SELECT count(*) FROM inputs"), 1);
 }
 
+/* Two sensors reading the same path (two web servers' own access.log, here
+ * the same bytes): each is its own input, each resumes only its own, and
+ * the per-sensor rollup adds up to the fleet's (issue 16). */
+static void test_per_sensor(void **state)
+{
+	(void)state;
+	const char *db = st_path("sen.db"), *log = st_path("sen.log");
+	st_append(log, 1, 0, 40);
+	const char *why;
+	assert_int_equal(st_ingest_as(db, log, false, "web-1", &why), 40);
+	assert_string_equal(why, "new");
+	assert_int_equal(st_ingest_as(db, log, false, "web-2", &why), 40);
+	assert_string_equal(why, "new");
+	assert_int_equal(st_ingest_as(db, log, false, "web-1", &why), 0);
+	assert_string_equal(why, "unchanged");
+	st_append(log, 1, 100, 10);
+	assert_int_equal(st_ingest_as(db, log, false, "web-2", &why), 10);
+	assert_string_equal(why, "resumed");
+	assert_int_equal(st_ingest_as(db, log, false, "web-1", &why), 10);
+	assert_string_equal(why, "resumed");
+	assert_int_equal(st_ingest_as(db, log, false, "web-2", &why), 0);
+	assert_int_equal(sightings(db), 100);
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM inputs"), 2);
+	assert_int_equal(st_sql(db, "SELECT count(DISTINCT sensor) FROM inputs"), 2);
+	/* 40 sources, each seen by both sensors */
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM hosts"), 40);
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM host_sensors"), 80);
+	assert_int_equal(st_sql(db, "SELECT sum(requests) FROM host_sensors"), 100);
+	assert_int_equal(st_sql(db, "SELECT sum(requests) FROM hosts"), 100);
+	assert_int_equal(st_sql(db, "SELECT sum(requests) FROM host_sensors s JOIN sensors n"
+				    " ON n.id = s.sensor WHERE n.name = 'web-1'"),
+			 50);
+	/* a name that cannot be a sensor is refused before anything is written */
+	struct ws_store *st;
+	struct ws_err err;
+	assert_int_not_equal(ws_store_open_as(db, WS_STORE_RW, "bad name\n", &st, &err), 0);
+	assert_non_null(strstr(err.msg, "sensor"));
+}
+
 static void test_grown(void **state)
 {
 	(void)state;
@@ -350,6 +389,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_same_file_twice, st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_per_sensor, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_grown, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_follow_holds_partial_line, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_w3c_resume, st_setup, st_teardown),

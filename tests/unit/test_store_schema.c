@@ -106,6 +106,40 @@ static void test_v1_to_current(void **state)
 	assert_int_equal(st_sql(db, "SELECT sightings FROM totals"), 7 + 3);
 }
 
+/* Schema 3 to 4 (sensors): what was there is given the migrating writer's
+ * sensor, so that its next run resumes it (issue 16). */
+static void test_v3_sensors(void **state)
+{
+	(void)state;
+	const char *db = st_path("v3.db"), *log = st_path("v3.log");
+	struct ws_store *st;
+	struct ws_err err;
+	assert_int_equal(ws_store_open_version(db, WS_STORE_RW, 3, &st, &err), 0);
+	assert_int_equal(ws_store_close(st, &err), 0);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+				      "INSERT INTO inputs(kind, name) VALUES('file', 'old.log');"
+				      "INSERT INTO hosts VALUES(x'c0000201', 10, 20, 5, 0, 0, 0, 0, 0,"
+				      " x'');",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(h);
+	st_append(log, 1, 0, 3);
+	assert_int_equal(st_ingest_as(db, log, false, "edge-7", NULL), 3);
+	assert_int_equal(st_sql(db, "PRAGMA user_version"), WS_STORE_SCHEMA);
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM sensors"), 1);
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM inputs i JOIN sensors s"
+				    " ON s.id = i.sensor WHERE s.name = 'edge-7'"),
+			 2);
+	assert_int_equal(st_sql(db, "SELECT requests FROM host_sensors WHERE addr = x'c0000201'"),
+			 5);
+	/* a second sensor is a new row, the old rows stay the first's */
+	assert_int_equal(st_ingest_as(db, log, false, "edge-8", NULL), 3);
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM sensors"), 2);
+	assert_int_equal(st_sql(db, "SELECT count(*) FROM inputs WHERE sensor = 1"), 2);
+}
+
 static char *slurp(const char *path, size_t *n)
 {
 	FILE *f = fopen(path, "rb");
@@ -315,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_store, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_v0_to_current, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_v1_to_current, st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_v3_sensors, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_refused, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_readonly, st_setup, st_teardown),
