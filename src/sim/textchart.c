@@ -73,8 +73,12 @@ void ws_sim_text_chart(const struct ws_sim_scenario *sc, const struct ws_sim_ens
 	ws_buf_printf(out, "%*s%s", pad > 0 ? pad : 1, "", mid);
 	pad = cols - cols / 2 - (int)strlen(mid) + (int)strlen(mid) / 2 - (int)strlen(end) + 1;
 	ws_buf_printf(out, "%*s%s\n", pad > 0 ? pad : 1, "", end);
-	ws_buf_printf(out, "       # infected (median of %d run%s, share of %.0f vulnerable)", x->runs,
-		      x->runs == 1 ? "" : "s", n_hosts);
+	if (x->died_out > 0 && x->reduced < x->runs)
+		ws_buf_printf(out, "       # infected (median of the %d of %d runs that took off, share "
+				   "of %.0f vulnerable)", x->reduced, x->runs, n_hosts);
+	else
+		ws_buf_printf(out, "       # infected (median of %d run%s, share of %.0f vulnerable)",
+			      x->runs, x->runs == 1 ? "" : "s", n_hosts);
 	if (tel) {
 		uint32_t a = sc->tel[0].net;
 		ws_buf_printf(out, "; + sources seen by %u.%u.%u.%u/%d; * both", a >> 24,
