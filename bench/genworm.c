@@ -251,9 +251,9 @@ static uint32_t nservers;
 struct opts {
 	uint64_t seed;
 	uint32_t nserv, nvuln, nclosed, nclients, nbusy, busy_conns, until;
-	double rate, icmp, start, duration;
+	double rate, icmp, start, duration, curve_scale;
 	bool no_worm, cr2;
-	const char *truth, *log;
+	const char *truth, *log, *curve;
 };
 
 static char worm_req[8192];
@@ -362,6 +362,73 @@ struct inf {
 	uint64_t next;
 };
 
+/* --curve: when hosts become infected, from `wormscope simulate --out-csv`:
+ * the share of the population infected at each time_s (infected /
+ * (susceptible + infected + removed)), time divided by --curve-scale. */
+#define CURVE_MAX 100000
+static double curve_t[CURVE_MAX], curve_f[CURVE_MAX];
+static size_t ncurve;
+
+static int read_curve(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	char line[4096];
+	int c_t = -1, c_s = -1, c_i = -1, c_r = -1, lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (line[0] == '#')
+			continue;
+		char *save = NULL, *tok;
+		double v[64];
+		int n = 0;
+		if (c_t < 0) { /* the header */
+			for (tok = strtok_r(line, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save), n++) {
+				if (!strcmp(tok, "time_s")) c_t = n;
+				else if (!strcmp(tok, "susceptible")) c_s = n;
+				else if (!strcmp(tok, "infected")) c_i = n;
+				else if (!strcmp(tok, "removed")) c_r = n;
+			}
+			if (c_t < 0 || c_s < 0 || c_i < 0 || c_r < 0 || c_t > 63 || c_s > 63 || c_i > 63 ||
+			    c_r > 63) {
+				fprintf(stderr, "genworm: %s:%d: not a simulate --out-csv header\n", path, lineno);
+				fclose(f);
+				return -1;
+			}
+			continue;
+		}
+		for (tok = strtok_r(line, ",\n", &save); tok && n < 64; tok = strtok_r(NULL, ",\n", &save))
+			v[n++] = strtod(tok, NULL);
+		double tot = n > c_r ? v[c_s] + v[c_i] + v[c_r] : 0;
+		if (n <= c_r || !(tot > 0) || ncurve >= CURVE_MAX) {
+			fprintf(stderr, "genworm: %s:%d: bad or too many rows\n", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		curve_t[ncurve] = v[c_t];
+		curve_f[ncurve++] = v[c_i] / tot;
+	}
+	fclose(f);
+	if (!ncurve) {
+		fprintf(stderr, "genworm: %s: no rows\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Hosts the curve wants infected at t seconds after the worm's start. */
+static uint32_t curve_target(double t, uint32_t nvuln)
+{
+	double f = 0;
+	for (size_t i = 0; i < ncurve && curve_t[i] - curve_t[0] <= t; i++)
+		f = curve_f[i];
+	uint32_t n = (uint32_t)(f * nvuln + 0.5);
+	return n ? n : 1;
+}
+
 static void worm(const struct opts *o, uint64_t span, FILE *truth)
 {
 	static struct inf inf[65536];
@@ -381,6 +448,10 @@ static void worm(const struct opts *o, uint64_t span, FILE *truth)
 	}
 	uint64_t end = t0_us + span;
 	double gap = 1e6 / (o->rate > 0 ? o->rate : 1);
+	/* With --curve: vulnerable hosts the worm's request reached, waiting
+	 * for the curve to infect them (the first reached go first). */
+	static uint32_t reached[65536];
+	uint32_t nreached = 0, taken = 0;
 	for (;;) {
 		/* The infected host whose next probe comes first. */
 		uint32_t w = 0;
@@ -391,6 +462,29 @@ static void worm(const struct opts *o, uint64_t span, FILE *truth)
 			break;
 		uint64_t ts = inf[w].next;
 		inf[w].next += (uint64_t)(gap * (0.5 + unif()));
+		if (ncurve) {
+			uint32_t want = curve_target((double)(ts - start) / 1e6 * o->curve_scale, o->nvuln);
+			while (ninf < want && ninf < o->until) {
+				uint32_t a = 0;
+				while (taken < nreached && !a) {
+					a = reached[taken++];
+					if (host[a & 0xffff] != VULN)
+						a = 0;
+				}
+				for (uint32_t k = 0; !a && k < nservers; k++) {
+					uint32_t c = servers[rnd(nservers)];
+					if (host[c & 0xffff] == VULN)
+						a = c;
+				}
+				if (!a)
+					break;
+				host[a & 0xffff] = INFECTED;
+				inf[ninf++] = (struct inf){a, ts + 1000000};
+				if (truth)
+					fprintf(truth, "infected %" PRIu64 " 10.1.%u.%u\n", ts + 1000000,
+						(a >> 8) & 255, a & 255);
+			}
+		}
 		uint32_t src = inf[w].addr;
 		uint32_t dst = rnd(8) < 3 ? OFF | rnd(65536) : NET | rnd(65536);
 		if (dst == src)
@@ -415,7 +509,9 @@ static void worm(const struct opts *o, uint64_t span, FILE *truth)
 			if (truth)
 				fprintf(truth, "request %" PRIu64 " 10.1.%u.%u 10.1.%u.%u\n", ts,
 					(src >> 8) & 255, src & 255, (dst >> 8) & 255, dst & 255);
-			if (k == VULN && ninf < o->until) {
+			if (k == VULN && ncurve) {
+				reached[nreached++ & 0xffff] = dst;
+			} else if (k == VULN && ninf < o->until) {
 				host[dst & 0xffff] = INFECTED;
 				uint64_t at = ts + 1000000;
 				inf[ninf++] = (struct inf){dst, at};
@@ -471,6 +567,9 @@ static void usage(FILE *f)
 	      "  --start S        (30)       --duration S (120)   --until N (60 infected)\n"
 	      "  --worm new|code-red-ii (new)   --no-worm (benign traffic only)\n"
 	      "  --truth FILE     the truth, one event a line (see bench/genworm.c)\n"
+	      "  --curve FILE     infections follow this 'wormscope simulate --out-csv' curve (its\n"
+	      "                   infected share, mapped onto --vulnerable) instead of the hits\n"
+	      "  --curve-scale X  curve seconds per capture second (1)\n"
 	      "  --log FILE       also the servers' access log (combined format, '#wormscope-simulated' first)\n",
 	      f);
 }
@@ -486,7 +585,7 @@ static int parse(int argc, char **argv, struct opts *o)
 {
 	*o = (struct opts){.seed = 1, .nserv = 3000, .nvuln = 1000, .nclosed = 3000, .nclients = 2000,
 			   .nbusy = 10, .busy_conns = 400, .until = 60, .rate = 10, .icmp = 0.3,
-			   .start = 30, .duration = 120};
+			   .start = 30, .duration = 120, .curve_scale = 1};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help")) {
@@ -510,6 +609,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			{"--until", 1, 65535, &o->until, true}, {"--rate", 0.01, 1000, &o->rate, false},
 			{"--icmp", 0, 1, &o->icmp, false}, {"--start", 0, 86400, &o->start, false},
 			{"--duration", 1, 86400, &o->duration, false},
+			{"--curve-scale", 0.001, 1e6, &o->curve_scale, false},
 		};
 		bool done = false;
 		for (size_t k = 0; k < sizeof(t) / sizeof(t[0]) && !done; k++) {
@@ -534,6 +634,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->truth = v;
 		} else if (!strcmp(a, "--log")) {
 			o->log = v;
+		} else if (!strcmp(a, "--curve")) {
+			o->curve = v;
 		} else if (!strcmp(a, "--worm")) {
 			if (strcmp(v, "new") && strcmp(v, "code-red-ii")) {
 				fprintf(stderr, "genworm: --worm takes new or code-red-ii, not '%s'\n", v);
@@ -560,6 +662,8 @@ int main(int argc, char **argv)
 		return 2;
 	rng_state = o.seed;
 	want_log = o.log != NULL;
+	if (o.curve && read_curve(o.curve))
+		return 2;
 	FILE *truth = NULL;
 	if (o.truth && !(truth = fopen(o.truth, "w"))) {
 		perror(o.truth);

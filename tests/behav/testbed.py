@@ -24,6 +24,10 @@ CASE:
                growth rate within a factor 2 of the model's, before 15 % of
                the vulnerable hosts appear; the same log without the worm
                raises none.
+  curve        `wormscope simulate` drives the test bed: its Code Red II
+               curve (genworm --curve) decides when hosts become infected;
+               every infected host with time left is flagged, the content is
+               alerted, no benign client is flagged.
   store        scan --db keeps the alerts (committed with the capture, not
                doubled by a rescan); hosts --scanners lists exactly the
                flagged sources, in every format.
@@ -135,6 +139,21 @@ if case in ("new", "code-red-ii"):
           f"max {max(delays or [0])} first contacts; busy clients flagged: {sorted(nat)}")
     check(rc == 1, f"exit {rc}")
     check("Behaviour (not from the worm table):" in summary, "summary lacks the behaviour section")
+    check("draft Suricata rule: alert tcp any any -> any 80 (" in summary, "summary lacks the rule")
+    # EVE: the behavioural signature ids, one alert per record
+    r = run([ws, "scan", "-q", "-f", "eve", cap])
+    eve = [json.loads(l) for l in r.stdout.decode().splitlines()]
+    sids = [e["alert"]["signature_id"] for e in eve if e.get("event_type") == "alert"]
+    check(sids.count(1901001) == len(scanners) and sids.count(1901002) == len(new),
+          f"EVE signature ids {sorted(set(sids))}")
+    check(all(e["timestamp"].endswith("+0000") for e in eve), "EVE timestamps")
+    # CSV: the sightings' header, the kind in `worm`, "behaviour" in `confidence`
+    r = run([ws, "scan", "-q", "-f", "csv", cap])
+    import csv, io
+    rows = list(csv.DictReader(io.StringIO(r.stdout.decode())))
+    kinds = [row["worm"] for row in rows if row["confidence"] == "behaviour"]
+    check(kinds.count("scanner") == len(scanners) and kinds.count("new-worm") == len(new),
+          f"CSV alert rows {len(kinds)}")
 elif case == "benign":
     cap, t = gen_worm("--no-worm")
     rc, recs, summary = scan(cap)
@@ -176,6 +195,20 @@ elif case == "log":
     rc, recs, summary = scan(log, "--behaviour")
     check(not behav(recs), f"alerts on the benign log: {behav(recs)[:3]}")
     check(rc == 0, f"exit {rc} on the benign log")
+elif case == "curve":
+    csv_path = os.path.join(tmp, "curve.csv")
+    r = run([ws, "simulate", "--worm", "code-red-ii", "--vulnerable", "360000", "--duration", "0.15",
+             "--interval", "5", "--seed", "1", "--out-csv", csv_path])
+    check(r.returncode == 0, f"simulate exit {r.returncode}: {r.stderr.decode()[:300]}")
+    cap, t = gen_worm("--curve", csv_path, "--curve-scale", "6", "--until", "200")
+    rc, recs, summary = scan(cap)
+    flagged = {r["src"] for r in recs if r["worm"] == "scanner"}
+    end_us = max(ts for ts, _, _ in t["requests"])
+    missed = [a for a, at in t["infected"].items() if at < end_us - 10_000_000 and a not in flagged]
+    check(len(t["infected"]) >= 100, f"the curve infected {len(t['infected'])} hosts")
+    check(not missed, f"infected hosts not flagged: {missed[:5]}")
+    check(not (flagged - set(t["infected"])), "benign clients flagged")
+    check(sum(1 for r in recs if r["worm"] == "new-worm") == 1, "one new-worm alert")
 elif case == "store":
     cap, t = gen_worm()
     db = os.path.join(tmp, "s.db")
