@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # wormscope: thin front over CMake/CTest. See README.md.
 #   make deps   install the Debian packages the project needs (when root), else print the command
 #   make        build build/wormscope (release flags + tests, sanitizers in the test build)

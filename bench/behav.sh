@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Behavioural detection's benchmark (issue 17; docs/behaviour.md):
 #  1. cost: capture read rate with behaviour on (the default) against
 #     --no-behaviour on the same bench/genpcap capture, paired runs through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* genlog: writes a large, realistic Apache combined log to stdout for the
  * speed benchmark (bench/run.sh).
  *
@@ -7,7 +8,7 @@
  * static assets, pages, query strings, searches, near misses such as
  * /idaho/, /media.ida.png, /docs/cmd.exe.html, /search?q=root.exe), with
  * about 1 % worm requests of every kind wormscope knows, in the form Apache
- * logs them (request line only; worms.md §1, shared/data/real honeypot logs):
+ * logs them (request line only; [CERT-IN-2001-08], [CERT-IN-2001-09], and the [hnet-honeypot] logs):
  * Code Red I and II, Nimda's 16 probes (as a burst from one host), root.exe
  * backdoor use, other IIS traversal probes, .ida probes, /sumthin,
  * nsiislog.dll and the ~20 KB WebDAV "SEARCH /\x90\x04H..." line.
@@ -526,7 +527,7 @@ static void nimda_line(const char *ip, int probe)
 	worm_prefix(ip);
 	puts_("GET ");
 	puts_(nimda_wire[probe]);
-	/* Some logs keep no protocol token for these (peers.md; honeypot logs). */
+	/* Some logs keep no protocol token for these (the [hnet-honeypot] logs hold such lines). */
 	puts_(chance(1, 20) ? "?/c+dir\" " : "?/c+dir HTTP/1.0\" ");
 	puts_(probe == 12 || probe == 13 ? "400 297" : "404 ");
 	if (probe != 12 && probe != 13)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* genpcap: writes the large capture bench/pcap.sh reads.
  *
  *   genpcap CONNECTIONS SEED > FILE.pcap    (counts go to stderr)
@@ -8,7 +9,7 @@
  * keep-alive with 3), each answered by 1 segment (50%), 2-4 (30%) or 5-20
  * (20%) segments of up to 1460 bytes, and the four-packet close. One
  * connection in 1000 is a Code Red I request and one in 2500 a Code Red II
- * request (worms.md request heads, 3379-byte FILLER body, over 3 segments),
+ * request (the request heads of [CERT-IN-2001-08], [CERT-IN-2001-09], [KB317605]; 3379-byte FILLER body, over 3 segments),
  * answered 404. stderr gets the truth (worm requests, packets) and the
  * packet-size mix. TCP checksums are left zero (no reader here checks them).
  * Deterministic for a seed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* genworm: the behavioural detectors' test bed (issue 17). It writes a
  * capture of an unknown worm spreading through a simulated network, mixed
  * into benign web traffic, and the truth beside it.
@@ -13,7 +14,7 @@
  * The worm's request is a request line and headers that are not in the
  * worm table, followed by a body of FILLER text: no exploit code. With
  * --worm code-red-ii the request head is Code Red II's (the signature bytes
- * shared/spec/worms.md records, as bench/genpcap writes them), for the
+ * [CERT-IN-2001-08], [CERT-IN-2001-09] and [KB317605] record, as bench/genpcap writes them), for the
  * self-check that behaviour recovers a known worm's request.
  *
  * Model (seeded, deterministic):
@@ -264,7 +265,7 @@ static void make_worm(bool cr2)
 	char *b = worm_req;
 	size_t n;
 	if (cr2) {
-		/* Code Red II's request head (worms.md 1.2), FILLER body. */
+		/* Code Red II's request head ([CERT-IN-2001-09]), FILLER body. */
 		static const char tail[] =
 			"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801"
 			"%u9090%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a";

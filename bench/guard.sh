@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Guard speed against a named peer, measured in the same run on loopback:
 #   1. wrk -> nginx directly                  (the peer: what nginx serves alone)
 #   2. wrk -> nginx as a reverse proxy -> nginx (the second peer: a well-tuned proxy)

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* The named peer of bench/sim.sh's per-probe figures: the per-probe loop one
  * writes first. Every probe draws a target with xorshift64* and tests it in
  * a 512 MB bitmap of all 2^32 addresses; a hit on a vulnerable host is
  * counted. Random reads over 512 MB miss every cache, so the loop runs at
- * memory latency (shared/spec/model.md section 6 measured ~20 ns a probe).
+ * memory latency (about 20 ns a probe, measured on this project's prototype of the
+ * 19 July replay; docs/sim-validation.md).
  * It sends nothing anywhere and prints no targets, only counts.
  *
  *   naive_probe [VULNERABLE [PROBES [SEED]]]   (defaults 360000 200000000 1)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Capture benchmark: wormscope against tshark on one large uncompressed
 # synthetic capture of mostly benign HTTP with some Code Red requests
 # (bench/genpcap.c: the packet-size mix is printed). Timings are printed,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Report speed: `wormscope report` on a store of many sightings (default 10
 # million, the target is under 5 s), against two named references
 # measured in the same run:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report_data: times ws_store_report_data on a store, alone (bench/store.sh).
  *
  *   report_data STORE [TOP_N]

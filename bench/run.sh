@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Speed benchmark: wormscope against grep, GoAccess and AWStats on one large
 # synthetic Apache combined log (bench/genlog.c). Timings are printed, never
 # asserted; the only failure is a wrong worm count (or a tool that errors).

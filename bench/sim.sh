@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Simulator benchmark (issue 5): wall time, peak memory and probes per second
 # of `wormscope simulate`, against a named peer measured in the same run (the
 # naive per-probe loop of bench/naive_probe.c) and the published bar (IWS,
@@ -16,7 +17,7 @@
 #   replay   scenarios/code-red-2001-07-19.conf: 360,000 vulnerable, the
 #            worm's own rate (100 threads / 20 s = 5 probes/s), 14 h, a /8
 #            telescope counting sources per minute
-#   textbook pure RCS at model.md's 358 scans/min, which the per-probe mode
+#   textbook pure RCS at 358 scans/min (5.97/s; [Zou02], [Staniford02]'s K = 1.8/h at N = 360,000), which the per-probe mode
 #            runs too: --worm code-red --vulnerable 360000 --scan-rate 5.97
 #            --duration 14 --telescope 44.0.0.0/8
 #   10M      --vulnerable 10000000 --scan-rate 5.97 --duration 14

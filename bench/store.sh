@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Store benchmark (issue 3): how fast `scan --db` fills the SQLite store, what
 # the store costs on an ordinary log, and how fast `hosts` and `report` read a
 # large store. Timings are printed, never asserted; the only failures are a

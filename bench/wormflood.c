@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wormflood: the benchmark's second load generator. Opens connections to
  * 127.0.0.1:PORT at a steady RATE per second for SECS seconds, each sending
  * one worm request as logs record it (Code Red I, Code Red II or Nimda in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the fuzz targets: every target copies what it parses into
  * a heap block of exactly the parsed length, so AddressSanitizer reports a
  * parser that reads one byte past a line (lines are (ptr, len), never

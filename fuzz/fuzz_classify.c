@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes ws_classify (every worm's matcher, in table order) and the sighting
  * writers that print what it claims. Each input is used twice:
  *  - as an NCSA line: when ws_parse_ncsa accepts it, the request is classified;

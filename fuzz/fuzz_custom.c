@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the custom-format path: ws_custom_compile on the input's first line
  * (an Apache LogFormat or nginx log_format string), then ws_parse_custom on
  * every later line with the compiled format. */

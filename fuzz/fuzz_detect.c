@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes ws_logfmt_detect, the format guess made from a file's first bytes
  * (several lines, cut anywhere), on an exact-size heap copy. */
 #include "fuzz.h"

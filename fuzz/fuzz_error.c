@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes ws_parse_error (Apache 1.3 / 2.x error logs), each line parsed from
  * its own heap copy, once in UTC and once in a fixed -04:00 zone. */
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the output escapers (ws_esc_json, ws_esc_csv, ws_esc_html,
  * ws_esc_text) and ws_utf8_seq_len, and checks escape.h's promises on their
  * output: always valid UTF-8; the JSON string body has no raw control byte,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the guard's config-file parser (ws_guard_conf_parse, and through
  * it the setter the command line shares) on an exact-size heap copy: it must
  * accept or give one path:line message, never crash, and what it accepts

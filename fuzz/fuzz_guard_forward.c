@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Differential: what the normaliser decides against what the guard forwards
  * (issue 11: "no request the normaliser calls a worm or hostile may reach
  * the upstream"). Each input is a request head, judged as the guard judges

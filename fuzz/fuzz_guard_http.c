@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the guard's request-head parser, response-head parser and chunked
  * walker (src/guard/http.c) - the code that stands between hostile clients
  * and a fragile upstream. Each input is parsed from an exact-size heap copy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the one HTTP tokenizer (src/http/request.c) in both modes over an
  * exact-size heap copy (ASan sees any over-read). Beyond memory safety it
  * checks the contract the two modes share:

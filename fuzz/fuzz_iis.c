@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes ws_parse_iis (IIS native comma-separated logs), each line parsed
  * from its own heap copy, once in UTC and once in a fixed +05:30 zone (the
  * format's times are local, so the zone arithmetic runs on fuzzed dates). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the input layer (ws_input_open / ws_input_read / ws_input_close):
  * magic-number sniffing and gzip (multi-member) and zstd (multi-frame)
  * decoding of damaged streams. ws_input_open takes a path, so the input is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes ws_parse_json (one JSON object per line: nginx escape=json, Caddy,
  * Traefik, ECS), including its second pass over nginx's \xHH and raw high
  * bytes. One scratch buffer is reused across the lines, as the scanner does;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes ws_count_newlines (the SSE2 64-byte-block newline counter) against a
  * naive byte loop, at every start alignment of the first 16 bytes, on an
  * exact-size heap copy; a mismatch abort()s. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes ws_parse_ncsa (NCSA common / combined / vhost_combined lines): the
  * input is split into lines and each line is parsed from its own heap copy. */
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the frame decoder (pcap/decode.h). The first byte picks the link
  * type, the second how much of the frame counts as captured (the rest is
  * "cut by the snap length"); the frame is an exact-size heap copy, so a read

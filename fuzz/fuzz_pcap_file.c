@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes a whole capture file through the path `wormscope scan` takes:
  * the input reader (so gzip/zstd too), content detection, libpcap over
  * fopencookie, the decoder, reassembly and HTTP, with a 16-flow table. The

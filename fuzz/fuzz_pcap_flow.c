@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes TCP reassembly and the HTTP stream parser behind it (pcap/flow.h)
  * with a small flow table (8 flows, so eviction runs). The input is a
  * sequence of segments, each an 8-byte header followed by its payload:

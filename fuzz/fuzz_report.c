@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: the HTML report over arbitrary data, as a damaged or hostile
  * store could hand it over: any times, counts, worm indexes and bytes in
  * every string. Besides the sanitizers, two properties are checked: the page

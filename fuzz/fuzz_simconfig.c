@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: simulate's config files and population files (sim/scenario.c,
  * sim/pop.c). The input is written to a file and read as both. A config that
  * loads and passes the check must dump to text that loads back to the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: simulate --observed files (sim/observed.c), both layouts. A
  * file that parses has points in time order, finite counts >= 0, and a
  * host table's cumulative count rising by one per host. */

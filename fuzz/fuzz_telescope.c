@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the telescope's parsers and sensor (issue 14). The first byte
  * picks what the rest is:
  *   0: the head of a pcapng file: ws_pcapng_comment / ws_pcapng_simulated

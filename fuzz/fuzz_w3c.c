@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes ws_parse_w3c (W3C extended / IIS logs): the input is fed line by line
  * through one struct ws_logfmt, so #Fields: directives change the layout that
  * later lines are parsed with, as they do in a real file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Replays fuzz inputs without libFuzzer: runs LLVMFuzzerTestOneInput once on
  * every file named on the command line, and on every regular file inside each
  * directory named (sorted by name, not recursive). Linked with each target in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Rejects functions that are easy to misuse with hostile input (Suricata's
 # banned list): strcpy, strcat, sprintf, vsprintf, gets, strtok, atoi, atol, rand.
 root=${1:-.}

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make demo`: generate the access log of one web server from 13 July to 30
 # September 2001 (mostly benign; the worms arrive on their own calendars: Code
 # Red in July and again from 1 August, Code Red II from 4 August, Nimda from 18

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the named Debian packages that are missing. As root it runs
 # `apt-get update` once and `apt-get install -y`; otherwise it prints the command.
 missing=""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The full-size validation experiments of docs/sim-validation.md, rerun:
 
   scripts/sim-validation.py BUILD_DIR [--probe]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs every validation check of the simulator: the shipped scenarios
 against what was measured in 2001 and 2003 (issue 15) and the model's
 own targets #1-#8 (through tests/sim/validate.py and the cmocka units),

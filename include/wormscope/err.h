@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error reporting shared by every part: functions return 0 or a negative WS_E*
  * code and fill a caller-owned struct ws_err with one line that names the file
  * and line or offset. Only cli/ prints it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The normalised request every input yields and every consumer reads.
  * All ws_str fields are borrowed views into the input chunk (or into the
  * parser's scratch buffer for formats that must unescape, such as JSON); they

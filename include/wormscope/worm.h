@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worm table: one const struct ws_worm per file under src/worms/, each
  * holding how to recognise the worm's requests and (for the simulator) how it
  * behaves. src/worms/table.c lists them in classification order. */
@@ -38,8 +39,8 @@ struct ws_verdict {
 					  * needed IIS's normalised path; 0 = the raw target matched */
 };
 
-/* How a worm spreads, for `wormscope simulate`. Values cite worms.md and
- * model.md; zero means "not documented, the simulator's default". */
+/* How a worm spreads, for `wormscope simulate`. Values cite the keys of
+ * docs/sources.md; zero means "not documented, the simulator's default". */
 struct ws_behaviour {
 	const char *scan_strategy;   /* prose: "uniform", "local-preference", ... */
 	int threads;                 /* per infected host; 0 = unknown */

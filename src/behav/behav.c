@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The behavioural detectors behind one door (behav.h). */
 #include "behav/behav.h"
 

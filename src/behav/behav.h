@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Behavioural detection: worms and scanners that are not in the worm table.
  *
  *  - scanners, by Threshold Random Walk (Jung, Paxson, Berger, Balakrishnan,

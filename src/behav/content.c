@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Content prevalence and address dispersion (Singh, Estan, Varghese,
  * Savage, "Automated Worm Fingerprinting", OSDI 2004, sections 4-5), over
  * the request heads a capture's connections carry.

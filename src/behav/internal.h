@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared inside src/behav: the three detectors and the alert path. */
 #ifndef WS_BEHAV_INTERNAL_H
 #define WS_BEHAV_INTERNAL_H

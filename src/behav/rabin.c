@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Rabin fingerprints (see rabin.h). The polynomial is of degree 63, so a
  * fingerprint fits 63 bits and shifting it by 8 overflows into a 71-bit
  * value whose top byte the `append` table folds back. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Rabin fingerprints of fixed-length byte windows (Rabin 1981; Broder
  * 1993), the hash "Automated Worm Fingerprinting" (Singh et al., OSDI 2004)
  * computes over every 40-byte substring of a payload: the window is read as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unknown outbreaks in logs: request shapes whose distinct sources grow
  * exponentially.
  *

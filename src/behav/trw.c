@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threshold Random Walk (Jung et al., IEEE S&P 2004, section 4).
  *
  * For each remote source, every first contact to a destination it has not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "classify/classify.h"
 
 #include <hs/hs.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Request -> verdict with the worm table, and the whole-buffer pre-filter
  * that lets the scanner skip lines that cannot hold a worm request.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope guard`: options, the config file, where sightings and log lines
  * go, dropping root, and the reload hook. The proxy itself is src/guard/.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope hosts`: the sources a store has seen sending worm requests, one
  * line each, filtered, as text, JSON Lines, CSV or a bare address list (for
  * an ipset or nftables set). Reads the hosts rollup, never the sightings. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope hosts --scanners` (hosts_scanners.h). */
 #include "cli/hosts_scanners.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope hosts --scanners`: the sources behavioural detection flagged
  * as scanners (Threshold Random Walk, src/behav), from the store's alerts. */
 #ifndef WS_CLI_HOSTS_SCANNERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wormscope: detect, measure and model Code Red II-class worm outbreaks.
  * This file dispatches to the commands; only cli/ knows about argv. */
 #include <stdio.h>

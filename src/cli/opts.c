@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "cli/opts.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One option table per command gives both getopt_long's table and --help. */
 #ifndef WS_CLI_OPTS_H
 #define WS_CLI_OPTS_H

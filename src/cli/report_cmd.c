@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope report`: reads the store's summary tables and writes the HTML
  * report. The page is built in memory and written to a temporary file beside
  * the target, then renamed, so a failed run never leaves half a page behind

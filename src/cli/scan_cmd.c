@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope scan`: options, input expansion, the worker pool and the output
  * order. Inputs are scanned in parallel (-j), each into its own temporary
  * file; the main thread writes them out in input order, so the bytes on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan's telescope options (issue 14): --telescope CIDR[,CIDR...]
  * (repeatable), --telescope-ports, --telescope-max-sources and, for the web
  * servers' view in the store, --monitored-addresses. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan's telescope options (src/cli/scan_tele.c). */
 #ifndef WS_CLI_SCAN_TELE_H
 #define WS_CLI_SCAN_TELE_H

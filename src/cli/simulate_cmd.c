@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope simulate`: runs a worm's documented behaviour over a model of
  * the 2001 IPv4 Internet and writes what happened (series, summary, chart),
  * what telescopes saw and what a web server would have logged. Everything it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* simulate --observed FILE (see simulate_obs.h). */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* simulate --observed FILE: the measured curve beside the model's, and the
  * error printed after the summary (src/cli/simulate_obs.c; the parser and
  * the comparison are src/sim/observed.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope worms`: the worm table, as text or JSON Lines. */
 #include <stdio.h>
 #include <stdlib.h>

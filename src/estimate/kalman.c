@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Zou et al.'s trend detector; the model and the alarm rule are in kalman.h.
  * The filter is a two-state linear Kalman filter (a recursive least squares
  * with a slow random walk on alpha), so each step costs a few flops. */

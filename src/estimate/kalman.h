@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Early warning by trend, not burst (Zou, Gao, Gong, Towsley, CCS 2003; ToN
  * 13(5) 2005): a Kalman filter estimates the growth rate of a per-interval
  * count (probes, or new sources) and raises the alarm once that estimate has

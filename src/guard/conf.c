@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guard's settings: defaults, one setter shared by the command line and
  * the config file (keys are the long option names, masscan's convention),
  * and the file reader. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guard's judgement of a request head and the head it forwards
  * (contracts in forward.h). */
 #include "guard/forward.h"

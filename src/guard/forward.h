@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the guard decides about a complete request head, and the head it
  * forwards: the two halves of "what reaches the upstream", apart from the
  * event loop so that tests and the differential fuzz target

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope guard`: a reverse proxy that answers worm requests itself.
  *
  * The guard owns its listeners, connections and timers on one libevent

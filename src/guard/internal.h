@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the guard's files share: the worker (one event loop and everything
  * on it), its connections, listeners and tarpit, and the few functions
  * proxy.c (connections) and worker.c (listeners, reloads, signals,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guard's connections: accepting, reading and classifying request
  * heads, worm actions, the tarpit, relaying to and from the upstream each
  * client is paired with. (Listeners, reloads, signals and threads: worker.c.)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guard's workers: listeners (bound, rebound on reload), the
  * configuration each worker applies, the messages worker 0 sends the
  * others, signals, threads, and the public ws_guard_* lifecycle. */

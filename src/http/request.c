@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP/1.x head tokenizer and chunked-body walker (contracts in request.h).
  * RFC 9112 is the reference; where the RFC lets a recipient be lenient
  * (bare LF line ends, empty lines before the request line) we are, and

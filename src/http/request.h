@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP/1.x message heads: the one tokenizer under both the capture sensor
  * (src/pcap/http.c) and the guard (src/guard/proxy.c). A picohttpparser-style
  * parser that never allocates and returns (ptr, len) views into the caller's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Input files: plain, gzip (zlib, multi-member) or zstd (libzstd, multi-frame),
  * recognised by the first bytes. Reads in large blocks; the caller gets
  * decompressed bytes in whatever pieces fit its buffer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opens a log file or stdin and yields its bytes, decompressing gzip (any
  * number of members) and zstd (any number of frames) when the content starts
  * with their magic numbers - never by file name. */

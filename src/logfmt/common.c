@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Format selection, detection and the request-line splitting every parser
  * shares. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* User-given line formats: an Apache LogFormat string
  *   %h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"
  * or an nginx log_format string

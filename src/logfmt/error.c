@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Apache error log. Servers that keep no access log (or rotated it away) still
  * record worm probes here, as the file the request mapped to:
  *   [Thu Jun 09 06:07:04 2005] [error] [client 1.2.3.4] File does not exist: /var/www/scripts/root.exe

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IIS native log format (the IIS 4/5 default "Microsoft IIS Log File Format"):
  *   192.168.114.201, -, 03/20/01, 7:55:20, W3SVC2, SALES1, 172.21.13.45, 4502, 163, 3223,
  *   200, 0, GET, /DeptLogo.gif, -,

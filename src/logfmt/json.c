@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One JSON object per line, as nginx (log_format ... escape=json), Caddy,
  * Traefik, Apache mod_log_json-style templates and ECS shippers write them.
  * There is no single schema, so each request field is looked up under the key

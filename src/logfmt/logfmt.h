@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Log-line parsers: each turns one line (without its newline) into a
  * struct ws_request of views into the line. Parsers own nothing; formats that
  * must unescape (JSON) write into the caller's scratch buffer, which stays

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* NCSA common / combined / vhost_combined (Apache, nginx):
  *   host ident user [02/Aug/2001:06:01:38 -0400] "GET /x HTTP/1.0" 400 326 ["ref" "agent"]
  *   vhost[:port] host ident user [...] ...           (vhost_combined)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* W3C extended log format, as IIS writes it:
  *   #Software: Microsoft Internet Information Services 5.0
  *   #Fields: date time c-ip cs-username s-ip s-port cs-method cs-uri-stem cs-uri-query sc-status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Behavioural alerts in every output format (alert.h). */
 #include "output/alert.h"
 

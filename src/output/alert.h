@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Behavioural alerts (src/behav) in the sighting formats: a JSON Lines
  * record with "worm":"scanner" / "new-worm" / "unknown-outbreak", a CSV row
  * in the sightings' columns, a Suricata EVE alert with its own signature

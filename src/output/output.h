@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sighting output formats: JSON Lines, CSV, Suricata EVE alerts. Every string
  * that came from a log is escaped for its format. Writers append to a ws_buf;
  * callers decide where the bytes go. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One sighting per line in JSON Lines, CSV or Suricata EVE alert layout.
  * Field names are part of the interface (README, check-interface). */
 #include <inttypes.h>

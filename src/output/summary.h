@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The human-readable scan summary: per worm, top sources, compromised-looking
  * answers, and what was read. Appends text to a ws_buf. */
 #ifndef WS_OUTPUT_SUMMARY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libpcap glue: captures from files (through the decompressing input
  * reader, so .pcap.gz and .pcapng.zst read like plain ones) and from live
  * interfaces, each frame through the decoder and the flow table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The capture sensor: reads pcap / pcapng files (libpcap, also gzip- or
  * zstd-compressed, recognised by content) and live interfaces, rebuilds
  * every HTTP request of every TCP connection and hands each one, as a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Link, network and TCP header decoding, and IP fragment reassembly.
  *
  * Every length in a packet is an untrusted claim: it is checked against the

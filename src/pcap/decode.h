@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Frame decoder for the capture sensor: link layer (Ethernet with 802.1Q /
  * QinQ tags, Linux cooked SLL and SLL2, raw IP, BSD loopback/null), IPv4 and
  * IPv6 (extension headers), IP fragment reassembly within fixed bounds, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Flow table, TCP reassembly and request/answer pairing (policy in flow.h).
  *
  * Flows live in one array allocated up front (max_flows entries), chained

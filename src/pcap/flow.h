@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The flow table and two-way TCP reassembly.
  *
  * At most max_flows connections are tracked. When the table is full the

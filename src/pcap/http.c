@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Streaming HTTP/1.x framing over reassembled TCP data (see http.h); the heads
  * themselves are read by the one tokenizer, http/request.c, in lenient mode.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP/1.x on a reassembled TCP byte stream, one direction at a time.
  *
  * The parser keeps only the head of the message in progress (request line or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pcapng section header comments and a minimal writer (pcapng.h). Block
  * layout (the pcapng specification, draft-ietf-opsawg-pcapng): type, total
  * length, body, total length again; options are code, length, value padded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pcapng without libpcap: the section header's comment (how a capture that
  * `wormscope simulate --emit-pcap` wrote says it is simulated) and a writer
  * of the few blocks simulate needs (section header, one interface,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The report's SVG charts. Coordinates are in a 960-unit-wide viewBox that
  * the stylesheet scales to the page, so one drawing serves a laptop screen
  * and an A4 page. Colours are the Okabe-Ito palette (safe for the common

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inline SVG charts for the report, hand-written so that the page needs no
  * script: each function appends one <svg class="chart"> with a <title> and a
  * <desc> (the text alternative) and a role of img. Internal to src/report/;

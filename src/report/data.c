@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Frees what ws_store_report_data() filled. */
 #include <stdlib.h>
 

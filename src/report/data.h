@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the HTML report shows, read from the store's summary tables (never
  * from the sightings table) by ws_store_report_data() in src/store/, and
  * rendered by src/report/. Every string here came from a log or a capture:

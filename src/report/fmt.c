@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Number, time and name formatting for the report. Numbers are grouped by
  * thousands because the tables are read by people; the browser test strips
  * the commas before comparing with the store. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Formatting shared by the report's page and charts: grouped numbers, UTC
  * times, escaped strings and worm names. Internal to src/report/. */
 #ifndef WS_REPORT_FMT_H

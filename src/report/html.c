@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The report page: header, overview, the four chart sections with the tables
  * behind them, the inputs, and a footer. The page holds no script at all and
  * its Content-Security-Policy forbids every external resource: styles only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTML report: one self-contained page (inline CSS and SVG, no script,
  * no external resource, a Content-Security-Policy that forbids them) built
  * from struct ws_report_data. Every string from a log is escaped. */

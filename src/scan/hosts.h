@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-source rollup: what each source that sent worm requests did.
  * Entries live in one dense array with a separate open-addressing index of
  * 32-bit slots, so the cost is sizeof(struct ws_host) (88 bytes) plus 4-11

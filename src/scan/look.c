@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whether an input's head is a log (see look.h). */
 #include "scan/look.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Is an input a log at all? The scan parses only the lines its prefilter
  * picks, so a file with no worm line and a file that is no log both give no
  * sighting; this judges an input's head (the first WS_LOOK_HEAD bytes,

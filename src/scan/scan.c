@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-input pipeline. Bytes arrive in large chunks; only complete lines
  * are processed, and the partial last line is carried into the next chunk.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scan engine: one input (file or stdin) through detection, parsing,
  * classification and the per-source rollup, writing sightings in the chosen
  * output format to a FILE. Several jobs may run in parallel on different

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The telescope sensor's drain into the store (tele_store.h). */
 #include "scan/tele_store.h"
 

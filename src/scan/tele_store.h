@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan --telescope --db: hands what the telescope sensor saw since its last
  * drain to the store, in the input's open transaction (the commit that
  * follows makes it durable with the input's offset). */

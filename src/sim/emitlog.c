@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The access log a web server would have kept during a simulated outbreak
  * (simulator core, for simulate --emit-log). Combined log format, one line
  * per request, times in UTC, each worm's request lines as the worm table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the telescopes would have captured during a simulated outbreak
  * (simulator core, for simulate --emit-pcap): one TCP SYN to port 80 per
  * probe that lands in a monitored prefix, in time order, as pcapng with raw

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fast simulator (simulator core): exact in distribution, with a cost
  * that grows with infections and hits on vulnerable hosts, not with probes
  * (measured in docs/sim-validation.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to the simulator core (engine.c, tele.c, ensemble.c): what one run
  * leaves for the telescope pass, and the global multipliers in time. */
 #ifndef WS_SIM_ENGINE_H

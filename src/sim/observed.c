@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Observed curves beside a simulation (see observed.h): the two layouts'
  * parser and the comparison of the model's median curve with them. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Observed curves beside a simulation (simulator core): `simulate --observed
  * FILE` reads a measured series and compares the model with it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deterministic outbreak models (see ode.h; [Staniford02], [Zou02], [Chen03] in docs/sources.md).
  *
  * RCS is the logistic da/dt = K a (1 - a); its closed form is written in a way

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deterministic outbreak models drawn beside the stochastic simulator (owned by
  * the validation part of sim/): Random Constant Spread (Staniford, Paxson,
  * Weaver 2002), Zou, Gong and Towsley's two-factor model (CCS 2002) and the

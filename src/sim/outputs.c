@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* simulate's files (simulator core): the CSV time series, the summary JSON
  * and the SVG chart. Each records the version, the whole configuration and
  * the seed, and says SIMULATED; the same ensemble gives the same bytes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* simulate's output files (simulator core): CSV series, summary JSON, SVG
  * chart. Every one records the version, configuration and seed and says
  * SIMULATED. n_hosts is the population size the run used. */

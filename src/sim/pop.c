@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Vulnerable populations (simulator core): the synthetic 2001-like model or
  * a file of prefixes with counts, grouped by /16 and /8. Hosts get synthetic
  * addresses: host i of a /16 sits at low 16 bits (m*i + a) mod 2^16 with m

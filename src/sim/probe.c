@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-probe simulation (see probe.h).
  *
  * Exactness. All infected hosts probe at the same rate r, so between two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-probe simulation (owned by the validation part of sim/): runs an
  * outbreak probe by probe, to check the fast engine, which only draws the hits
  * that land on vulnerable hosts. Every infected host probes as a Poisson

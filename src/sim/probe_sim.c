@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-probe mode of `wormscope simulate` (validation part of sim/): turns
  * a simulator scenario (sim.h) into a per-probe run (probe.h) and its result
  * back into the simulator's series and summary.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Samplers for the fast simulator (simulator core). See rand.h. */
 #include "sim/rand.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Random numbers for the fast simulator (simulator core): xoshiro256** seeded
  * through splitmix64, and exact samplers built on it. Every draw depends only
  * on the seed, so the same seed gives the same outbreak on every machine. */

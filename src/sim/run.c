@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs and ensembles (simulator core): builds the population, dispatches to
  * the fast engine or the per-probe one, and reduces N runs to the median and
  * the 5 % and 95 % quantiles of every series value and summary figure. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Scenarios (simulator core): defaults from the worm table, one key table
  * that serves the config file, the command line and --dump-config, and the
  * consistency check. The defaults are the textbook model: every realism knob

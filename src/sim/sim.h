@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The outbreak simulator's scenario, population and run API (owned by the
  * simulator core, src/sim/sim*.c; `wormscope simulate` is src/cli/simulate_cmd.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Telescopes (simulator core): what a monitored prefix sees of a run, drawn
  * after the run from its infection episodes ([Moore04-T]; docs/sources.md).
  *

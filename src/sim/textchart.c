@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A text chart of a simulated outbreak for the terminal (see textchart.h).
  * Each plot column is one slice of the run's intervals; a column's height is
  * the value at the slice's end, scaled to the vulnerable population, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small text chart of an ensemble for a terminal: the median infected
  * curve and the first telescope's cumulative sources, over the run's time.
  * Pure formatting: appends to a buffer the caller owns; no I/O. */

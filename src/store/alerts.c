@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Behavioural alerts in the store (schema 4, table `alerts`): written in the
  * input's open transaction, so that a capture's alerts are committed with its
  * offset and never doubled on a rescan; read by `hosts --scanners`. Alerts

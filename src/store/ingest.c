@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan --db: identify the file, resume it, commit sightings with offsets.
  * Test hooks (environment): WS_STORE_BATCH=N commits every N sightings;
  * WS_STORE_KILL_AFTER=K sends the process SIGKILL right after its K-th

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `scan --db`: one input into the store, resumably. The file is identified
  * (store/inputs.c), scanned from the offset reached before, and every batch
  * of sightings is committed together with the new offset. Owner: the store

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* File inputs: which file is this, and where did we stop? A file is known by
  * device and inode, its size, a hash of its first WS_HEAD_BYTES decompressed
  * bytes (head) and a hash of the WS_HEAD_BYTES just before the offset reached

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inside the store: the handle, its prepared statements and the batch being
  * aggregated before commit. Only src/store/ and the store's unit tests see
  * this. Owner: the store (issue 3). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Readers: the hosts rollup (for `wormscope hosts`) and the report's data,
  * both from the summary tables only. The sightings table is read for one
  * thing: the newest compromised-looking answers, through a partial index

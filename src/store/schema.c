@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The store's schema and its migrations. PRAGMA user_version holds the
  * version; each step runs in the transaction that sets it, so a crash leaves
  * the file at the old version or the new one, never between. Versions:

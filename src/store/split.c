@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan --db -j N: a large plain file in parallel parts, stored in order.
  *
  * Workers scan parts into deep copies of their sightings (the strings of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `scan --db -j N` on a large plain file: the rest of the file after the
  * offset the store reached is cut into line-aligned parts that worker
  * threads parse and classify in parallel; the calling thread then hands each

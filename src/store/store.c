@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening the store, and the write path: sightings are inserted as they
  * come, while the rollups (hosts, hours, status mix, networks, totals) are
  * aggregated in memory and written once per source / hour / status at

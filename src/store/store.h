@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sightings store: SQLite (WAL, batched transactions, versioned schema).
  * It owns the database handle and every statement; callers see only this
  * API. Writers: `scan --db` (file inputs, resumable), `guard --db` (live

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Telescope observations in the store (issue 14): the views (what each
  * monitor watched), what each input added, per source and per interval;
  * and the readers `estimate` uses. Rows are added inside the open

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The store's writer thread: `scan --db` parses in the calling thread and
  * writes the store in this one, so that storing costs no wall time while
  * parsing is the slower half (a 1 %-worm log) and parsing costs none while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The store's writer thread for `scan --db` (src/store/writer.c): the
  * reading thread queues sightings and commit points, this thread writes
  * them in order. Between files, ws_writer_sync() returns the store to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text and JSON summaries of the telescope sensor (telescope.h). Every
  * string in them is built here from numbers (prefixes, ports), so nothing
  * needs escaping. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The telescope sensor: classification of segments to monitored addresses,
  * the bounded source table and the per-interval buckets (telescope.h).
  *

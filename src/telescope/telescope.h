@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The telescope sensor (issue 14): what a darknet, a block of unused IPv4
  * address space, sees in a capture. Every TCP SYN without ACK from outside
  * to a monitored address on one of the worm's ports is a probe (CAIDA's

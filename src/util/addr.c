@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "util/addr.h"
 
 #include <arpa/inet.h>

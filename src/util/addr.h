@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IPv4/IPv6 addresses and CIDR sets. ::ffff:a.b.c.d folds to IPv4. */
 #ifndef WS_UTIL_ADDR_H
 #define WS_UTIL_ADDR_H

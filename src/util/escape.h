@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Escaping of hostile bytes for each output format. Input is any bytes; the
  * output is always valid UTF-8 and inert in its format. Bytes that are not
  * valid UTF-8 are written as the text \xHH (Apache's own convention). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "util/lines.h"
 
 #if defined(__SSE2__)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fast newline counting over whole buffers (SSE2 where available). */
 #ifndef WS_UTIL_LINES_H
 #define WS_UTIL_LINES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "util/mem.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Allocation that cannot return NULL: running out of memory aborts with the
  * size asked for (masscan's REALLOCARRAY idea); multiplications are checked for
  * overflow in every build, never by assert. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "util/str.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Byte-string helpers over borrowed (ptr, len) views. ASCII case folding only:
  * log bytes are not assumed to be UTF-8. */
 #ifndef WS_UTIL_STR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "util/time.h"
 
 #include <stdio.h>

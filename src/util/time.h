@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calendar arithmetic and the time formats logs use. All results are UTC
  * seconds since the epoch. */
 #ifndef WS_UTIL_TIME_H

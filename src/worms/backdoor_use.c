@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Use of Code Red II's backdoor: root.exe (a copy of cmd.exe that CRII put in
  * \inetpub\scripts and \progra~1\common~1\system\MSADC, reachable as
  * /scripts/root.exe and /MSADC/root.exe) and the /c and /d virtual

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Code Red I (v1 from 12/13 July 2001, v2 from about 10:00 UTC 19 July 2001).
  * v1 and v2 send the same request; they differ only in how they pick targets
  * (v1: one static seed, so every copy walks the same list; v2: random seed).

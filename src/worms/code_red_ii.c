@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Code Red II (from 4 August 2001). Same overflow and 138-byte tail as Code
  * Red I, but the filler is 224 x 'X' ([CERT-IN-2001-09], [Friedl01];
  * counted 34+48+48+48+46). It leaves the root.exe backdoor

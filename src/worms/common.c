@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pieces of matching that several worm files share: the .ida request shape
  * (Code Red I, Code Red II and other .ida probes) and small predicates. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Other requests for .ida / .idq: scanners checking for the ISAPI mapping
  * (Nessus 10695 asks for /NULL.ida), other MS01-033 exploits (Snort's sid
  * 1243 doc: "240 N's or other characters"), and Code Red lines too mangled to

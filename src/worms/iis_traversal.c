@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IIS directory-traversal and cmd.exe probes that are not Nimda's sixteen:
  * the unicode (MS00-078, CVE-2000-0884) and double-decoding (MS01-026,
  * CVE-2001-0333) holes, tried by sadmind/IIS (May 2001), by Nimda's imitators

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the worm files. Private to src/worms/ and src/classify/. */
 #ifndef WS_WORMS_INTERNAL_H
 #define WS_WORMS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Nimda (18 September 2001). Among its spreading methods it scans web servers
  * with sixteen GETs per victim: four aimed at Code Red II's backdoors and
  * twelve at the IIS directory-traversal holes (MS00-078 unicode, MS01-026

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Probes for nsiislog.dll, the Windows Media Services logging ISAPI whose
  * overflows (MS03-019 and MS03-022, CVE-2003-0227 / CVE-2003-0349) were
  * scanned for from 2003. AWStats files them as "mpex" ("IIS Exploit worm"),

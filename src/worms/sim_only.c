@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Behaviour-only worms: entries the simulator runs for comparison that have
  * no detection signature, so they never enter the detection table (whose
  * size bounds per-source counters). ws_sim_worms() in table.c lists them

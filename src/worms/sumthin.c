@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* "GET /sumthin": a scanner of unknown origin seen from 2003 to about 2006
  * that asks every web server for /sumthin and moves on. AWStats names it the
  * "Sumthin worm"; ET Open had sid 2002667 "ET WEB_SERVER sumthin scan"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worm table, in classification order: the first matcher that claims a
  * request wins, so the specific come before the general (Code Red before
  * other .ida probes, Nimda before backdoor use and traversal). */

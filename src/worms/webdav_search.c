@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The WebDAV SEARCH overflow of 2003 (MS03-007, CVE-2003-0109: ntdll.dll via
  * IIS 5.0 WebDAV), used by Welchia/Nachi from August 2003 and by exploit kits.
  * The request is "SEARCH /" followed by tens of kilobytes of NOP-sled bytes;

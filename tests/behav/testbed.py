@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Behavioural detection on the test bed (bench/genworm.c) and on benign
 captures (bench/genpcap.c), checked against the generator's truth.
 

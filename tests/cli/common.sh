@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by tests/cli/test_*.sh after they set `ws` (the wormscope binary,
 # $1) and `tag` (a word for the temporary folder): makes ws absolute, works
 # in a fresh temporary folder removed at exit, and gives fail() (report,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Every name the user gave (a file, a directory, the store, an interface, an
 # option's value) reaches the terminal escaped: a name holding ESC [31m is
 # printed as the text \x1b[31m, never as the raw byte, in error messages, in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make install` (cmake --install) puts in place everything the man page and
 # `worms -v` point to (issue 12): the man page, the documents it names, the
 # bibliography, the scenarios, and bash and zsh completions; and the bash

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A live capture that cannot start prints its error and no summary, and exits
 # 2 (issue 12: `scan -i nonexist0` printed the error, then "1 input, 0 lines
 # ... No worm requests found.").

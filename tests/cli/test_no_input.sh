@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Nothing to scan is a usage error (issue 12): a directory with no files, or
 # several, exit 2 with one line and no summary (they printed "0 inputs ... No
 # worm requests found." and exited 0), and `scan` alone on a terminal prints

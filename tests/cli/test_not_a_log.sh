@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # An input that holds no line in a known log format, and is no capture, is
 # not reported as clean (issue 12): `scan /etc/passwd` or a binary file said
 # "No worm requests found." and exited 0. Now scan names the input and what

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Log lines whose client, user or time field is not what it should be (issue
 # 11): the worm request on each is still found, each kind of odd field is
 # counted and its first line named in the summary and flagged per sighting in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # -o FILE without -f takes the format from FILE's name (issue 12: `scan -o
 # out.jsonl LOG` wrote an empty file, since the default format writes no
 # sightings): .jsonl JSON Lines, .csv CSV, .json Suricata EVE, .txt the text

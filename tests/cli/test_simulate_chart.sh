@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # simulate on a terminal (issue 12): without --plot it ends with a text chart
 # of the infected curve and the telescope's sources (--text-chart asks for it
 # anywhere), and a run over a second shows its progress on stderr, erased

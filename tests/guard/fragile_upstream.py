@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A fragile HTTP/1.1 test upstream for the guard's tests and benchmark.
 
 Like the devices Code Red knocked over in 2001 (IIS 4 with URL redirection,
-Cisco 600 routers: worms.md §4-5), it dies - the whole process exits with
+Cisco 600 routers: [MS01-044], [CERT-IN-2001-10], [CISCO-CBOS]), it dies - the whole process exits with
 status 3 - when it receives a Code Red request (GET /default.ida?NNNN...).
 Everything else gets a 200 whose JSON body says what arrived, so the tests
 can check what the guard forwarded:

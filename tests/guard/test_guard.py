@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end tests of `wormscope guard` on loopback.
 
 Usage: test_guard.py WORMSCOPE CASE   (CASE "all" runs every case)
@@ -26,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORMSCOPE = None
 WAIT = 30.0  # upper bound for anything to happen
 
-# Worm requests as logs record them (worms.md §1-3), with a filler body.
+# Worm requests as logs record them ([CERT-IN-2001-08], [CERT-IN-2001-09], [KB317605]), with a filler body.
 CR_TAIL = ("%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801"
            "%u9090%u9090%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a")
 FILLER = b"F" * 200

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs one capture case: builds the capture with mkcap, scans it, and
 # compares the sightings (a few CSV columns) and exit code with
 # cases/CASE.out, and, when cases/CASE.summary exists, checks that each of

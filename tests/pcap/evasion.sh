@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The evasion corpus through a capture (issue 11): mkcap's `evasion` scenario
 # writes every case of tests/unit/evasion.h as its own connection (source
 # port 10000 + case number) and the same requests as an NCSA log, one per

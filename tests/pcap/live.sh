@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Live capture on the loopback interface: wormscope captures on lo (as user
 # nobody once the interface is open, -Z), the test's own losend listens on
 # 127.0.0.1 and sends two Code Red requests and a benign one to itself, then

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Captures into the store (scan --db): a capture's sightings are committed
 # with its end, so scanning it again adds nothing, and `hosts` shows the
 # same sources and counts as the scan that stored them.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # scan --telescope on a capture of a darknet (mkcap telescope: 9 probes from
 # 5 sources on port 80, 2 backscatter, 2 SYNs to other ports, 2 other
 # packets, and one Code Red I request to a real server): the text and JSONL

@@ -1,10 +1,12 @@
 #!/bin/sh
-# Cross-check with tshark (peers.md): on each mkcap capture, the number of
+# SPDX-License-Identifier: MIT
+# Cross-check with tshark (Wireshark's dissector, the peer for captures): on
+# each mkcap capture, the number of
 # requests whose URI contains ".ida", and the Code Red I / II split, as
 # wormscope reports them and as
 #   tshark -r F -Y 'http.request.uri contains ".ida"'
-# sees them (split by the URI's filler letter, N = I, X = II, as peers.md
-# does with `matches "\\.id[aq]\\?N{13}"`). They must agree, or differ by
+# sees them (split by the URI's filler letter, N = I, X = II, as a
+# Wireshark display filter does with `matches "\\.id[aq]\\?N{13}"`). They must agree, or differ by
 # exactly what the table below states, for the reason it gives.
 #
 # usage: tshark.sh WORMSCOPE MKCAP      (skips, 77, without tshark)

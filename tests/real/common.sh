@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by tests/real/test_*.sh (sourced, not run by CTest: the glob is
 # test_*.sh). Each test is run as
 #   sh test_X.sh <path-to-wormscope-san> <path-to-shared/data/real>

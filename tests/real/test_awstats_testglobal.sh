@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # AWStats' regression log (eldy/AWStats test/log/testglobal.log): 101 lines,
 # Apache combined with comments and blank lines, one Code Red II request.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Behavioural detection's false-alarm control (issue 17): the first 5,000 lines
 # of elastic/examples apache_logs (May 2015, benign traffic; see
 # test_elastic_control.sh for how that was established from the raw lines)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # False-positive control: the first 5,000 lines of elastic/examples
 # apache_logs (May 2015, benign traffic).
 #

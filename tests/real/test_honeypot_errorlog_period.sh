@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The honeypot's error log (9-19 June 2005) against the access logs of the same
 # period (access_log.31: 9-12 June; access_log.30: 12-19 June; access_log.29
 # from 19 June 04:15, lines 1-112 are still 19 June).

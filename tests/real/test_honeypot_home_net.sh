@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --home-net marks a source as inside, and only that source.
 #
 # Ground truth (see test_honeypot_ignore_src.sh): 203.112.195.156 has 50

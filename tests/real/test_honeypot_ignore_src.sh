@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --ignore-src drops one Nimda source's requests and nothing else.
 #
 # Source: 203.112.195.156, which ran all 16 Nimda probes three times.

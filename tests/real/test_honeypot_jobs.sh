@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Output order does not depend on the number of jobs: scanning the honeypot
 # folder (33 files) with -j 1 and with -j 2 gives byte-identical JSON lines
 # (input order, then line order - wormscope(1), --jobs), and the same exit

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # hnet-honeypot-2005/: the 32 Apache combined access logs (36,310 lines) and
 # the error log of 9-19 June 2005 (1,717 lines), scanned as one directory.
 # Every number below was counted from the raw lines with the commands given
@@ -7,7 +8,7 @@
 # request field is the first "..." of a line; its method is its first word
 # and its protocol its last word when that looks like HTTP/x.y.
 #
-# NIMDA. probes.txt = the 16 wire-form targets of worms.md 1.5 with ?/c+dir,
+# NIMDA. probes.txt = the 16 wire-form targets of [KB317605] with ?/c+dir,
 # one a line. For each probe P:
 #   cat $A | grep -c -F "\"GET P HTTP/1.0\""    (exact: GET and HTTP/1.0)
 #   cat $A | grep -c -F "\"GET P\""             (partial: no protocol)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Two real Code Red I requests (IanDarwin/javasrc CodeRed.java comment, 2 Aug
 # 2001, Apache combined, status 400, two spaces before HTTP/1.0).
 #
@@ -9,7 +10,7 @@
 #   (%u9090%u6858%ucbd3%u7801 ... %u0000%u00=a), checked with
 #     sed 's/.*ida?N*//; s/  HTTP.*//' FILE   (both print the same 138 chars)
 #   -> both lines are code-red, exact (GET, /default.ida, 224 x N, full tail,
-#      HTTP/1.0; the double space is framing, worms.md 1.1).
+#      HTTP/1.0; the double space is framing, [CERT-IN-2001-08]).
 #   Times: 02/Aug/2001:06:01:38 -0400 = 2001-08-02T10:01:38Z,
 #          02/Aug/2001:09:27:59 -0400 = 2001-08-02T13:27:59Z.
 #   Sources: 211.218.252.9 (line 1), 193.255.201.85 (line 2).

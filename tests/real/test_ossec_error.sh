@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Apache error-log samples from ossec-hids (etc/rules/log-entries/apache-error.logs).
 #
 # Ground truth, from the raw file (39 lines):
@@ -11,7 +12,7 @@
 #     read as UTC by default (--tz UTC): 2001-08-05T16:23:04Z etc.
 #   grep -n 'malformed Host header' FILE
 #     -> lines 12-15 (64.94.163.159 x3, 64.94.163.137): deliberately NOT
-#        attributed (any broken client triggers it, worms.md 1.4).
+#        attributed (any broken client triggers it, [ApacheWeek01]).
 #   grep -n -i -E 'root\.exe|cmd\.exe|sumthin|nsiislog|Invalid method' FILE -> nothing.
 #   Everything else (client denied, directory index forbidden, auth failures,
 #   URI too long, "File name too long: access to /aaaa...") names no worm.

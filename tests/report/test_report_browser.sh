@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The HTML report in a real browser (Debian's chromium, headless, its own
 # command line: --dump-dom and --screenshot). Builds a store with
 # `scan --db` from logs that carry hostile lines (a <script> in a URI,

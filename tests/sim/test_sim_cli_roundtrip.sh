@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # simulate's configuration round trip and determinism, through the CLI:
 # --dump-config of a run with many options, read back with --config, must
 # give byte-identical CSV, JSON, SVG, telescope-hosts and server-log files;

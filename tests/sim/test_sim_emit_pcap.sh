@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The closed loop of issue 14: simulate --emit-pcap -> scan --telescope --db.
 # What the store holds from the capture is what the simulation did: the
 # capture is marked simulated (pcapng section comment), read back as such

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # simulate --emit-log -> scan: the log a web server would have kept is read
 # back by `wormscope scan`, every request line found as the simulated worm's,
 # with the status that server kind answered and the simulated mark first.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # simulate --observed, closed loop: the CAIDA-layout host table a run writes
 # (--telescope-hosts) read back as the observation of the same run must sit
 # on the model's telescope curve (gap about 0 % of N, no 50 % offset), and a run with another seed

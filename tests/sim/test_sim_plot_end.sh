@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --plot: when --duration is not a whole number of intervals, the last row is
 # the end of the run (as the CSV says), so every curve must end at the plot's
 # right edge, not an interval past it (x = 980 on an 860-wide chart before).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # simulate's standard output is a product too (--dump-config > my.conf, the
 # text summary): a write error there must end in exit 2 with a one-line
 # error, not exit 0 with the configuration lost.

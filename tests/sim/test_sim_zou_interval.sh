@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The Zou et al. comparison curve in --out-csv is one solution of one ODE: its
 # value at a time must not depend on how often the CSV samples it. A fixed
 # number of Runge-Kutta steps per output interval made it do so (Slammer at

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Validation targets of shared/spec/model.md section 5, run through
+# SPDX-License-Identifier: MIT
+"""Validation targets of docs/sim-validation.md, run through
 `wormscope simulate` (the sanitized binary under CTest):
 
   validate.py WORMSCOPE TARGET [SOURCE_DIR]

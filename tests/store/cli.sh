@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The store from the command line: `scan --db` twice adds nothing (exit 1,
 # then 0), a grown log adds only its new lines, `hosts` in every format and
 # with every filter (compared with tests/store/expected/), errors exit 2 with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Many sensors, one store (issue 16), from the command line:
 #  - `scan --sensor` names the sensor; the same log read by two sensors is two
 #    inputs, each resumed on its own; `hosts` says how many sensors saw each

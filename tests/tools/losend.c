@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* losend: the live-capture test's own listener and sender, on loopback.
  *
  *   losend [ADDR]        (default 127.0.0.1)
  *
  * Listens on ADDR at a port the kernel picks, then connects to itself once
- * per request and sends Code Red I and Code Red II request heads (worms.md
+ * per request and sends Code Red I and Code Red II request heads ([CERT-IN-2001-08], [CERT-IN-2001-09]
  * 1.1, 1.2) with a FILLER body, and one benign request; the listener
  * answers each with a 404. Test tooling only: never linked into wormscope.
  * It refuses any address outside 127.0.0.0/8, checked here in code, so it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mkcap: writes the packet captures the capture-sensor tests read.
  *
  *   mkcap SCENARIO OUT.pcap      (mkcap --list names the scenarios)
@@ -5,7 +6,7 @@
  * Test tooling only: never linked into wormscope, sends nothing; it writes
  * pcap files (the classic format, written field by field) whose TCP payloads
  * are the request lines and headers the worms sent, as
- * ../shared/spec/worms.md records them (sections 1.1, 1.2, 1.5), each worm
+ * [CERT-IN-2001-08], [CERT-IN-2001-09] and [KB317605] record them, each worm
  * body replaced by FILLER text of the stated length. Addresses are from the
  * documentation ranges (192.0.2.0/24, 198.51.100.0/24, 2001:db8::/32).
  *
@@ -307,17 +308,17 @@ static void close_conn(struct conn *k)
 	tcp_out(&k->c, &k->s, k->cseq, k->sseq, ACK, NULL, 0);
 }
 
-/* ---- HTTP messages (worms.md) ---- */
+/* ---- HTTP messages ([CERT-IN-2001-08], [CERT-IN-2001-09], [KB317605]) ---- */
 
 static char msg[16384];
 
-/* The 138-character tail shared by Code Red I and II (worms.md 1.1). */
+/* The 138-character tail shared by Code Red I and II ([CERT-IN-2001-08]). */
 static const char cr_tail[] =
 	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u9090"
 	"%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a";
 
 /* Code Red request head (letter 'N' for I, 'X' for II), method as given;
- * the body (3379 bytes, worms.md 1.1) is FILLER text, appended when
+ * the body (3379 bytes, [CERT-IN-2001-08]) is FILLER text, appended when
  * with_body. Returns the length. */
 static size_t code_red(char letter, const char *method, bool with_body)
 {
@@ -568,7 +569,7 @@ static void sc_portreuse(void)
 	close_conn(&k2);
 }
 
-/* Nimda's lower-case "get" (worms.md; peers.md: tshark's dissector does
+/* Nimda's lower-case "get" ([KB317605]; tshark's dissector does
  * not take it for a request) next to an upper-case probe. */
 static void sc_lowercase(void)
 {

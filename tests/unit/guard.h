@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guard-page copies for parser tests. Log lines are not NUL-terminated, so a
  * parser that reads one byte past `line + n` is a bug that a plain buffer
  * hides. ws_guard_copy puts the bytes at the very end of a read/write mapping

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmocka helpers shared by the parser tests (tests/unit/test_logfmt_*.c).
  * Include after <cmocka.h>. Header-only, because each test file builds to its
  * own executable. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for the simulator core's unit tests: small scenarios, runs that
  * return one summary, temporary files. Header-only (one executable per test
  * file). Runs are scaled down so the sanitized build stays fast. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for the store tests (test_store_*.c): a fresh temporary folder,
  * log files written line by line, ingesting a path the way `scan --db`
  * does, and the store's counts read back with plain SQL. Include after

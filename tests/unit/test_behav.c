@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Behavioural detection (src/behav): the Threshold Random Walk on first
  * contacts (four failures flag a source with the paper's defaults, mostly
  * answered sources never; RST and ICMP unreachable count as failures; a

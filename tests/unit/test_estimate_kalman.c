@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Zou et al.'s trend detector (estimate/kalman.h) on synthetic Poisson counts:
  * an exponentially growing count raises the alarm and alpha settles near
  * e^(K dt) - 1; constant background (small and large), a random-walking

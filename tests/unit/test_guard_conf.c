@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guard's settings (src/guard/conf.c): defaults, the setter the command
  * line and the config file share, listen/upstream pairing, the file format
  * and its path:line errors. Config text is parsed from guard-page copies. */

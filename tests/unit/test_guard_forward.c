@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guard's judgement (src/guard/forward.c) against the evasion corpus:
  * each of its 616 requests, sent as a request head to the guard, is named
  * as the log path names it (the same worm, the same evasion flags) and is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTTP tokenizer's strict (guard) mode and chunked walker (src/http/request.c). Every
  * input is parsed from a guard-page copy, so a read past the bytes given
  * faults. Readable text of each request is the C string itself. */

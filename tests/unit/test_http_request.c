@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one HTTP tokenizer (src/http/request.c) in both of its modes, table
  * driven: each row is a head and what the strict (guard) and the lenient
  * (capture sensor) parse must make of it. Both modes must split a head they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Input files (input/input.h): plain, gzip (several members, made here with
  * zlib's gzopen/gzwrite) and zstd (several frames, made with ZSTD_compress),
  * recognised by content rather than name, read back through small and large

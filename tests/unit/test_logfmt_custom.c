@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Custom formats: Apache LogFormat and nginx log_format strings compiled and
  * matched, the retries that let a quoted %r hold a quote, X-Forwarded-For,
  * %U%q, cut-off lines, specs that must be refused and hostile lines. Every
@@ -36,7 +37,7 @@ static int parse(const struct ws_custom *c, const char *s, struct ws_request *r)
 }
 
 /* Code Red in Apache's combined format, as pasted from httpd.conf (with \"),
- * including the two spaces before the protocol (worms.md 1.1). */
+ * including the two spaces before the protocol ([CERT-IN-2001-08]). */
 static void test_apache_combined_code_red(void **state)
 {
 	(void)state;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Apache error log parser: 1.3/2.2 and 2.4 line shapes, local time through
  * the --tz zone, which messages yield a request (file-system path or request
  * line) and which are skipped. Every line is parsed from a guard-page copy. */

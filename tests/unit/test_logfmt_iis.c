@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IIS native log format parser: the fifteen ", "-separated fields, local time
  * through the --tz zone, two-digit years, Code Red and Nimda as IIS logs them,
  * cut-off and hostile lines. Every line is parsed from a guard-page copy. */
@@ -50,7 +51,7 @@ static void test_documented_example(void **state)
 	assert_int_equal(r.ts, 985092920);
 }
 
-/* Code Red: the stem and the query in their own fields (worms.md 1.4). */
+/* Code Red: the stem and the query in their own fields ([ApacheWeek01]). */
 static void test_code_red(void **state)
 {
 	(void)state;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON-lines parser: nginx, Caddy and ECS key sets, strings copied into the
  * scratch buffer (with NULs and non-UTF-8 bytes kept), nginx's "\xHH"
  * escaping, X-Forwarded-For, and hostile input. Every line is parsed from a

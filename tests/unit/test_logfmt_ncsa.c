@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The NCSA parser (ws_parse_ncsa): common, combined and vhost_combined lines,
  * IPv6 and host-name clients, a raw quote inside the request, the "-" 408 of
  * a connection that sent nothing, a request without protocol or with two
@@ -177,7 +178,7 @@ static void test_empty_request_408(void **state)
 {
 	(void)state;
 	struct ws_request r;
-	/* worms.md §1.4: a dropped Code Red packet leaves "-" 408. */
+	/* [ApacheWeek01]: a dropped Code Red packet leaves "-" 408. */
 	assert_int_equal(parse("192.0.2.3 - - [12/Aug/2001:16:31:11 -0600] \"-\" 408 -", &r),
 			 WS_PARSE_SKIP);
 	assert_int_equal(parse("192.0.2.3 - - [12/Aug/2001:16:31:11 -0600] \"\" 400 -", &r),

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* W3C extended (IIS) parser: #Fields: handling, the IIS split of stem and
- * query (worms.md 1.4), cut-off and hostile lines. Every line is parsed from a
+ * query ([ApacheWeek01]), cut-off and hostile lines. Every line is parsed from a
  * guard-page copy, so reading past its end crashes the test. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,7 @@
 #include "logfmt/logfmt.h"
 #include "util/str.h"
 
-/* Code Red I's query: 224 'N' then the 138-character tail (worms.md 1.1). */
+/* Code Red I's query: 224 'N' then the 138-character tail ([CERT-IN-2001-08]). */
 #define CR_TAIL                                                                              \
 	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u9090" \
 	"%u8190%u00c3%u0003%u8b00%u531b%u53ff%u0078%u0000%u00=a"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Frame decoder (pcap/decode.h): Ethernet, 802.1Q and QinQ, SLL, SLL2, raw
  * IP and loopback; IPv4 and IPv6 with extension headers; snap-length cuts
  * against corrupt lengths; every prefix of a frame decodes without reading

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Flow table and TCP reassembly (pcap/flow.h) with the HTTP stream parser
  * behind it: segments are handed in directly (no capture file), requests
  * come back through the emit callback. Covers in-order, every order of

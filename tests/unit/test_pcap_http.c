@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTTP stream parser (pcap/http.h): request and status line parsing over
  * guard-page copies, a head fed one byte at a time, bodies skipped by
  * Content-Length, chunked and unbounded bodies followed by hunting, heads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTML report on hand-filled data: the page is self-contained (CSP, no
  * script, no external resource), every chart is there with its text
  * alternative, hostile log strings render as inert text, an empty store gives

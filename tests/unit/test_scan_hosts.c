@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-source rollup (scan/hosts.h): find-or-add by address (IPv4 and
  * IPv6 apart, pointers stable until the next call), growth to 100,000
  * sources with every entry found again, merging two rollups (counts summed,

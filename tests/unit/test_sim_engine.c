@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fast engine (sim/engine.c, sim/run.c): determinism, the strategies'
  * class mixes, the calendar, host life, each defence's direction, the
  * samplers. Scaled down: small populations at high rates over short runs, so
@@ -241,8 +242,8 @@ static void test_telescope_counts(void **state)
 
 /* Local preference and telescopes: a /16 telescope in the hosts' own /8
  * gets their same-/8 probes (1/2 of all, over 2^24 addresses), one in
- * another /8 only the uniform eighth over 2^32: 128 times fewer (model.md
- * 1.5's telescope implication). */
+ * another /8 only the uniform eighth over 2^32: 128 times fewer (the
+ * telescope consequence of Code Red II's preference, [Friedl01], [CAIDA-IMW02]). */
 static void test_telescope_sees_locality(void **state)
 {
 	(void)state;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Observed curves (sim/observed.c): both layouts, the errors that name file
  * and line, and the comparison with a run (gap, 50 % offset, growth). Uses
  * Goldsmith's 1 August 2001 rows from $WS_SHARED/data/observations when there. */

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* Deterministic models (sim/ode.h), validation target #6 of
- * shared/spec/model.md section 5 and the RCS figures of targets #1, #2, #7 and
+ * docs/sim-validation.md and the RCS figures of targets #1, #2, #7 and
  * #8 (which the stochastic runs must then reproduce):
  * - Zou et al.'s two-factor model with the paper's parameters: I peaks at
  *   0.395 N at t = 27.6 and I + R reaches 0.763 N by t = 100 (within 1 %);

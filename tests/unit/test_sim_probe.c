@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-probe simulation (sim/probe.h): its building blocks and validation
- * targets of shared/spec/model.md section 5 run probe by probe.
+ * targets of docs/sim-validation.md run probe by probe.
  * - #4: the Code Red II generator over 10^7 draws gives the classes 12.5 /
  *   50 / 37.5 % within 0.1 percentage points (measured on the class drawn),
  *   and never 127/8, 224/8 or the source itself.

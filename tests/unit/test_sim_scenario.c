@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Scenarios and populations (sim/scenario.c, sim/pop.c, the worm table's
  * behaviour): defaults from the worm table, the config round trip
  * (dump -> load -> dump is byte-identical), errors that name file and line,

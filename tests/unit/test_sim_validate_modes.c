@@ -1,4 +1,5 @@
-/* Validation target #5 of shared/spec/model.md section 5: the fast engine
+/* SPDX-License-Identifier: MIT */
+/* Validation target #5 of docs/sim-validation.md: the fast engine
  * against the per-probe engine on a clustered population small enough for
  * per-probe runs, with the /8 and /16 structure kept: 400 hosts in four
  * /16s of two /8s (320 in 61/8, 80 in 200/8), 50 seeds per mode.

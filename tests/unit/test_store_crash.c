@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Crash recovery: a child process ingesting a generated log is killed with
  * SIGKILL, either right after its k-th commit (WS_STORE_KILL_AFTER, k from a
  * seeded generator) or at a seeded moment by the parent, possibly in the

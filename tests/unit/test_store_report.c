@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ws_store_report_data: what the HTML report reads. Totals per worm; hours
  * ascending and summing to the sightings; the epidemic curve ascending,
  * non-decreasing, ending at the worm's distinct sources and thinned to at

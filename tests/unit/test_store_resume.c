@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Resumable ingest (store/inputs.c, store/ingest.c): the same file twice adds
  * nothing; a grown log is read from where it stopped (also a W3C log, whose
  * field list lies before the offset); an unfinished last line waits under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The store's schema and its failure modes: a new store is created at the
  * current version in WAL mode; an empty file (v0) and a v1 store are migrated
  * on open, keeping what they held; a store from a newer wormscope is refused

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The telescope sensor (src/telescope) and its store tables (store/tele.c):
  * what counts as a probe and what does not, the prefix and port options,
  * the bound on sources, distinct sources per interval across drains and

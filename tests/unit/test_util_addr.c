@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Addresses and CIDR sets (util/addr.h): IPv4, IPv6, ::ffff:a.b.c.d folded to
  * IPv4, "ip:port" as proxies log it, text formatting, CIDR parsing with host
  * bits cleared, containment at /0, /32, /128 and prefixes that end inside a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Escaping of hostile log bytes for each output (util/escape.h): JSON string
  * bodies, CSV fields (RFC 4180 quoting and spreadsheet-formula defusing),
  * HTML text and terminal text. Quotes, backslashes, <script>, control bytes,

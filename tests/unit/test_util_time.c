@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calendar arithmetic and log time formats (util/time.h): days_from_civil and
  * its inverse over every day of 1600-2400 and against timegm(3), Apache %t
  * with several offsets, ISO 8601 parsing and formatting, and --tz values

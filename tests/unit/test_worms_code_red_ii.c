@@ -1,4 +1,5 @@
-/* Code Red II (worm id "code-red-ii"): the request of worms.md §1.2 - Code
+/* SPDX-License-Identifier: MIT */
+/* Code Red II (worm id "code-red-ii"): the request of [CERT-IN-2001-09] - Code
  * Red I's request with 224 'X' instead of 'N' - and its log variants: two
  * spaces or none before the protocol, lower-case method, filler lengths
  * 100/230/13, a line cut inside the tail, and the IIS stem/query form; both on

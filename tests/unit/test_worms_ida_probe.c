@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Other .ida/.idq requests (worm id "ida-probe"): Nessus's /NULL.ida mapping
  * check, AWStats's /null.idq, Snort 1243's "240 N's or other characters"
  * overflow class, Code Red lines too mangled to attribute (IIS stem only,
@@ -21,7 +22,7 @@ static const char *run_of(char c, size_t n)
 static void test_mapping_checks(void **state)
 {
 	(void)state;
-	/* Nessus 10695: GET /NULL.ida (worms.md §4). */
+	/* Nessus 10695: GET /NULL.ida ([MS01-033]; the Nessus plugin's own request). */
 	struct ws_request r = make_req("GET", "/NULL.ida", NULL, "HTTP/1.0", WS_TARGET_RAW);
 	expect(&r, WS_CONF_HEURISTIC, "ida-probe.access", "no query logged");
 	r = make_req("GET", "/null.idq", NULL, "HTTP/1.1", WS_TARGET_RAW);
@@ -58,7 +59,7 @@ static void test_overflow_shape(void **state)
 static void test_mangled_code_red(void **state)
 {
 	(void)state;
-	/* IIS kept only the stem (worms.md §1.4). */
+	/* IIS kept only the stem ([ApacheWeek01]). */
 	struct ws_request r = make_req("GET", "/default.ida", NULL, NULL, WS_TARGET_DECODED);
 	expect(&r, WS_CONF_HEURISTIC, "ida-probe.access", "no query logged");
 	/* Apache error log: File does not exist: /usr/local/apache/htdocs/default.ida */

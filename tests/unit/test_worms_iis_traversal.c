@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* IIS traversal and cmd.exe probes outside Nimda's sixteen (worm id
  * "iis-traversal"): each encoded "../" or "..\" token of the unicode
  * (MS00-078) and double-decoding (MS01-026) holes, with and without cmd.exe
@@ -104,7 +105,7 @@ static char line[4096];
 static void test_ncsa_forms(void **state)
 {
 	(void)state;
-	/* worms.md §1.4: "GET /scripts/..%255c../winnt/system32/cmd.exe?/c+dir"
+	/* [ApacheWeek01]: "GET /scripts/..%255c../winnt/system32/cmd.exe?/c+dir"
 	 * logged without a version, and a lower-case "get" seen in the wild. */
 	static const char *const lines[] = {
 		"203.0.113.9 - - [20/Sep/2001:11:02:03 +0200] "

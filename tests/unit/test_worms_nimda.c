@@ -1,4 +1,5 @@
-/* Nimda (worm id "nimda"): each of its 16 probes (worms.md §1.5) in the form
+/* SPDX-License-Identifier: MIT */
+/* Nimda (worm id "nimda"): each of its 16 probes ([KB317605]) in the form
  * Apache logs it (raw, as on the wire) and in the form IIS logs it (stem
  * decoded once), with the probe index in nimda_mask; the IIS look-alike pairs
  * (probes 5/15 and 13/14, 1-based) give masks with two bits. Also: lower-case
@@ -14,7 +15,7 @@ static int parse_line(const char *rq, bool close, struct ws_request *r)
 	return wt_parse_line("192.0.2.77", "19/Sep/2001:02:12:00 +0000", rq, close, 404, 214, r);
 }
 
-/* On-the-wire / Apache-logged form, worms.md §1.5 (probe i = index i). */
+/* On-the-wire / Apache-logged form, [KB317605] (probe i = index i). */
 static const char *const wire[16] = {
 	"/scripts/root.exe",
 	"/MSADC/root.exe",

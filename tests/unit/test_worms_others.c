@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The smaller table entries - WebDAV SEARCH overflow (webdav-search),
  * nsiislog.dll probes (nsiislog), the /sumthin scanner (sumthin) - and the
  * near-miss set: ordinary requests that share a word, an extension or a

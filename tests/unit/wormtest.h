@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared helpers for the worm classifier tests (tests/unit/test_worms_*.c):
  * hand-built requests (make_req), the verdict check (wt_expect), an NCSA
  * combined line around a request parsed from a guard-page copy
@@ -25,7 +26,7 @@
 #include "logfmt/logfmt.h"
 #include "util/str.h"
 
-/* worms.md §1.1 (and §1.2: Code Red II has the same one): the 138
+/* [CERT-IN-2001-08] (and [CERT-IN-2001-09]: Code Red II has the same one): the 138
  * characters after the filler, ending in %u00=a. */
 #define CR_TAIL                                                                    \
 	"%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801%u9090%u6858%ucbd3%u7801" \
