@@ -362,6 +362,47 @@ static void test_ipv6_fragments(void **state)
 	ws_decoder_free(d);
 }
 
+/* ICMP destination unreachable quoting a TCP SYN (the answer a router gives
+ * a scanner's probe to an empty address; behavioural detection counts it as
+ * a failed first contact): the quoted segment's addresses and ports come
+ * back with its sender as src; an echo request, or an error cut inside the
+ * quoted header, is just "other". */
+static void test_icmp_unreachable(void **state)
+{
+	(void)state;
+	struct ws_decoder *d = ws_decoder_new();
+	struct ws_seg s;
+	enum ws_undec why;
+	size_t o = eth(fr, NULL, 0, 0x0800);
+	uint8_t *ip = fr + o;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	put16(ip + 2, 20 + 8 + 28);
+	ip[8] = 64;
+	ip[9] = 1;                             /* ICMP */
+	memcpy(ip + 12, "\xc0\x00\x02\x01", 4); /* the router, 192.0.2.1 */
+	memcpy(ip + 16, "\xc6\x33\x64\x01", 4); /* the prober, 198.51.100.1 */
+	uint8_t *ic = ip + 20;
+	memset(ic, 0, 8);
+	ic[0] = 3; /* destination unreachable */
+	ic[1] = 1; /* host unreachable */
+	ip4_tcp(ic + 8, "", 0, 7); /* the quoted header: 198.51.100.1:1025 -> 192.0.2.80:80 */
+	assert_int_equal(dec(d, 1, o + 20 + 8 + 28, &s, &why), WS_DEC_UNREACH);
+	assert_memory_equal(s.src.b, "\xc6\x33\x64\x01", 4);
+	assert_memory_equal(s.dst.b, "\xc0\x00\x02\x50", 4);
+	assert_int_equal(s.sport, 1025);
+	assert_int_equal(s.dport, 80);
+	assert_int_equal(s.len, 0);
+	/* cut inside the quoted ports */
+	put16(ip + 2, 20 + 8 + 22);
+	assert_int_equal(dec(d, 1, o + 20 + 8 + 22, &s, &why), WS_DEC_OTHER);
+	/* an echo request */
+	put16(ip + 2, 20 + 8 + 28);
+	ic[0] = 8;
+	assert_int_equal(dec(d, 1, o + 20 + 8 + 28, &s, &why), WS_DEC_OTHER);
+	ws_decoder_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_fragment_bounds),
 		cmocka_unit_test(test_fragment_past_end),
 		cmocka_unit_test(test_ipv6_fragments),
+		cmocka_unit_test(test_icmp_unreachable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
