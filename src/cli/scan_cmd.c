@@ -623,7 +623,9 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 		return -1;
 	}
 	catch_stop();
-	d->io = (struct ws_ingest_opts){.follow = a->follow, .stop = &stop_flag, .jobs = a->jobs};
+	/* --behaviour follows trends through a whole log: never split it in parts. */
+	d->io = (struct ws_ingest_opts){.follow = a->follow, .stop = &stop_flag,
+					.jobs = a->cfg.behaviour == WS_BEHAV_ALL ? 1 : a->jobs};
 	return 0;
 }
 
@@ -767,7 +769,9 @@ int ws_cmd_scan(int argc, char **argv)
 		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (add_dir(&in, argv[i], 0) < 0)
 				input_error = true;
-		} else if (a.db || !add_split(&in, argv[i], a.jobs, a.cfg.log_format)) {
+		} else if (a.db || a.cfg.behaviour == WS_BEHAV_ALL ||
+			   !add_split(&in, argv[i], a.jobs, a.cfg.log_format)) {
+			/* (--behaviour follows trends through a whole log: no parts) */
 			add_input(&in, argv[i]); /* missing files are reported by the job */
 		}
 	}
