@@ -133,9 +133,12 @@ struct stats {
 
 /* One event loop and everything on it. With --threads N there are N
  * workers, each with its own listening sockets on the same addresses
- * (SO_REUSEPORT: the kernel spreads connections), connections, tarpit,
- * rate table and a 1/N share of the caps; nothing on a worker is touched by
- * another thread. */
+ * (SO_REUSEPORT: the kernel spreads connections), connections, tarpit and
+ * a 1/N share of the global caps; nothing on a worker is touched by another
+ * thread. The per-source limits are not split: which worker a source's
+ * connections reach is the kernel's choice (and under load one worker may
+ * take them all), so a 1/N share would cut a client off at a fraction of
+ * its limit. They live in struct ws_guard, under src_lock. */
 struct worker {
 	struct ws_guard *top;
 	int id;
@@ -147,8 +150,6 @@ struct worker {
 	struct conn *conns;
 	struct conn *wait_head, *wait_tail; /* the wait list: oldest at the head */
 	struct tarpit *tarpits, *tarpit_oldest; /* newest first; the oldest is the tail */
-	struct srcent **srcs;                    /* SRC_BUCKETS chains */
-	uint64_t src_key;                        /* random: keys the source hash */
 	unsigned nconns, ntarpit;
 	struct event *sig_term, *sig_int, *sig_hup, *flush_ev, *drain_ev;
 	struct event *resume_ev; /* re-enables the listeners after an accept burst */
@@ -158,7 +159,6 @@ struct worker {
 	size_t hdrcap;
 	struct ws_buf scratch;
 	char *first; /* FIRST_READ bytes for first_read */
-	struct rate *rates;
 	struct stats st;
 };
 
@@ -169,6 +169,12 @@ struct ws_guard {
 	int nw;
 	_Atomic uint64_t seq; /* worm requests, all workers: a sighting's "line" */
 	unsigned fd_conns;    /* connections the descriptor limit leaves room for */
+	/* Per-source state shared by every worker (--source-conns, --source-rate),
+	 * all of it under src_lock, held only for a lookup and an update. */
+	pthread_mutex_t src_lock;
+	struct srcent **srcs; /* SRC_BUCKETS chains of sources with open connections */
+	uint64_t src_key;     /* random: keys the source hash */
+	struct rate *rates;   /* RATE_SLOTS token buckets */
 };
 
 /* Formats one log line and hands it to the caller's hook (serialised). */

@@ -140,23 +140,30 @@ static bool rate_ok(struct worker *g, const struct ws_addr *a)
 	uint32_t h = 2166136261u;
 	for (int i = 0; i < (a->fam == 6 ? 16 : 4); i++)
 		h = (h ^ a->b[i]) * 16777619u;
-	struct rate *r = &g->rates[h % RATE_SLOTS];
+	struct ws_guard *top = g->top;
 	double t = now_s(g), burst = g->conf.source_burst;
+	pthread_mutex_lock(&top->src_lock);
+	struct rate *r = &top->rates[h % RATE_SLOTS];
 	/* A colliding address takes the slot over: an attacker can only reset
-	 * someone's bucket to full, never empty it. */
+	 * someone's bucket to full, never empty it. Workers' clocks are cached
+	 * per loop pass, so one may be a little behind the bucket's: never
+	 * refill backwards. */
 	if (!ws_addr_eq(&r->a, a)) {
 		r->a = *a;
 		r->tokens = burst;
 		r->t = t;
 	}
-	r->tokens += (t - r->t) * g->conf.source_rate;
+	if (t > r->t) {
+		r->tokens += (t - r->t) * g->conf.source_rate;
+		r->t = t;
+	}
 	if (r->tokens > burst)
 		r->tokens = burst;
-	r->t = t;
-	if (r->tokens < 1)
-		return false;
-	r->tokens -= 1;
-	return true;
+	bool ok = r->tokens >= 1;
+	if (ok)
+		r->tokens -= 1;
+	pthread_mutex_unlock(&top->src_lock);
+	return ok;
 }
 
 /* ---- per-source connection counts (--source-conns) ---- */
@@ -173,55 +180,60 @@ static void src_key(const struct ws_addr *a, struct ws_addr *k)
 
 /* FNV-1a over the key with a random offset basis, so that which addresses
  * share a chain cannot be chosen from outside. A chain holds only sources
- * with open connections on this worker, so even a chosen collision costs
+ * with open connections (on any worker), so even a chosen collision costs
  * at most max-conns comparisons per accept. */
-static struct srcent **src_bucket(struct worker *g, const struct ws_addr *k)
+static struct srcent **src_bucket(struct ws_guard *t, const struct ws_addr *k)
 {
-	uint64_t h = g->src_key ^ k->fam;
+	uint64_t h = t->src_key ^ k->fam;
 	for (int i = 0; i < (k->fam == 6 ? 16 : 4); i++)
 		h = (h ^ k->b[i]) * 1099511628211u;
 	h ^= h >> 29;
-	return &g->srcs[h & (SRC_BUCKETS - 1)];
+	return &t->srcs[h & (SRC_BUCKETS - 1)];
 }
 
-static unsigned src_open(struct worker *g, const struct ws_addr *a)
+/* Takes one of a's --source-conns places (cap 0: unlimited) across all
+ * workers, checked and counted in one step so that two workers cannot both
+ * take the last place. NULL when a's sources are at the cap. */
+static struct srcent *src_take(struct worker *g, const struct ws_addr *a)
 {
 	struct ws_addr k;
 	src_key(a, &k);
-	for (struct srcent *e = *src_bucket(g, &k); e; e = e->next)
-		if (ws_addr_eq(&e->a, &k))
-			return e->n;
-	return 0;
-}
-
-static void src_add(struct conn *c)
-{
-	struct ws_addr k;
-	src_key(&c->src, &k);
-	struct srcent **b = src_bucket(c->g, &k), *e;
+	struct ws_guard *t = g->top;
+	pthread_mutex_lock(&t->src_lock);
+	struct srcent **b = src_bucket(t, &k), *e;
 	for (e = *b; e && !ws_addr_eq(&e->a, &k); e = e->next)
 		;
-	if (!e) {
-		e = ws_xcalloc(1, sizeof(*e));
-		e->a = k;
-		e->next = *b;
-		*b = e;
+	if (e && g->conf.source_conns && e->n >= g->conf.source_conns) {
+		e = NULL;
+	} else {
+		if (!e) {
+			e = ws_xcalloc(1, sizeof(*e));
+			e->a = k;
+			e->next = *b;
+			*b = e;
+		}
+		e->n++;
 	}
-	e->n++;
-	c->se = e;
+	pthread_mutex_unlock(&t->src_lock);
+	return e;
 }
 
-static void src_del(struct conn *c)
+/* Gives back a place src_take gave (e may be NULL). */
+static void src_put(struct worker *g, struct srcent *e)
 {
-	struct srcent *e = c->se;
-	if (!e || --e->n)
+	if (!e)
 		return;
-	for (struct srcent **p = src_bucket(c->g, &e->a); *p; p = &(*p)->next)
-		if (*p == e) {
-			*p = e->next;
-			break;
-		}
-	free(e);
+	struct ws_guard *t = g->top;
+	pthread_mutex_lock(&t->src_lock);
+	if (--e->n == 0) {
+		for (struct srcent **p = src_bucket(t, &e->a); *p; p = &(*p)->next)
+			if (*p == e) {
+				*p = e->next;
+				break;
+			}
+		free(e);
+	}
+	pthread_mutex_unlock(&t->src_lock);
 }
 
 /* ---- the wait list, pressure and eviction (issue 11) ---- */
@@ -1090,7 +1102,7 @@ void ws_guard_conn_free(struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	wait_leave(c);
-	src_del(c);
+	src_put(g, c->se);
 	if (c->up)
 		bufferevent_free(c->up);
 	bufferevent_free(c->cli);
@@ -1211,7 +1223,8 @@ void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sock
 		close_reset(fd);
 		return;
 	}
-	if (g->conf.source_conns && src_open(g, &src) >= g->conf.source_conns) {
+	struct srcent *se = src_take(g, &src);
+	if (!se) {
 		g->st.over_source++;
 		close_reset(fd);
 		return;
@@ -1220,13 +1233,16 @@ void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sock
 	 * makes room, so idle connections cannot lock new clients out. Only
 	 * when every slot has a request in flight is the new one refused. */
 	if (g->nconns >= g->conf.max_conns && !ws_guard_evict(g)) {
+		src_put(g, se);
 		g->st.refused++;
 		close_reset(fd);
 		return;
 	}
 	ssize_t first;
-	if (first_read(lis, fd, &src, port, &first))
+	if (first_read(lis, fd, &src, port, &first)) {
+		src_put(g, se);
 		return;
+	}
 	struct conn *c = ws_xcalloc(1, sizeof(*c));
 	c->g = g;
 	c->lis = lis;
@@ -1243,6 +1259,7 @@ void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sock
 		if (c->timer)
 			event_free(c->timer);
 		free(c);
+		src_put(g, se);
 		return;
 	}
 	int one = 1;
@@ -1256,7 +1273,7 @@ void ws_guard_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sock
 		g->conns->prev = c;
 	g->conns = c;
 	g->nconns++;
-	src_add(c);
+	c->se = se;
 	c->st = C_HEAD;
 	wait_enter(c);
 	/* A connection that sends nothing is held no longer than a slow head. */

@@ -169,9 +169,6 @@ static void conf_copy(struct worker *g, const struct ws_guard_conf *src)
 	}
 	dst->max_conns = (total + n - 1) / n;
 	dst->max_tarpit = (src->max_tarpit + n - 1) / n;
-	dst->source_rate = src->source_rate / n;
-	dst->source_burst = (src->source_burst + n - 1) / n;
-	dst->source_conns = (src->source_conns + n - 1) / n;
 }
 
 /* Applies a checked configuration to g: new limits, actions and timeouts
@@ -410,8 +407,6 @@ static void worker_free(struct worker *g)
 	if (g->base)
 		event_base_free(g->base);
 	free(g->hdr);
-	free(g->srcs); /* empty: every conn took its count with it */
-	free(g->rates);
 	free(g->first);
 	ws_buf_free(&g->scratch);
 	ws_guard_conf_free(&g->conf);
@@ -429,10 +424,6 @@ static int worker_new(struct ws_guard *t, int id, const struct ws_guard_conf *co
 	g->base = event_base_new();
 	if (!g->base)
 		return ws_err_set(err, WS_EIO, "cannot create an event loop");
-	g->rates = ws_xcalloc(RATE_SLOTS, sizeof(*g->rates));
-	g->srcs = ws_xcalloc(SRC_BUCKETS, sizeof(*g->srcs));
-	if (getrandom(&g->src_key, sizeof(g->src_key), GRND_NONBLOCK) != sizeof(g->src_key))
-		g->src_key = (uint64_t)(uintptr_t)g ^ (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
 	g->first = ws_xmalloc(FIRST_READ);
 	set_scratch(g);
 	size_t nat = 0;
@@ -496,6 +487,11 @@ int ws_guard_new(struct ws_guard **out, const struct ws_guard_conf *conf,
 	struct ws_guard *t = ws_xcalloc(1, sizeof(*t));
 	t->hooks = *hooks;
 	pthread_mutex_init(&t->lock, NULL);
+	pthread_mutex_init(&t->src_lock, NULL);
+	t->rates = ws_xcalloc(RATE_SLOTS, sizeof(*t->rates));
+	t->srcs = ws_xcalloc(SRC_BUCKETS, sizeof(*t->srcs));
+	if (getrandom(&t->src_key, sizeof(t->src_key), GRND_NONBLOCK) != sizeof(t->src_key))
+		t->src_key = (uint64_t)(uintptr_t)t ^ (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
 	t->nw = conf->threads ? (int)conf->threads : 1;
 	t->fd_conns = fd_budget(t->nw);
 	t->w = ws_xcalloc((size_t)t->nw, sizeof(*t->w));
@@ -556,6 +552,9 @@ void ws_guard_free(struct ws_guard *t)
 	for (int i = 0; i < t->nw; i++)
 		worker_free(t->w[i]);
 	free(t->w);
+	free(t->srcs); /* empty: every conn took its count with it */
+	free(t->rates);
+	pthread_mutex_destroy(&t->src_lock);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }

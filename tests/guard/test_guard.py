@@ -1231,6 +1231,66 @@ def case_source_conns():
     assert m and int(m.group(1)) >= 3, g.log()
 
 
+def case_source_shared():
+    """With --threads 3 the per-source cap and rate count a source across all
+    workers: whichever workers its connections reach, exactly --source-conns
+    are held and exactly --source-burst are let in, never a 1/3 share.
+    (Split per worker, a source whose connections all reached one worker
+    was cut off at a third of its limit: guard.threads failed under load.)"""
+    up = Upstream()
+    d = tempfile.mkdtemp(prefix="wsguard.")
+    conf = os.path.join(d, "guard.conf")
+
+    def held(src, n):
+        """n connections from src: (the ones still open, how many were reset)."""
+        socks, reset, at_connect = [], set(), 0
+        for _ in range(n):
+            try:
+                socks.append(connect(g.port, src=src))
+            except ConnectionResetError:
+                at_connect += 1
+        # Wait for the two expected resets (or 10 s); serving every socket
+        # left open afterwards shows no third one was coming.
+        end = time.monotonic() + 10
+        while time.monotonic() < end and len(reset) + at_connect < n - 3:
+            reset.update(select.select([s for s in socks if s not in reset], [], [], 0.2)[0])
+        return [s for s in socks if s not in reset], len(reset) + at_connect
+
+    with open(conf, "w") as f:
+        f.write("listen 127.0.0.1:0 upstream 127.0.0.1:%d\nsource-conns 3\n"
+                "source-rate 0\nheader-timeout 30\n" % up.port)
+    g = Guard(up.port, "--threads", "3", config=conf)
+    try:
+        # Three rounds from three addresses: with a per-worker share of 1,
+        # all three held needs the kernel to spread them one per worker
+        # (2 chances in 9 each round), so the old split fails here.
+        for r in range(3):
+            socks, nreset = held("127.0.3.%d" % (r + 1), 5)
+            assert nreset == 2, "round %d: 3 of 5 held, 2 reset: %d reset" % (r, nreset)
+            for s in socks:
+                s.sendall(ordinary("/held"))
+                assert Reader(s).response()[0] == 200, "a held connection is served"
+            for s in socks:
+                s.close()
+    finally:
+        assert g.stop() == 0
+    m = re.search(r"(\d+) over the per-source cap", g.log())
+    assert m and int(m.group(1)) == 6, "2 refused a round, 3 rounds: " + g.log()
+    with open(conf, "w") as f:
+        f.write("listen 127.0.0.1:0 upstream 127.0.0.1:%d\nsource-conns 0\n" % up.port)
+    g = Guard(up.port, "--threads", "3", "--source-rate", "0.001", "--source-burst", "3",
+              config=conf)
+    try:
+        for r in range(3):
+            ok = sum(_get_ok(g.port, src="127.0.4.%d" % (r + 1)) for _ in range(5))
+            assert ok == 3, "round %d: a burst of 3 across the workers, got %d" % (r, ok)
+    finally:
+        assert g.stop() == 0
+        up.stop()
+    m = re.search(r"(\d+) over the per-source rate", g.log())
+    assert m and int(m.group(1)) == 6, "2 limited a round, 3 rounds: " + g.log()
+
+
 def case_evict():
     """At --max-conns the oldest connection waiting for a head is closed
     (reset) to make room for a new client; younger ones stay."""
