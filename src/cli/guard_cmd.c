@@ -39,7 +39,9 @@ static const struct ws_opt opts[] = {
 					  "all=ACT (repeatable)"},
 	{"format", 'f', "FMT", "sightings as jsonl (default), csv, eve, or none (with --db)"},
 	{"output", 'o', "FILE", "append sightings to FILE (default stdout); reopened on SIGHUP"},
-	{"db", OPT_DB, "FILE", "also record sightings in this SQLite store"},
+	{"db", OPT_DB, "FILE|URI", "also record sightings in this SQLite store or PostgreSQL "
+				   "database (postgresql://...); while the database is away, up to "
+				   "200000 sightings are kept, then dropped and counted"},
 	{"sensor", OPT_SENSOR, "NAME", "with --db: this guard's sensor name, stored with its "
 				       "inputs and sightings (default: the host name)"},
 	{"user", 'Z', "USER", "drop root to USER after binding"},
@@ -160,6 +162,12 @@ static void flush(void *ctx)
 	struct ws_err err;
 	if (s->st && ws_store_flush(s->st, &err) != 0)
 		log_line(s, LOG_ERR, err.msg);
+}
+
+/* The store's retries and what it keeps while the database is away. */
+static void store_notice(void *ctx, const char *msg)
+{
+	log_line(ctx, LOG_WARNING, msg);
 }
 
 /* The store's input id for the listener that saw si, or -1. */
@@ -344,6 +352,10 @@ int ws_cmd_guard(int argc, char **argv)
 		ws_cli_err("guard", "%s", err.msg);
 		ws_guard_conf_free(&conf);
 		goto out;
+	}
+	if (s.st) {
+		ws_store_set_live(s.st, true);
+		ws_store_on_notice(s.st, store_notice, &s);
 	}
 	struct ws_guard_hooks hooks = {.sighting = sighting, .flush = flush, .log = log_line,
 				       .reload = reload, .ctx = &s};

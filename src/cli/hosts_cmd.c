@@ -19,7 +19,8 @@ enum { OPT_DB = 256, OPT_WORM, OPT_SINCE, OPT_UNTIL, OPT_CIDR, OPT_MIN, OPT_INSI
        OPT_COMPROMISED, OPT_SCANNERS, OPT_SENSOR, OPT_SENSORS };
 
 static const struct ws_opt opts[] = {
-	{"db", OPT_DB, "FILE", "the store written by 'wormscope scan --db' (required)"},
+	{"db", OPT_DB, "FILE|URI", "the store written by 'wormscope scan --db' (required; a file "
+				   "or a postgresql:// URI)"},
 	{"format", 'f', "FMT", "text (default), jsonl, csv, or list (one address per line, for "
 			       "ipset/nftables)"},
 	{"worm", OPT_WORM, "ID,...", "only sources that sent these worms' requests; counts and "

@@ -20,7 +20,8 @@
 enum { OPT_DB = 256, OPT_TOP, OPT_TITLE };
 
 static const struct ws_opt opts[] = {
-    {"db", OPT_DB, "FILE", "the store written by scan --db (required; opened read-only)"},
+    {"db", OPT_DB, "FILE|URI", "the store written by scan --db (required; opened read-only; a "
+			       "file or a postgresql:// URI)"},
     {"output", 'o', "FILE", "where to write the page (default report.html; - for stdout)"},
     {"top", OPT_TOP, "N", "sources, networks and answers listed (default 20, at most 1000)"},
     {"title", OPT_TITLE, "TEXT", "the page heading (default \"wormscope report\")"},

@@ -65,7 +65,8 @@ static const struct ws_opt opts[] = {
 	{"summary", OPT_SUMMARY, "WHERE", "auto (default: stdout for text, the -o file with text, "
 					  "stderr with sightings), stdout, stderr or none"},
 	{"quiet", 'q', NULL, "no summary, no progress; only sightings and errors"},
-	{"db", OPT_DB, "FILE", "also store sightings in this SQLite store (created if missing); "
+	{"db", OPT_DB, "FILE|URI", "also store sightings in this SQLite store (created if missing) "
+				   "or PostgreSQL database (postgresql://...; PG* variables apply); "
 			       "files already stored are resumed, never counted twice; inputs are "
 			       "read one at a time, a large plain one in parallel parts (-j)"},
 	{"sensor", OPT_SENSOR, "NAME", "with --db: the sensor (this web server, guard or capture "
@@ -605,6 +606,12 @@ struct db_run {
 static const char *const why_names[6] = {"new", "resumed", "unchanged", "rotated", "truncated",
 					 "replaced"};
 
+static void store_notice(void *ctx, const char *msg)
+{
+	(void)ctx;
+	ws_cli_err("scan", "%s", msg);
+}
+
 static int db_start(struct db_run *d, const struct scan_args *a, const struct ws_prefilter *pf)
 {
 	struct ws_err err;
@@ -615,6 +622,7 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 			ws_store_close(d->st, &err);
 		return -1;
 	}
+	ws_store_on_notice(d->st, store_notice, NULL);
 	/* the web servers' view, with its monitored size when given */
 	if (ws_store_tele_web(d->st, a->tele.monitored, &err) != 0 ||
 	    ws_store_flush(d->st, &err) != 0) {

@@ -11,6 +11,8 @@
 int ws_store_alert_add(struct ws_store *st, int64_t input_id, const struct ws_store_alert *a,
 		       struct ws_err *err)
 {
+	if (st->pg)
+		return 0; /* behavioural alerts are kept in SQLite stores only (docs/store.md) */
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "INSERT INTO alerts(input_id, ts, kind, src, sid, content, sources,"
@@ -41,6 +43,8 @@ int ws_store_alert_add(struct ws_store *st, int64_t input_id, const struct ws_st
 int ws_store_scanners(struct ws_store *st, int (*fn)(void *ctx, const struct ws_store_scanner *s),
 		      void *ctx, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_err_set(err, WS_EUSAGE, "%s: behavioural alerts are kept in SQLite stores only", st->path);
 	sqlite3_stmt *q;
 	/* The first alert per source (lowest id at the earliest time). */
 	int rc = sqlite3_prepare_v2(

@@ -224,12 +224,15 @@ static void init_hooks(void)
 		kill_after = strtol(k, NULL, 10);
 }
 
-static uint64_t batch_of(const struct ws_ingest_opts *o)
+static uint64_t batch_of(const struct ws_store *st, const struct ws_ingest_opts *o)
 {
 	const char *b = getenv("WS_STORE_BATCH");
 	if (b && *b && strtoull(b, NULL, 10) > 0)
 		return strtoull(b, NULL, 10);
-	return o->batch ? o->batch : DEFAULT_BATCH;
+	/* the store may want smaller batches (PostgreSQL keeps a batch in
+	 * memory until it is committed, to retry it whole) */
+	uint64_t hint = ws_store_batch_hint(st);
+	return o->batch ? o->batch : hint ? hint : DEFAULT_BATCH;
 }
 
 /* Where the file with this device and inode now lies in dir, if there. */
@@ -292,7 +295,7 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	struct ws_file_id id = {.compressed = compressed};
 	struct ctx x = {0};
 	struct ws_scan_sink sink = {.sighting = on_sighting, .progress = on_progress,
-				    .batch = batch_of(o), .commit_s = o->commit_s, .stop = o->stop,
+				    .batch = batch_of(st, o), .commit_s = o->commit_s, .stop = o->stop,
 				    .hold_partial = o->follow};
 	int rc;
 	id.dev = (uint64_t)sb->st_dev;
@@ -353,7 +356,7 @@ int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
 		/* stdin and live captures: commits are plain flushes */
 		struct ctx x = {.is_stdin = true, .live = o->live};
 		struct ws_scan_sink sink = {.sighting = on_sighting, .progress = on_progress,
-					    .batch = batch_of(o), .stop = o->stop};
+					    .batch = batch_of(st, o), .stop = o->stop};
 		int64_t id;
 		char name[300];
 		snprintf(name, sizeof(name), "iface:%s", path);

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "store/internal.h"
+#include "store/pg.h"
 
 static int64_t hash64(const char *p, size_t n)
 {
@@ -29,21 +30,10 @@ static int64_t hash64(const char *p, size_t n)
 	return (int64_t)(h ^ (h >> 31));
 }
 
-struct row {
-	int64_t id;
-	char name[4096];
-	uint64_t dev, ino, size;
-	bool compressed, complete, simulated, has_ino;
-	size_t head_len, tail_len;
-	int64_t head_hash, tail_hash;
-	uint64_t offset, lines;
-	int kind;
-};
-
 #define ROW_COLS "id, name, dev, ino, size, compressed, complete, simulated, head_len," \
 		 " head_hash, tail_len, tail_hash, offset, lines, kind_code"
 
-static void read_row(sqlite3_stmt *q, struct row *r)
+static void read_row(sqlite3_stmt *q, struct ws_input_row *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(q, 0);
@@ -65,13 +55,13 @@ static void read_row(sqlite3_stmt *q, struct row *r)
 	r->kind = sqlite3_column_int(q, 14);
 }
 
-static bool head_matches(const struct row *r, const struct ws_file_id *id)
+static bool head_matches(const struct ws_input_row *r, const struct ws_file_id *id)
 {
 	return r->head_len <= id->head_len && hash64(id->head, r->head_len) == r->head_hash;
 }
 
 /* The bytes before the row's offset are the ones it read. */
-static bool tail_matches(const struct row *r, ws_store_pread rd, void *ctx)
+static bool tail_matches(const struct ws_input_row *r, ws_store_pread rd, void *ctx)
 {
 	if (r->tail_len == 0)
 		return true;
@@ -80,9 +70,11 @@ static bool tail_matches(const struct row *r, ws_store_pread rd, void *ctx)
 	return got == r->tail_len && hash64(buf, got) == r->tail_hash;
 }
 
-static int find_by_inode(struct ws_store *st, const struct ws_file_id *id, struct row *r,
+static int find_by_inode(struct ws_store *st, const struct ws_file_id *id, struct ws_input_row *r,
 			 bool *found, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_pg_find_inode(st, id->dev, id->ino, r, found, err);
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "SELECT " ROW_COLS " FROM inputs WHERE dev = ? AND ino = ?"
@@ -104,7 +96,7 @@ static int find_by_inode(struct ws_store *st, const struct ws_file_id *id, struc
 /* The row's own file is gone from where it was last seen (rotated away), or
  * its inode was given other content (the copy copytruncate left is then the
  * old content). */
-static bool row_file_gone(const struct row *r)
+static bool row_file_gone(const struct ws_input_row *r)
 {
 	struct stat sb;
 	if (!r->has_ino || stat(r->name, &sb) != 0 || (uint64_t)sb.st_dev != r->dev ||
@@ -127,11 +119,28 @@ static bool row_file_gone(const struct row *r)
 	return got != n || hash64(buf, got) != r->head_hash;
 }
 
+struct rot_ctx {
+	const struct ws_file_id *id;
+	ws_store_pread rd;
+	void *ctx;
+};
+
+static bool rotated_ok(void *c, const struct ws_input_row *r)
+{
+	struct rot_ctx *x = c;
+	return hash64(x->id->head, r->head_len) == r->head_hash && row_file_gone(r) &&
+	       tail_matches(r, x->rd, x->ctx);
+}
+
 /* A live row (file gone) whose head and tail this file carries. */
 static int find_rotated(struct ws_store *st, const struct ws_file_id *id, ws_store_pread rd,
-			void *ctx, struct row *r, bool *found, struct ws_err *err)
+			void *ctx, struct ws_input_row *r, bool *found, struct ws_err *err)
 {
 	*found = false;
+	if (st->pg) {
+		struct rot_ctx x = {id, rd, ctx};
+		return ws_pg_find_rotated(st, id->head_len, rotated_ok, &x, r, found, err);
+	}
 	sqlite3_stmt *lens, *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "SELECT DISTINCT head_len FROM inputs WHERE kind = 'file' AND"
@@ -181,6 +190,9 @@ static void bind_identity(sqlite3_stmt *q, int col, const char *path, const stru
 static int new_row(struct ws_store *st, const char *path, const struct ws_file_id *id,
 		   const char *format, int kind, bool simulated, int64_t *out, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_pg_new_row(st, path, id, hash64(id->head, id->head_len), format, kind,
+				     simulated, out, err);
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "INSERT INTO inputs(kind, name, dev, ino, size, compressed,"
@@ -222,9 +234,11 @@ static int run_sql(struct ws_store *st, const char *sql, int64_t a, int64_t b,
 
 /* The row now names this file: its current path, inode, size and (longer)
  * head. */
-static int adopt_row(struct ws_store *st, const struct row *r, const char *path,
+static int adopt_row(struct ws_store *st, const struct ws_input_row *r, const char *path,
 		     const struct ws_file_id *id, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_pg_adopt_row(st, r->id, path, id, hash64(id->head, id->head_len), err);
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "UPDATE inputs SET name = ?2, dev = ?3, ino = ?4, size = ?5,"
@@ -241,7 +255,7 @@ static int adopt_row(struct ws_store *st, const struct row *r, const char *path,
 	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "inputs", err);
 }
 
-static void resume_from(struct ws_store_file *f, const struct row *r, const struct ws_file_id *id,
+static void resume_from(struct ws_store_file *f, const struct ws_input_row *r, const struct ws_file_id *id,
 			const char *why)
 {
 	f->id = r->id;
@@ -256,7 +270,7 @@ static void resume_from(struct ws_store_file *f, const struct row *r, const stru
 }
 
 /* Decides with the inode's own row: resume, unchanged, or replaced. */
-static const char *same_inode(const struct row *r, const struct ws_file_id *id, ws_store_pread rd,
+static const char *same_inode(const struct ws_input_row *r, const struct ws_file_id *id, ws_store_pread rd,
 			      void *ctx)
 {
 	if (!head_matches(r, id) || r->compressed != id->compressed)
@@ -274,7 +288,7 @@ static int decide(struct ws_store *st, const char *path, const struct ws_file_id
 		  ws_store_pread rd, void *ctx, const char *format, int kind, bool simulated,
 		  struct ws_store_file *f, struct ws_err *err)
 {
-	struct row r;
+	struct ws_input_row r;
 	bool found = false;
 	int rc = find_by_inode(st, id, &r, &found, err);
 	if (rc)
@@ -291,7 +305,9 @@ static int decide(struct ws_store *st, const char *path, const struct ws_file_id
 		}
 		int64_t nid;
 		rc = new_row(st, path, id, format, kind, simulated, &nid, err);
-		if (!rc)
+		if (!rc && st->pg)
+			rc = ws_pg_retire_row(st, r.id, nid, err);
+		else if (!rc)
 			rc = run_sql(st,
 				     "UPDATE inputs SET dev = NULL, ino = NULL, replaced_by = ?2"
 				     " WHERE id = ?1",
@@ -317,7 +333,7 @@ int ws_store_file_begin(struct ws_store *st, const char *path, const struct ws_f
 			bool simulated, struct ws_store_file *f, struct ws_err *err)
 {
 	int rc = ws_store_flush(st, err);
-	if (!rc)
+	if (!rc && !st->pg)
 		rc = ws_store_begin(st, err);
 	if (!rc)
 		rc = decide(st, path, id, rd, rd_ctx, format, kind, simulated, f, err);
@@ -329,6 +345,11 @@ int ws_store_file_begin(struct ws_store *st, const char *path, const struct ws_f
 int ws_store_file_progress(struct ws_store *st, int64_t input_id, uint64_t offset, uint64_t lines,
 			   const char *tail, size_t tail_len, bool complete, struct ws_err *err)
 {
+	if (st->pg) {
+		ws_pg_progress(st, input_id, offset, lines, tail_len, hash64(tail, tail_len),
+			       complete);
+		return ws_store_flush(st, err);
+	}
 	int rc = ws_store_begin(st, err);
 	if (rc)
 		return rc;
@@ -356,6 +377,8 @@ int ws_store_file_progress(struct ws_store *st, int64_t input_id, uint64_t offse
 int ws_store_file_named(struct ws_store *st, const char *path, uint64_t *dev, uint64_t *ino,
 			bool *found, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_pg_file_named(st, path, dev, ino, found, err);
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(st->db,
 				    "SELECT dev, ino FROM inputs WHERE name = ? AND kind = 'file'"

@@ -80,6 +80,18 @@ struct input_item {
 	uint64_t sightings;
 };
 
+/* One row of the inputs table as the file-identity rules see it. */
+struct ws_input_row {
+	int64_t id;
+	char name[4096];
+	uint64_t dev, ino, size;
+	bool compressed, complete, simulated, has_ino;
+	size_t head_len, tail_len;
+	int64_t head_hash, tail_hash;
+	uint64_t offset, lines;
+	int kind;
+};
+
 #define WS_STRCACHE 16384
 struct ws_strslot {
 	uint64_t h;
@@ -111,6 +123,10 @@ struct ws_store {
 	struct ws_buf tbuf; /* a target with its query, for interning */
 	struct ws_store_tq *tq; /* telescope statements (store/tele.c), NULL until used */
 	struct ws_pg *pg;       /* the PostgreSQL backend (store/pg.c); NULL: SQLite */
+	void (*notice)(void *ctx, const char *msg);
+	void *notice_ctx;
+	bool live;              /* a live writer (guard): never wait on the server */
+	uint64_t dropped;       /* sightings a live writer could not keep */
 };
 
 /* One-line error naming the store for an SQLite failure. */
@@ -131,6 +147,17 @@ int ws_store_open_version_as(const char *path, enum ws_store_mode mode, int vers
 			     const char *sensor, struct ws_store **out, struct ws_err *err);
 /* Finalizes the telescope statements (store/tele.c). */
 void ws_store_tele_free(struct ws_store *st);
+/* Shared by the readers of both backends (store/report.c). */
+struct ws_rep_curve;
+struct ws_report_data;
+void ws_store_build_curve(struct ws_rep_curve *c, int64_t *firsts, size_t n);
+bool ws_store_success_for(int worm, int status);
+void ws_store_sort_status(struct ws_report_data *d);
+struct ws_store_sensor;
+int ws_store_rep_add_sensor(void *ctx, const struct ws_store_sensor *s);
+/* Where messages for the user go (retries); set by ws_store_on_notice. */
+void ws_store_notice(struct ws_store *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* For tests: the SQLite handle. */
 sqlite3 *ws_store_db(struct ws_store *st);
 

@@ -9,6 +9,7 @@
 
 #include "report/data.h"
 #include "store/internal.h"
+#include "store/pg.h"
 #include "util/mem.h"
 
 #define CURVE_POINTS 1000 /* most points per epidemic curve */
@@ -83,6 +84,8 @@ int ws_store_hosts_by(struct ws_store *st, const char *sensor,
 		      int (*fn)(void *ctx, const struct ws_store_host *h), void *ctx,
 		      struct ws_err *err)
 {
+	if (st->pg)
+		return ws_pg_hosts_by(st, sensor, fn, ctx, err);
 	sqlite3_stmt *q;
 	int rc = prep(st,
 		      sensor ? "SELECT " HOST_COLS_H ", s.first, s.last, s.requests"
@@ -120,6 +123,8 @@ int ws_store_hosts_by(struct ws_store *st, const char *sensor,
 int ws_store_sensors(struct ws_store *st, int (*fn)(void *ctx, const struct ws_store_sensor *s),
 		     void *ctx, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_pg_sensors(st, fn, ctx, err);
 	sqlite3_stmt *q;
 	int rc = prep(st,
 		      "SELECT s.name, (SELECT count(*) FROM inputs i WHERE i.sensor = s.id),"
@@ -238,6 +243,12 @@ struct tvec {
  * to CURVE_POINTS (the last point always kept). */
 static void build_curve(struct ws_rep_curve *c, struct tvec *firsts)
 {
+	ws_store_build_curve(c, firsts->v, firsts->n);
+}
+
+void ws_store_build_curve(struct ws_rep_curve *c, int64_t *v, size_t nv)
+{
+	struct tvec fv = {v, nv, nv}, *firsts = &fv;
 	qsort(firsts->v, firsts->n, sizeof(int64_t), cmp_i64);
 	size_t steps = 0;
 	for (size_t i = 0; i < firsts->n; i++)
@@ -367,7 +378,7 @@ static int cmp_status(const void *a, const void *b)
 	return x->status - y->status;
 }
 
-static bool success_for(int worm, int status)
+bool ws_store_success_for(int worm, int status)
 {
 	int n;
 	const struct ws_worm *const *t = ws_worms(&n);
@@ -395,11 +406,16 @@ static int read_status(struct ws_store *st, struct ws_report_data *d, struct ws_
 		int status = sqlite3_column_int(q, 1);
 		d->status[d->n_status++] = (struct ws_rep_status){
 			.worm = w, .status = status, .count = (uint64_t)sqlite3_column_int64(q, 2),
-			.compromised = success_for(w, status)};
+			.compromised = ws_store_success_for(w, status)};
 	}
+	ws_store_sort_status(d);
+	return done(st, q, rc, err);
+}
+
+void ws_store_sort_status(struct ws_report_data *d)
+{
 	if (d->n_status)
 		qsort(d->status, d->n_status, sizeof(*d->status), cmp_status);
-	return done(st, q, rc, err);
 }
 
 static int read_inputs(struct ws_store *st, struct ws_report_data *d, struct ws_err *err)
@@ -430,7 +446,7 @@ static int read_inputs(struct ws_store *st, struct ws_report_data *d, struct ws_
 	return done(st, q, rc, err);
 }
 
-static int add_sensor(void *ctx, const struct ws_store_sensor *s)
+int ws_store_rep_add_sensor(void *ctx, const struct ws_store_sensor *s)
 {
 	struct ws_report_data *d = ctx;
 	if ((d->n_sensors & (d->n_sensors - 1)) == 0)
@@ -488,6 +504,12 @@ int ws_store_report_data(struct ws_store *st, size_t top_n, struct ws_report_dat
 	struct ws_report_data *d = out;
 	*d = (struct ws_report_data){0};
 	d->db_path = ws_xstrdup(st->path);
+	if (st->pg) {
+		int rc = ws_pg_report_data(st, top_n, d, err);
+		if (rc)
+			ws_report_data_free(d);
+		return rc;
+	}
 	int rc = read_totals(st, d, err);
 	if (!rc)
 		rc = read_hours(st, d, err);
@@ -506,7 +528,7 @@ int ws_store_report_data(struct ws_store *st, size_t top_n, struct ws_report_dat
 	if (!rc)
 		rc = read_answers(st, d, top_n, err);
 	if (!rc)
-		rc = ws_store_sensors(st, add_sensor, d, err);
+		rc = ws_store_sensors(st, ws_store_rep_add_sensor, d, err);
 	if (rc)
 		ws_report_data_free(d);
 	return rc;

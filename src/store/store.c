@@ -6,6 +6,7 @@
  * That keeps the summary tables exactly consistent with the sightings at
  * every commit, crash or not. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "store/internal.h"
+#include "store/pg.h"
 #include "util/mem.h"
 
 #define PENDING_CAP 1000000 /* sightings in one batch before a forced commit */
@@ -309,6 +311,7 @@ static int prepare_all(struct ws_store *st, struct ws_err *err)
 
 static void store_free(struct ws_store *st)
 {
+	ws_pg_free(st);
 	for (int i = 0; i < Q_NSTMT; i++)
 		sqlite3_finalize(st->q[i]);
 	ws_store_tele_free(st);
@@ -427,6 +430,15 @@ int ws_store_open_version_as(const char *path, enum ws_store_mode mode, int vers
 	ws_amap_init(&st->status, 8, sizeof(struct status_item));
 	ws_amap_init(&st->nets, 18, sizeof(struct net_item));
 	ws_amap_init(&st->inputs, 8, sizeof(struct input_item));
+	if (ws_pg_is_uri(path)) {
+		int rc = ws_pg_open(st, err);
+		if (rc) {
+			store_free(st);
+			return rc;
+		}
+		*out = st;
+		return 0;
+	}
 	int rc = open_db(st, version, err);
 	if (!rc)
 		rc = ws_store_load_worms(st, err);
@@ -679,11 +691,17 @@ int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting
 	if (worm < 0 || worm >= WS_MAX_WORMS || st->to_db[worm] < 0)
 		return ws_err_set(err, WS_EUSAGE, "%s: unknown worm %d", st->path, worm);
 	int dbw = st->to_db[worm];
-	int rc = ws_store_begin(st, err);
-	if (!rc)
-		rc = insert_sighting(st, input_id, s, dbw, err);
-	if (rc)
-		return rc;
+	bool full = false;
+	int rc = 0;
+	if (st->pg) {
+		rc = ws_pg_add(st, input_id, s, dbw, &full, err);
+	} else {
+		rc = ws_store_begin(st, err);
+		if (!rc)
+			rc = insert_sighting(st, input_id, s, dbw, err);
+	}
+	if (rc || st->dropped)
+		return rc; /* a live writer's dropped sighting is not in the rollups either */
 	const struct ws_request *r = s->req;
 	bool fresh;
 	struct input_item *in = ws_amap_get(&st->inputs, &input_id, &fresh);
@@ -700,10 +718,10 @@ int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting
 	if (r->src.fam == 4 || r->src.fam == 6) {
 		struct ws_pend_host *h;
 		pend_host(st, s, dbw, &h);
-		if ((rc = note_destination(st, h, r, err)) != 0)
+		if (!st->pg && (rc = note_destination(st, h, r, err)) != 0)
 			return rc;
 	}
-	if (++st->pending >= PENDING_CAP)
+	if (++st->pending >= PENDING_CAP || full)
 		return ws_store_flush(st, err);
 	return 0;
 }
@@ -955,6 +973,8 @@ static void rollback(struct ws_store *st)
 
 int ws_store_spill(struct ws_store *st, struct ws_err *err)
 {
+	if (st->pg)
+		return 0; /* PostgreSQL writes the rollups at commit only */
 	if (!st->in_tx || (!st->hosts.n && !st->status.n))
 		return 0;
 	/* every summary write adds deltas, so writing early (uncommitted) and
@@ -970,6 +990,13 @@ int ws_store_spill(struct ws_store *st, struct ws_err *err)
 
 int ws_store_flush(struct ws_store *st, struct ws_err *err)
 {
+	if (st->pg) {
+		bool kept = false;
+		int rc = ws_pg_flush(st, &kept, err);
+		if (!rc && !kept)
+			batch_clear(st);
+		return rc;
+	}
 	if (!st->in_tx)
 		return 0;
 	int rc = write_batch(st, err);
@@ -987,6 +1014,8 @@ int ws_store_flush(struct ws_store *st, struct ws_err *err)
 int ws_store_live_input(struct ws_store *st, const char *kind, const char *name, int64_t *input_id,
 			struct ws_err *err)
 {
+	if (st->pg)
+		return ws_pg_live_input(st, kind, name, input_id, err);
 	int rc = ws_store_begin(st, err);
 	if (rc)
 		return rc;
@@ -1026,6 +1055,8 @@ static int count_of(struct ws_store *st, const char *sql, uint64_t *out, struct 
 
 int ws_store_counts(struct ws_store *st, struct ws_store_counts *c, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_pg_counts(st, c, err);
 	int rc = count_of(st, "SELECT count(*) FROM inputs", &c->inputs, err);
 	if (!rc)
 		rc = count_of(st, "SELECT count(*) FROM sightings", &c->sightings, err);
@@ -1035,4 +1066,37 @@ int ws_store_counts(struct ws_store *st, struct ws_store_counts *c, struct ws_er
 		rc = count_of(st, "SELECT count(*) FROM sightings WHERE simulated",
 			      &c->simulated_sightings, err);
 	return rc;
+}
+
+void ws_store_on_notice(struct ws_store *st, void (*fn)(void *ctx, const char *msg), void *ctx)
+{
+	st->notice = fn;
+	st->notice_ctx = ctx;
+}
+
+void ws_store_notice(struct ws_store *st, const char *fmt, ...)
+{
+	if (!st->notice)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	st->notice(st->notice_ctx, msg);
+}
+
+void ws_store_set_live(struct ws_store *st, bool live)
+{
+	st->live = live;
+}
+
+uint64_t ws_store_batch_hint(const struct ws_store *st)
+{
+	return st->pg ? 20000 : 0;
+}
+
+bool ws_store_is_pg(const struct ws_store *st)
+{
+	return st->pg != NULL;
 }

@@ -43,6 +43,21 @@ int ws_store_open_as(const char *path, enum ws_store_mode mode, const char *sens
 		     struct ws_store **out, struct ws_err *err);
 /* The default sensor name: the host name (or "localhost"). */
 void ws_store_default_sensor(char out[WS_SENSOR_MAX + 1]);
+/* The store at `path` may also be a PostgreSQL database: a libpq
+ * connection URI, postgresql://[user@][host][:port][/dbname][?param=...]
+ * (host=/dir for a Unix socket; the PG* environment variables fill in what
+ * it leaves out). docs/store.md "PostgreSQL". */
+bool ws_store_is_pg(const struct ws_store *st);
+/* Messages for the user while the store retries (the database went away,
+ * came back, a live writer's kept or dropped sightings). */
+void ws_store_on_notice(struct ws_store *st, void (*fn)(void *ctx, const char *msg), void *ctx);
+/* A live writer (guard) never waits for the database: it keeps up to
+ * WS_PG_LIVE_MAX (200,000) sightings while the server is away, then drops
+ * and counts the rest (said in a notice). */
+void ws_store_set_live(struct ws_store *st, bool live);
+/* Sightings per commit this backend wants from a file's reader (0: the
+ * reader's own default). */
+uint64_t ws_store_batch_hint(const struct ws_store *st);
 /* Commits what is pending and closes. Returns 0 or a WS_E* code. */
 int ws_store_close(struct ws_store *st, struct ws_err *err);
 

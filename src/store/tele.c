@@ -124,6 +124,8 @@ static int find_view(struct ws_store *st, const char *kind, const char *prefixes
 int ws_store_tele_input(struct ws_store *st, int64_t input_id, const struct ws_store_tele_in *in,
 			int64_t *view, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_err_set(err, WS_EUSAGE, "%s: telescope observations are kept in SQLite stores only", st->path);
 	int rc = ws_store_begin(st, err);
 	if (!rc)
 		rc = find_view(st, "telescope", in->prefixes, in->ports, in->addresses, view, err);
@@ -170,6 +172,8 @@ int ws_store_tele_source(struct ws_store *st, int64_t view, uint32_t addr, int64
 			 int64_t last, int64_t p_first, uint64_t probes, bool known, bool simulated,
 			 struct ws_err *err)
 {
+	if (st->pg)
+		return ws_err_set(err, WS_EUSAGE, "%s: telescope observations are kept in SQLite stores only", st->path);
 	uint8_t key[4] = {(uint8_t)(addr >> 24), (uint8_t)(addr >> 16), (uint8_t)(addr >> 8),
 			  (uint8_t)addr};
 	sqlite3_stmt *q;
@@ -219,6 +223,8 @@ int ws_store_tele_source(struct ws_store *st, int64_t view, uint32_t addr, int64
 int ws_store_tele_count(struct ws_store *st, int64_t view, int64_t span, int64_t t,
 			uint64_t probes, uint64_t active, uint64_t backscatter, struct ws_err *err)
 {
+	if (st->pg)
+		return ws_err_set(err, WS_EUSAGE, "%s: telescope observations are kept in SQLite stores only", st->path);
 	sqlite3_stmt *q;
 	int rc = stmt(st, T_CNT_ADD, &q, err);
 	if (rc)
@@ -234,6 +240,10 @@ int ws_store_tele_count(struct ws_store *st, int64_t view, int64_t span, int64_t
 
 int ws_store_tele_web(struct ws_store *st, uint64_t addresses, struct ws_err *err)
 {
+	if (st->pg && addresses == 0)
+		return 0;
+	if (st->pg)
+		return ws_err_set(err, WS_EUSAGE, "%s: telescope observations are kept in SQLite stores only", st->path);
 	int64_t view;
 	int rc = ws_store_begin(st, err);
 	if (!rc)
@@ -285,6 +295,8 @@ static void web_figures(struct ws_store *st, struct ws_tele_view *v)
 int ws_store_tele_views(struct ws_store *st, int (*fn)(void *ctx, const struct ws_tele_view *v),
 			void *ctx, struct ws_err *err)
 {
+	if (st->pg)
+		return 0; /* no telescope views in PostgreSQL stores */
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(
 		st->db,
@@ -513,6 +525,8 @@ int ws_store_tele_counts(struct ws_store *st, int64_t view, int64_t interval_s, 
 			 int64_t until, int worm, struct ws_tele_count **out, size_t *n,
 			 struct ws_err *err)
 {
+	if (st->pg)
+		return ws_err_set(err, WS_EUSAGE, "%s: telescope observations are kept in SQLite stores only", st->path);
 	*out = NULL;
 	*n = 0;
 	char kind[16];
