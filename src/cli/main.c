@@ -17,6 +17,7 @@ static const struct {
 	{"worms", ws_cmd_worms, "list the worm table (ids, signatures, sources)"},
 	{"hosts", ws_cmd_hosts, "list the sources a store has seen (scan --db), with filters"},
 	{"report", ws_cmd_report, "write the HTML report (charts and tables) from a store"},
+	{"store", ws_cmd_store, "store copy: move a store between SQLite and PostgreSQL"},
 	{"simulate", ws_cmd_simulate, "model an outbreak, its telescopes and server logs (SIMULATED)"},
 };
 

@@ -92,6 +92,27 @@ struct ws_input_row {
 	int kind;
 };
 
+/* What `store copy` reads from one engine and writes to the other
+ * (store/copy.c); strings point into the reader's row. */
+struct ws_copy_input {
+	int64_t id;
+	const char *kind, *name, *format, *sensor;
+	bool has_ino, compressed, complete, simulated;
+	int64_t dev, ino, size, head_len, head_hash, tail_len, tail_hash, offset, lines,
+		kind_code, first_scanned, scanned_at;
+};
+struct ws_copy_sighting {
+	int64_t input;
+	uint64_t line;
+	bool ts_known, compromised, inside, simulated;
+	int64_t ts, sid;
+	uint8_t src[16], dst[16];
+	size_t src_n, dst_n;
+	int src_port, dst_port, dbw, conf, status, nimda;
+	const char *str[4]; /* method, target, agent, host */
+	size_t str_n[4];
+};
+
 #define WS_STRCACHE 16384
 struct ws_strslot {
 	uint64_t h;
@@ -147,6 +168,8 @@ int ws_store_open_version_as(const char *path, enum ws_store_mode mode, int vers
 			     const char *sensor, struct ws_store **out, struct ws_err *err);
 /* Finalizes the telescope statements (store/tele.c). */
 void ws_store_tele_free(struct ws_store *st);
+/* Registers st->sensor in the sensors table and sets st->sensor_id (SQLite). */
+int ws_store_register_sensor(struct ws_store *st, struct ws_err *err);
 /* Shared by the readers of both backends (store/report.c). */
 struct ws_rep_curve;
 struct ws_report_data;

@@ -39,6 +39,7 @@ struct ws_pg {
 	PGconn *c;
 	char *uri;
 	int64_t writer, seq; /* writers.id and the last committed seq */
+	int64_t ntok;        /* inputs created: "writer-n" makes their INSERT idempotent */
 	struct ws_buf sight, strs, dests; /* staged COPY text */
 	uint64_t staged;                  /* sightings in sight */
 	struct ws_buf prog;               /* staged offset updates (SQL) */
@@ -160,7 +161,7 @@ static const char schema_sql[] =
 	" lines bigint NOT NULL DEFAULT 0, complete bool NOT NULL DEFAULT false, format text,"
 	" kind_code int, simulated bool NOT NULL DEFAULT false,"
 	" sightings bigint NOT NULL DEFAULT 0, first_scanned bigint, scanned_at bigint,"
-	" replaced_by bigint);"
+	" replaced_by bigint, token text UNIQUE);"
 	"CREATE INDEX IF NOT EXISTS inputs_file ON inputs(sensor, dev, ino);"
 	"CREATE INDEX IF NOT EXISTS inputs_head ON inputs(sensor, head_len);"
 	"CREATE TABLE IF NOT EXISTS strings(h bigint PRIMARY KEY, s bytea NOT NULL);"
@@ -275,17 +276,10 @@ static int setup(struct ws_store *st, struct ws_err *err)
 	rc = load_worms(st, err);
 	if (rc || st->mode != WS_STORE_RW)
 		return rc;
-	const char *v[1] = {st->sensor};
-	PGresult *r = query(st, "INSERT INTO sensors(name) VALUES($1) ON CONFLICT DO NOTHING", 1, v,
-			    err, &rc);
-	if (r)
-		PQclear(r);
-	if (!rc && (r = query(st, "SELECT id FROM sensors WHERE name = $1", 1, v, err, &rc))) {
-		st->sensor_id = PQntuples(r) ? geti(r, 0, 0) : 0;
-		PQclear(r);
-	}
+	rc = ws_pg_sensor(st, st->sensor, err);
 	if (rc)
 		return rc;
+	PGresult *r;
 	char sql[128];
 	snprintf(sql, sizeof(sql), "INSERT INTO writers(sensor, started) VALUES(%" PRId64 ", %lld)"
 				   " RETURNING id", st->sensor_id, (long long)time(NULL));
@@ -710,14 +704,30 @@ static void read_row(PGresult *r, int i, struct ws_input_row *w)
 	w->kind = (int)geti(r, i, 14);
 }
 
-/* Reads and writes of the inputs table are autocommitted, and retried
- * once after a reconnect. */
+static void nap(double s);
+static double retry_budget(void);
+
+/* Reads and writes of the inputs table are autocommitted; while the server
+ * is away they are retried with the same back-off as a batch (a live writer
+ * tries once more). */
 static PGresult *inq(struct ws_store *st, const char *sql, int n, const char *const *v,
 		     struct ws_err *err, int *rc)
 {
 	PGresult *r = query(st, sql, n, v, err, rc);
-	if (!r && gone(st) && connect_once(st, err) == 0)
-		r = query(st, sql, n, v, err, rc);
+	double waited = 0, back = 0.1, budget = st->live ? 0 : retry_budget();
+	while (!r && gone(st)) {
+		if (connect_once(st, err) == 0) {
+			r = query(st, sql, n, v, err, rc);
+			continue;
+		}
+		*rc = WS_EIO;
+		if (waited >= budget)
+			break;
+		ws_store_notice(st, "%s; retrying in %.1f s", err->msg, back);
+		nap(back);
+		waited += back;
+		back = back * 2 > 5 ? 5 : back * 2;
+	}
 	return r;
 }
 
@@ -780,16 +790,20 @@ int ws_pg_new_row(struct ws_store *st, const char *path, const struct ws_file_id
 	snprintf(n[5], 24, "%d", kind);
 	snprintf(n[6], 24, "%lld", (long long)time(NULL));
 	snprintf(n[7], 24, "%" PRId64, st->sensor_id);
-	const char *v[11] = {path, n[0], n[1], n[2], id->compressed ? "t" : "f", n[3], n[4],
-			     format, n[5], simulated ? "t" : "f", n[6]};
-	char sql[512];
+	char tok[48];
+	snprintf(tok, sizeof(tok), "%" PRId64 "-%" PRId64, st->pg->writer, ++st->pg->ntok);
+	const char *v[12] = {path, n[0], n[1], n[2], id->compressed ? "t" : "f", n[3], n[4],
+			     format, n[5], simulated ? "t" : "f", n[6], tok};
+	char sql[640];
+	/* a retry after a lost answer finds the row the first try made */
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO inputs(kind, name, dev, ino, size, compressed, head_len, head_hash,"
-		 " format, kind_code, simulated, first_scanned, scanned_at, sensor)"
-		 " VALUES('file', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, %s) RETURNING id",
+		 " format, kind_code, simulated, first_scanned, scanned_at, sensor, token)"
+		 " VALUES('file', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, %s, $12)"
+		 " ON CONFLICT (token) DO UPDATE SET token = EXCLUDED.token RETURNING id",
 		 n[7]);
 	int rc;
-	PGresult *r = inq(st, sql, 11, v, err, &rc);
+	PGresult *r = inq(st, sql, 12, v, err, &rc);
 	if (!r)
 		return rc;
 	*out = geti(r, 0, 0);
@@ -864,12 +878,15 @@ int ws_pg_live_input(struct ws_store *st, const char *kind, const char *name, in
 	char s[24], t[24];
 	snprintf(s, sizeof(s), "%" PRId64, st->sensor_id);
 	snprintf(t, sizeof(t), "%lld", (long long)time(NULL));
-	const char *v[4] = {kind, name, t, s};
+	char tok[48];
+	snprintf(tok, sizeof(tok), "%" PRId64 "-%" PRId64, st->pg->writer, ++st->pg->ntok);
+	const char *v[5] = {kind, name, t, s, tok};
 	int rc;
 	PGresult *r = inq(st,
-			  "INSERT INTO inputs(kind, name, format, first_scanned, scanned_at, sensor)"
-			  " VALUES($1, $2, $1, $3, $3, $4) RETURNING id",
-			  4, v, err, &rc);
+			  "INSERT INTO inputs(kind, name, format, first_scanned, scanned_at, sensor,"
+			  " token) VALUES($1, $2, $1, $3, $3, $4, $5)"
+			  " ON CONFLICT (token) DO UPDATE SET token = EXCLUDED.token RETURNING id",
+			  5, v, err, &rc);
 	if (!r)
 		return rc;
 	*id = geti(r, 0, 0);
@@ -993,6 +1010,7 @@ int ws_pg_sensors(struct ws_store *st, int (*fn)(void *ctx, const struct ws_stor
 			    " (SELECT coalesce(sum(i.sightings), 0) FROM inputs i WHERE i.sensor = s.id),"
 			    " count(h.addr), min(h.first), max(h.last)"
 			    " FROM sensors s LEFT JOIN host_sensors h ON h.sensor = s.id"
+			    " WHERE EXISTS (SELECT 1 FROM inputs i WHERE i.sensor = s.id)"
 			    " GROUP BY s.id ORDER BY s.name",
 			    0, NULL, err, &rc);
 	if (!r)
@@ -1291,5 +1309,148 @@ int ws_pg_report_data(struct ws_store *st, size_t top_n, struct ws_report_data *
 		rc = rep_rest(st, d, top_n, err);
 	if (!rc)
 		rc = ws_pg_sensors(st, ws_store_rep_add_sensor, d, err);
+	return rc;
+}
+
+/* ---- store copy ------------------------------------------------------------ */
+
+int ws_pg_sensor(struct ws_store *st, const char *name, struct ws_err *err)
+{
+	if (name != st->sensor)
+		snprintf(st->sensor, sizeof(st->sensor), "%s", name);
+	const char *v[1] = {name};
+	int rc;
+	PGresult *r = query(st, "INSERT INTO sensors(name) VALUES($1) ON CONFLICT DO NOTHING", 1, v,
+			    err, &rc);
+	if (r)
+		PQclear(r);
+	if (!rc && (r = query(st, "SELECT id FROM sensors WHERE name = $1", 1, v, err, &rc))) {
+		st->sensor_id = PQntuples(r) ? geti(r, 0, 0) : 0;
+		PQclear(r);
+	}
+	return rc;
+}
+
+int ws_pg_put_input(struct ws_store *st, const struct ws_copy_input *in, int64_t *id,
+		    struct ws_err *err)
+{
+	char n[16][24];
+	const int64_t v[16] = {st->sensor_id, in->dev,	     in->ino,	    in->size,
+			       in->compressed, in->head_len, in->head_hash, in->tail_len,
+			       in->tail_hash,  in->offset,   in->lines,	    in->complete,
+			       in->kind_code,  in->simulated, in->first_scanned, in->scanned_at};
+	const char *p[19] = {in->kind, in->name, in->format};
+	for (int k = 0; k < 16; k++) {
+		bool b = k == 4 || k == 11 || k == 13;
+		if (b)
+			snprintf(n[k], 24, "%s", v[k] ? "t" : "f");
+		else
+			snprintf(n[k], 24, "%" PRId64, v[k]);
+		p[3 + k] = (k == 1 || k == 2) && !in->has_ino ? NULL : n[k];
+	}
+	int rc;
+	PGresult *r = query(st,
+			    "INSERT INTO inputs(kind, name, format, sensor, dev, ino, size, compressed,"
+			    " head_len, head_hash, tail_len, tail_hash, byte_offset, lines, complete,"
+			    " kind_code, simulated, first_scanned, scanned_at) VALUES($1, $2, $3, $4,"
+			    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+			    " RETURNING id",
+			    19, p, err, &rc);
+	if (!r)
+		return rc;
+	*id = geti(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+struct in_cb {
+	int (*fn)(void *, const struct ws_copy_input *);
+	void *ctx;
+};
+
+static int on_input_row(struct ws_store *st, PGresult *r, void *ctx)
+{
+	(void)st;
+	struct in_cb *c = ctx;
+	struct ws_copy_input in = {0};
+	in.id = geti(r, 0, 0);
+	in.kind = PQgetvalue(r, 0, 1);
+	in.name = PQgetvalue(r, 0, 2);
+	in.format = PQgetisnull(r, 0, 3) ? NULL : PQgetvalue(r, 0, 3);
+	in.sensor = PQgetisnull(r, 0, 4) ? NULL : PQgetvalue(r, 0, 4);
+	in.has_ino = !PQgetisnull(r, 0, 6);
+	int64_t *v[] = {&in.dev, &in.ino, &in.size, NULL, &in.head_len, &in.head_hash,
+			&in.tail_len, &in.tail_hash, &in.offset, &in.lines, NULL,
+			&in.kind_code, NULL, &in.first_scanned, &in.scanned_at};
+	for (int k = 0; k < 15; k++)
+		if (v[k])
+			*v[k] = geti(r, 0, 5 + k);
+	in.compressed = getb(r, 0, 8);
+	in.complete = getb(r, 0, 15);
+	in.simulated = getb(r, 0, 17);
+	return c->fn(c->ctx, &in);
+}
+
+int ws_pg_each_input(struct ws_store *st, int (*fn)(void *, const struct ws_copy_input *),
+		     void *ctx, struct ws_err *err)
+{
+	struct in_cb c = {fn, ctx};
+	return stream(st,
+		      "SELECT i.id, i.kind, i.name, i.format, s.name, i.dev, i.ino, i.size,"
+		      " i.compressed, i.head_len, i.head_hash, i.tail_len, i.tail_hash, i.byte_offset,"
+		      " i.lines, i.complete, i.kind_code, i.simulated, i.first_scanned, i.scanned_at"
+		      " FROM inputs i LEFT JOIN sensors s ON s.id = i.sensor ORDER BY i.id",
+		      0, NULL, on_input_row, &c, err);
+}
+
+struct si_cb {
+	int (*fn)(void *, const struct ws_copy_sighting *);
+	void *ctx;
+	uint8_t str[4][MAX_STR];
+};
+
+static int on_sighting_row(struct ws_store *st, PGresult *r, void *ctx)
+{
+	(void)st;
+	struct si_cb *c = ctx;
+	struct ws_copy_sighting s = {0};
+	s.input = geti(r, 0, 0);
+	s.line = (uint64_t)geti(r, 0, 1);
+	s.ts_known = !PQgetisnull(r, 0, 2);
+	s.ts = geti(r, 0, 2);
+	s.src_n = getbytes(r, 0, 3, s.src, sizeof(s.src));
+	s.src_port = PQgetisnull(r, 0, 4) ? -1 : (int)geti(r, 0, 4);
+	s.dst_n = getbytes(r, 0, 5, s.dst, sizeof(s.dst));
+	s.dst_port = PQgetisnull(r, 0, 6) ? -1 : (int)geti(r, 0, 6);
+	s.dbw = (int)geti(r, 0, 7);
+	s.sid = geti(r, 0, 8);
+	s.conf = (int)geti(r, 0, 9);
+	s.status = PQgetisnull(r, 0, 10) ? -1 : (int)geti(r, 0, 10);
+	for (int k = 0; k < 4; k++) {
+		s.str_n[k] = getbytes(r, 0, 11 + k, c->str[k], MAX_STR);
+		s.str[k] = PQgetisnull(r, 0, 11 + k) ? NULL : (const char *)c->str[k];
+	}
+	s.compromised = getb(r, 0, 15);
+	s.inside = getb(r, 0, 16);
+	s.nimda = (int)geti(r, 0, 17);
+	s.simulated = getb(r, 0, 18);
+	return c->fn(c->ctx, &s);
+}
+
+int ws_pg_each_sighting(struct ws_store *st, int (*fn)(void *, const struct ws_copy_sighting *),
+			void *ctx, struct ws_err *err)
+{
+	struct si_cb *c = ws_xcalloc(1, sizeof(*c));
+	c->fn = fn;
+	c->ctx = ctx;
+	int rc = stream(st,
+			"SELECT s.input_id, s.line, s.ts, s.src, s.src_port, s.dst, s.dst_port, s.worm,"
+			" s.sid, s.conf, s.status, m.s, t.s, a.s, h.s, s.compromised, s.inside,"
+			" s.nimda_probe, s.simulated FROM sightings s"
+			" LEFT JOIN strings m ON m.h = s.method LEFT JOIN strings t ON t.h = s.target"
+			" LEFT JOIN strings a ON a.h = s.agent LEFT JOIN strings h ON h.h = s.host"
+			" ORDER BY s.input_id, s.line",
+			0, NULL, on_sighting_row, c, err);
+	free(c);
 	return rc;
 }

@@ -64,4 +64,13 @@ int ws_pg_report_data(struct ws_store *st, size_t top_n, struct ws_report_data *
 		      struct ws_err *err);
 int ws_pg_counts(struct ws_store *st, struct ws_store_counts *c, struct ws_err *err);
 
+/* store copy (store/copy.c). */
+int ws_pg_sensor(struct ws_store *st, const char *name, struct ws_err *err);
+int ws_pg_put_input(struct ws_store *st, const struct ws_copy_input *in, int64_t *id,
+		    struct ws_err *err);
+int ws_pg_each_input(struct ws_store *st, int (*fn)(void *, const struct ws_copy_input *),
+		     void *ctx, struct ws_err *err);
+int ws_pg_each_sighting(struct ws_store *st, int (*fn)(void *, const struct ws_copy_sighting *),
+			void *ctx, struct ws_err *err);
+
 #endif

@@ -131,6 +131,7 @@ int ws_store_sensors(struct ws_store *st, int (*fn)(void *ctx, const struct ws_s
 		      " (SELECT coalesce(sum(i.sightings), 0) FROM inputs i WHERE i.sensor = s.id),"
 		      " count(h.addr), min(h.first), max(h.last)"
 		      " FROM sensors s LEFT JOIN host_sensors h ON h.sensor = s.id"
+		      " WHERE EXISTS (SELECT 1 FROM inputs i WHERE i.sensor = s.id)"
 		      " GROUP BY s.id ORDER BY s.name",
 		      &q, err);
 	if (rc)

@@ -275,7 +275,7 @@ void ws_store_default_sensor(char out[WS_SENSOR_MAX + 1])
 }
 
 /* Registers the writer's sensor and remembers its id. */
-static int register_sensor(struct ws_store *st, struct ws_err *err)
+int ws_store_register_sensor(struct ws_store *st, struct ws_err *err)
 {
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO sensors(name) VALUES(?1)", -1,
@@ -448,7 +448,7 @@ int ws_store_open_version_as(const char *path, enum ws_store_mode mode, int vers
 		return 0;
 	}
 	if (!rc && mode == WS_STORE_RW)
-		rc = register_sensor(st, err);
+		rc = ws_store_register_sensor(st, err);
 	if (!rc && mode == WS_STORE_RW) {
 		if (ws_store_functions(st) != SQLITE_OK)
 			rc = ws_store_sqlerr(st, sqlite3_errcode(st->db), "functions", err);

@@ -58,6 +58,12 @@ void ws_store_set_live(struct ws_store *st, bool live);
 /* Sightings per commit this backend wants from a file's reader (0: the
  * reader's own default). */
 uint64_t ws_store_batch_hint(const struct ws_store *st);
+/* Copies every input (with its sensor, identity and offset) and every
+ * sighting of `from` into the empty store `to`, whichever engines they are;
+ * `to`'s rollups are rebuilt from the sightings. Telescope views and
+ * behavioural alerts are not copied. */
+int ws_store_copy(struct ws_store *from, struct ws_store *to, uint64_t *inputs,
+		  uint64_t *sightings, struct ws_err *err);
 /* Commits what is pending and closes. Returns 0 or a WS_E* code. */
 int ws_store_close(struct ws_store *st, struct ws_err *err);
 

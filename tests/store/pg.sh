@@ -54,12 +54,34 @@ fail() {
 sh "$here/cli.sh" "$ws" "$here" "$dir" || fail "cli.sh against PostgreSQL"
 sh "$here/sensors.sh" "$ws" "$dir" || fail "sensors.sh against PostgreSQL"
 
-# ---- the server goes away mid-ingest and comes back -------------------------
+# ---- store copy: SQLite -> PostgreSQL -> SQLite ------------------------------
 work=$dir/away
 mkdir "$work" && cd "$work" || exit 2
 pghost=$dir
 tag=away
 . "$here/backend.sh"
+cp "$here"/fixtures/*.log .
+"$ws" scan -q --db a.db --sensor web-1 --home-net 203.0.113.0/24 access.log compromised.log \
+	hostile.log simulated.log >/dev/null 2>&1
+"$ws" scan -q --db a.db --sensor web-2 access.log >/dev/null 2>&1
+"$ws" store copy --from a.db --to "$(db copied)" 2>copy.err || fail "store copy to PostgreSQL: $(cat copy.err)"
+"$ws" store copy --from "$(db copied)" --to back.db 2>copy2.err || fail "store copy back: $(cat copy2.err)"
+for f in jsonl csv; do
+	"$ws" hosts --db a.db -f $f >a.$f
+	"$ws" hosts --db "$(db copied)" -f $f >p.$f
+	"$ws" hosts --db back.db -f $f >b.$f
+	[ -s a.$f ] || fail "copy: the source store is empty"
+	cmp -s a.$f p.$f || fail "copy: hosts -f $f differs in PostgreSQL"
+	cmp -s a.$f b.$f || fail "copy: hosts -f $f differs after the round trip"
+done
+"$ws" hosts --db a.db --sensors -f csv | cut -d, -f1-4 >a.sensors
+"$ws" hosts --db back.db --sensors -f csv | cut -d, -f1-4 >b.sensors
+cmp -s a.sensors b.sensors || fail "copy: the sensors differ: $(cat b.sensors)"
+"$ws" scan --db back.db --sensor web-2 access.log >again.out 2>&1
+grep -q "1 unchanged" again.out || fail "copy: web-2's input does not resume in the copy"
+"$ws" store copy --from a.db --to "$(db copied)" 2>copy3.err && fail "store copy into a non-empty store"
+
+# ---- the server goes away mid-ingest and comes back -------------------------
 awk 'BEGIN {
 	for (i = 0; i < 40000; i++) {
 		s = i % 2000
