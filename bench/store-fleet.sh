@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Store speed for issue 16, every figure against a peer measured in the same
 # run (farm-bench pairs A and B run by run; quote the MEDIAN):
 #   1. SQLite: scan --db vs plain scan on a 15 %-worm and a 1 %-worm log

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope store copy --from STORE --to STORE` (issue 16): moves a store
  * between engines, an SQLite file and a PostgreSQL database (either way).
  * The destination is created (a file) or must be an empty database. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope store copy` (issue 16): a store moved between engines (an
  * SQLite file and a PostgreSQL database, either way). What moves: every
  * input with its sensor, identity and offset (so each sensor's next scan

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PostgreSQL backend (issue 16; docs/store.md "PostgreSQL"). Many
  * sensors write one database at once, so:
  *  - a batch (its sightings by COPY, its rollups, the offsets of the inputs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The store's PostgreSQL backend (issue 16): what store.c, inputs.c and
  * report.c hand to it when the store was opened on a postgresql:// URI.
  * The in-memory batch (hosts, hours, status, nets, inputs in struct

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the store's command-line tests after they set `pghost` (empty:
 # SQLite files in the current directory; else the socket directory of a
 # PostgreSQL server, as tests/store/pg.sh starts one). `db NAME` prints the

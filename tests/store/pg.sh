@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The store's command-line tests against a real PostgreSQL 15 server (issue
 # 16): starts one (initdb into a temporary directory, as `nobody` when run as
 # root since initdb refuses root; Unix socket in that directory, no TCP),
