@@ -59,10 +59,11 @@ PSQL="psql -q -X -h $PGD -U ws"
 mkdb() { $PSQL -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
 uri() { echo "postgresql:///$1?host=$PGD&user=ws"; }
 
-gen() { # NAME LINES PCT POOL
+gen() { # NAME LINES PCT POOL [SEED]
 	local f=$B/bench/$1.log
 	if [ ! -s "$f" ] || [ "$GEN" -nt "$f" ]; then
-		GENLOG_WORM_PCT=$3 GENLOG_SOURCES=$4 "$GEN" "$2" 1 >"$f.tmp" 2>/dev/null || die "genlog"
+		GENLOG_WORM_PCT=$3 GENLOG_SOURCES=$4 "$GEN" "$2" "${5:-1}" >"$f.tmp" 2>/dev/null ||
+			die "genlog"
 		mv "$f.tmp" "$f"
 	fi
 	echo "$f"
@@ -96,9 +97,15 @@ echo "sightings per sensor: $N"
 mkdb peer
 cols=$(head -n 1 "$TMP/s.csv" | tr ',' '\n' | wc -l)
 $PSQL -d peer -c "CREATE TABLE s($(seq 1 "$cols" | sed 's/^/c/; s/$/ text/' | paste -sd,))" >/dev/null
-# the commands farm-bench runs, as small scripts (each starts from an empty database)
+# the commands farm-bench runs, as small scripts (each starts from an empty
+# schema; the four sensors read four logs of the same size, other seeds)
+mkdb one
+mkdb four
+L2=$(gen "fleet-100-$LINES-s2" "$LINES" 100 "$POOL" 2)
+L3=$(gen "fleet-100-$LINES-s3" "$LINES" 100 "$POOL" 3)
+L4=$(gen "fleet-100-$LINES-s4" "$LINES" 100 "$POOL" 4)
 cat >"$TMP/one.sh" <<EOS
-$PSQL -d postgres -c "DROP DATABASE IF EXISTS one" -c "CREATE DATABASE one" >/dev/null
+$PSQL -d one -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public" >/dev/null 2>&1
 exec $WS scan -q --db "$(uri one)" --sensor s1 $LOG
 EOS
 cat >"$TMP/copy.sh" <<EOS
@@ -106,8 +113,11 @@ $PSQL -d peer -c "TRUNCATE s" >/dev/null
 exec $PSQL -d peer -c "\\copy s FROM '$TMP/s.csv' CSV HEADER"
 EOS
 cat >"$TMP/four.sh" <<EOS
-$PSQL -d postgres -c "DROP DATABASE IF EXISTS four" -c "CREATE DATABASE four" >/dev/null
-for k in 1 2 3 4; do $WS scan -q --db "$(uri four)" --sensor s\$k $LOG & done
+$PSQL -d four -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public" >/dev/null 2>&1
+$WS scan -q --db "$(uri four)" --sensor s1 $LOG &
+$WS scan -q --db "$(uri four)" --sensor s2 $L2 &
+$WS scan -q --db "$(uri four)" --sensor s3 $L3 &
+$WS scan -q --db "$(uri four)" --sensor s4 $L4 &
 wait
 EOS
 echo "-- one sensor (A) vs psql \\copy of the same rows into one plain table (B)"
@@ -115,7 +125,7 @@ fb --vs "sh $TMP/copy.sh" -- sh "$TMP/one.sh" || true
 echo "-- four sensors at once (A, 4 x $N sightings) vs one (B): 4 sensors' rate / one's = 4 / (A/B)"
 fb --vs "sh $TMP/one.sh" -- sh "$TMP/four.sh" || true
 got=$("$WS" hosts --db "$(uri four)" --sensors -f csv | awk -F, 'NR > 1 { s += $3 } END { print s }')
-echo "four-sensor store holds $got sightings (want $((4 * N)))"
+echo "four-sensor store holds $got sightings (want about $((4 * N)): four logs of $LINES lines)"
 
 [ "$BIG" -gt 0 ] || exit 0
 echo
