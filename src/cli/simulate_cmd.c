@@ -409,10 +409,13 @@ static int auto_server(const struct ws_sim_scenario *sc, uint32_t *out)
 	return 0;
 }
 
-/* Progress on a terminal: a line rewritten after each run of the ensemble,
- * once the simulation has taken over a second; erased before the summary. */
+/* Progress on a terminal: a line rewritten after each run of the ensemble
+ * (and each output interval of a per-probe run), once the simulation has
+ * taken over a second, at most 10 times a second; erased before the
+ * summary. */
 struct progress {
 	double t0, after; /* after: seconds before the first line (WS_PROGRESS_AFTER, default 1) */
+	double last;      /* when the line was last written */
 	bool shown;
 };
 
@@ -423,14 +426,23 @@ static double ws_now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void show_progress(void *ctx, int done, int runs)
+static void show_progress(void *ctx, double done, int runs)
 {
 	struct progress *p = ctx;
-	double el = ws_now_s() - p->t0;
-	if (el < p->after || done == runs)
+	double now = ws_now_s(), el = now - p->t0;
+	bool boundary = done == floor(done);
+	/* after = 0 (the tests) shows every update, else ticks at most 10/s */
+	if (el < p->after || done >= runs || done <= 0 ||
+	    (!boundary && p->after > 0 && now - p->last < 0.1))
 		return;
-	fprintf(stderr, "\rwormscope simulate: run %d of %d done, %.1f s, about %.0f s left\033[K",
-		done, runs, el, el / done * (runs - done));
+	p->last = now;
+	double left = el / done * (runs - done);
+	if (boundary)
+		fprintf(stderr, "\rwormscope simulate: run %d of %d done, %.1f s, about %.0f s left\033[K",
+			(int)done, runs, el, left);
+	else
+		fprintf(stderr, "\rwormscope simulate: run %d of %d, %.0f %% of it simulated, %.1f s, "
+			"about %.0f s left\033[K", (int)done + 1, runs, 100 * (done - floor(done)), el, left);
 	p->shown = true;
 }
 
@@ -527,7 +539,7 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 		pcap_setup(sc, f, &o, &pcap, &pcap_comment, &pcap_err);
 	struct ws_sim_ensemble x;
 	const char *after = getenv("WS_PROGRESS_AFTER");
-	struct progress pr = {ws_now_s(), after ? atof(after) : 1.0, false};
+	struct progress pr = {ws_now_s(), after ? atof(after) : 1.0, 0, false};
 	if (isatty(STDERR_FILENO)) {
 		o.progress = show_progress;
 		o.progress_ctx = &pr;

@@ -705,6 +705,8 @@ static void walk(struct run *R)
 		}
 		R->out->infected[R->j] = R->ni;
 		t = tend;
+		if (sc->tick)
+			sc->tick(sc->tick_ctx, (double)(R->j + 1) / (double)nj);
 	}
 }
 

@@ -111,6 +111,10 @@ struct ws_probe_scenario {
 	 * means 1 throughout. */
 	double (*rate_factor)(const void *ctx, double t, double *until);
 	const void *ctx;
+	/* Optional: called after each output interval with the share of the
+	 * simulated time done, (0, 1]; the command line's progress line. */
+	void (*tick)(void *tick_ctx, double done);
+	void *tick_ctx;
 };
 
 /* Per-interval series (index j covers [j*interval, (j+1)*interval)) and each
@@ -147,6 +151,12 @@ struct ws_sim_result;
  * telescopes. */
 int ws_probe_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop,
 		     uint64_t seed, struct ws_sim_result *res, struct ws_err *e);
+/* The same, calling tick (when not NULL) after each output interval with
+ * the share of the run done: a run of minutes shows its progress. */
+int ws_probe_sim_run_tick(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop,
+			  uint64_t seed, struct ws_sim_result *res,
+			  void (*tick)(void *tick_ctx, double done), void *tick_ctx,
+			  struct ws_err *e);
 
 /* Exact samplers used by the run, exported for their tests: Poisson(mean)
  * for any mean >= 0 (Hoermann's PTRS above 10) and Beta(a, b) through two

@@ -223,6 +223,14 @@ static void fill_result(const struct ws_sim_scenario *sc, const struct ws_probe_
 int ws_probe_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop,
 		     uint64_t seed, struct ws_sim_result *res, struct ws_err *e)
 {
+	return ws_probe_sim_run_tick(sc, pop, seed, res, NULL, NULL, e);
+}
+
+int ws_probe_sim_run_tick(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop,
+			  uint64_t seed, struct ws_sim_result *res,
+			  void (*tick)(void *tick_ctx, double done), void *tick_ctx,
+			  struct ws_err *e)
+{
 	const char *what = unsupported(sc);
 	if (what)
 		return ws_err_set(e, WS_EUSAGE, "per-probe mode does not model %s (use the fast mode)",
@@ -263,7 +271,7 @@ int ws_probe_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *
 		.strategy = sc->worm.strategy == WS_SIM_LOCAL_PREF ? WS_PROBE_LOCAL : WS_PROBE_UNIFORM,
 		.mix = mix, .space = space, .block_map = map, .telescope = tel,
 		.n_telescope = (size_t)sc->n_telescopes, .seed = seed, .rate_factor = rate_factor,
-		.ctx = &fac};
+		.ctx = &fac, .tick = tick, .tick_ctx = tick_ctx};
 	struct ws_probe_result r;
 	int rc = ws_probe_run(&ps, &r, e);
 	if (rc == 0) {

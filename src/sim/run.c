@@ -53,7 +53,8 @@ int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		rc = o && (o->hosts || o->log || o->pcap)
 			     ? ws_err_set(e, WS_EUSAGE, "--telescope-hosts, --emit-log and --emit-pcap "
 					  "need the fast mode")
-			     : ws_probe_sim_run(sc, pop, seed, res, e);
+			     : ws_probe_sim_run_tick(sc, pop, seed, res, o ? o->tick : NULL,
+						     o ? o->tick_ctx : NULL, e);
 	} else {
 		rc = ws_sim_run_fast(sc, pop, seed, res, o);
 		if (rc && o && o->pcap_err)
@@ -211,6 +212,18 @@ int ws_sim_run_ensemble(const struct ws_sim_scenario *sc, struct ws_sim_ensemble
 	return ws_sim_run_ensemble_with(sc, out, &o, e);
 }
 
+/* Within-run progress of run i of an ensemble, as runs done. */
+struct ens_tick {
+	const struct ws_sim_outputs *o;
+	int i, runs;
+};
+
+static void ens_tick(void *ctx, double done)
+{
+	struct ens_tick *t = ctx;
+	t->o->progress(t->o->progress_ctx, t->i + done, t->runs);
+}
+
 int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
 			     const struct ws_sim_outputs *o, struct ws_err *e)
 {
@@ -219,10 +232,19 @@ int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ens
 	struct ws_sim_result *all = ws_xcalloc(runs, sizeof(*all));
 	int rc = 0;
 	for (size_t i = 0; i < runs && rc == 0; i++) {
-		/* Identities and the server log come from the first run only. */
-		rc = ws_sim_run_with(sc, NULL, sc->seed + i, &all[i], i == 0 ? o : NULL, e);
+		/* Identities and the server log come from the first run only;
+		 * every run reports its progress. */
+		struct ens_tick et = {o, (int)i, (int)runs};
+		struct ws_sim_outputs oi = {0};
+		if (i == 0 && o)
+			oi = *o;
+		if (o && o->progress) {
+			oi.tick = ens_tick;
+			oi.tick_ctx = &et;
+		}
+		rc = ws_sim_run_with(sc, NULL, sc->seed + i, &all[i], i == 0 || oi.tick ? &oi : NULL, e);
 		if (rc == 0 && o && o->progress)
-			o->progress(o->progress_ctx, (int)i + 1, (int)runs);
+			o->progress(o->progress_ctx, (double)i + 1, (int)runs);
 	}
 	if (rc == 0) {
 		size_t n = all[0].s.n, nt = (size_t)sc->n_telescopes;

@@ -272,10 +272,16 @@ struct ws_sim_outputs {
 	uint32_t server;           /* host order */
 	const char *server_kind;   /* "apache" or "iis" */
 	const char *log_header;    /* text after WS_SIMULATED_MARK on the log's first line */
-	/* Called by an ensemble after each run (done of runs), when set: the
-	 * command line shows progress with it. */
-	void (*progress)(void *ctx, int done, int runs);
+	/* Called by an ensemble after each run, and within a per-probe run
+	 * after each output interval, when set: done counts the runs finished,
+	 * with the share of the current one (2.5 = two runs and half of the
+	 * third). The command line shows progress with it. */
+	void (*progress)(void *ctx, double done, int runs);
 	void *progress_ctx;
+	/* Set by the ensemble for one run: a per-probe run calls it after each
+	 * output interval with the share of that run done. */
+	void (*tick)(void *tick_ctx, double done);
+	void *tick_ctx;
 	/* simulate --emit-pcap: one SYN per probe into the telescopes, pcapng */
 	struct ws_buf *pcap;
 	const char *pcap_comment;  /* section header comment, starts with WS_PCAPNG_SIMULATED */

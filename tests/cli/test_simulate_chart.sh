@@ -3,7 +3,8 @@
 # simulate on a terminal (issue 12): without --plot it ends with a text chart
 # of the infected curve and the telescope's sources (--text-chart asks for it
 # anywhere), and a run over a second shows its progress on stderr, erased
-# before the summary. Progress is tested under script(1)'s pseudo-terminal,
+# before the summary; a per-probe run shows it within the run, after each
+# output interval. Progress is tested under script(1)'s pseudo-terminal,
 # with WS_PROGRESS_AFTER=0 so that it does not depend on the machine's speed.
 #
 # usage: test_simulate_chart.sh WORMSCOPE
@@ -31,5 +32,10 @@ if command -v script >/dev/null 2>&1; then
 	grep -q 'run 1 of 4 done' typescript || fail "no progress on a terminal: $(head -c 300 typescript)"
 	grep -q "$(printf '\r\033\\[K')" typescript || fail "progress line not erased"
 	grep -q '^ 100 % |' run.out && fail "a chart where stdout is a file"
+	# One per-probe run: progress within it, after each output interval.
+	WS_PROGRESS_AFTER=0 script -q -e -c "'$ws' simulate --vulnerable 20000 --scan-rate 5 --duration 1 --mode per-probe >probe.out" typescript >/dev/null 2>&1 ||
+		fail "simulate --mode per-probe under script(1) failed: $(head -c 300 typescript)"
+	grep -q 'run 1 of 1, [0-9]* % of it simulated' typescript ||
+		fail "no progress within a single per-probe run: $(head -c 300 typescript)"
 fi
 exit $failed
