@@ -672,6 +672,24 @@ static bool db_next_pass(struct db_run *d, bool follow, FILE *out)
 	return !stop_flag;
 }
 
+/* A live capture has started: said on stderr, the names escaped. */
+static void say_live_started(const char *iface, const char *link, const char *user)
+{
+	struct ws_buf b = {0};
+	ws_buf_adds(&b, "wormscope scan: capturing on ");
+	ws_cli_esc(&b, iface);
+	ws_buf_adds(&b, " (link type ");
+	ws_cli_esc(&b, link);
+	ws_buf_adds(&b, ")");
+	if (user) {
+		ws_buf_adds(&b, " as user ");
+		ws_cli_esc(&b, user);
+	}
+	ws_buf_adds(&b, "\n");
+	fwrite(b.p, 1, b.n, stderr);
+	ws_buf_free(&b);
+}
+
 static void db_summary(struct ws_buf *b, const struct db_run *d, const char *path)
 {
 	ws_buf_adds(b, "Store ");
@@ -701,7 +719,8 @@ static int db_finish(struct db_run *d)
 
 int ws_cmd_scan(int argc, char **argv)
 {
-	struct scan_args a = {.cfg = {.log_format = "auto", .worm_mask = 0xffffffffu},
+	struct scan_args a = {.cfg = {.log_format = "auto", .worm_mask = 0xffffffffu,
+				       .live_started = say_live_started},
 			      .summary = "auto", .top = 10};
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	a.jobs = cores > 0 ? (int)cores : 1;

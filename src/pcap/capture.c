@@ -318,9 +318,9 @@ int ws_pcap_live(const char *iface, const char *user, const struct ws_pcap_opts 
 	if (!rc) {
 		live_stop = 0;
 		live_pc = pc;
-		fprintf(stderr, "wormscope scan: capturing on %s (link type %s)%s%s\n", iface,
-			pcap_datalink_val_to_name(r.dlt) ? pcap_datalink_val_to_name(r.dlt) : "?",
-			user ? " as user " : "", user ? user : "");
+		if (o->started)
+			o->started(o->ctx, pcap_datalink_val_to_name(r.dlt)
+						   ? pcap_datalink_val_to_name(r.dlt) : "?");
 		while (!live_stop) {
 			int n = pcap_dispatch(pc, -1, on_packet, (u_char *)&r);
 			if (n == PCAP_ERROR) {

@@ -59,6 +59,9 @@ struct ws_pcap_opts {
 	const char *bpf;         /* filter expression, or NULL */
 	ws_pcap_emit_fn emit;
 	void (*batch)(void *ctx); /* live capture: called after each batch of packets */
+	/* live capture: called once the interface is open and privileges are
+	 * dropped, with the link type's name (the caller tells the user) */
+	void (*started)(void *ctx, const char *link);
 	void *ctx;
 	/* Sees every TCP segment (the telescope sensor; after `observer`); when it returns
 	 * true the segment is its own and goes to no connection. */

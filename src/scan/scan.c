@@ -351,10 +351,18 @@ static bool on_capture_segment(void *ctx, const struct ws_seg *seg, int64_t ts)
 	return ws_tele_segment(ctx, seg, ts);
 }
 
+static void on_live_started(void *ctx, const char *link)
+{
+	struct job *j = ctx;
+	if (j->cfg->live_started)
+		j->cfg->live_started(j->res->path, link, j->cfg->user);
+}
+
 static struct ws_pcap_opts capture_opts(struct job *j)
 {
 	struct ws_pcap_opts o = {.max_flows = j->cfg->max_flows, .bpf = j->cfg->bpf,
-				 .emit = on_capture_request, .batch = on_capture_batch, .ctx = j};
+				 .emit = on_capture_request, .batch = on_capture_batch,
+				 .started = on_live_started, .ctx = j};
 	if (j->cfg->tele) {
 		if (!j->res->tele)
 			j->res->tele = ws_tele_new(j->cfg->tele);

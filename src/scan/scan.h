@@ -35,6 +35,8 @@ struct ws_scan_config {
 	uint32_t max_flows;       /* --max-flows; 0 = WS_PCAP_MAX_FLOWS */
 	const char *bpf;          /* --bpf filter, or NULL */
 	const char *user;         /* -Z: user to become once a live interface is open */
+	/* live capture: called once the interface is open (the CLI says so) */
+	void (*live_started)(const char *iface, const char *link, const char *user);
 	const struct ws_tele_conf *tele; /* --telescope: captures feed the sensor; NULL: none */
 	enum ws_behav_mode {
 		WS_BEHAV_CAPTURES = 0, /* default: behavioural detection on captures */
