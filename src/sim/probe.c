@@ -297,8 +297,13 @@ struct ws_probe_index *ws_probe_index_new(const uint32_t *addr, size_t n, struct
 	x->n = n;
 	/* Cache-line aligned, so that a rank block is one line. */
 	x->pre = aligned_alloc(64, PRE_WORDS * sizeof *x->pre);
-	if (!x->pre)
-		abort();
+	if (!x->pre) {
+		free(k);
+		free(x);
+		ws_err_set(e, WS_ENOMEM, "per-probe mode: no memory for the %zu-byte address index",
+			   (size_t)PRE_WORDS * sizeof *x->pre);
+		return NULL;
+	}
 	memset(x->pre, 0, PRE_WORDS * sizeof *x->pre);
 	x->bloom = ws_xcalloc(BLOOM_WORDS, sizeof *x->bloom);
 	x->rank = ws_xcalloc(RANK_BLOCKS, sizeof *x->rank);
