@@ -34,6 +34,7 @@
 #include "wormscope/worm.h"
 
 #define PG_SCHEMA 1
+#define PROV_BASE (INT64_C(1) << 62)
 #define MAX_STR 2048
 
 struct ws_pg {
@@ -41,6 +42,10 @@ struct ws_pg {
 	char *uri;
 	int64_t writer, seq; /* writers.id and the last committed seq */
 	int64_t ntok;        /* inputs created: "writer-n" makes their INSERT idempotent */
+	/* live inputs registered while the server was away: a provisional id
+	 * (PROV_BASE + 1, + 2, ...) until the next commit creates the row */
+	struct { int64_t real; char *kind, *name, tok[48]; } prov[64];
+	int nprov;
 	struct ws_buf sight, strs, dests; /* staged COPY text */
 	uint64_t staged;                  /* sightings in sight */
 	struct ws_buf prog;               /* staged offset updates (SQL) */
@@ -315,6 +320,10 @@ void ws_pg_free(struct ws_store *st)
 	ws_buf_free(&pg->strs);
 	ws_buf_free(&pg->dests);
 	ws_buf_free(&pg->prog);
+	for (int i = 0; i < pg->nprov; i++) {
+		free(pg->prov[i].kind);
+		free(pg->prov[i].name);
+	}
 	free(pg->known);
 	free(pg->uri);
 	free(pg);
@@ -381,6 +390,9 @@ int ws_pg_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s
 		st->dropped++;
 		return 0;
 	}
+	if (input_id > PROV_BASE && input_id - PROV_BASE <= pg->nprov &&
+	    pg->prov[input_id - PROV_BASE - 1].real)
+		input_id = pg->prov[input_id - PROV_BASE - 1].real;
 	const struct ws_request *r = s->req;
 	struct ws_buf *b = &pg->sight;
 	uint8_t src[16], dst[16];
@@ -543,6 +555,8 @@ static void stage_rollups(struct ws_store *st, struct ws_buf *hb, struct ws_buf 
 }
 
 /* One try: 0 committed, else an error (connection gone or not). */
+static int resolve_prov(struct ws_store *st, struct ws_err *err);
+
 static int try_batch(struct ws_store *st, struct ws_err *err)
 {
 	struct ws_pg *pg = st->pg;
@@ -555,6 +569,8 @@ static int try_batch(struct ws_store *st, struct ws_err *err)
 	char begin[128];
 	snprintf(begin, sizeof(begin), "BEGIN; UPDATE writers SET seq = %" PRId64 " WHERE id = %" PRId64,
 		 pg->seq + 1, pg->writer);
+	if (!rc) /* autocommitted: the rows stay even if this batch is rolled back */
+		rc = resolve_prov(st, err);
 	if (!rc)
 		rc = run(st, begin, err);
 	stage_rollups(st, &hb, &wb, &sql);
@@ -643,9 +659,9 @@ int ws_pg_flush(struct ws_store *st, bool *kept, struct ws_err *err)
 				return rc;
 		}
 		if (st->live) {
-			ws_store_notice(st, "%s: %s; keeping %" PRIu64 " sightings (at most %d) and "
+			ws_store_notice(st, "%s; keeping %" PRIu64 " sightings (at most %d) and "
 					    "trying again in 5 s",
-					st->path, err->msg, pg->staged, WS_PG_LIVE_MAX);
+					err->msg, pg->staged, WS_PG_LIVE_MAX);
 			pg->next_try = time(NULL) + 5;
 			*kept = true;
 			return 0;
@@ -873,6 +889,11 @@ int ws_pg_file_named(struct ws_store *st, const char *path, uint64_t *dev, uint6
 	return 0;
 }
 
+static const char live_sql[] =
+	"INSERT INTO inputs(kind, name, format, first_scanned, scanned_at, sensor, token)"
+	" VALUES($1, $2, $1, $3, $3, $4, $5)"
+	" ON CONFLICT (token) DO UPDATE SET token = EXCLUDED.token RETURNING id";
+
 int ws_pg_live_input(struct ws_store *st, const char *kind, const char *name, int64_t *id,
 		     struct ws_err *err)
 {
@@ -883,15 +904,69 @@ int ws_pg_live_input(struct ws_store *st, const char *kind, const char *name, in
 	snprintf(tok, sizeof(tok), "%" PRId64 "-%" PRId64, st->pg->writer, ++st->pg->ntok);
 	const char *v[5] = {kind, name, t, s, tok};
 	int rc;
-	PGresult *r = inq(st,
-			  "INSERT INTO inputs(kind, name, format, first_scanned, scanned_at, sensor,"
-			  " token) VALUES($1, $2, $1, $3, $3, $4, $5)"
-			  " ON CONFLICT (token) DO UPDATE SET token = EXCLUDED.token RETURNING id",
-			  5, v, err, &rc);
-	if (!r)
-		return rc;
+	PGresult *r = inq(st, live_sql, 5, v, err, &rc);
+	if (!r) {
+		struct ws_pg *pg = st->pg;
+		if (!st->live || pg->nprov == 64)
+			return rc;
+		/* a live writer goes on; the row is made at its next commit */
+		pg->prov[pg->nprov].real = 0;
+		pg->prov[pg->nprov].kind = ws_xstrdup(kind);
+		pg->prov[pg->nprov].name = ws_xstrdup(name);
+		memcpy(pg->prov[pg->nprov].tok, tok, sizeof(tok));
+		*id = PROV_BASE + ++pg->nprov;
+		return 0;
+	}
 	*id = geti(r, 0, 0);
 	PQclear(r);
+	return 0;
+}
+
+/* Makes the rows of provisional live inputs and rewrites the staged rows
+ * that name them (each staged sighting line starts with its input id). */
+static int resolve_prov(struct ws_store *st, struct ws_err *err)
+{
+	struct ws_pg *pg = st->pg;
+	bool any = false;
+	for (int i = 0; i < pg->nprov; i++) {
+		if (pg->prov[i].real)
+			continue;
+		char t[24], s[24];
+		snprintf(t, sizeof(t), "%lld", (long long)time(NULL));
+		snprintf(s, sizeof(s), "%" PRId64, st->sensor_id);
+		const char *v[5] = {pg->prov[i].kind, pg->prov[i].name, t, s, pg->prov[i].tok};
+		int rc;
+		PGresult *r = query(st, live_sql, 5, v, err, &rc);
+		if (!r)
+			return rc;
+		pg->prov[i].real = geti(r, 0, 0);
+		PQclear(r);
+		any = true;
+	}
+	for (size_t i = 0; i < st->inputs.n; i++) {
+		struct input_item *in = WS_AMAP_AT(&st->inputs, i);
+		if (in->id > PROV_BASE && in->id - PROV_BASE <= pg->nprov)
+			in->id = pg->prov[in->id - PROV_BASE - 1].real;
+	}
+	if (!any)
+		return 0;
+	struct ws_buf nb = {0};
+	const char *p = pg->sight.p, *end = p + pg->sight.n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		int64_t id = strtoll(p, NULL, 10);
+		if (id > PROV_BASE && id - PROV_BASE <= pg->nprov) {
+			const char *tab = memchr(p, '\t', n);
+			ws_buf_printf(&nb, "%" PRId64, pg->prov[id - PROV_BASE - 1].real);
+			ws_buf_add(&nb, tab, n - (size_t)(tab - p));
+		} else {
+			ws_buf_add(&nb, p, n);
+		}
+		p += n;
+	}
+	ws_buf_free(&pg->sight);
+	pg->sight = nb;
 	return 0;
 }
 

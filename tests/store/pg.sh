@@ -113,6 +113,36 @@ if ! grep -q "retrying" away.err; then
 	echo "note: the restart fell between two batches (no retry was needed)"
 fi
 
+# ---- guard keeps protecting and keeps its sightings while the server is away --
+if command -v curl >/dev/null && command -v python3 >/dev/null; then
+	port=$((20000 + $$ % 20000))
+	python3 -m http.server $((port + 1)) --bind 127.0.0.1 >/dev/null 2>&1 &
+	up=$!
+	gdb=$(db guard)
+	"$ws" guard --listen 127.0.0.1:$port --upstream 127.0.0.1:$((port + 1)) --db "$gdb" \
+		--sensor guard-1 -f none >guard.out 2>guard.err &
+	gp=$!
+	sleep 2
+	pgctl stop -m immediate || fail "could not stop the server (guard)"
+	codes=""
+	for i in 1 2 3; do
+		codes="$codes $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/default.ida?NNNN%u9090=a")"
+	done
+	pgctl -o "$opts" start || fail "could not start the server again (guard)"
+	sleep 7 # the guard tries again every 5 s
+	curl -s -o /dev/null "http://127.0.0.1:$port/default.ida?NNNN%u9090=a"
+	kill -TERM $gp
+	wait $gp
+	kill $up 2>/dev/null
+	[ "$codes" = " 403 403 403" ] || fail "guard did not answer worm requests while the store was away:$codes"
+	"$ws" hosts --db "$gdb" --sensors -f csv >guard.sensors
+	grep -q '^guard-1,1,4,1,' guard.sensors ||
+		fail "guard lost sightings while the server was away: $(cat guard.sensors) $(tail -n 3 guard.err)"
+	grep -q "keeping" guard.err || echo "note: the guard did not need to keep sightings"
+else
+	echo "note: curl or python3 absent; the guard part was not run"
+fi
+
 if [ $failed -ne 0 ]; then
 	echo "store pg: FAILED (server log: $(tail -n 5 "$dir/log"))"
 	exit 1
