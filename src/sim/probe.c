@@ -395,7 +395,9 @@ struct run {
 	uint32_t *tel_pre;
 	uint8_t *infected;       /* per host */
 	uint32_t *inf_host, *inf_addr; /* the infected hosts, in infection order */
-	uint64_t ni;
+	double *inf_t;           /* their infection times */
+	uint64_t ni;             /* hosts probing: the first ni infected (their delay has passed) */
+	uint64_t n_inf;          /* hosts infected */
 	/* [t * n + s] for the host infected s-th: interval + 1 in which telescope
 	 * t last saw it, 0 never. Indexed by infection slot, not host, so that a
 	 * uniform source drawn as a slot costs one random read, not two. */
@@ -593,12 +595,15 @@ static uint64_t segment(struct run *R, uint64_t m, long *victim)
 	return 0;
 }
 
+/* Host h is infected at `when`; it starts probing sc->delay later (hosts
+ * infected in order start in order, so the probing ones are a prefix). */
 static void infect(struct run *R, uint32_t h, double when)
 {
 	R->infected[h] = 1;
-	R->inf_host[R->ni] = h;
-	R->inf_addr[R->ni] = R->sc->addr[h];
-	R->ni++;
+	R->inf_host[R->n_inf] = h;
+	R->inf_addr[R->n_inf] = R->sc->addr[h];
+	R->inf_t[R->n_inf] = when;
+	R->n_inf++;
 	R->out->infected_at[h] = when;
 }
 
@@ -611,6 +616,8 @@ static int check(const struct ws_probe_scenario *sc, struct ws_err *e)
 		return ws_err_set(e, WS_EUSAGE, "per-probe: local preference needs the full 2^32 space");
 	if (!(sc->rate > 0) || !(sc->duration > 0) || !(sc->interval > 0))
 		return ws_err_set(e, WS_EUSAGE, "per-probe: rate, duration and interval must be > 0");
+	if (!(sc->delay >= 0 && sc->delay <= 86400))
+		return ws_err_set(e, WS_EUSAGE, "per-probe: the infection delay must be 0..86400 s");
 	if (sc->duration / sc->interval > 1e8)
 		return ws_err_set(e, WS_EUSAGE, "per-probe: more than 1e8 intervals");
 	if (sc->n == 0 || sc->n > UINT32_MAX - 1)
@@ -678,8 +685,8 @@ void ws_probe_result_free(struct ws_probe_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Walks the intervals; within each, segments end at an infection or where
- * the rate factor changes. */
+/* Walks the intervals; within each, segments end at an infection, where
+ * the rate factor changes or where an infected host starts probing. */
 static void walk(struct run *R)
 {
 	const struct ws_probe_scenario *sc = R->sc;
@@ -689,8 +696,18 @@ static void walk(struct run *R)
 		double tend = (double)(R->j + 1) * sc->interval;
 		if (tend > sc->duration)
 			tend = sc->duration;
-		while (R->ni > 0 && t < tend && (R->ni < sc->n || sc->n_telescope)) {
+		for (;;) {
+			while (R->ni < R->n_inf && R->inf_t[R->ni] + sc->delay <= t)
+				R->ni++;
+			if (!(R->n_inf > 0 && t < tend && (R->n_inf < sc->n || sc->n_telescope)))
+				break;
 			double tb = tend, f = 1;
+			if (R->ni < R->n_inf && R->inf_t[R->ni] + sc->delay < tb)
+				tb = R->inf_t[R->ni] + sc->delay;
+			if (R->ni == 0) { /* all infected hosts are still starting */
+				t = tb;
+				continue;
+			}
 			if (sc->rate_factor) {
 				double until = INFINITY;
 				f = sc->rate_factor(sc->ctx, t, &until);
@@ -708,7 +725,7 @@ static void walk(struct run *R)
 			infect(R, (uint32_t)victim, t);
 			R->out->new_infections[R->j]++;
 		}
-		R->out->infected[R->j] = R->ni;
+		R->out->infected[R->j] = R->n_inf;
 		t = tend;
 		if (sc->tick)
 			sc->tick(sc->tick_ctx, (double)(R->j + 1) / (double)nj);
@@ -737,6 +754,7 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	R->infected = ws_xcalloc(sc->n, 1);
 	R->inf_host = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_host);
 	R->inf_addr = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_addr);
+	R->inf_t = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_t);
 	size_t ntn = sc->n_telescope * sc->n;
 	R->tel_last = ws_xcalloc(ntn ? ntn : 1, sizeof *R->tel_last);
 	R->tel_empty = ws_xcalloc(sc->n_telescope ? sc->n_telescope : 1, 1);
@@ -757,6 +775,7 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	free(R->infected);
 	free(R->inf_host);
 	free(R->inf_addr);
+	free(R->inf_t);
 	free(R->tel_last);
 	free(R->tel_empty);
 	free(R);

@@ -106,6 +106,9 @@ struct ws_probe_scenario {
 	const struct ws_probe_telescope *telescope;
 	size_t n_telescope;
 	uint64_t seed;
+	/* Seconds from a host's infection to its first probe (0: at once). The
+	 * partitioned run (src/par/) needs it > 0: it is the run's lookahead. */
+	double delay;
 	/* Optional: multiplier of every host's rate at time t, constant until
 	 * *until (a calendar that stops the worm, a throttle that starts). NULL
 	 * means 1 throughout. */
@@ -157,6 +160,24 @@ int ws_probe_sim_run_tick(const struct ws_sim_scenario *sc, const struct ws_sim_
 			  uint64_t seed, struct ws_sim_result *res,
 			  void (*tick)(void *tick_ctx, double done), void *tick_ctx,
 			  struct ws_err *e);
+
+/* The same in steps, for runs that drive ws_probe_run's scenario themselves
+ * (the partitioned run, src/par/): prepare fills p->ps from sc and pop (the
+ * refusals above), fill turns a result over n_hosts into sim series and
+ * summary, release frees what prepare allocated. */
+struct ws_probe_prep {
+	struct ws_probe_scenario ps;
+	struct ws_probe_telescope tel[16];
+	uint32_t *addr, *initial;
+	uint16_t *map;
+	void *fac;
+};
+int ws_probe_sim_prepare(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop,
+			 uint64_t seed, void (*tick)(void *tick_ctx, double done), void *tick_ctx,
+			 struct ws_probe_prep *p, struct ws_err *e);
+void ws_probe_sim_fill(const struct ws_sim_scenario *sc, const struct ws_probe_result *r,
+		       size_t n_hosts, struct ws_sim_result *res);
+void ws_probe_sim_release(struct ws_probe_prep *p);
 
 /* Exact samplers used by the run, exported for their tests: Poisson(mean)
  * for any mean >= 0 (Hoermann's PTRS above 10) and Beta(a, b) through two

@@ -220,6 +220,78 @@ static void fill_result(const struct ws_sim_scenario *sc, const struct ws_probe_
 	}
 }
 
+int ws_probe_sim_prepare(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop,
+			 uint64_t seed, void (*tick)(void *tick_ctx, double done), void *tick_ctx,
+			 struct ws_probe_prep *p, struct ws_err *e)
+{
+	memset(p, 0, sizeof *p);
+	const char *what = unsupported(sc);
+	if (what)
+		return ws_err_set(e, WS_EUSAGE, "per-probe mode does not model %s (use the fast mode)",
+				  what);
+	uint32_t n = pop->n_hosts;
+	if (n == 0)
+		return ws_err_set(e, WS_EUSAGE, "per-probe mode: no vulnerable hosts");
+	double rate = ws_sim_mean_rate(&sc->worm);
+	if (!(rate > 0))
+		return ws_err_set(e, WS_EUSAGE, "per-probe mode: the scan rate must be > 0");
+	struct factor *fac = ws_xcalloc(1, sizeof *fac);
+	*fac = (struct factor){sc, rate, sc->def.throttle_rate > 0 ? WS_HF_THROTTLED : 0};
+	uint64_t space = (uint64_t)1 << 32;
+	uint16_t *map = NULL;
+	if (sc->worm.strategy == WS_SIM_UNIFORM && sc->pop.space_scale > 0 &&
+	    sc->pop.space_scale < 1) {
+		space = (uint64_t)llround(sc->pop.space_scale * 4294967296.0);
+		if (space < 65536) {
+			free(fac);
+			return ws_err_set(e, WS_EUSAGE, "per-probe mode: space_scale below one /16");
+		}
+		map = block_map(sc, pop, space, e);
+		if (!map) {
+			free(fac);
+			return WS_EUSAGE;
+		}
+	}
+	uint32_t *addr = ws_xreallocarray(NULL, n, sizeof *addr);
+	for (uint32_t h = 0; h < n; h++)
+		addr[h] = ws_sim_pop_addr(pop, h);
+	uint32_t k0 = sc->initial < n ? sc->initial : n;
+	uint32_t *initial = pick_initial(n, k0, seed);
+	for (int k = 0; k < sc->n_telescopes; k++) {
+		uint32_t mask = sc->tel[k].bits ? ~0u << (32 - sc->tel[k].bits) : 0;
+		p->tel[k] = (struct ws_probe_telescope){sc->tel[k].net & mask, mask};
+	}
+	struct ws_probe_mix mix = {(uint32_t)lround(sc->worm.p_any * 65536),
+				   (uint32_t)lround(sc->worm.p_same8 * 65536)};
+	p->ps = (struct ws_probe_scenario){
+		.addr = addr, .n = n, .initial = initial, .n_initial = k0, .rate = rate,
+		.duration = sc->duration_h * 3600, .interval = sc->interval_s,
+		.strategy = sc->worm.strategy == WS_SIM_LOCAL_PREF ? WS_PROBE_LOCAL : WS_PROBE_UNIFORM,
+		.mix = mix, .space = space, .block_map = map, .telescope = p->tel,
+		.n_telescope = (size_t)sc->n_telescopes, .seed = seed,
+		.delay = sc->worm.infection_delay_s, .rate_factor = rate_factor, .ctx = fac, .tick = tick, .tick_ctx = tick_ctx};
+	p->addr = addr;
+	p->initial = initial;
+	p->map = map;
+	p->fac = fac;
+	return 0;
+}
+
+void ws_probe_sim_release(struct ws_probe_prep *p)
+{
+	free(p->addr);
+	free(p->initial);
+	free(p->map);
+	free(p->fac);
+	memset(p, 0, sizeof *p);
+}
+
+void ws_probe_sim_fill(const struct ws_sim_scenario *sc, const struct ws_probe_result *r,
+		       size_t n_hosts, struct ws_sim_result *res)
+{
+	fill_result(sc, r, n_hosts, res);
+}
+
 int ws_probe_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop,
 		     uint64_t seed, struct ws_sim_result *res, struct ws_err *e)
 {
@@ -231,55 +303,16 @@ int ws_probe_sim_run_tick(const struct ws_sim_scenario *sc, const struct ws_sim_
 			  void (*tick)(void *tick_ctx, double done), void *tick_ctx,
 			  struct ws_err *e)
 {
-	const char *what = unsupported(sc);
-	if (what)
-		return ws_err_set(e, WS_EUSAGE, "per-probe mode does not model %s (use the fast mode)",
-				  what);
-	uint32_t n = pop->n_hosts;
-	if (n == 0)
-		return ws_err_set(e, WS_EUSAGE, "per-probe mode: no vulnerable hosts");
-	double rate = ws_sim_mean_rate(&sc->worm);
-	if (!(rate > 0))
-		return ws_err_set(e, WS_EUSAGE, "per-probe mode: the scan rate must be > 0");
-	struct factor fac = {sc, rate, sc->def.throttle_rate > 0 ? WS_HF_THROTTLED : 0};
-	uint64_t space = (uint64_t)1 << 32;
-	uint16_t *map = NULL;
-	if (sc->worm.strategy == WS_SIM_UNIFORM && sc->pop.space_scale > 0 &&
-	    sc->pop.space_scale < 1) {
-		space = (uint64_t)llround(sc->pop.space_scale * 4294967296.0);
-		if (space < 65536)
-			return ws_err_set(e, WS_EUSAGE, "per-probe mode: space_scale below one /16");
-		map = block_map(sc, pop, space, e);
-		if (!map)
-			return WS_EUSAGE;
-	}
-	uint32_t *addr = ws_xreallocarray(NULL, n, sizeof *addr);
-	for (uint32_t h = 0; h < n; h++)
-		addr[h] = ws_sim_pop_addr(pop, h);
-	uint32_t k0 = sc->initial < n ? sc->initial : n;
-	uint32_t *initial = pick_initial(n, k0, seed);
-	struct ws_probe_telescope tel[WS_SIM_MAX_TELESCOPES];
-	for (int k = 0; k < sc->n_telescopes; k++) {
-		uint32_t mask = sc->tel[k].bits ? ~0u << (32 - sc->tel[k].bits) : 0;
-		tel[k] = (struct ws_probe_telescope){sc->tel[k].net & mask, mask};
-	}
-	struct ws_probe_mix mix = {(uint32_t)lround(sc->worm.p_any * 65536),
-				   (uint32_t)lround(sc->worm.p_same8 * 65536)};
-	struct ws_probe_scenario ps = {
-		.addr = addr, .n = n, .initial = initial, .n_initial = k0, .rate = rate,
-		.duration = sc->duration_h * 3600, .interval = sc->interval_s,
-		.strategy = sc->worm.strategy == WS_SIM_LOCAL_PREF ? WS_PROBE_LOCAL : WS_PROBE_UNIFORM,
-		.mix = mix, .space = space, .block_map = map, .telescope = tel,
-		.n_telescope = (size_t)sc->n_telescopes, .seed = seed, .rate_factor = rate_factor,
-		.ctx = &fac, .tick = tick, .tick_ctx = tick_ctx};
+	struct ws_probe_prep p;
+	int rc = ws_probe_sim_prepare(sc, pop, seed, tick, tick_ctx, &p, e);
+	if (rc)
+		return rc;
 	struct ws_probe_result r;
-	int rc = ws_probe_run(&ps, &r, e);
+	rc = ws_probe_run(&p.ps, &r, e);
 	if (rc == 0) {
-		fill_result(sc, &r, n, res);
+		fill_result(sc, &r, p.ps.n, res);
 		ws_probe_result_free(&r);
 	}
-	free(addr);
-	free(initial);
-	free(map);
+	ws_probe_sim_release(&p);
 	return rc;
 }

@@ -246,52 +246,58 @@ int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ens
 		if (rc == 0 && o && o->progress)
 			o->progress(o->progress_ctx, (double)i + 1, (int)runs);
 	}
-	if (rc == 0) {
-		size_t n = all[0].s.n, nt = (size_t)sc->n_telescopes;
-		for (size_t i = 0; i < runs; i++)
-			fill_seen(&all[i].s, nt);
-		out->runs = (int)runs;
-		/* Runs that died out are counted apart; the medians and bands are
-		 * over the runs that took off (over all runs when none did), so
-		 * that no figure mixes a few large outbreaks with fizzles. */
-		double max_ever = 0, nv = (double)sc->pop.vulnerable;
-		for (size_t i = 0; i < runs; i++)
-			if (all[i].sum.ever_infected > max_ever)
-				max_ever = all[i].sum.ever_infected;
-		size_t *idx = ws_xcalloc(runs, sizeof(size_t)), k = 0;
-		for (size_t i = 0; i < runs; i++)
-			if (!ws_sim_died_out(&all[i].sum, nv, max_ever))
-				idx[k++] = i;
-		out->died_out = (int)(runs - k);
-		if (k == 0)
-			for (; k < runs; k++)
-				idx[k] = k;
-		out->reduced = (int)k;
-		ws_sim_series_alloc(&out->med.s, n, nt);
-		ws_sim_series_alloc(&out->lo.s, n, nt);
-		ws_sim_series_alloc(&out->hi.s, n, nt);
-		double *vals = ws_xcalloc(runs, sizeof(double));
-		for (int f = 0; f < N_SERIES; f++) {
-			size_t len = f < 4 ? n : n * nt;
-			for (size_t j = 0; j < len; j++) {
-				for (size_t i = 0; i < k; i++)
-					vals[i] = series_field(&all[idx[i]], f)[j];
-				reduce(vals, k, &series_field(&out->med, f)[j],
-				       &series_field(&out->lo, f)[j], &series_field(&out->hi, f)[j]);
-			}
-		}
-		reduce_summary(all, idx, k, (int)nt, out);
-		free(idx);
-		uint64_t ev = 0;
-		for (size_t i = 0; i < runs; i++)
-			ev += all[i].sum.events;
-		out->med.sum.events = ev;
-		free(vals);
-	}
+	if (rc == 0)
+		ws_sim_ensemble_reduce(sc, all, runs, out);
 	for (size_t i = 0; i < runs; i++)
 		ws_sim_result_free(&all[i]);
 	free(all);
 	return rc;
+}
+
+void ws_sim_ensemble_reduce(const struct ws_sim_scenario *sc, struct ws_sim_result *all,
+			    size_t runs, struct ws_sim_ensemble *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t n = all[0].s.n, nt = (size_t)sc->n_telescopes;
+	for (size_t i = 0; i < runs; i++)
+		fill_seen(&all[i].s, nt);
+	out->runs = (int)runs;
+	/* Runs that died out are counted apart; the medians and bands are
+	 * over the runs that took off (over all runs when none did), so
+	 * that no figure mixes a few large outbreaks with fizzles. */
+	double max_ever = 0, nv = (double)sc->pop.vulnerable;
+	for (size_t i = 0; i < runs; i++)
+		if (all[i].sum.ever_infected > max_ever)
+			max_ever = all[i].sum.ever_infected;
+	size_t *idx = ws_xcalloc(runs, sizeof(size_t)), k = 0;
+	for (size_t i = 0; i < runs; i++)
+		if (!ws_sim_died_out(&all[i].sum, nv, max_ever))
+			idx[k++] = i;
+	out->died_out = (int)(runs - k);
+	if (k == 0)
+		for (; k < runs; k++)
+			idx[k] = k;
+	out->reduced = (int)k;
+	ws_sim_series_alloc(&out->med.s, n, nt);
+	ws_sim_series_alloc(&out->lo.s, n, nt);
+	ws_sim_series_alloc(&out->hi.s, n, nt);
+	double *vals = ws_xcalloc(runs, sizeof(double));
+	for (int f = 0; f < N_SERIES; f++) {
+		size_t len = f < 4 ? n : n * nt;
+		for (size_t j = 0; j < len; j++) {
+			for (size_t i = 0; i < k; i++)
+				vals[i] = series_field(&all[idx[i]], f)[j];
+			reduce(vals, k, &series_field(&out->med, f)[j],
+			       &series_field(&out->lo, f)[j], &series_field(&out->hi, f)[j]);
+		}
+	}
+	reduce_summary(all, idx, k, (int)nt, out);
+	free(idx);
+	uint64_t ev = 0;
+	for (size_t i = 0; i < runs; i++)
+		ev += all[i].sum.events;
+	out->med.sum.events = ev;
+	free(vals);
 }
 
 void ws_sim_ensemble_free(struct ws_sim_ensemble *x)

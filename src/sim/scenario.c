@@ -183,6 +183,8 @@ static const struct key keys[] = {
 	 IN(0, MAX_RATE)},
 	{"threads", K_INT, W(threads), "threads per infected host", ANY},
 	{"probe_time_s", K_DOUBLE, W(probe_time_s), "mean seconds a thread spends per probe", GE(0)},
+	{"infection_delay_s", K_DOUBLE, W(infection_delay_s),
+	 "seconds from infection to first probe (per-probe mode only); 0 = at once", IN(0, 86400)},
 	{"rate_spread", K_DOUBLE, W(rate_spread), "log-normal sigma of per-host rates; 0 = none",
 	 IN(0, 5)},
 	{"bandwidth_cap", K_DOUBLE, W(bandwidth_cap), "probes/s ceiling per host; 0 = none", GE(0)},
@@ -1080,6 +1082,11 @@ int ws_sim_scenario_check(const struct ws_sim_scenario *sc, struct ws_err *e)
 		return blame(sc, e, (struct party[]){PARTY("mode"), PARTY("strategy")}, 2,
 			     "mode = per-probe runs uniform and local-preference only, not %s",
 			     ws_sim_strategy_name(w->strategy));
+	if (sc->mode != WS_SIM_MODE_PROBE && w->infection_delay_s > 0)
+		return blame(sc, e, (struct party[]){PARTY("mode"), PARTY("infection_delay_s")}, 2,
+			     "infection_delay_s = %g needs mode = per-probe (the fast engine starts a "
+			     "host probing when it is infected)",
+			     w->infection_delay_s);
 	return 0;
 }
 

@@ -61,6 +61,8 @@ struct ws_sim_worm {
 	double scan_rate;
 	int threads;
 	double probe_time_s;
+	double infection_delay_s;  /* seconds from infection to the host's first probe (per-probe
+				    * modes; the partitioned run's lookahead); 0 = at once */
 	double rate_spread;        /* sigma of a log-normal rate distribution; 0 = all at scan_rate */
 	double bandwidth_cap;      /* probes/s ceiling per host (Slammer); 0 = none */
 	uint32_t hitlist;          /* size of the hit-list infected first (Warhol); 0 = none */
@@ -326,6 +328,11 @@ int ws_sim_run_ensemble(const struct ws_sim_scenario *sc, struct ws_sim_ensemble
 /* The same, with every optional output (taken from the first run). */
 int ws_sim_run_ensemble_with(const struct ws_sim_scenario *sc, struct ws_sim_ensemble *out,
 			     const struct ws_sim_outputs *o, struct ws_err *e);
+/* Reduces runs results of sc (all[i] ran with seed sc->seed + i; every one
+ * has the same intervals) to out, as the ensemble does. Fills each result's
+ * cumulative telescope series on the way; the caller still frees them. */
+void ws_sim_ensemble_reduce(const struct ws_sim_scenario *sc, struct ws_sim_result *all,
+			    size_t runs, struct ws_sim_ensemble *out);
 void ws_sim_ensemble_free(struct ws_sim_ensemble *x);
 
 #endif
