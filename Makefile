@@ -17,7 +17,8 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Build and test dependencies, Debian 12 package names.
 DEPS = build-essential cmake pkg-config libcmocka-dev zlib1g-dev libzstd-dev zstd \
        libhyperscan-dev libjansson-dev clang python3 \
-       libsqlite3-dev sqlite3 libpq-dev postgresql-15 libpcap-dev libevent-dev tshark chromium fonts-dejavu-core
+       libsqlite3-dev sqlite3 libpq-dev postgresql-15 libpcap-dev libevent-dev tshark chromium fonts-dejavu-core \
+       openmpi-bin libopenmpi-dev
 # Peers the benchmark measures against (only needed by `make bench`).
 BENCH_DEPS = awstats goaccess wrk nginx-light hyperfine time
 

@@ -16,6 +16,7 @@
 
 #include "cli/opts.h"
 #include "cli/simulate_obs.h"
+#include "cli/simulate_par.h"
 #include "pcap/pcapng.h"
 #include "sim/outputs.h"
 #include "sim/sim.h"
@@ -29,7 +30,8 @@ enum {
 	O_WORM = 256, O_VULN, O_RATE, O_START, O_DURATION, O_SEED, O_INITIAL, O_RUNS, O_TELESCOPE,
 	O_TEL_HOSTS, O_INTERVAL, O_CSV, O_JSON, O_PLOT, O_CONFIG, O_DUMP, O_MODE, O_EMIT, O_SERVER,
 	O_SERVER_KIND, O_SET, O_STRATEGY, O_POPULATION, O_QUIET, O_TEXT_CHART, O_EMIT_PCAP,
-	O_EMIT_SAMPLE, O_OBSERVED,
+	O_EMIT_SAMPLE, O_OBSERVED, O_SWEEP, O_SWEEP_FIGURE, O_RANKS, O_PARTITION,
+	O_PARTITION_BLOCK,
 };
 
 static const struct ws_opt opts[] = {
@@ -64,6 +66,11 @@ static const struct ws_opt opts[] = {
 	{"population", O_POPULATION, "FILE", "vulnerable hosts as 'PREFIX COUNT' lines"},
 	{"quiet", O_QUIET, NULL, "no text summary on stdout"},
 	{"text-chart", O_TEXT_CHART, NULL, "end the summary with a text chart (default on a terminal without --plot)"},
+	{"sweep", O_SWEEP, "KEY=V1,V2,...|KEY=FROM:TO:STEP", "sweep a key (repeatable: every combination); --runs N per point"},
+	{"sweep-figure", O_SWEEP_FIGURE, "NAME", "summary figure --plot charts against the first swept key (default t_50pct)"},
+	{"ranks", O_RANKS, "R", "run under mpirun -np R (MPI build; under mpirun/srun: must match)"},
+	{"partition", O_PARTITION, NULL, "split each per-probe run over the MPI ranks (needs infection_delay_s > 0)"},
+	{"partition-block", O_PARTITION_BLOCK, "BITS", "--partition's blocks: the /BITS prefixes, 1..16 (default 8)"},
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
@@ -79,6 +86,7 @@ struct files {
 	struct ws_sim_obs obs; /* --observed, loaded before the run */
 	double sample; /* --emit-sample, 0 = not given */
 	bool dump, quiet, text_chart;
+	struct ws_simpar_opts *par; /* --sweep, --ranks, --partition; MPI */
 };
 
 static int fail(const char *msg)
@@ -170,6 +178,22 @@ static int apply_option(struct ws_sim_scenario *sc, struct files *f, int c, bool
 	case O_SERVER_KIND: f->server_kind = optarg; return 0;
 	case O_QUIET: f->quiet = true; return 0;
 	case O_TEXT_CHART: f->text_chart = true; return 0;
+	case O_SWEEP:
+		if (f->par->n_sweep >= WS_SWEEP_MAX_AXES)
+			return fail("--sweep: at most 4 keys");
+		f->par->sweep[f->par->n_sweep++] = optarg;
+		return 0;
+	case O_SWEEP_FIGURE: f->par->figure = optarg; return 0;
+	case O_RANKS:
+	case O_PARTITION: return 0; /* read before the options (ws_simpar_begin) */
+	case O_PARTITION_BLOCK: {
+		char *end;
+		long b = strtol(optarg, &end, 10);
+		if (*end || b < 1 || b > 16)
+			return fail("--partition-block: want prefix bits 1..16 (8: /8 blocks)");
+		f->par->block_bits = (int)b;
+		return 0;
+	}
 	case O_SET: {
 		char k[64];
 		const char *eq = strchr(optarg, '=');
@@ -497,6 +521,18 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 				"would keep\n", sc->worm.id);
 		return WS_EXIT_ERROR;
 	}
+	if (f->par->n_sweep) {
+		if (f->emit || f->tel_hosts || f->pcap || f->observed)
+			return fail("--sweep takes no --emit-log, --emit-pcap, --telescope-hosts or "
+				    "--observed (run the point alone)");
+		return ws_simpar_sweep(f->par, sc, f->csv, f->json, f->plot, f->quiet);
+	}
+	/* The server log and the telescope's sources come from the first run:
+	 * rank 0 runs that ensemble alone. */
+	bool spread = f->par->partition ||
+		      (f->par->par.size > 1 && !f->emit && !f->tel_hosts && !f->pcap);
+	if (!spread && f->par->par.rank != 0)
+		return 0;
 	double n_hosts;
 	if (ws_sim_scenario_check_hosts(sc, &n_hosts, &e))
 		return fail(e.msg);
@@ -538,19 +574,26 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	if (f->pcap)
 		pcap_setup(sc, f, &o, &pcap, &pcap_comment, &pcap_err);
 	struct ws_sim_ensemble x;
-	const char *after = getenv("WS_PROGRESS_AFTER");
-	struct progress pr = {ws_now_s(), after ? atof(after) : 1.0, 0, false};
-	if (isatty(STDERR_FILENO)) {
-		o.progress = show_progress;
-		o.progress_ctx = &pr;
+	int rc;
+	if (spread) {
+		rc = ws_simpar_ensemble(f->par, sc, f->quiet, &x);
+		if (rc == 0 && f->par->par.rank == 0)
+			rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log, &pcap);
+	} else {
+		const char *after = getenv("WS_PROGRESS_AFTER");
+		struct progress pr = {ws_now_s(), after ? atof(after) : 1.0, 0, false};
+		if (isatty(STDERR_FILENO)) {
+			o.progress = show_progress;
+			o.progress_ctx = &pr;
+		}
+		rc = ws_sim_run_ensemble_with(sc, &x, &o, &e);
+		if (pr.shown)
+			fputs("\r\033[K", stderr);
+		if (rc == 0)
+			rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log, &pcap);
+		else
+			rc = fail(e.msg);
 	}
-	int rc = ws_sim_run_ensemble_with(sc, &x, &o, &e);
-	if (pr.shown)
-		fputs("\r\033[K", stderr);
-	if (rc == 0)
-		rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log, &pcap);
-	else
-		rc = fail(e.msg);
 	ws_sim_ensemble_free(&x);
 	ws_buf_free(&hosts);
 	ws_buf_free(&log);
@@ -572,9 +615,15 @@ int ws_cmd_simulate(int argc, char **argv)
 			free(longs);
 			return 0;
 		}
+	struct ws_simpar_opts par = {.block_bits = 8};
+	int rc = ws_simpar_begin(argc, argv, &par);
+	if (rc) {
+		free(longs);
+		return rc;
+	}
 	struct ws_sim_scenario sc;
-	int rc = base_scenario(argc, argv, longs, shorts, &sc);
-	struct files f = {0};
+	rc = base_scenario(argc, argv, longs, shorts, &sc);
+	struct files f = {.par = &par};
 	bool tel_reset = false;
 	optind = 1;
 	int c;
@@ -599,5 +648,6 @@ int ws_cmd_simulate(int argc, char **argv)
 		fprintf(stderr, "wormscope simulate: error writing stdout\n");
 		rc = WS_EXIT_ERROR;
 	}
+	ws_simpar_end(&par);
 	return rc;
 }
