@@ -12,7 +12,8 @@ if "$W" simulate --help | grep -q -- --partition; then :; else fail "--help lack
 # same files); an MPI build says nothing of the kind for --dump-config.
 out=$(OMPI_COMM_WORLD_SIZE=2 "$W" simulate --dump-config 2>&1 >/dev/null)
 rc=$?
-if "$W" simulate --partition --mode per-probe --vulnerable 100 --duration 0.01 --quiet 2>err.txt; then
+if "$W" simulate --partition --mode per-probe --vulnerable 100 --duration 0.01 --quiet \
+	--out-csv p.csv 2>err.txt; then
 	fail "--partition without infection_delay_s ran"
 fi
 if grep -q "needs an MPI build" err.txt; then
