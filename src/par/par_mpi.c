@@ -200,7 +200,7 @@ static int manager(const struct ws_par *p, struct pool *q, size_t nt, struct ws_
 static int worker(const struct ws_par *p, ws_par_job fn, void *ctx, size_t nt)
 {
 	const char *kill_rank = getenv("WORMSCOPE_TEST_KILL_RANK");
-	bool die = kill_rank && atoi(kill_rank) == p->rank;
+	bool die = kill_rank && strtol(kill_rank, NULL, 10) == p->rank;
 	MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_READY, MPI_COMM_WORLD);
 	for (;;) {
 		uint64_t j;

@@ -395,7 +395,7 @@ struct run {
 	uint32_t *tel_pre;
 	uint8_t *infected;       /* per host */
 	uint32_t *inf_host, *inf_addr; /* the infected hosts, in infection order */
-	double *inf_t;           /* their infection times */
+	double *inf_start;       /* when each starts probing (infection + delay) */
 	uint64_t ni;             /* hosts probing: the first ni infected (their delay has passed) */
 	uint64_t n_inf;          /* hosts infected */
 	/* [t * n + s] for the host infected s-th: interval + 1 in which telescope
@@ -595,14 +595,15 @@ static uint64_t segment(struct run *R, uint64_t m, long *victim)
 	return 0;
 }
 
-/* Host h is infected at `when`; it starts probing sc->delay later (hosts
- * infected in order start in order, so the probing ones are a prefix). */
-static void infect(struct run *R, uint32_t h, double when)
+/* Host h is infected at `when` and starts probing at `start` (when + the
+ * delay; the initial hosts at once). Hosts infected in order start in order,
+ * so the probing ones are a prefix. */
+static void infect(struct run *R, uint32_t h, double when, double start)
 {
 	R->infected[h] = 1;
 	R->inf_host[R->n_inf] = h;
 	R->inf_addr[R->n_inf] = R->sc->addr[h];
-	R->inf_t[R->n_inf] = when;
+	R->inf_start[R->n_inf] = start;
 	R->n_inf++;
 	R->out->infected_at[h] = when;
 }
@@ -697,13 +698,13 @@ static void walk(struct run *R)
 		if (tend > sc->duration)
 			tend = sc->duration;
 		for (;;) {
-			while (R->ni < R->n_inf && R->inf_t[R->ni] + sc->delay <= t)
+			while (R->ni < R->n_inf && R->inf_start[R->ni] <= t)
 				R->ni++;
 			if (!(R->n_inf > 0 && t < tend && (R->n_inf < sc->n || sc->n_telescope)))
 				break;
 			double tb = tend, f = 1;
-			if (R->ni < R->n_inf && R->inf_t[R->ni] + sc->delay < tb)
-				tb = R->inf_t[R->ni] + sc->delay;
+			if (R->ni < R->n_inf && R->inf_start[R->ni] < tb)
+				tb = R->inf_start[R->ni];
 			if (R->ni == 0) { /* all infected hosts are still starting */
 				t = tb;
 				continue;
@@ -722,7 +723,7 @@ static void walk(struct run *R)
 				continue;
 			}
 			t += (tb - t) * ws_probe_beta(&R->aux, (double)k, (double)(m - k + 1));
-			infect(R, (uint32_t)victim, t);
+			infect(R, (uint32_t)victim, t, t + sc->delay);
 			R->out->new_infections[R->j]++;
 		}
 		R->out->infected[R->j] = R->n_inf;
@@ -754,7 +755,7 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	R->infected = ws_xcalloc(sc->n, 1);
 	R->inf_host = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_host);
 	R->inf_addr = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_addr);
-	R->inf_t = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_t);
+	R->inf_start = ws_xreallocarray(NULL, sc->n, sizeof *R->inf_start);
 	size_t ntn = sc->n_telescope * sc->n;
 	R->tel_last = ws_xcalloc(ntn ? ntn : 1, sizeof *R->tel_last);
 	R->tel_empty = ws_xcalloc(sc->n_telescope ? sc->n_telescope : 1, 1);
@@ -768,14 +769,14 @@ int ws_probe_run(const struct ws_probe_scenario *sc, struct ws_probe_result *out
 	ws_probe_rng_seed(&R->aux, sc->seed, 2);
 	for (size_t i = 0; i < sc->n_initial; i++)
 		if (!R->infected[sc->initial[i]])
-			infect(R, sc->initial[i], 0);
+			infect(R, sc->initial[i], 0, 0); /* probing from the start */
 	walk(R);
 	ws_probe_index_free(R->ix);
 	free(R->tel_pre);
 	free(R->infected);
 	free(R->inf_host);
 	free(R->inf_addr);
-	free(R->inf_t);
+	free(R->inf_start);
 	free(R->tel_last);
 	free(R->tel_empty);
 	free(R);

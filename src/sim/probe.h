@@ -106,7 +106,8 @@ struct ws_probe_scenario {
 	const struct ws_probe_telescope *telescope;
 	size_t n_telescope;
 	uint64_t seed;
-	/* Seconds from a host's infection to its first probe (0: at once). The
+	/* Seconds from a host's infection to its first probe (0: at once; the
+	 * initial hosts probe from the start). The
 	 * partitioned run (src/par/) needs it > 0: it is the run's lookahead. */
 	double delay;
 	/* Optional: multiplier of every host's rate at time t, constant until
