@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz target: simulate --sweep specs (sweep/sweep.c). The input is split on
  * newlines into up to four specs. Whatever is accepted must give points
  * whose every coordinate is in range, labels and file names that are

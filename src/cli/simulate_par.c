@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* simulate --sweep, --ranks, --partition and runs under mpirun/srun (see
  * simulate_par.h). */
 #include "cli/simulate_par.h"

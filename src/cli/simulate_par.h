@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `wormscope simulate` over several processes and sweeps (cli/): the glue
  * between simulate_cmd.c and src/sweep/, src/par/. */
 #ifndef WS_CLI_SIMULATE_PAR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs over several processes (src/par/): Open MPI when the build found it
  * (par_mpi.c, par_part.c), one process otherwise (par_serial.c). Nothing
  * here is a cluster layer of its own: the ranks are MPI_COMM_WORLD's, started

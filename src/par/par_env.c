@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the launcher says (par.h), shared by the MPI and the serial build. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Jobs over Open MPI ranks (par.h): rank 0 is the manager and, on a thread
  * of its own, a worker too; the other ranks are workers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One per-probe run partitioned over MPI ranks (par.h).
  *
  * The address space is cut into blocks, its /8s by default (its /B

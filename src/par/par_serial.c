@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The build without MPI (par.h): one process runs every job in order. */
 #include <string.h>
 

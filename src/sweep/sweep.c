@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parameter sweeps (see sweep.h). */
 #include "sweep/sweep.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parameter sweeps of `wormscope simulate --sweep` (src/sweep/): the points
  * of a cartesian product of configuration values, the scenario of each
  * point, and the files a sweep writes (one CSV with a row per point and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the tests/mpi scripts: $1 is wormscope, $2 mpirun.
 W=$1
 MPIRUN=$2

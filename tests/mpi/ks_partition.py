@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The partitioned per-probe run (simulate --partition over mpirun -np 2)
 equals the single-process per-probe mode in distribution: two-sample KS
 tests over 32 seeds on the final count and on the infection-time curve (the

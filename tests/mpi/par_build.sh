@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # What simulate says about MPI in this build, and --sweep's own errors.
 W=$1
 T=$(mktemp -d)

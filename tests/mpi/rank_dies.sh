@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A rank that dies mid-sweep makes mpirun fail and leaves no output behind
 # (rank 0 writes only once it holds every result).
 . "$(dirname "$0")/common.sh"

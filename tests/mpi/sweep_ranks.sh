@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A sweep (and a plain ensemble) under mpirun -np 2 writes the same bytes as
 # -np 1 and as one process without mpirun (seeds from (seed, point, run)).
 . "$(dirname "$0")/common.sh"
