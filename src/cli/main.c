@@ -18,6 +18,7 @@ static const struct {
 	{"hosts", ws_cmd_hosts, "list the sources a store has seen (scan --db), with filters"},
 	{"report", ws_cmd_report, "write the HTML report (charts and tables) from a store"},
 	{"store", ws_cmd_store, "store copy: move a store between SQLite and PostgreSQL"},
+	{"estimate", ws_cmd_estimate, "estimate a whole outbreak (K, N, forecast) from one monitor's counts"},
 	{"simulate", ws_cmd_simulate, "model an outbreak, its telescopes and server logs (SIMULATED)"},
 };
 

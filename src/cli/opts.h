@@ -53,5 +53,6 @@ int ws_cmd_report(int argc, char **argv);
 int ws_cmd_guard(int argc, char **argv);
 int ws_cmd_simulate(int argc, char **argv);
 int ws_cmd_store(int argc, char **argv);
+int ws_cmd_estimate(int argc, char **argv);
 
 #endif

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/* `wormscope estimate`: from the per-interval counts one monitor saw to the
+ * whole outbreak (src/estimate/fit.h): early warning, the logistic fit with
+ * its 95 % intervals and forecast, and the verdict on whether the view is
+ * uniform. Reads the counts layout `time_utc,distinct_sources[,probes]`
+ * (src/sim/observed.h parses it; rows are labelled by their interval's end). */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/opts.h"
+#include "estimate/fit.h"
+#include "sim/observed.h"
+#include "util/addr.h"
+#include "util/escape.h"
+
+enum { OPT_COUNTS = 256, OPT_MONITORED, OPT_UNTIL, OPT_INTERVAL, OPT_DB };
+
+static const struct ws_opt opts[] = {
+	{"counts", OPT_COUNTS, "FILE", "per-interval counts: CSV time_utc,distinct_sources[,probes], "
+				       "one row per interval, labelled by its end (UTC)"},
+	{"monitored", OPT_MONITORED, "N|CIDR", "addresses the monitor watched (a /16 is 65536; a web "
+					       "server is 1); without it only K is estimated"},
+	{"until", OPT_UNTIL, "ISO8601", "use only intervals that end by then (forecast mode)"},
+	{"interval", OPT_INTERVAL, "SECONDS", "length of each row's interval (default: the spacing "
+					      "of the first two rows)"},
+	{"format", 'f', "FMT", "text (default), json or csv (observed, fitted, corrected and "
+			       "forecast series)"},
+	{"db", OPT_DB, "FILE", "not built yet: estimating from a store; use --counts"},
+	{"help", 'h', NULL, "show this help"},
+};
+#define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
+
+static const char usage[] = "usage: wormscope estimate --counts FILE [--monitored N|CIDR] "
+			    "[--until ISO8601] [--interval SECONDS] [-f text|json|csv]\n";
+
+struct est_args {
+	const char *counts, *fmt;
+	double monitored;
+	int64_t until, interval;
+};
+
+/* "2001-08-01T12:00:00Z" (or without Z, seconds optional) as UTC seconds. */
+static int parse_utc(const char *s, int64_t *out)
+{
+	struct tm tm = {0};
+	const char *e = strptime(s, "%Y-%m-%dT%H:%M", &tm);
+	if (!e)
+		return -1;
+	if (*e == ':') {
+		e = strptime(e, ":%S", &tm);
+		if (!e)
+			return -1;
+	}
+	if (*e == 'Z')
+		e++;
+	if (*e)
+		return -1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+/* N (1 to 2^32) or an IPv4 CIDR (its size). */
+static int parse_monitored(const char *s, double *out)
+{
+	char *end;
+	if (!strchr(s, '/') && !strchr(s, '.')) {
+		double v = strtod(s, &end);
+		if (*end || !(v >= 1 && v <= 4294967296.0))
+			return -1;
+		*out = v;
+		return 0;
+	}
+	struct ws_cidr c;
+	if (!ws_cidr_parse(s, &c) || c.net.fam != 4)
+		return -1;
+	*out = ldexp(1.0, 32 - c.bits);
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct est_args *a)
+{
+	struct option *longs;
+	char shorts[32];
+	ws_opts_build(opts, NOPTS, &longs, shorts, sizeof(shorts));
+	int c, rc = 0;
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		switch (c) {
+		case OPT_COUNTS: a->counts = optarg; break;
+		case OPT_MONITORED:
+			if (parse_monitored(optarg, &a->monitored)) {
+				ws_cli_err("estimate", "--monitored %s: not a count of addresses (1 to "
+						       "4294967296) or an IPv4 CIDR", optarg);
+				rc = 2;
+			}
+			break;
+		case OPT_UNTIL:
+			if (parse_utc(optarg, &a->until)) {
+				ws_cli_err("estimate", "--until %s: not an ISO 8601 UTC time "
+						       "(2001-08-01T12:00:00Z)", optarg);
+				rc = 2;
+			}
+			break;
+		case OPT_INTERVAL: {
+			char *end;
+			long long v = strtoll(optarg, &end, 10);
+			if (*end || v < 1 || v > 86400 * 31) {
+				ws_cli_err("estimate", "--interval %s: seconds from 1 to 2678400", optarg);
+				rc = 2;
+			}
+			a->interval = v;
+			break;
+		}
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "csv")) {
+				ws_cli_err("estimate", "-f %s: text, json or csv", optarg);
+				rc = 2;
+			}
+			a->fmt = optarg;
+			break;
+		case OPT_DB:
+			ws_cli_err("estimate", "--db: estimating from a store is not built yet; "
+					       "give the per-interval counts with --counts FILE");
+			rc = 2;
+			break;
+		case 'h':
+			ws_opts_help(stdout, usage,
+				     "Estimates a whole outbreak from what one monitor saw: early "
+				     "warning (Kalman filter), growth rate K, size N and midpoint with "
+				     "95 % intervals, the 50/90/99 % forecast, and whether the view "
+				     "looks uniform. Exit 0 with a fit, 2 when the data cannot be "
+				     "estimated.",
+				     opts, NOPTS);
+			rc = -1;
+			break;
+		default:
+			fputs(usage, stderr);
+			rc = 2;
+		}
+	}
+	free(longs);
+	if (rc == 0 && optind < argc) {
+		ws_cli_err("estimate", "unexpected argument %s", argv[optind]);
+		rc = 2;
+	}
+	if (rc == 0 && !a->counts) {
+		fputs(usage, stderr);
+		ws_cli_err("estimate", "no input: give --counts FILE");
+		rc = 2;
+	}
+	return rc;
+}
+
+/* The counts file as a regular series of intervals; a missing row is an
+ * interval with no counts. */
+struct series {
+	struct ws_est_series s;
+	double *active, *probes;
+};
+
+static int to_series(const struct ws_sim_obs *ob, int64_t interval, const char *path,
+		     struct series *out)
+{
+	if (ob->kind != WS_SIM_OBS_COUNTS) {
+		ws_cli_err("estimate", "%s: a CAIDA host table; estimate reads the counts layout "
+				       "time_utc,distinct_sources[,probes]", path);
+		return 2;
+	}
+	if (ob->n < 2 && interval == 0) {
+		ws_cli_err("estimate", "%s: %zu rows: too few intervals to estimate", path, ob->n);
+		return 2;
+	}
+	int64_t dt = interval ? interval : ob->t[1] - ob->t[0];
+	if (dt <= 0) {
+		ws_cli_err("estimate", "%s: rows 1 and 2 have the same time", path);
+		return 2;
+	}
+	int64_t t0 = ob->t[0] - dt, span = ob->t[ob->n - 1] - t0;
+	size_t n = (size_t)(span / dt) + 1;
+	if (n > WS_EST_MAX_INTERVALS) {
+		ws_cli_err("estimate", "%s: %zu intervals of %lld s: more than %d", path, n,
+			   (long long)dt, WS_EST_MAX_INTERVALS);
+		return 2;
+	}
+	out->active = ws_xcalloc(n, sizeof(double));
+	out->probes = ob->probes ? ws_xcalloc(n, sizeof(double)) : NULL;
+	for (size_t i = 0; i < ob->n; i++) {
+		int64_t k = (ob->t[i] - t0) / dt - 1;
+		if ((ob->t[i] - t0) % dt) {
+			ws_cli_err("estimate", "%s: row %zu (time %lld) is not on the %lld s grid of "
+					       "the first row; give --interval", path, i + 1,
+				   (long long)ob->t[i], (long long)dt);
+			free(out->active);
+			free(out->probes);
+			return 2;
+		}
+		out->active[k] += ob->sources[i];
+		if (out->probes)
+			out->probes[k] += ob->probes[i];
+	}
+	out->s = (struct ws_est_series){.n = n - 1, .t0 = t0, .dt = dt, .active = out->active,
+					.probes = out->probes};
+	return 0;
+}
+
+static void withhold_size(struct ws_est_result *r)
+{
+	double *v[] = {&r->N, &r->N_lo, &r->N_hi, &r->t_mid, &r->t_mid_lo, &r->t_mid_hi, &r->t50,
+		       &r->t50_lo, &r->t50_hi, &r->t90, &r->t90_lo, &r->t90_hi, &r->t99,
+		       &r->t99_lo, &r->t99_hi};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		*v[i] = NAN;
+	for (size_t j = 0; j < r->n_out; j++) {
+		r->infected[j] = r->infected_lo[j] = r->infected_hi[j] = NAN;
+		if (r->zou)
+			r->zou[j] = NAN;
+	}
+}
+
+static void iso(char *buf, size_t cap, double t)
+{
+	if (!isfinite(t)) {
+		snprintf(buf, cap, "not reached");
+		return;
+	}
+	time_t tt = (time_t)llround(t);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void jnum(struct ws_buf *b, const char *key, double v)
+{
+	if (isfinite(v))
+		ws_buf_printf(b, ",\"%s\":%.6g", key, v);
+	else
+		ws_buf_printf(b, ",\"%s\":null", key);
+}
+
+static void jtime(struct ws_buf *b, const char *key, double t)
+{
+	char s[40];
+	iso(s, sizeof(s), t);
+	if (isfinite(t))
+		ws_buf_printf(b, ",\"%s\":\"%s\"", key, s);
+	else
+		ws_buf_printf(b, ",\"%s\":null", key);
+}
+
+static void jpair(struct ws_buf *b, const char *key, double lo, double hi)
+{
+	ws_buf_printf(b, ",\"%s\":[", key);
+	ws_buf_printf(b, isfinite(lo) ? "%.6g," : "null,", lo);
+	ws_buf_printf(b, isfinite(hi) ? "%.6g]" : "null]", hi);
+}
+
+static void print_json(const struct ws_est_result *r, const struct est_args *a, int64_t dt)
+{
+	struct ws_buf b = {0};
+	ws_buf_adds(&b, "{\"input\":\"");
+	ws_esc_json(&b, a->counts, strlen(a->counts));
+	ws_buf_adds(&b, "\"");
+	if (r->alarm)
+		jtime(&b, "alarm_time", (double)r->alarm_time);
+	else
+		ws_buf_adds(&b, ",\"alarm_time\":null");
+	ws_buf_printf(&b, ",\"alarm_on\":\"%s\"", r->alarm_on ? r->alarm_on : "");
+	jnum(&b, "K_per_hour", r->K);
+	jpair(&b, "K_ci95", r->K_lo, r->K_hi);
+	jnum(&b, "N", r->N);
+	jpair(&b, "N_ci95", r->N_lo, r->N_hi);
+	jtime(&b, "t_mid", r->t_mid);
+	jtime(&b, "t_50pct", r->t50);
+	jtime(&b, "t_90pct", r->t90);
+	jtime(&b, "t_99pct", r->t99);
+	jnum(&b, "monitored_addresses", a->monitored > 0 ? a->monitored : NAN);
+	ws_buf_printf(&b, ",\"intervals_used\":%zu,\"interval_s\":%lld", r->intervals_used,
+		      (long long)dt);
+	ws_buf_printf(&b, ",\"basis\":\"%s\"", ws_est_basis_name(r->basis));
+	ws_buf_printf(&b, ",\"fit_ok\":%s,\"local_view\":%s", r->fit_ok ? "true" : "false",
+		      r->local_view ? "true" : "false");
+	jnum(&b, "dispersion", r->phi);
+	ws_buf_adds(&b, ",\"verdict\":\"");
+	ws_esc_json(&b, r->verdict, strlen(r->verdict));
+	ws_buf_adds(&b, "\",\"interval_method\":\"profile likelihood (quasi-Poisson)\"}\n");
+	fwrite(b.p, 1, b.n, stdout);
+	ws_buf_free(&b);
+}
+
+static void print_csv(const struct ws_est_result *r, const struct ws_est_series *s)
+{
+	printf("time_utc,observed,fitted,infected_fit,infected_lo,infected_hi,zou_corrected,"
+	       "forecast\n");
+	size_t last_data = s->n;
+	for (size_t j = 0; j < r->n_out; j++) {
+		char t[40];
+		iso(t, sizeof(t), (double)(s->t0 + (int64_t)(j + 1) * s->dt));
+		printf("%s", t);
+		double v[] = {r->observed[j], r->fitted_obs[j], r->infected[j], r->infected_lo[j],
+			      r->infected_hi[j], r->zou ? r->zou[j] : NAN};
+		for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+			printf(isfinite(v[k]) ? ",%.6g" : ",", v[k]);
+		printf(",%d\n", j >= last_data);
+	}
+}
+
+static void print_text(const struct ws_est_result *r, const struct est_args *a)
+{
+	char t50[40], tmid[40], al[40], t90[40];
+	iso(t50, sizeof(t50), r->t50);
+	iso(t90, sizeof(t90), r->t90);
+	iso(tmid, sizeof(tmid), r->t_mid);
+	iso(al, sizeof(al), (double)r->alarm_time);
+	struct ws_buf b = {0};
+	if (r->fit_ok && !(a->monitored > 0))
+		ws_buf_printf(&b, "worm-like growth%s%s, K ≈ %.3g/h (95 %% %.3g–%.3g); N and "
+				  "its timing need --monitored\n",
+			      r->alarm ? " since " : "", r->alarm ? al : "", r->K, r->K_lo, r->K_hi);
+	else if (r->fit_ok)
+		ws_buf_printf(&b, "worm-like growth%s%s, K ≈ %.3g/h (95 %% %.3g–%.3g), N ≈ %.0f "
+				  "(95 %% %.0f–%.0f), 50 %% at %s\n",
+			      r->alarm ? " since " : "", r->alarm ? al : "", r->K, r->K_lo, r->K_hi,
+			      r->N, r->N_lo, r->N_hi, t50);
+	else
+		ws_buf_printf(&b, "no trustworthy fit: %s\n", r->verdict);
+	ws_buf_adds(&b, "input: ");
+	ws_cli_esc(&b, a->counts);
+	if (a->monitored > 0)
+		ws_buf_printf(&b, " (%s, %zu intervals used, %.0f monitored addresses)\n",
+			      ws_est_basis_name(r->basis), r->intervals_used, a->monitored);
+	else
+		ws_buf_printf(&b, " (%s, %zu intervals used, monitored size not given)\n",
+			      ws_est_basis_name(r->basis), r->intervals_used);
+	ws_buf_printf(&b, "early warning: %s%s\n", r->alarm ? "alarm at " : "no alarm",
+		      r->alarm ? al : "");
+	if (r->fitted && r->fit_ok && a->monitored > 0) {
+		ws_buf_printf(&b, "fit: K %.4g/h, N %.6g, midpoint %s, 90 %% at %s\n", r->K, r->N,
+			      tmid, t90);
+		ws_buf_printf(&b, "verdict: %s\n", r->verdict);
+	}
+	fwrite(b.p, 1, b.n, stdout);
+	ws_buf_free(&b);
+}
+
+int ws_cmd_estimate(int argc, char **argv)
+{
+	struct est_args a = {.fmt = "text", .until = INT64_MAX};
+	int rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	struct ws_sim_obs ob;
+	struct ws_err err = {{0}};
+	if (ws_sim_obs_load(a.counts, &ob, &err)) {
+		ws_cli_err("estimate", "%s", err.msg);
+		return 2;
+	}
+	struct series se = {0};
+	rc = to_series(&ob, a.interval, a.counts, &se);
+	ws_sim_obs_free(&ob);
+	if (rc)
+		return rc;
+	/* Without a monitored size only K is supported: the growth constant
+	 * does not depend on the size assumed (a /16 stands in), while N and the
+	 * times do, so they are withheld. */
+	bool sized = a.monitored > 0;
+	struct ws_est_opts o = {.monitored = sized ? a.monitored : 65536, .until = a.until};
+	struct ws_est_result r;
+	if (ws_est_run(&se.s, &o, &r, &err)) {
+		ws_cli_err("estimate", "%s: %s", a.counts, err.msg);
+		rc = 2;
+	} else {
+		if (!sized)
+			withhold_size(&r);
+		if (!strcmp(a.fmt, "json"))
+			print_json(&r, &a, se.s.dt);
+		else if (!strcmp(a.fmt, "csv"))
+			print_csv(&r, &se.s);
+		else
+			print_text(&r, &a);
+		ws_est_free(&r);
+	}
+	free(se.active);
+	free(se.probes);
+	return rc;
+}
