@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The logistic fit, its intervals, the verdict and the corrections (fit.h).
  *
  * Likelihood: the sum, over the intervals used, of Poisson log-likelihoods of

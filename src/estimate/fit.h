@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* From what one monitor saw to the whole outbreak: the random-constant-spread
  * (logistic) fit of per-interval counts, with 95 % profile-likelihood
  * intervals, the forecast of 50/90/99 %, a goodness-of-fit verdict that flags
