@@ -9,13 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/opts.h"
 #include "estimate/fit.h"
 #include "sim/observed.h"
 #include "util/addr.h"
 #include "util/escape.h"
+#include "util/str.h"
+#include "util/time.h"
 
 enum { OPT_COUNTS = 256, OPT_MONITORED, OPT_UNTIL, OPT_INTERVAL, OPT_DB };
 
@@ -42,26 +43,6 @@ struct est_args {
 	double monitored;
 	int64_t until, interval;
 };
-
-/* "2001-08-01T12:00:00Z" (or without Z, seconds optional) as UTC seconds. */
-static int parse_utc(const char *s, int64_t *out)
-{
-	struct tm tm = {0};
-	const char *e = strptime(s, "%Y-%m-%dT%H:%M", &tm);
-	if (!e)
-		return -1;
-	if (*e == ':') {
-		e = strptime(e, ":%S", &tm);
-		if (!e)
-			return -1;
-	}
-	if (*e == 'Z')
-		e++;
-	if (*e)
-		return -1;
-	*out = (int64_t)timegm(&tm);
-	return 0;
-}
 
 /* N (1 to 2^32) or an IPv4 CIDR (its size). */
 static int parse_monitored(const char *s, double *out)
@@ -99,7 +80,7 @@ static int parse_args(int argc, char **argv, struct est_args *a)
 			}
 			break;
 		case OPT_UNTIL:
-			if (parse_utc(optarg, &a->until)) {
+			if (!ws_time_parse_iso(ws_str_make(optarg, strlen(optarg)), &a->until)) {
 				ws_cli_err("estimate", "--until %s: not an ISO 8601 UTC time "
 						       "(2001-08-01T12:00:00Z)", optarg);
 				rc = 2;
@@ -221,16 +202,13 @@ static void withhold_size(struct ws_est_result *r)
 	}
 }
 
+/* t (UTC seconds) as ISO 8601, or "not reached" when the fit gives none. */
 static void iso(char *buf, size_t cap, double t)
 {
-	if (!isfinite(t)) {
+	if (isfinite(t))
+		ws_time_format_iso(llround(t), buf);
+	else
 		snprintf(buf, cap, "not reached");
-		return;
-	}
-	time_t tt = (time_t)llround(t);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void jnum(struct ws_buf *b, const char *key, double v)
