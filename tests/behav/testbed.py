@@ -3,7 +3,7 @@
 """Behavioural detection on the test bed (bench/genworm.c) and on benign
 captures (bench/genpcap.c), checked against the generator's truth.
 
-usage: testbed.py WORMSCOPE GENWORM GENPCAP CASE
+usage: testbed.py WORMSCOPE GENWORM GENPCAP CASE [CC SOURCE_DIR]
 
 CASE:
   new          an unknown worm: every infected host that probed is flagged
@@ -34,6 +34,11 @@ CASE:
                curve (genworm --curve) decides when hosts become infected;
                every infected host with time left is flagged, the content is
                alerted, no benign client is flagged.
+  draft        the new-worm alert's draft worm table entry compiles with the
+               project's warnings as errors (CC and the source tree as two
+               more arguments), and its pre-filter expression is the
+               content's request target, matching the worm's log line (an
+               empty pre-filter would keep every log line from the entry).
   store        scan --db keeps the alerts (committed with the capture, not
                doubled by a rescan); hosts --scanners lists exactly the
                flagged sources, in every format.
@@ -47,6 +52,7 @@ import tempfile
 from datetime import datetime, timezone
 
 ws, genworm, genpcap, case = sys.argv[1:5]
+cc, srcdir = (sys.argv[5:7] + [None, None])[:2]
 tmp = tempfile.mkdtemp(prefix="ws-behav-")
 fails = []
 
@@ -180,6 +186,29 @@ elif case == "seeds":
         print(f"seeds 1-20: content alerted at most at {max(w[1] for w in worst)} sources, "
               f"{d} destinations (seed {seed}); destinations median "
               f"{statistics.median(w[0] for w in worst)}")
+elif case == "draft":
+    import re
+    cap, t = gen_worm()
+    rc, recs, summary = scan(cap)
+    new = [r for r in recs if r["worm"] == "new-worm"]
+    check(len(new) == 1, f"{len(new)} new-worm alerts")
+    if new:
+        src = os.path.join(tmp, "new_worm_1.c")
+        with open(src, "w") as f:
+            f.write(new[0]["worm_entry"])
+        r = run([cc, "-std=c17", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
+                 "-Wshadow", "-Wstrict-prototypes", "-Wvla", "-fsyntax-only",
+                 "-I", os.path.join(srcdir, "src"), "-I", os.path.join(srcdir, "include"), src])
+        check(r.returncode == 0, f"the draft entry does not compile: {r.stderr.decode()[:600]}")
+        m = re.search(r'prefilter\[\] = \{"((?:[^"\\]|\\.)*)", NULL\}', new[0]["worm_entry"])
+        check(m is not None, "the draft has no pre-filter expression")
+        if m:
+            expr = m.group(1).encode().decode("unicode_escape")  # the C literal's value
+            line = ('10.1.0.9 - - [09/Sep/2001:01:47:13 +0000] "POST /cgi-bin/sim-update.cgi?'
+                    'mode=sync&token=SIMULATED-WORM-7f3a HTTP/1.1" 404 0')
+            check(re.search(expr, line, re.I) is not None, f"pre-filter {expr!r} misses the log line")
+            check(re.search(expr, line.replace("sync", "sink"), re.I) is None,
+                  f"pre-filter {expr!r} is not the content")
 elif case == "benign":
     cap, t = gen_worm("--no-worm")
     rc, recs, summary = scan(cap)
