@@ -39,6 +39,8 @@ CASE:
                more arguments), and its pre-filter expression is the
                content's request target, matching the worm's log line (an
                empty pre-filter would keep every log line from the entry).
+  cli          genworm's bad input: a one-line error naming the option or
+               the file, exit 2.
   store        scan --db keeps the alerts (committed with the capture, not
                doubled by a rescan); hosts --scanners lists exactly the
                flagged sources, in every format.
@@ -209,6 +211,16 @@ elif case == "draft":
             check(re.search(expr, line, re.I) is not None, f"pre-filter {expr!r} misses the log line")
             check(re.search(expr, line.replace("sync", "sink"), re.I) is None,
                   f"pre-filter {expr!r} is not the content")
+elif case == "cli":
+    bad = [(["--seed", "x"], "genworm: --seed takes"), (["--seed", "-3"], "genworm: --seed takes"),
+           (["--clients", "1.5"], "genworm: --clients takes"),
+           (["--curve", os.path.join(tmp, "missing.csv")], "genworm: " + os.path.join(tmp, "missing.csv") + ": "),
+           (["--truth", os.path.join(tmp, "no", "dir")], "genworm: " + os.path.join(tmp, "no", "dir") + ": ")]
+    for args, want in bad:
+        r = run([genworm, *args])
+        err = r.stderr.decode()
+        check(r.returncode == 2 and err.startswith(want) and err.count("\n") == 1 and not r.stdout,
+              f"genworm {args}: exit {r.returncode}, {err!r}")
 elif case == "benign":
     cap, t = gen_worm("--no-worm")
     rc, recs, summary = scan(cap)
