@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine.h"
+#include "sim/clock.h"
+#include "sim/tele.h"
 
 struct key {
 	double c_far, c_loc; /* telescope hits per probe: crossing networks, own /16 */
