@@ -134,6 +134,13 @@ struct run {
 	struct fen fS, fI, fW16, fW8;
 	uint32_t S8[256], I8[256];
 	uint64_t w16, w8;
+	/* Shared /16 uplinks (link16_rate): infected hosts per group, the probes
+	 * per second all of them send together, and that total over the sum of
+	 * their own rates from each change on (what the telescope pass scales
+	 * every host's rate by). */
+	uint32_t *inf16;
+	double agg, *cong_t, *cong_f;
+	size_t n_cong, cap_cong;
 	/* Per host: what an event touches, in one cache line. */
 	struct hstate {
 		float t_inf;     /* start of the current episode (blacklist delays only) */
@@ -254,6 +261,41 @@ static void gswap(struct run *r, uint32_t a, uint32_t b)
 	r->hs[ha].gpos = b;
 }
 
+/* What one /16's infected hosts send together through its uplink. */
+static double link_out(const struct run *r, uint32_t infected)
+{
+	double want = r->r_max * (double)infected, cap = r->sc->worm.link16_rate;
+	return want < cap ? want : cap;
+}
+
+static void link_move(struct run *r, uint32_t gi, int d)
+{
+	double before = link_out(r, r->inf16[gi]);
+	r->inf16[gi] = (uint32_t)((int64_t)r->inf16[gi] + d);
+	r->agg += link_out(r, r->inf16[gi]) - before;
+}
+
+/* The telescope pass's factor on every host's rate from t on. */
+static void record_congestion(struct run *r, double t)
+{
+	if (!r->inf16)
+		return;
+	double f = r->gI ? r->agg / (r->r_max * (double)r->gI) : 1.0;
+	if (r->n_cong && r->cong_f[r->n_cong - 1] == f)
+		return;
+	if (r->n_cong && r->cong_t[r->n_cong - 1] == t) {
+		r->cong_f[r->n_cong - 1] = f;
+		return;
+	}
+	if (r->n_cong == r->cap_cong) {
+		r->cap_cong = r->cap_cong ? r->cap_cong * 2 : 4096;
+		r->cong_t = ws_xreallocarray(r->cong_t, r->cap_cong, sizeof(double));
+		r->cong_f = ws_xreallocarray(r->cong_f, r->cap_cong, sizeof(double));
+	}
+	r->cong_t[r->n_cong] = t;
+	r->cong_f[r->n_cong++] = f;
+}
+
 static void move(struct run *r, uint32_t h, int from, int to)
 {
 	uint32_t p = r->hs[h].gpos;
@@ -280,6 +322,8 @@ static void move(struct run *r, uint32_t h, int from, int to)
 		r->inf_by_flag[r->hflag[h] & 0x1f]++;
 	if (r->local)
 		group_move(r, h, from, to);
+	if (r->inf16 && (from == ST_I) != (to == ST_I))
+		link_move(r, r->pop->host_group[h], to == ST_I ? 1 : -1);
 }
 
 /* ---- infections and their ends ------------------------------------------- */
@@ -323,6 +367,7 @@ static void record_infection(struct run *r, uint32_t h, uint8_t flags, double t)
 	r->events++;
 	count_new(r, t);
 	count_ever(r, h, t);
+	record_congestion(r, t);
 	if (r->ep_t) {
 		r->ep_t[r->n_ep++] = t;
 	} else if (r->ep) {
@@ -404,6 +449,7 @@ static void end_episode(struct run *r, uint32_t h, double t, bool patched)
 {
 	int to = patched || !r->sc->worm.reinfectable ? ST_R : ST_S;
 	move(r, h, ST_I, to);
+	record_congestion(r, t);
 	if (r->ep)
 		r->ep[r->hs[h].epi].t_end = t;
 }
@@ -544,7 +590,8 @@ static void infect_any(struct run *r, double t)
 static void hazards(const struct run *r, double on, double *hz)
 {
 	const struct ws_sim_worm *w = &r->sc->worm;
-	hz[0] = r->r_max * w->p_any * (double)r->gI * (double)r->gS / r->any_space * on;
+	double sending = r->inf16 ? r->agg : r->r_max * (double)r->gI;
+	hz[0] = sending * w->p_any * (double)r->gS / r->any_space * on;
 	hz[1] = r->local ? r->r_max * w->p_same8 * (double)r->w8 / TWO24 * on : 0.0;
 	hz[2] = r->local ? r->r_max * w->p_same16 * (double)r->w16 / TWO16 * on : 0.0;
 	hz[3] = r->n_hit ? r->r_max * (double)r->gI * on : 0.0;
@@ -793,6 +840,9 @@ static void free_run(struct run *r)
 	free(r->ep_host);
 	free(r->walk_idx);
 	free(r->walk.v);
+	free(r->inf16);
+	free(r->cong_t);
+	free(r->cong_f);
 }
 
 static void seed_outbreak(struct run *r)
@@ -1032,7 +1082,9 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		 w->reboot_mean_h <= 0 && w->hitlist == 0 && d->patch_rate_h <= 0 &&
 		 d->n_patch_curve == 0 && d->blacklist_share <= 0 &&
 		 d->content_filter_share <= 0 && d->egress_share <= 0 &&
-		 !(w->chinese_share > 0 && w->chinese_lifetime_h > 0);
+		 !(w->chinese_share > 0 && w->chinese_lifetime_h > 0) && w->link16_rate <= 0;
+	if (w->link16_rate > 0)
+		r.inf16 = ws_xcalloc(pop->n_groups ? pop->n_groups : 1, sizeof(uint32_t));
 	r.unscanned = r.any_space;
 	bool want_log = o && o->log;
 	if ((sc->n_telescopes || want_log) && r.lean) {
@@ -1052,8 +1104,9 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		name_infections(&r);
 	int rc = 0;
 	if (sink) {
-		struct ws_sim_trace tr = {sc,	   pop,	 r.hflag, r.gflag, {0}, r.any_space,
-					  r.end, r.ep, r.n_ep,	 r.lean, r.ep_t, r.ep_host, r.iflag};
+		struct ws_sim_trace tr = {sc,	     pop,	r.hflag,  r.gflag, {0},	r.any_space,
+					  r.end,     r.ep,	r.n_ep,	  r.lean,  r.ep_t,	r.ep_host,
+					  r.iflag,   r.cong_t,	r.cong_f, r.n_cong};
 		memcpy(tr.class_rate, r.class_rate, sizeof(tr.class_rate));
 		rc = sink(&tr, &r.g, seed, res, o);
 	}

@@ -53,6 +53,8 @@ static const char *unsupported(const struct ws_sim_scenario *sc)
 		return "local preference without skip_reserved (e.g. nimda: --set skip_reserved=true)";
 	if (w->rate_spread > 0)
 		return "rate_spread";
+	if (w->link16_rate > 0)
+		return "link16_rate";
 	if (w->hitlist)
 		return "hitlist";
 	if (w->lifetime_h > 0 || w->reboot_mean_h > 0)

@@ -49,6 +49,11 @@ struct ws_sim_trace {
 	const double *lean_t;
 	const uint32_t *lean_host;
 	const uint8_t *lean_flag;
+	/* Shared /16 uplinks: from cong_t[i] on, every host's rate is scaled by
+	 * cong_f[i] (the probes all infected hosts send together over the sum
+	 * of their own rates); n_cong is 0 without them. */
+	const double *cong_t, *cong_f;
+	size_t n_cong;
 };
 
 /* Episode e of the trace, whichever way it is stored. */
