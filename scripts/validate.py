@@ -308,8 +308,8 @@ NOTES = """
   shows over 01-07 UTC to 0.44/h and the logistic K fitted over 1-50 % to 0.38/h. So
   Staniford's 0.7/h cannot be met by the population the survey measured (it needs 46 % more
   unpatched hosts and no patching), and Goldsmith's prose 75 % is faster than his own rows
-  (63 %); the model's 0.44-0.45/h sits within 20 % of the rows and at the lower edge of
-  ±20 % around the prose figure.
+  (63 %); the model sits within 20 % of the rows and about a fifth below the prose
+  figure, at the edge of its ±20 % band (the table gives both as they fall).
 - **Code Red I v1 (miss, 15-40× low).** The random number generator had a static seed
   [CERT-IN-2001-08] [CAIDA-CRv2]; the thread's number was part of the seeding, so the
   threads of every copy walked the same hundred sequences [Staniford02]. A new host can then

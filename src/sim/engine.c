@@ -275,13 +275,16 @@ static void link_move(struct run *r, uint32_t gi, int d)
 	r->agg += link_out(r, r->inf16[gi]) - before;
 }
 
-/* The telescope pass's factor on every host's rate from t on. */
+/* The telescope pass's factor on every host's rate from t on, kept within
+ * 0.1 % of the true one: a new step only when it has moved by more (every
+ * infection moves it a little, and a step per infection would make the
+ * telescope pass walk tens of thousands of segments per interval). */
 static void record_congestion(struct run *r, double t)
 {
 	if (!r->inf16)
 		return;
 	double f = r->gI ? r->agg / (r->r_max * (double)r->gI) : 1.0;
-	if (r->n_cong && r->cong_f[r->n_cong - 1] == f)
+	if (r->n_cong && fabs(f - r->cong_f[r->n_cong - 1]) <= 1e-3 * r->cong_f[r->n_cong - 1])
 		return;
 	if (r->n_cong && r->cong_t[r->n_cong - 1] == t) {
 		r->cong_f[r->n_cong - 1] = f;
