@@ -306,14 +306,15 @@ static void print_json(const struct ws_est_result *r, const struct est_args *a,
 static void print_csv(const struct ws_est_result *r, const struct ws_est_series *s)
 {
 	printf("time_utc,observed,fitted,infected_fit,infected_lo,infected_hi,zou_corrected,"
-	       "forecast\n");
+	       "infection_time_estimate,sources_seen,forecast\n");
 	size_t last_data = s->n;
 	for (size_t j = 0; j < r->n_out; j++) {
 		char t[40];
 		iso(t, sizeof(t), (double)(s->t0 + (int64_t)(j + 1) * s->dt));
 		printf("%s", t);
 		double v[] = {r->observed[j], r->fitted_obs[j], r->infected[j], r->infected_lo[j],
-			      r->infected_hi[j], r->zou ? r->zou[j] : NAN};
+			      r->infected_hi[j], r->zou ? r->zou[j] : NAN,
+			      r->wcc ? r->wcc[j] : NAN, r->cum_seen ? r->cum_seen[j] : NAN};
 		for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
 			printf(isfinite(v[k]) ? ",%.6g" : ",", v[k]);
 		printf(",%d\n", j >= last_data);
