@@ -19,6 +19,7 @@
 # (default 10), RUNS (farm-bench runs, default 5).
 set -eu
 die() { echo "bench: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 [ $# -eq 1 ] || die "usage: bench/behav.sh BUILD_DIR"
 B=$1
 WS=$B/wormscope
@@ -40,7 +41,7 @@ cat "$CAP" >/dev/null
 
 echo
 echo "== 1. capture rate: behaviour on (A) vs --no-behaviour (B), paired"
-farm-bench -n "$RUNS" --timeout 600 --vs "$WS scan -j 1 --summary none --no-behaviour $CAP" \
+bench_pair --timeout 600 --vs "$WS scan -j 1 --summary none --no-behaviour $CAP" \
 	-- "$WS" scan -j 1 --summary none "$CAP"
 echo "(the issue asks A/B wall <= 2: at least 0.5x today's packet rate with behaviour on)"
 
@@ -52,8 +53,8 @@ trap 'rm -rf "$T"' EXIT
 "$B/bench/genworm" --clients 2000 --no-worm >"$T/small.pcapng" 2>/dev/null
 "$B/bench/genworm" --clients 60000 --busy 200 --busy-conns 2000 --no-worm >"$T/flood.pcapng" 2>/dev/null
 for f in small flood; do
-	/usr/bin/time -f "%M" -o "$T/rss" "$WS" scan -j 1 -q -f jsonl "$T/$f.pcapng" >"$T/f.jsonl" || true
-	echo "  $f: $(wc -c <"$T/$f.pcapng") bytes, peak RSS $(($(cat "$T/rss") / 1024)) MB;" \
+	BENCH_OUT=$T/f.jsonl BENCH_MAXRC=255 bench_run "$WS" scan -j 1 -q -f jsonl "$T/$f.pcapng"
+	echo "  $f: $(wc -c <"$T/$f.pcapng") bytes, peak RSS $((RSS / 1024)) MB;" \
 		"benign sources flagged: $(grep -c '"worm":"scanner"' "$T/f.jsonl" || true)" \
 		"$(grep -o '"worm":"scanner","src":"[^"]*"' "$T/f.jsonl" | cut -d'"' -f8 | tr '\n' ' ')"
 	rm -f "$T/$f.pcapng"

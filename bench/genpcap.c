@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcap/pcapw.h"
+
 #define CONC 512
 
 static uint64_t rng_state;
@@ -35,22 +37,17 @@ static uint32_t ts_sec = 997000000, ts_usec;
 static uint64_t packets, sizes[5]; /* <=66, <=200, <=600, <=1000, >1000 bytes */
 static uint64_t n_cr1, n_cr2, n_requests;
 
-static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v & 0xffff); }
-
 static void frame(const uint8_t *p, uint32_t n)
 {
-	uint32_t h[4];
+	uint8_t h[WS_PCAPW_REC_HDR];
 	ts_usec += 7;
 	if (ts_usec >= 1000000) {
 		ts_usec -= 1000000;
 		ts_sec++;
 	}
-	h[0] = ts_sec;
-	h[1] = ts_usec;
-	h[2] = h[3] = n;
-	fwrite(h, 4, 4, stdout); /* little-endian host: the magic below says so */
-	fwrite(p, 1, n, stdout);
+	uint32_t cap = ws_pcapw_record(h, ts_sec, ts_usec, n, 65535);
+	fwrite(h, 1, sizeof(h), stdout);
+	fwrite(p, 1, cap, stdout);
 	packets++;
 	sizes[n <= 66 ? 0 : n <= 200 ? 1 : n <= 600 ? 2 : n <= 1000 ? 3 : 4]++;
 }
@@ -60,31 +57,11 @@ static void tcp(uint32_t sip, uint16_t sp, uint32_t dip, uint16_t dp, uint32_t s
 {
 	static uint8_t f[1600];
 	static uint16_t id;
-	memcpy(f, "\x00\x11\x22\x33\x44\x55\x00\x66\x77\x88\x99\xaa\x08\x00", 14);
-	uint8_t *ip = f + 14;
-	memset(ip, 0, 40);
-	ip[0] = 0x45;
-	put16(ip + 2, (uint32_t)(40 + n));
-	put16(ip + 4, id++);
-	ip[8] = 64;
-	ip[9] = 6;
-	put32(ip + 12, sip);
-	put32(ip + 16, dip);
-	uint32_t s = 0;
-	for (int i = 0; i < 20; i += 2)
-		s += (uint32_t)(ip[i] << 8 | ip[i + 1]);
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	put16(ip + 10, ~s & 0xffff);
-	uint8_t *t = ip + 20;
-	put16(t, sp);
-	put16(t + 2, dp);
-	put32(t + 4, seq);
-	put32(t + 8, ack);
-	t[12] = 5 << 4;
-	t[13] = flags;
-	put16(t + 14, 64240);
-	memcpy(t + 20, data, n);
+	ws_pcapw_eth(f, 0x0800);
+	ws_pcapw_ipv4(f + 14, (uint32_t)(40 + n), id++, 0, 64, 6, sip, dip);
+	ws_pcapw_tcp(f + 34, sp, dp, seq, ack, flags, 64240);
+	if (n)
+		memcpy(f + 54, data, n);
 	frame(f, (uint32_t)(54 + n));
 }
 
@@ -229,8 +206,9 @@ int main(int argc, char **argv)
 	uint64_t total = strtoull(argv[1], NULL, 10);
 	rng_state = strtoull(argv[2], NULL, 10);
 	make_worms();
-	static const uint32_t hdr[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1};
-	fwrite(hdr, 4, 6, stdout);
+	uint8_t hdr[WS_PCAPW_FILE_HDR];
+	ws_pcapw_file_header(hdr, 1 /* Ethernet */, 65535);
+	fwrite(hdr, 1, sizeof(hdr), stdout);
 	static struct conn c[CONC];
 	uint64_t started = 0;
 	size_t open = 0;

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "pcap/pcapng.h"
+#include "pcap/pcapw.h"
 #include "util/mem.h"
 
 struct pkt {
@@ -83,8 +84,6 @@ static uint64_t rnd64(void)
 static uint32_t rnd(uint32_t n) { return (uint32_t)((rnd64() >> 32) % n); }
 static double unif(void) { return (double)(rnd64() >> 11) / 9007199254740992.0; }
 
-static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v & 0xffff); }
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
@@ -111,41 +110,18 @@ static uint8_t *frame_at(uint64_t ts_us, uint32_t len)
 static void ip_header(uint8_t *ip, uint32_t tot, uint8_t proto, uint32_t sip, uint32_t dip)
 {
 	static uint16_t id;
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	put16(ip + 2, tot);
-	put16(ip + 4, id++);
-	ip[8] = 64;
-	ip[9] = proto;
-	put32(ip + 12, sip);
-	put32(ip + 16, dip);
-	uint32_t s = 0;
-	for (int i = 0; i < 20; i += 2)
-		s += (uint32_t)(ip[i] << 8 | ip[i + 1]);
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	put16(ip + 10, ~s & 0xffff);
+	ws_pcapw_ipv4(ip, tot, id++, 0, 64, proto, sip, dip);
 }
-
-static const uint8_t eth[14] = {0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0x66, 0x77, 0x88, 0x99, 0xaa, 8, 0};
 
 static void tcp(uint64_t ts, uint32_t sip, uint16_t sp, uint32_t dip, uint16_t dp, uint32_t seq,
 		uint32_t ack, uint8_t flags, const char *data, size_t n)
 {
 	uint8_t *f = frame_at(ts, (uint32_t)(54 + n));
-	memcpy(f, eth, 14);
+	ws_pcapw_eth(f, 0x0800);
 	ip_header(f + 14, (uint32_t)(40 + n), 6, sip, dip);
-	uint8_t *t = f + 34;
-	memset(t, 0, 20);
-	put16(t, sp);
-	put16(t + 2, dp);
-	put32(t + 4, seq);
-	put32(t + 8, ack);
-	t[12] = 5 << 4;
-	t[13] = flags;
-	put16(t + 14, 64240);
+	ws_pcapw_tcp(f + 34, sp, dp, seq, ack, flags, 64240);
 	if (n)
-		memcpy(t + 20, data, n);
+		memcpy(f + 54, data, n);
 }
 
 /* ICMP port unreachable from router `rip` quoting the SYN sip:sp -> dip:dp. */
@@ -153,7 +129,7 @@ static void icmp_unreach(uint64_t ts, uint32_t rip, uint32_t sip, uint16_t sp, u
 			 uint16_t dp, uint32_t seq)
 {
 	uint8_t *f = frame_at(ts, 14 + 20 + 8 + 28);
-	memcpy(f, eth, 14);
+	ws_pcapw_eth(f, 0x0800);
 	ip_header(f + 14, 20 + 8 + 28, 1, rip, sip);
 	uint8_t *ic = f + 34;
 	memset(ic, 0, 8);
@@ -161,9 +137,9 @@ static void icmp_unreach(uint64_t ts, uint32_t rip, uint32_t sip, uint16_t sp, u
 	ic[1] = 3;
 	uint8_t *q = ic + 8;
 	ip_header(q, 40, 6, sip, dip);
-	put16(q + 20, sp);
-	put16(q + 22, dp);
-	put32(q + 24, seq);
+	ws_pcapw_be16(q + 20, sp);
+	ws_pcapw_be16(q + 22, dp);
+	ws_pcapw_be32(q + 24, seq);
 }
 
 enum { SYN_ = 0x02, ACK_ = 0x10, PSH_ = 0x08, FIN_ = 0x01, RST_ = 0x04 };

@@ -14,6 +14,7 @@
 # Environment: SECS (10), CONNS (50), THREADS (1), FLOOD_RATE (10000), ROUNDS (1),
 # GUARD_ARGS.
 set -eu
+. "$(dirname "$0")/lib.sh"
 BUILD=${1:-build}
 SECS=${SECS:-10}
 CONNS=${CONNS:-50}
@@ -129,12 +130,11 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # request spent by nginx's worker, the guard, wrk and the nginx proxy's
 # worker during the run: a figure that, unlike req/s, does not depend on
 # what else the machine is doing.
-# Runs a command and writes the CPU seconds it used to $tmp/child.cpu.
+# Runs a command (its stdout kept) and writes the CPU seconds it used to
+# $tmp/child.cpu (bench/lib.sh).
 timed() {
-	python3 -c 'import resource, subprocess, sys
-subprocess.run(sys.argv[2:], check=True)
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[1], "w").write("%f\n" % (r.ru_utime + r.ru_stime))' "$tmp/child.cpu" "$@"
+	BENCH_OUT=/dev/stdout bench_run "$@"
+	echo "$CPU" >"$tmp/child.cpu"
 }
 
 run_wrk() {

@@ -13,7 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+
+#include "benchtime.h"
 
 static uint64_t next(uint64_t *s)
 {
@@ -21,13 +22,6 @@ static uint64_t next(uint64_t *s)
 	*s ^= *s << 25;
 	*s ^= *s >> 27;
 	return *s * 0x2545f4914f6cdd1dull;
-}
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 int main(int argc, char **argv)
@@ -45,13 +39,13 @@ int main(int argc, char **argv)
 		uint32_t a = (uint32_t)(next(&s) >> 32);
 		bits[a >> 6] |= 1ull << (a & 63);
 	}
-	double t0 = now();
+	double t0 = bench_now_s();
 	uint64_t hits = 0;
 	for (uint64_t i = 0; i < probes; i++) {
 		uint32_t t = (uint32_t)(next(&s) >> 32);
 		hits += (bits[t >> 6] >> (t & 63)) & 1;
 	}
-	double dt = now() - t0;
+	double dt = bench_now_s() - t0;
 	printf("%llu %llu %.3f %.4g\n", (unsigned long long)probes, (unsigned long long)hits, dt,
 	       (double)probes / dt);
 	free(bits);

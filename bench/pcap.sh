@@ -19,6 +19,7 @@
 # settings: flat memory means the same figure for both sizes.
 set -eu
 die() { echo "bench: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 [ $# -eq 1 ] || die "usage: bench/pcap.sh BUILD_DIR"
 B=$1
 WS=$B/wormscope
@@ -55,16 +56,14 @@ echo "bench: input:   $FULL: $PACKETS packets, $BYTES bytes; $(truth requests) H
 echo "bench: packet sizes (frame bytes): $(awk '$1 == "size" { printf "%s %s  ", $2, $3 }' "$FULL.truth")"
 cat "$FULL" >/dev/null
 
-# run LABEL CMD...: one timed run; sets WALL CPU RSS; stdout kept in $TMPOUT
+# run LABEL CMD...: one timed run (bench/lib.sh); sets WALL CPU RSS; stdout
+# kept in $TMPOUT
 TMPOUT=$(mktemp)
-trap 'rm -f "$TMPOUT" "$TMPOUT.t"' EXIT
+trap 'rm -f "$TMPOUT"' EXIT
 run() {
 	shift
-	local rc=0
-	/usr/bin/time -f "%e %U %S %M" -o "$TMPOUT.t" "$@" >"$TMPOUT" 2>/dev/null || rc=$?
-	[ "$rc" -le 1 ] || die "failed (exit $rc): $*"
-	read -r WALL U S RSS < <(tail -n 1 "$TMPOUT.t")
-	CPU=$(awk -v u="$U" -v s="$S" 'BEGIN { printf "%.2f", u + s }')
+	BENCH_OUT=$TMPOUT BENCH_MAXRC=1 bench_run "$@"
+	WALL=$(printf '%.2f' "$WALL")
 }
 
 # ---- correctness: wormscope's counts match genpcap's, and tshark's .ida count
@@ -81,13 +80,8 @@ T_WALL=$WALL T_CPU=$CPU T_RSS=$RSS
 [ "$T_N" -eq $((W1 + W2)) ] || die "tshark counted $T_N .ida requests, wormscope $((W1 + W2))"
 
 echo "bench: timing wormscope scan -j 1 --summary none FILE (best of $RUNS)"
-BW="" BC=""
-for ((i = 0; i < RUNS; i++)); do
-	run ws "$WS" scan -j 1 --summary none "$FULL"
-	if [ -z "$BC" ] || awk -v a="$CPU" -v b="$BC" 'BEGIN { exit !(a < b) }'; then
-		BW=$WALL BC=$CPU WRSS=$RSS
-	fi
-done
+BENCH_BY=cpu BENCH_OUT=$TMPOUT BENCH_MAXRC=1 bench_best "$WS" scan -j 1 --summary none "$FULL"
+BW=$(printf '%.2f' "$WALL") BC=$CPU WRSS=$RSS
 
 printf '\n%-52s %8s %8s %10s %9s\n' "tool" "wall s" "cpu s" "Mpkt/s/cpu" "max RSS"
 printf '%-52s %8s %8s %10s %7s MB\n' "tshark -Y 'http.request.uri contains \".ida\"'" "$T_WALL" "$T_CPU" \

@@ -27,6 +27,7 @@ die() {
 	echo "bench: $*" >&2
 	exit 1
 }
+. "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: bench/report.sh BUILD_DIR"
 B=$1
@@ -43,18 +44,11 @@ mkdir -p "$B/bench"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wsbench-report.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-now() { date +%s.%N; }
-# best TIME of RUNS runs of a command (stdout and stderr discarded)
+# best CMD...: the best wall time of RUNS runs (bench/lib.sh), stdout and
+# stderr discarded
 best() {
-	local b= t0 t1 t
-	for _ in $(seq "$RUNS"); do
-		t0=$(now)
-		"$@" >/dev/null 2>&1 || die "failed: $*"
-		t1=$(now)
-		t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-		if [ -z "$b" ] || awk -v a="$t" -v b="$b" 'BEGIN { exit !(a < b) }'; then b=$t; fi
-	done
-	echo "$b"
+	bench_best "$@"
+	printf '%.3f\n' "$WALL"
 }
 
 LOG=$B/bench/report-$N-$SOURCES.log
@@ -70,15 +64,12 @@ if [ -z "${REPORT_DB:-}" ] && [ ! -s "$DB" ]; then
 		mv "$LOG.tmp" "$LOG"
 	fi
 	echo "bench: building the store $DB"
-	t0=$(now)
-	rc=0
-	"$WS" scan --db "$DB.tmp" --summary none "$LOG" || rc=$?
-	[ $rc -eq 1 ] || die "scan --db exited $rc"
-	t1=$(now)
+	BENCH_MAXRC=1 bench_run "$WS" scan --db "$DB.tmp" --summary none "$LOG"
+	[ "$RC" -eq 1 ] || die "scan --db exited $RC"
 	mv "$DB.tmp" "$DB"
 	rm -f "$DB.tmp-wal" "$DB.tmp-shm"
-	awk -v a="$t0" -v b="$t1" -v n="$N" \
-		'BEGIN { printf "bench: ingest took %.1f s (%.0f sightings/s)\n", b - a, n / (b - a) }'
+	awk -v t="$WALL" -v n="$N" \
+		'BEGIN { printf "bench: ingest took %.1f s (%.0f sightings/s)\n", t, n / t }'
 fi
 [ -s "$DB" ] || die "no store at $DB"
 

@@ -7,8 +7,8 @@
  * curve points), so the report's own rendering time can be told apart. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "benchtime.h"
 #include "report/data.h"
 #include "store/store.h"
 
@@ -19,8 +19,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	size_t top = argc == 3 ? strtoul(argv[2], NULL, 10) : 20;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = bench_now_s();
 	struct ws_store *st;
 	struct ws_err err;
 	struct ws_report_data d;
@@ -29,12 +28,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "report_data: %s\n", err.msg);
 		return 2;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double t1 = bench_now_s();
 	size_t points = 0;
 	for (size_t i = 0; i < d.n_curves; i++)
 		points += d.curves[i].n;
 	printf("%.3f s: %llu sightings, %llu sources, %zu hours, %zu curve points\n",
-	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       t1 - t0,
 	       (unsigned long long)d.sightings, (unsigned long long)d.sources, d.n_hours, points);
 	ws_report_data_free(&d);
 	ws_store_close(st, &err);

@@ -21,6 +21,7 @@ die() {
 	echo "bench: $*" >&2
 	exit 1
 }
+. "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: bench/run.sh BUILD_DIR"
 B=$1
@@ -124,28 +125,14 @@ echo "bench: correct: $GOT sightings = $WANT worm lines written by genlog, per w
 	"($(tr '\n' ' ' <"$TMP/got.counts"| sed 's/ $//'))"
 
 # ---- timing ----------------------------------------------------------------
-now() { date +%s.%N; }
-
-# best_of MAXRC CMD...: runs CMD $RUNS times, prints the shortest wall time in
-# seconds. stdout goes to /dev/null, or to the file $OUT where set: GNU grep
-# notices a /dev/null stdout and stops at the first match, even with -c.
+# best_of MAXRC CMD...: the shortest wall time in seconds of $RUNS runs of
+# CMD (bench/lib.sh); stdout goes to the file $OUT where set, and PRE_RUN
+# runs before each.
 best_of() {
-	local maxrc=$1 best="" i t0 t1 rc
+	local maxrc=$1
 	shift
-	for ((i = 0; i < RUNS; i++)); do
-		"${PRE_RUN:-:}"
-		t0=$(now)
-		rc=0
-		"$@" >"${OUT:-/dev/null}" 2>"$TMP/stderr" || rc=$?
-		t1=$(now)
-		if [ "$rc" -gt "$maxrc" ]; then
-			cat "$TMP/stderr" >&2
-			die "failed (exit $rc): $*"
-		fi
-		best=$(awk -v a="$t0" -v b="$t1" -v best="$best" \
-			'BEGIN { t = b - a; if (best == "" || t < best) best = t; printf "%.3f", best }')
-	done
-	echo "$best"
+	BENCH_MAXRC=$maxrc BENCH_OUT=${OUT:-/dev/null} BENCH_PRE=${PRE_RUN:-:} bench_best "$@"
+	printf '%.3f\n' "$WALL"
 }
 
 cat "$LOG" "$HALF_A" "$HALF_B" "$PREFIX" >/dev/null # warm the page cache

@@ -27,6 +27,7 @@ die() {
 	echo "bench/sim: $*" >&2
 	exit 1
 }
+. "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: bench/sim.sh BUILD_DIR"
 B=$1
@@ -47,30 +48,9 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
 # measure CMD...: best wall seconds over RUNS runs in WALL, with that run's
-# CPU seconds (user + system) in CPU and peak RSS (KB) in RSS. On a shared
-# machine CPU is the better measure of one core's work.
-measure() {
-	WALL=
-	CPU=
-	RSS=
-	for _ in $(seq "$RUNS"); do
-		t0=$(date +%s.%N)
-		/usr/bin/time -v "$@" >"$T/out" 2>"$T/time" || {
-			cat "$T/time" >&2
-			die "failed: $*"
-		}
-		t1=$(date +%s.%N)
-		# date's clock, not time's 10 ms one: the fast replay takes milliseconds.
-		w=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')
-		r=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$T/time")
-		c=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$T/time")
-		if [ -z "$WALL" ] || awk -v a="$w" -v b="$WALL" 'BEGIN {exit !(a < b)}'; then
-			WALL=$w
-			CPU=$c
-			RSS=$r
-		fi
-	done
-}
+# CPU seconds (user + system) in CPU and peak RSS (KB) in RSS (bench/lib.sh).
+# On a shared machine CPU is the better measure of one core's work.
+measure() { BENCH_OUT=$T/out bench_best "$@"; }
 
 # probes CSV RATE: probes the run implies, sum over rows of infected x rate x
 # interval (trapezoid), which is what a per-probe simulation has to make.
@@ -88,7 +68,7 @@ TEXTBOOK="--worm code-red --vulnerable 360000 --scan-rate 5.97 --duration 14 --t
 
 echo "== wormscope simulate benchmark ($(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 
-measure "$WS" simulate --quiet --seed 1 --worm code-red --vulnerable 1000 --duration 1
+measure "$WS" simulate --quiet --seed 1 --worm code-red --vulnerable 1000 --duration 1 --out-csv "$T/base.csv"
 BASE_RSS=$RSS
 echo "baseline (1,000 hosts, 1 h): ${WALL} s, ${RSS} KB"
 
@@ -104,7 +84,7 @@ FAST_PROBES=$(probes "$T/fast.csv" 5.97)
 FAST_PPS=$(awk -v p="$FAST_PROBES" -v w="$FAST_WALL" 'BEGIN {printf "%.3g", p / (w > 0.001 ? w : 0.001)}')
 echo "textbook, fast:                 ${FAST_WALL} s wall for ${FAST_PROBES} probes' worth = ${FAST_PPS} equivalent probes/s"
 
-measure "$WS" simulate --quiet --worm code-red --vulnerable 10000000 --scan-rate 5.97 --duration 14
+measure "$WS" simulate --quiet --worm code-red --vulnerable 10000000 --scan-rate 5.97 --duration 14 --out-csv "$T/10m.csv"
 BPH=$(awk -v r="$RSS" -v b="$BASE_RSS" 'BEGIN {printf "%.1f", (r - b) * 1024 / 1e7}')
 echo "10M hosts, fast:                ${WALL} s wall (${CPU} s CPU), ${RSS} KB max RSS, ${BPH} bytes/host above baseline (target < 2 s, < 64 B)"
 

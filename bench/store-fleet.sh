@@ -23,6 +23,7 @@ die() {
 	echo "bench/store-fleet: $*" >&2
 	exit 1
 }
+. "$(dirname "$0")/lib.sh"
 [ $# -eq 1 ] || die "usage: bench/store-fleet.sh BUILD_DIR"
 B=$(cd "$1" && pwd)
 WS=$B/wormscope
@@ -68,7 +69,7 @@ gen() { # NAME LINES PCT POOL [SEED]
 	fi
 	echo "$f"
 }
-fb() { farm-bench -n "$RUNS" --timeout 3600 "$@"; }
+fb() { bench_pair --timeout 3600 "$@"; }
 
 echo "== 1. SQLite: scan --db vs scan (A = --db, B = plain; time ratio A/B and peaks)"
 for pct in 15 1; do

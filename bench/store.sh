@@ -29,6 +29,7 @@ die() {
 	echo "bench/store: $*" >&2
 	exit 1
 }
+. "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: bench/store.sh BUILD_DIR"
 B=$1
@@ -62,22 +63,12 @@ gen() {
 }
 
 # best CMD...: "WALL CPU" of the fastest of RUNS runs, in seconds: wall
-# time, and user+system CPU time (what counts on a shared, loaded machine).
-# A setup hook PRE (a function name or :) runs before each.
+# time, and user+system CPU time (what counts on a shared, loaded machine),
+# from bench/lib.sh. A setup hook PRE (a function name or :) runs before each.
 PRE=:
 best() {
-	local b= c= w u s i
-	for ((i = 0; i < RUNS; i++)); do
-		$PRE
-		/usr/bin/time -f "%e %U %S" -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" ||
-			[ $? -eq 1 ] || die "$* failed: $(head -c 300 "$TMP/err")"
-		read -r w u s < <(tail -n 1 "$TMP/time")
-		if [ -z "$b" ] || awk -v t="$w" -v b="$b" 'BEGIN { exit !(t < b) }'; then
-			b=$w
-			c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
-		fi
-	done
-	echo "$b $c"
+	BENCH_MAXRC=1 BENCH_PRE=$PRE bench_best "$@"
+	printf '%.2f %s\n' "$WALL" "$CPU"
 }
 wall() { echo "${1% *}"; }
 cpu() { echo "${1#* }"; }

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchtime.h"
+
 #define MAX_INFLIGHT 4096
 #define HOLD_NS 1000000000LL
 
@@ -32,13 +34,6 @@ struct slot {
 	const char *req;
 	size_t len;
 };
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static char reqs[3][1024];
 static size_t reqlen[3];
@@ -80,7 +75,7 @@ int main(int argc, char **argv)
 	int ep = epoll_create1(0);
 	struct slot *slots = calloc(MAX_INFLIGHT, sizeof(*slots));
 	int inflight = 0;
-	long long t0 = now_ns(), end = t0 + (long long)(secs * 1e9);
+	long long t0 = bench_now_ns(), end = t0 + (long long)(secs * 1e9);
 	long long opened = 0, answered = 0, closed = 0, held = 0, failed = 0, skipped = 0;
 	unsigned src = 0;
 	int *freelist = calloc(MAX_INFLIGHT, sizeof(int)), nfree = 0;
@@ -90,7 +85,7 @@ int main(int argc, char **argv)
 	}
 	long long last_sweep = t0;
 	for (;;) {
-		long long t = now_ns();
+		long long t = bench_now_ns();
 		if (t >= end && inflight == 0)
 			break;
 		/* Open what the schedule says is due by now. */
@@ -158,7 +153,7 @@ int main(int argc, char **argv)
 			}
 		}
 		/* Connections the guard holds (tarpit) are let go after HOLD_NS. */
-		long long t2 = now_ns();
+		long long t2 = bench_now_ns();
 		if (t2 - last_sweep < 100000000LL)
 			continue;
 		last_sweep = t2;
@@ -171,7 +166,7 @@ int main(int argc, char **argv)
 				freelist[nfree++] = i;
 			}
 	}
-	double el = (double)(now_ns() - t0) / 1e9;
+	double el = (double)(bench_now_ns() - t0) / 1e9;
 	printf("wormflood: %lld worm requests in %.1f s (%.0f/s): %lld answered, %lld closed, "
 	       "%lld held, %lld failed, %lld not sent (behind schedule)\n",
 	       opened - failed, el, (double)(opened - failed) / el, answered, closed, held, failed,

@@ -17,9 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (fz_next_line(&it, &l, &n)) {
 		char *line = fz_copy(l, n);
 		struct ws_request req;
-		int rc = ws_parse_w3c(&f, line, n, &req);
+		int rc = ws_parse_w3c(&f.w3c, line, n, &req);
 		fz_check_rc(rc);
-		if (f.w3c_nfields < 0 || (size_t)f.w3c_nfields > sizeof(f.w3c_field))
+		if (f.w3c.nfields < 0 || (size_t)f.w3c.nfields > sizeof(f.w3c.field))
 			abort();
 		if (rc == WS_PARSE_OK)
 			fz_check_request(&req, line, n, NULL, 0);

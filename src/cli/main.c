@@ -2,9 +2,11 @@
 /* wormscope: detect, measure and model Code Red II-class worm outbreaks.
  * This file dispatches to the commands; only cli/ knows about argv. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/opts.h"
+#include "util/mem.h"
 #include "ws_version.h"
 
 static const struct {
@@ -34,8 +36,16 @@ static void usage(FILE *f)
 		   "other commands 0 = success, 2 = error.\n");
 }
 
+/* The library cannot go on without memory; the user hears why. */
+static void out_of_memory(size_t n)
+{
+	fprintf(stderr, "wormscope: out of memory (asked for %zu bytes)\n", n);
+	abort();
+}
+
 int main(int argc, char **argv)
 {
+	ws_set_oom_hook(out_of_memory);
 	if (argc < 2) {
 		usage(stderr);
 		return WS_EXIT_ERROR;

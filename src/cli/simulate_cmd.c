@@ -494,25 +494,31 @@ static void pcap_setup(const struct ws_sim_scenario *sc, const struct files *f,
 	o->pcap_err = err;
 }
 
-static int run(struct ws_sim_scenario *sc, struct files *f)
+/* The flag combinations that cannot run, refused before the scenario is
+ * even checked; 0 when the flags go together. */
+static int refuse_outputs(const struct files *f)
 {
-	struct ws_err e;
-	/* An impossible configuration is refused, also as a dump (it would not
-	 * read back into a run). */
 	if (f->quiet && !f->csv && !f->json && !f->plot && !f->emit && !f->tel_hosts && !f->pcap)
 		return fail("--quiet and no output file: nothing would be written (give --out-csv, "
 			    "--summary-json, --plot, --emit-log, --emit-pcap or --telescope-hosts)");
 	if (f->sample && !f->pcap)
 		return fail("--emit-sample goes with --emit-pcap");
-	if (ws_sim_scenario_check(sc, &e))
-		return fail(e.msg);
-	if (f->dump) {
-		struct ws_buf b = {0};
-		ws_sim_scenario_dump(sc, &b);
-		fwrite(b.p, 1, b.n, stdout);
-		ws_buf_free(&b);
-		return 0;
-	}
+	return 0;
+}
+
+/* --dump: the configuration as it would run, on stdout. */
+static int dump_scenario(const struct ws_sim_scenario *sc)
+{
+	struct ws_buf b = {0};
+	ws_sim_scenario_dump(sc, &b);
+	fwrite(b.p, 1, b.n, stdout);
+	ws_buf_free(&b);
+	return 0;
+}
+
+/* --emit-log needs a server and a worm whose probes a web log keeps. */
+static int refuse_emit(const struct ws_sim_scenario *sc, const struct files *f)
+{
 	if ((f->emit != NULL) != (f->server != NULL))
 		return fail("--emit-log and --server go together");
 	const struct ws_worm *w = ws_sim_worm(sc->worm.id);
@@ -521,6 +527,74 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 				"would keep\n", sc->worm.id);
 		return WS_EXIT_ERROR;
 	}
+	return 0;
+}
+
+/* --emit-log: the server's address (auto: written into auto_addr, which
+ * f->server then names), its kind, and the log's header line, marked
+ * simulated. */
+static int emit_setup(const struct ws_sim_scenario *sc, struct files *f,
+		      struct ws_sim_outputs *o, struct ws_buf *log, struct ws_buf *header,
+		      char auto_addr[static 20])
+{
+	struct ws_addr a;
+	if (strcmp(f->server, "auto") == 0) {
+		if (auto_server(sc, &o->server))
+			return fail("--server auto: cannot build the population");
+		snprintf(auto_addr, 20, "%u.%u.%u.%u", o->server >> 24, (o->server >> 16) & 255,
+			 (o->server >> 8) & 255, o->server & 255);
+		f->server = auto_addr;
+	} else if (!ws_addr_parse(ws_str_make(f->server, strlen(f->server)), &a, NULL) ||
+		   a.fam != 4) {
+		return fail("--server: want an IPv4 address or auto");
+	} else {
+		o->server = (uint32_t)a.b[0] << 24 | (uint32_t)a.b[1] << 16 |
+			    (uint32_t)a.b[2] << 8 | a.b[3];
+	}
+	if (f->server_kind && strcmp(f->server_kind, "iis") && strcmp(f->server_kind, "apache"))
+		return fail("--server-kind: iis or apache");
+	o->server_kind = f->server_kind ? f->server_kind : "apache";
+	o->log = log;
+	ws_buf_printf(header, "wormscope %s simulate, SIMULATED log of a web server (%s) at %s, "
+			      "seed %llu; config: ",
+		      WS_VERSION, o->server_kind, f->server, (unsigned long long)sc->seed);
+	ws_sim_config_line(sc, header);
+	ws_buf_addc(header, '\0');
+	o->log_header = header->p;
+	return 0;
+}
+
+/* The ensemble in this process, with a progress line on a terminal. */
+static int run_here(const struct ws_sim_scenario *sc, struct ws_sim_outputs *o,
+		    struct ws_sim_ensemble *x)
+{
+	struct ws_err e;
+	const char *after = getenv("WS_PROGRESS_AFTER");
+	struct progress pr = {ws_now_s(), after ? atof(after) : 1.0, 0, false};
+	if (isatty(STDERR_FILENO)) {
+		o->progress = show_progress;
+		o->progress_ctx = &pr;
+	}
+	int rc = ws_sim_run_ensemble_with(sc, x, o, &e);
+	if (pr.shown)
+		fputs("\r\033[K", stderr);
+	return rc ? fail(e.msg) : 0;
+}
+
+static int run(struct ws_sim_scenario *sc, struct files *f)
+{
+	struct ws_err e;
+	/* An impossible configuration is refused, also as a dump (it would not
+	 * read back into a run). */
+	int rc = refuse_outputs(f);
+	if (rc)
+		return rc;
+	if (ws_sim_scenario_check(sc, &e))
+		return fail(e.msg);
+	if (f->dump)
+		return dump_scenario(sc);
+	if ((rc = refuse_emit(sc, f)))
+		return rc;
 	if (f->par->n_sweep) {
 		if (f->emit || f->tel_hosts || f->pcap || f->observed)
 			return fail("--sweep takes no --emit-log, --emit-pcap, --telescope-hosts or "
@@ -543,57 +617,21 @@ static int run(struct ws_sim_scenario *sc, struct files *f)
 	if (f->tel_hosts)
 		o.hosts = &hosts;
 	char auto_addr[20];
-	if (f->emit) {
-		struct ws_addr a;
-		if (strcmp(f->server, "auto") == 0) {
-			if (auto_server(sc, &o.server))
-				return fail("--server auto: cannot build the population");
-			snprintf(auto_addr, sizeof(auto_addr), "%u.%u.%u.%u", o.server >> 24,
-				 (o.server >> 16) & 255, (o.server >> 8) & 255, o.server & 255);
-			f->server = auto_addr;
-		} else if (!ws_addr_parse(ws_str_make(f->server, strlen(f->server)), &a, NULL) ||
-			   a.fam != 4) {
-			return fail("--server: want an IPv4 address or auto");
-		} else {
-			o.server = (uint32_t)a.b[0] << 24 | (uint32_t)a.b[1] << 16 |
-				   (uint32_t)a.b[2] << 8 | a.b[3];
-		}
-		if (f->server_kind && strcmp(f->server_kind, "iis") && strcmp(f->server_kind, "apache"))
-			return fail("--server-kind: iis or apache");
-		o.server_kind = f->server_kind ? f->server_kind : "apache";
-		o.log = &log;
-		ws_buf_printf(&header, "wormscope %s simulate, SIMULATED log of a web server (%s) at %s, "
-				       "seed %llu; config: ",
-			      WS_VERSION, o.server_kind, f->server, (unsigned long long)sc->seed);
-		ws_sim_config_line(sc, &header);
-		ws_buf_addc(&header, '\0');
-		o.log_header = header.p;
+	if (f->emit && (rc = emit_setup(sc, f, &o, &log, &header, auto_addr))) {
+		ws_buf_free(&header);
+		return rc;
 	}
 	struct ws_buf pcap = {0}, pcap_comment = {0};
 	struct ws_err pcap_err = {{0}};
 	if (f->pcap)
 		pcap_setup(sc, f, &o, &pcap, &pcap_comment, &pcap_err);
 	struct ws_sim_ensemble x;
-	int rc;
-	if (spread) {
+	if (spread)
 		rc = ws_simpar_ensemble(f->par, sc, f->quiet, &x);
-		if (rc == 0 && f->par->par.rank == 0)
-			rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log, &pcap);
-	} else {
-		const char *after = getenv("WS_PROGRESS_AFTER");
-		struct progress pr = {ws_now_s(), after ? atof(after) : 1.0, 0, false};
-		if (isatty(STDERR_FILENO)) {
-			o.progress = show_progress;
-			o.progress_ctx = &pr;
-		}
-		rc = ws_sim_run_ensemble_with(sc, &x, &o, &e);
-		if (pr.shown)
-			fputs("\r\033[K", stderr);
-		if (rc == 0)
-			rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log, &pcap);
-		else
-			rc = fail(e.msg);
-	}
+	else
+		rc = run_here(sc, &o, &x);
+	if (rc == 0 && f->par->par.rank == 0)
+		rc = write_outputs(sc, f, &x, n_hosts, &hosts, &log, &pcap);
 	ws_sim_ensemble_free(&x);
 	ws_buf_free(&hosts);
 	ws_buf_free(&log);

@@ -218,7 +218,7 @@ static int write_sweep(const struct ws_sweep *sw, const struct ws_sim_scenario *
 		struct ws_buf path = {0};
 		ws_sweep_point_path(json, p, sw->n_points, &path);
 		char *s = ws_sweep_point_json(sw, p, &pt[p]);
-		rc |= write_file(path.p, s, strlen(s));
+		rc |= s ? write_file(path.p, s, strlen(s)) : fail("--summary-json: out of memory");
 		free(s);
 		ws_buf_free(&path);
 	}

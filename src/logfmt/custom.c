@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logfmt/logfmt.h"
+#include "logfmt/fields.h"
+#include "logfmt/parsers.h"
 #include "util/addr.h"
 #include "util/str.h"
 

@@ -15,7 +15,8 @@
  * too, so it cannot be attributed. */
 #include <string.h>
 
-#include "logfmt/logfmt.h"
+#include "logfmt/fields.h"
+#include "logfmt/parsers.h"
 #include "util/addr.h"
 #include "util/str.h"
 

@@ -12,7 +12,8 @@
  * ',', so a ", " inside it does not shift anything. */
 #include <string.h>
 
-#include "logfmt/logfmt.h"
+#include "logfmt/fields.h"
+#include "logfmt/parsers.h"
 #include "util/addr.h"
 #include "util/str.h"
 

@@ -19,7 +19,8 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "logfmt/logfmt.h"
+#include "logfmt/fields.h"
+#include "logfmt/parsers.h"
 #include "util/addr.h"
 #include "util/str.h"
 

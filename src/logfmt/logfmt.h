@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Log-line parsers: each turns one line (without its newline) into a
- * struct ws_request of views into the line. Parsers own nothing; formats that
- * must unescape (JSON) write into the caller's scratch buffer, which stays
- * valid until the next call with it.
+/* Log formats: which one a file is in (named or detected), and one line
+ * parsed with it. This is the dispatcher over the parsers (parsers.h), which
+ * share the helpers in fields.h; the arrows run dispatcher -> parsers ->
+ * fields, never back.
  *
  * Per-file state (the W3C #Fields: header in force, a compiled custom format)
  * lives in struct ws_logfmt; the caller owns it and frees it with
@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "logfmt/parsers.h"
 #include "util/mem.h"
 #include "util/time.h"
 #include "wormscope/err.h"
@@ -29,26 +30,10 @@ enum ws_fmt_kind {
 	WS_FMT_CUSTOM,   /* an Apache LogFormat or nginx log_format string */
 };
 
-/* Parse results. */
-enum {
-	WS_PARSE_OK = 1,    /* req filled */
-	WS_PARSE_SKIP = 0,  /* a comment, directive, blank or non-request line */
-	WS_PARSE_BAD = -1,  /* not a line of this format */
-};
-
-struct ws_custom; /* compiled custom format, private to custom.c */
-
 struct ws_logfmt {
 	enum ws_fmt_kind kind;
 	struct ws_tz tz;          /* for formats without an offset */
-	/* W3C: field index -> field id (see w3c.c), from the last #Fields: line. */
-	int w3c_nfields;
-	unsigned char w3c_field[64];
-	bool w3c_have_fields;
-	/* W3C: the day of the last #Date: directive, for layouts with a time
-	 * column but no date column (IIS 5's default). */
-	int64_t w3c_date_days;
-	bool w3c_have_date;
+	struct ws_w3c_state w3c;  /* WS_FMT_W3C: the #Fields: and #Date: in force */
 	struct ws_custom *custom; /* WS_FMT_CUSTOM */
 };
 
@@ -68,29 +53,5 @@ const char *ws_logfmt_name(enum ws_fmt_kind k);
 /* Parses one line with f's format. */
 int ws_logfmt_parse(struct ws_logfmt *f, const char *line, size_t n, struct ws_request *req,
 		    struct ws_buf *scratch);
-
-/* The individual parsers (same contract as ws_logfmt_parse). */
-int ws_parse_ncsa(const char *line, size_t n, struct ws_request *req);
-int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_request *req);
-int ws_parse_iis(const struct ws_tz *tz, const char *line, size_t n, struct ws_request *req);
-int ws_parse_json(const char *line, size_t n, struct ws_request *req, struct ws_buf *scratch);
-int ws_parse_error(const struct ws_tz *tz, const char *line, size_t n, struct ws_request *req);
-int ws_parse_custom(const struct ws_custom *c, const char *line, size_t n,
-		    struct ws_request *req);
-/* Compiles a custom format string; NULL with a message in err when invalid. */
-struct ws_custom *ws_custom_compile(const char *spec, struct ws_err *err);
-void ws_custom_free(struct ws_custom *c);
-
-/* Shared by the parsers: splits an HTTP request line ("GET /x?y HTTP/1.0",
- * tolerating two spaces, no protocol, lower-case methods, a cut-off end) into
- * method, path, query and protocol. Returns false if there is no target. */
-bool ws_split_request_line(const char *p, size_t n, struct ws_request *req);
-/* The first address of an X-Forwarded-For list (trimmed, brackets and IIS's
- * '+' removed); false when it is not an address. */
-bool ws_xff_first(struct ws_str v, struct ws_addr *a);
-/* Splits a target into path and query at the first '?'. */
-void ws_split_target(const char *p, size_t n, struct ws_request *req);
-/* Clears req to "nothing known". */
-void ws_request_reset(struct ws_request *req);
 
 #endif

@@ -7,7 +7,8 @@
  * them), so it ends at the last quote that is followed by a status field. */
 #include <string.h>
 
-#include "logfmt/logfmt.h"
+#include "logfmt/fields.h"
+#include "logfmt/parsers.h"
 #include "util/addr.h"
 #include "util/str.h"
 

@@ -5,18 +5,19 @@
  *   2001-08-04 10:00:01 1.2.3.4 - 10.0.0.1 80 GET /default.ida NNNN...%u00=a 400
  * The #Fields: directive names the columns, in any order, and may change in the
  * middle of a file (IIS rewrites it after a configuration change), so the map
- * from column to field lives in struct ws_logfmt and is replaced by each
+ * from column to field lives in struct ws_w3c_state and is replaced by each
  * #Fields: line. IIS writes the stem %-decoded once and the query apart from
  * it, so Code Red shows up as the two fields "/default.ida NNNN...%u00=a".
  * IIS replaces spaces inside values with '+', which is why splitting at spaces
  * is safe; writers that follow the W3C draft may quote strings instead. */
 #include <string.h>
 
-#include "logfmt/logfmt.h"
+#include "logfmt/fields.h"
+#include "logfmt/parsers.h"
 #include "util/addr.h"
 #include "util/str.h"
 
-/* Column ids stored in f->w3c_field[]. 0 is a column we do not use. */
+/* Column ids stored in st->field[]. 0 is a column we do not use. */
 enum {
 	W_OTHER = 0,
 	W_DATE,
@@ -106,23 +107,23 @@ static bool next_token(const char **pp, const char *end, struct ws_str *out)
 	return true;
 }
 
-static void parse_fields(struct ws_logfmt *f, const char *p, const char *end)
+static void parse_fields(struct ws_w3c_state *st, const char *p, const char *end)
 {
 	struct ws_str tok;
 	int n = 0;
-	while (n < (int)sizeof(f->w3c_field) && next_token(&p, end, &tok)) {
+	while (n < (int)sizeof(st->field) && next_token(&p, end, &tok)) {
 		unsigned char id = W_OTHER;
 		for (size_t i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
 			if (ws_str_ieq(tok, field_names[i].name)) {
 				id = field_names[i].id;
 				break;
 			}
-		f->w3c_field[n++] = id;
+		st->field[n++] = id;
 	}
 	/* Columns past the 64th are never read: the data line's extra tokens are
 	 * ignored like any unused column. */
-	f->w3c_nfields = n;
-	f->w3c_have_fields = true;
+	st->nfields = n;
+	st->have_fields = true;
 }
 
 static int port_of(struct ws_str v)
@@ -149,19 +150,19 @@ static bool parse_date_time(struct ws_str date, struct ws_str time, int64_t *ts)
 }
 
 /* "#Date: 2001-08-04 00:00:00": the day the following lines belong to. */
-static void parse_date_directive(struct ws_logfmt *f, struct ws_str v)
+static void parse_date_directive(struct ws_w3c_state *st, struct ws_str v)
 {
 	int64_t ts;
 	if (v.n >= 10 && ws_time_parse_iso((struct ws_str){v.p, v.n < 19 ? 10 : 19}, &ts)) {
-		f->w3c_date_days = ts >= 0 ? ts / 86400 : 0;
-		f->w3c_have_date = true;
+		st->date_days = ts >= 0 ? ts / 86400 : 0;
+		st->have_date = true;
 	} else if (v.n >= 10) {
 		char buf[20];
 		memcpy(buf, v.p, 10);
 		memcpy(buf + 10, "T00:00:00", 9);
 		if (ws_time_parse_iso((struct ws_str){buf, 19}, &ts)) {
-			f->w3c_date_days = ts / 86400;
-			f->w3c_have_date = true;
+			st->date_days = ts / 86400;
+			st->have_date = true;
 		}
 	}
 }
@@ -181,7 +182,7 @@ static bool time_of_day(struct ws_str t, int64_t days, int64_t *ts)
 	return true;
 }
 
-int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_request *req)
+int ws_parse_w3c(struct ws_w3c_state *st, const char *line, size_t n, struct ws_request *req)
 {
 	ws_request_reset(req);
 	const char *end = line + n;
@@ -192,17 +193,17 @@ int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_requ
 	if (line[0] == '#') {
 		struct ws_str s = {line, (size_t)(end - line)};
 		if (ws_str_istarts(s, "#Fields:"))
-			parse_fields(f, line + 8, end);
+			parse_fields(st, line + 8, end);
 		else if (ws_str_istarts(s, "#Date:"))
-			parse_date_directive(f, ws_str_trim((struct ws_str){line + 6, s.n - 6}));
+			parse_date_directive(st, ws_str_trim((struct ws_str){line + 6, s.n - 6}));
 		return WS_PARSE_SKIP;
 	}
 
 	const unsigned char *map = iis_default;
 	int nmap = (int)sizeof(iis_default);
-	if (f->w3c_have_fields) {
-		map = f->w3c_field;
-		nmap = f->w3c_nfields;
+	if (st->have_fields) {
+		map = st->field;
+		nmap = st->nfields;
 	}
 	/* Where the target sits decides how short a line may be. */
 	int stem_at = -1, query_at = -1, uri_at = -1;
@@ -258,8 +259,8 @@ int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_requ
 				have_version = false;
 			break;
 		case W_STATUS: {
-			long long st = ws_str_to_ll(v);
-			req->status = st >= 100 && st <= 999 ? (int)st : -1;
+			long long code = ws_str_to_ll(v);
+			req->status = code >= 100 && code <= 999 ? (int)code : -1;
 			break;
 		}
 		case W_BYTES: req->bytes = ws_str_to_ll(v); break;
@@ -301,8 +302,8 @@ int ws_parse_w3c(struct ws_logfmt *f, const char *line, size_t n, struct ws_requ
 		req->ts_known = ws_time_parse_iso(datetime, &req->ts);
 	else if (date.p && time.p)
 		req->ts_known = parse_date_time(date, time, &req->ts);
-	else if (time.p && f->w3c_have_date)
-		req->ts_known = time_of_day(time, f->w3c_date_days, &req->ts);
+	else if (time.p && st->have_date)
+		req->ts_known = time_of_day(time, st->date_days, &req->ts);
 	if (!req->ts_known && (datetime.p || date.p || time.p))
 		req->odd |= WS_ODD_TIME;
 

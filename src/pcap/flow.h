@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "pcap/decode.h"
-#include "pcap/capture.h"
+#include "pcap/events.h"
 
 #define WS_FLOW_IDLE 300              /* seconds */
 #define WS_FLOW_OOO_CAP (64u << 10)   /* out-of-order bytes held per direction */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pcap/pcapng.h"
+#include "pcap/pcapw.h"
 #include "sim/emit.h"
 #include "sim/rand.h"
 #include "sim/tele.h"
@@ -32,53 +33,14 @@ static int cmp_pk(const void *a, const void *b)
 	return (int)x->tel - (int)y->tel;
 }
 
-static void be16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void be32(uint8_t *p, uint32_t v)
-{
-	be16(p, v >> 16);
-	be16(p + 2, v);
-}
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 static void syn(uint8_t f[40], uint32_t src, uint32_t dst, struct ws_rng *g)
 {
-	memset(f, 0, 40);
-	f[0] = 0x45;
-	be16(f + 2, 40);
-	be16(f + 4, (uint32_t)ws_rng_below(g, 65536));
-	be16(f + 6, 0x4000); /* don't fragment */
-	f[8] = 128;
-	f[9] = 6;
-	be32(f + 12, src);
-	be32(f + 16, dst);
-	be16(f + 10, fold(sum16(f, 20, 0)));
-	uint8_t *t = f + 20;
-	be16(t, 1024 + (uint32_t)ws_rng_below(g, 64000));
-	be16(t + 2, 80);
-	be32(t + 4, (uint32_t)ws_rng_u64(g));
-	t[12] = 5 << 4;
-	t[13] = 0x02; /* SYN */
-	be16(t + 14, 8192);
-	uint32_t s = sum16(f + 12, 8, 0) + 6 + 20;
-	be16(t + 16, fold(sum16(t, 20, s)));
+	uint16_t id = (uint16_t)ws_rng_below(g, 65536);
+	ws_pcapw_ipv4(f, 40, id, 0x4000 /* don't fragment */, 128, 6, src, dst);
+	uint16_t sport = (uint16_t)(1024 + ws_rng_below(g, 64000));
+	ws_pcapw_tcp(f + 20, sport, 80, (uint32_t)ws_rng_u64(g), 0, 0x02 /* SYN */, 8192);
+	uint32_t s = ws_pcapw_sum(f + 12, 8, 0) + 6 + 20;
+	ws_pcapw_be16(f + 36, ws_pcapw_fold(ws_pcapw_sum(f + 20, 20, s)));
 }
 
 static void emit(const struct ws_sim_scenario *sc, const char *comment, uint64_t seed,

@@ -292,8 +292,8 @@ char *ws_sweep_point_json(const struct ws_sweep *s, size_t p, const struct ws_sw
 	char *text = ws_sim_summary_json(&pt->sc, &pt->x, pt->n_hosts);
 	json_t *o = json_loads(text, JSON_DECODE_ANY, NULL);
 	free(text);
-	if (!o)
-		abort(); /* our own output: a bug if it does not read back */
+	if (!o) /* our own output: only a failed allocation keeps it from reading back */
+		return NULL;
 	json_object_set_new(o, "sweep_point", json_integer((json_int_t)p));
 	json_t *sw = json_object();
 	for (int a = 0; a < s->n_axes; a++) {

@@ -69,7 +69,8 @@ const char *ws_sweep_figure_names(void);  /* "final_infected, ..." for messages 
 void ws_sweep_write_csv(const struct ws_sweep *s, const struct ws_sim_scenario *base,
 			const struct ws_sweep_point *pt, struct ws_buf *out);
 /* Point p's summary JSON: simulate's --summary-json with "sweep_point" and
- * "sweep" (the point's values) added. Returns a malloc'd text. */
+ * "sweep" (the point's values) added. Returns a malloc'd text, or NULL when
+ * jansson runs out of memory. */
 char *ws_sweep_point_json(const struct ws_sweep *s, size_t p, const struct ws_sweep_point *pt);
 /* path with the point number before its extension: "sum.json" ->
  * "sum-007.json" (at least three digits). */

@@ -6,9 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+static ws_oom_hook oom_hook;
+
+void ws_set_oom_hook(ws_oom_hook hook)
+{
+	oom_hook = hook;
+}
+
+/* No allocation can be undone from here, so the process cannot go on: the
+ * program's hook tells the user, and a hook that returns still ends here. */
 static void oom(size_t n)
 {
-	fprintf(stderr, "wormscope: out of memory (asked for %zu bytes)\n", n);
+	if (oom_hook)
+		oom_hook(n);
 	abort();
 }
 

@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Allocation that cannot return NULL: running out of memory aborts with the
- * size asked for (masscan's REALLOCARRAY idea); multiplications are checked for
- * overflow in every build, never by assert. */
+/* Allocation that cannot return NULL: running out of memory ends the process
+ * (masscan's REALLOCARRAY idea); multiplications are checked for overflow in
+ * every build, never by assert. The library prints nothing: the program
+ * installs a hook (ws_set_oom_hook) that tells the user, with the size asked
+ * for, before the process ends. */
 #ifndef WS_UTIL_MEM_H
 #define WS_UTIL_MEM_H
 
 #include <stddef.h>
+
+/* Called with the size asked for when an allocation fails; it should not
+ * return (when it does, or none is set, the library aborts). Set it once,
+ * before any thread starts. */
+typedef void (*ws_oom_hook)(size_t n);
+void ws_set_oom_hook(ws_oom_hook hook);
 
 void *ws_xmalloc(size_t n);
 void *ws_xcalloc(size_t nmemb, size_t size);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "evasion.h" /* tests/unit: the evasion corpus's generator */
+#include "pcap/pcapw.h"
 
 /* ---- pcap file ---- */
 
@@ -34,10 +35,6 @@ static bool frag_reverse;           /* send fragments last first */
 static bool v6_ext;                 /* IPv6: add hop-by-hop and destination options */
 static uint16_t ip_id = 1000;
 
-static void put16le(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32le(uint8_t *p, uint32_t v) { put16le(p, (uint16_t)v); put16le(p + 2, (uint16_t)(v >> 16)); }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)); put16(p + 2, (uint16_t)v); }
 
 static int dlt_of(enum link l)
 {
@@ -53,30 +50,20 @@ static int dlt_of(enum link l)
 
 static void file_header(int dlt)
 {
-	uint8_t h[24];
-	put32le(h, 0xa1b2c3d4);
-	put16le(h + 4, 2);
-	put16le(h + 6, 4);
-	put32le(h + 8, 0);
-	put32le(h + 12, 0);
-	put32le(h + 16, snap);
-	put32le(h + 20, (uint32_t)dlt);
+	uint8_t h[WS_PCAPW_FILE_HDR];
+	ws_pcapw_file_header(h, (uint32_t)dlt, snap);
 	fwrite(h, 1, sizeof(h), out);
 }
 
 static void frame(const uint8_t *p, uint32_t n)
 {
-	uint8_t h[16];
-	uint32_t cap = n < snap ? n : snap;
+	uint8_t h[WS_PCAPW_REC_HDR];
 	ts_usec += 1000;
 	if (ts_usec >= 1000000) {
 		ts_usec -= 1000000;
 		ts_sec++;
 	}
-	put32le(h, ts_sec);
-	put32le(h + 4, ts_usec);
-	put32le(h + 8, cap);
-	put32le(h + 12, n);
+	uint32_t cap = ws_pcapw_record(h, ts_sec, ts_usec, n, snap);
 	fwrite(h, 1, sizeof(h), out);
 	fwrite(p, 1, cap, out);
 }
@@ -89,40 +76,41 @@ static void link_out(const uint8_t *ip, size_t n, bool v6)
 	uint16_t et = v6 ? 0x86dd : 0x0800;
 	switch (link_mode) {
 	case L_ETH: case L_VLAN: case L_QINQ: case L_USER0:
-		memcpy(f, "\x00\x11\x22\x33\x44\x55\x00\x66\x77\x88\x99\xaa", 12);
+		ws_pcapw_eth(f, 0); /* the addresses; the type goes after the tags */
 		o = 12;
 		if (link_mode == L_QINQ) {
-			put16(f + o, 0x88a8);
-			put16(f + o + 2, 100);
+			ws_pcapw_be16(f + o, 0x88a8);
+			ws_pcapw_be16(f + o + 2, 100);
 			o += 4;
 		}
 		if (link_mode != L_ETH) {
-			put16(f + o, 0x8100);
-			put16(f + o + 2, 200);
+			ws_pcapw_be16(f + o, 0x8100);
+			ws_pcapw_be16(f + o + 2, 200);
 			o += 4;
 		}
-		put16(f + o, et);
+		ws_pcapw_be16(f + o, et);
 		o += 2;
 		break;
 	case L_SLL:
 		memset(f, 0, 16);
-		put16(f + 2, 1);  /* ARPHRD_ETHER */
-		put16(f + 4, 6);
-		put16(f + 14, et);
+		ws_pcapw_be16(f + 2, 1);  /* ARPHRD_ETHER */
+		ws_pcapw_be16(f + 4, 6);
+		ws_pcapw_be16(f + 14, et);
 		o = 16;
 		break;
 	case L_SLL2:
 		memset(f, 0, 20);
-		put16(f, et);
-		put32(f + 4, 2);  /* interface index */
-		put16(f + 8, 1);
+		ws_pcapw_be16(f, et);
+		ws_pcapw_be32(f + 4, 2);  /* interface index */
+		ws_pcapw_be16(f + 8, 1);
 		f[11] = 6;
 		o = 20;
 		break;
 	case L_RAW:
 		break;
 	case L_NULL:
-		put32le(f, v6 ? 24 : 2); /* AF_INET6 (BSD), AF_INET, host order */
+		f[0] = v6 ? 24 : 2; /* AF_INET6 (BSD), AF_INET, host order (little-endian) */
+		f[1] = f[2] = f[3] = 0;
 		o = 4;
 		break;
 	}
@@ -138,20 +126,9 @@ struct ep {
 	uint16_t port;
 };
 
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
+static uint32_t be32_of(const uint8_t a[4])
 {
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)(p[n - 1] << 8);
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 }
 
 /* Writes one IP datagram carrying `l4` (protocol 6), fragmenting it when
@@ -169,16 +146,9 @@ static void ip_out(const struct ep *src, const struct ep *dst, const uint8_t *l4
 		size_t h;
 		if (!src->v6) {
 			h = 20;
-			memset(pkt, 0, 20);
-			pkt[0] = 0x45;
-			put16(pkt + 2, (uint16_t)(20 + len));
-			put16(pkt + 4, id);
-			put16(pkt + 6, (uint16_t)((more ? 0x2000 : 0) | (off / 8)));
-			pkt[8] = 64;
-			pkt[9] = 6;
-			memcpy(pkt + 12, src->a, 4);
-			memcpy(pkt + 16, dst->a, 4);
-			put16(pkt + 10, fold(sum16(pkt, 20, 0)));
+			ws_pcapw_ipv4(pkt, (uint32_t)(20 + len), id,
+				      (uint16_t)((more ? 0x2000 : 0) | (off / 8)), 64, 6, be32_of(src->a),
+				      be32_of(dst->a));
 		} else {
 			memset(pkt, 0, 40);
 			pkt[0] = 0x60;
@@ -206,13 +176,13 @@ static void ip_out(const struct ep *src, const struct ep *dst, const uint8_t *l4
 				*nh = 44;
 				memset(pkt + h, 0, 8);
 				pkt[h] = 6;
-				put16(pkt + h + 2, (uint16_t)(off | (more ? 1 : 0)));
-				put32(pkt + h + 4, 0x10000u + id);
+				ws_pcapw_be16(pkt + h + 2, (uint16_t)(off | (more ? 1 : 0)));
+				ws_pcapw_be32(pkt + h + 4, 0x10000u + id);
 				h += 8;
 			} else {
 				*nh = 6;
 			}
-			put16(pkt + 4, (uint16_t)(h - 40 + len));
+			ws_pcapw_be16(pkt + 4, (uint16_t)(h - 40 + len));
 		}
 		memcpy(pkt + h, l4 + off, len);
 		link_out(pkt, h + len, src->v6);
@@ -229,22 +199,16 @@ static void tcp_out(const struct ep *src, const struct ep *dst, uint32_t seq, ui
 		    uint8_t flags, const void *data, size_t n)
 {
 	static uint8_t t[70000];
-	memset(t, 0, 20);
-	put16(t, src->port);
-	put16(t + 2, dst->port);
-	put32(t + 4, seq);
-	put32(t + 8, ack);
-	t[12] = 5 << 4;
-	t[13] = flags;
-	put16(t + 14, 65535);
-	memcpy(t + 20, data, n);
+	ws_pcapw_tcp(t, src->port, dst->port, seq, ack, flags, 65535);
+	if (n)
+		memcpy(t + 20, data, n);
 	/* checksum over the pseudo-header */
 	uint32_t s = 0;
 	size_t an = src->v6 ? 16 : 4;
-	s = sum16(src->a, an, s);
-	s = sum16(dst->a, an, s);
+	s = ws_pcapw_sum(src->a, an, s);
+	s = ws_pcapw_sum(dst->a, an, s);
 	s += 6 + (uint32_t)(20 + n);
-	put16(t + 16, fold(sum16(t, 20 + n, s)));
+	ws_pcapw_be16(t + 16, ws_pcapw_fold(ws_pcapw_sum(t, 20 + n, s)));
 	ip_out(src, dst, t, 20 + n);
 }
 
@@ -271,7 +235,7 @@ static struct ep v6(uint16_t last, uint16_t port)
 	e.a[1] = 0x01;
 	e.a[2] = 0x0d;
 	e.a[3] = 0xb8;
-	put16(e.a + 14, last);
+	ws_pcapw_be16(e.a + 14, last);
 	return e;
 }
 
@@ -597,13 +561,13 @@ static void sc_corrupt(void)
 {
 	uint8_t f[80];
 	memset(f, 0, sizeof(f));
-	memcpy(f, "\x00\x11\x22\x33\x44\x55\x00\x66\x77\x88\x99\xaa\x08\x00", 14);
+	ws_pcapw_eth(f, 0x0800);
 	f[14] = 0x45;
-	put16(f + 16, 1500); /* says 1500, has 66 */
+	ws_pcapw_be16(f + 16, 1500); /* says 1500, has 66 */
 	f[23] = 6;
 	frame(f, 80);
 	f[14] = 0x45;
-	put16(f + 16, 60);
+	ws_pcapw_be16(f + 16, 60);
 	f[34 + 12] = 0x20; /* data offset 8: less than 20 */
 	frame(f, 74);
 	frame(f, 20); /* cut inside the IP header, and honest about it */

@@ -31,7 +31,7 @@ static const char *code_red_query(void)
 
 static int parse(struct ws_logfmt *f, const char *s, struct ws_request *r)
 {
-	return ws_parse_w3c(f, ws_guard_copy(s, strlen(s)), strlen(s), r);
+	return ws_parse_w3c(&f->w3c, ws_guard_copy(s, strlen(s)), strlen(s), r);
 }
 
 static void init(struct ws_logfmt *f)
@@ -93,8 +93,8 @@ static void test_nimda_decoded(void **state)
 			       "cs-uri-stem cs-uri-query sc-status cs(User-Agent)\r",
 			       &r),
 			 WS_PARSE_SKIP);
-	assert_true(f.w3c_have_fields);
-	assert_int_equal(f.w3c_nfields, 11);
+	assert_true(f.w3c.have_fields);
+	assert_int_equal(f.w3c.nfields, 11);
 	assert_int_equal(parse(&f,
 			       "2001-09-18 14:30:05 198.51.100.3 - 10.0.0.1 80 GET "
 			       "/scripts/..%5c../winnt/system32/cmd.exe /c+dir 200 -\r",
@@ -139,7 +139,7 @@ static void test_fields_change_mid_file(void **state)
 	      "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port c-ip "
 	      "cs-version cs(User-Agent) cs(Referer) cs-host sc-status sc-bytes",
 	      &r);
-	assert_int_equal(f.w3c_nfields, 14);
+	assert_int_equal(f.w3c.nfields, 14);
 	assert_int_equal(parse(&f,
 			       "2001-08-04 23:59:59 10.0.0.2 HEAD /index.htm a=1&b=2 8080 "
 			       "2001:db8::5 HTTP/1.1 Mozilla/4.0+(compatible;+MSIE+5.5) "
@@ -276,12 +276,12 @@ static void test_hostile(void **state)
 			 "2001-07-19 10:00:01 192.0.2.7 - 10.0.0.1 80 GET /default.ida %s 400 -",
 			 code_red_query());
 	for (int i = 0; i <= n; i++) {
-		int rc = ws_parse_w3c(&f, ws_guard_copy(line, (size_t)i), (size_t)i, &r);
+		int rc = ws_parse_w3c(&f.w3c, ws_guard_copy(line, (size_t)i), (size_t)i, &r);
 		assert_true(rc >= WS_PARSE_BAD && rc <= WS_PARSE_OK);
 		ws_guard_release();
 	}
 	static const char garbage[] = "\0\xff\xfe #Fields\0 \"\x80\"\"\x01 -\t\t\"";
-	assert_int_equal(ws_parse_w3c(&f, ws_guard_copy(garbage, sizeof(garbage) - 1),
+	assert_int_equal(ws_parse_w3c(&f.w3c, ws_guard_copy(garbage, sizeof(garbage) - 1),
 				      sizeof(garbage) - 1, &r),
 			 WS_PARSE_BAD);
 	/* A quote that never closes, at the very end. */
@@ -295,7 +295,7 @@ static void test_hostile(void **state)
 		hn += (size_t)snprintf(hdr + hn, sizeof(hdr) - hn, "%s",
 				       i == 70 ? " cs-uri-stem" : " x-junk");
 	parse(&f, hdr, &r);
-	assert_int_equal(f.w3c_nfields, 64);
+	assert_int_equal(f.w3c.nfields, 64);
 	assert_int_equal(parse(&f, "1 2 3", &r), WS_PARSE_SKIP); /* stem past column 64 */
 
 	parse(&f, "#Fields: date time c-ip cs-method cs-uri-stem cs-uri-query", &r);
@@ -304,7 +304,7 @@ static void test_hostile(void **state)
 	assert_non_null(m);
 	memset(m, 'N', big);
 	memcpy(m, "2001-07-19 10:00:01 1.2.3.4 GET /default.ida ", 45);
-	assert_int_equal(ws_parse_w3c(&f, ws_guard_copy(m, big), big, &r), WS_PARSE_OK);
+	assert_int_equal(ws_parse_w3c(&f.w3c, ws_guard_copy(m, big), big, &r), WS_PARSE_OK);
 	assert_int_equal(r.query.n, big - 45);
 	assert_false(r.truncated); /* the query is the last column: nothing is missing */
 	free(m);
