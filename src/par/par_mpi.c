@@ -46,6 +46,15 @@ int ws_par_init(struct ws_par *p, bool always, struct ws_err *e)
 	MPI_Comm_size(MPI_COMM_WORLD, &p->size);
 	if (provided < MPI_THREAD_FUNNELED)
 		return ws_err_set(e, WS_EIO, "this MPI gives no MPI_THREAD_FUNNELED");
+	/* A launcher that started n copies while MPI sees one process each (srun
+	 * without the PMI this MPI speaks): every copy would be rank 0 of 1 and
+	 * write the same files. */
+	int n = ws_par_launched();
+	if (n > 1 && p->size != n)
+		return ws_err_set(e, WS_EUSAGE,
+				  "the launcher started %d processes, but MPI sees %d: this MPI cannot "
+				  "reach the launcher (under Slurm: srun --mpi=pmix or pmi2, as "
+				  "`srun --mpi=list` offers, or mpirun inside the allocation)", n, p->size);
 	return 0;
 }
 
