@@ -118,23 +118,23 @@ echo "weak efficiency 1->2 ranks:   wall $(calc "$W1W / $S2W"), CPU $(calc "2 * 
 echo "mpirun -np 1 / no launcher:   wall $(calc "$S1W / $S0W"), CPU $(calc "$S1C / $S0C")"
 
 # ---- one run over ranks: --partition --------------------------------------
-P="--worm code-red-ii --mode per-probe --initial 1000 --duration $DUR --set lifetime_h=0
+P="--mode per-probe --duration $DUR --set lifetime_h=0
    --set chinese_share=0 --set expiry=none --set calendar=none --set infection_delay_s=2
    --summary-json p.json"
 echo
 echo "-- one per-probe run partitioned over ranks (/8 blocks, windows of 2 s)"
 # shellcheck disable=SC2086
-measure 0 "$WS" simulate $P --vulnerable 144000 --quiet
+measure 0 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --quiet
 SPW=$WALL SPC=$CPU
 # shellcheck disable=SC2086
-measure 1 "$WS" simulate $P --vulnerable 144000 --partition
+measure 1 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --partition
 P1W=$WALL P1C=$CPU P1N=$(stat probes) P1P=$(stat path)
 # shellcheck disable=SC2086
-measure 2 "$WS" simulate $P --vulnerable 144000 --partition
+measure 2 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --partition
 P2W=$WALL P2C=$CPU P2N=$(stat probes) P2P=$(stat path) P2X=$(stat exchange) P2B=$(stat busiest)
 P2BY=$(stat bytes) P2PW=$(stat per_window) P2WN=$(stat windows) P2R=$(stat remote)
 # shellcheck disable=SC2086
-measure 1 "$WS" simulate $P --vulnerable 72000 --initial 500 --partition
+measure 1 "$WS" simulate --worm code-red-ii $P --vulnerable 72000 --initial 500 --partition
 H1W=$WALL H1N=$(stat probes) H1P=$(stat path)
 echo "single process, per-probe mode: ${SPW} s wall, ${SPC} s CPU"
 echo "--partition -np 1: ${P1W} s wall, ${P1C} s CPU, ${P1N} probes, ${P1P} s compute CPU"
@@ -149,7 +149,7 @@ echo "exchange: ${P2WN} windows, ${P2R} probes sent to the other rank, ${P2BY} b
 KEEP=$RUNS
 RUNS=1
 # shellcheck disable=SC2086
-measure 2 "$WS" simulate $P --vulnerable 144000 --partition --worm code-red --scan-rate 15
+measure 2 "$WS" simulate --worm code-red $P --vulnerable 144000 --initial 1000 --partition --scan-rate 15
 RUNS=$KEEP
 U2N=$(stat probes) U2BY=$(stat bytes) U2PW=$(stat per_window)
 echo "uniform scanner (code-red at 15/s), -np 2: ${U2N} probes, ${U2BY} bytes = ${U2PW} bytes per window ($(calc "$U2BY / $U2N") bytes per probe): Code Red II's local preference sends $(calc "($U2BY / $U2N) / ($P2BY / $P2N)") x fewer bytes per probe"
