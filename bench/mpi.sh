@@ -12,7 +12,7 @@
 #
 # Environment:
 #   MPI_RUNS      timed runs per figure, the median is kept (default 3)
-#   MPI_DURATION  hours of the partitioned scenario (default 0.05: 1.5e8 probes)
+#   MPI_DURATION  hours of the partitioned scenario (default 0.05: 4.5e7 probes)
 #   MPIRUN        the launcher (default mpirun; --oversubscribe is added, and
 #                 --allow-run-as-root when run as root)
 #
@@ -57,17 +57,21 @@ measure() {
 	# shellcheck disable=SC2206
 	[ "$np" = 0 ] || pre=("$MPIRUN" $FLAGS -np "$np")
 	: >"$T/times"
+	: >"$T/stats"
 	for _ in $(seq "$RUNS"); do
 		/usr/bin/time -f "%e %U %S" -a -o "$T/times" "${pre[@]}" "$@" >"$T/out" 2>"$T/err" || {
 			cat "$T/err" >&2
 			die "failed: ${pre[*]} $*"
 		}
+		grep '^partitioned over' "$T/out" >>"$T/stats" || true
 	done
 	WALL=$(awk '{print $1}' "$T/times" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
 	CPU=$(awk '{print $2 + $3}' "$T/times" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
 }
 
-# stat NAME: a figure of the last run's --partition stats line.
+# stat NAME: a figure of the --partition stats lines of the last measure, the
+# median over its runs (the counts are the same in every run: same seed, same
+# ranks).
 stat() {
 	local re
 	case $1 in
@@ -78,9 +82,10 @@ stat() {
 	per_window) re='[0-9.]+ per window' ;;
 	exchange) re='[0-9.]+ s exchanging' ;;
 	path) re='[0-9.]+ s on the critical path' ;;
+	cpu) re='compute CPU [0-9.]+' ;;
 	busiest) re='busiest rank [0-9.]+%' ;;
 	esac
-	grep '^partitioned over' "$T/out" | grep -oE "$re" | grep -oE '[0-9.]+' | head -1
+	grep -oE "$re" "$T/stats" | grep -oE '[0-9.]+' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
 }
 
 calc() { awk "BEGIN {printf \"%.3g\", $1}"; }
@@ -90,9 +95,9 @@ echo "load at start: $(cat /proc/loadavg)"
 echo "(SIMULATED runs; medians of $RUNS; wall times on a loaded machine are inflated: read the CPU figures)"
 
 # ---- sweeps: manager/worker -----------------------------------------------
-# A job is one per-probe run of Code Red II (about 2e7 probes); 8 jobs for
+# A job is one per-probe run of Code Red II (about 1.5e7 probes); 8 jobs for
 # strong scaling, 4 per rank for weak.
-JOB="--worm code-red-ii --mode per-probe --vulnerable 144000 --initial 1000 --duration 0.01
+JOB="--worm code-red-ii --mode per-probe --vulnerable 144000 --initial 1000 --duration 0.03
      --set lifetime_h=0 --set chinese_share=0 --set expiry=none --set calendar=none --quiet
      --out-csv sweep.csv"
 echo
@@ -128,21 +133,23 @@ measure 0 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 100
 SPW=$WALL SPC=$CPU
 # shellcheck disable=SC2086
 measure 1 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --partition
-P1W=$WALL P1C=$CPU P1N=$(stat probes) P1P=$(stat path)
+P1W=$WALL P1C=$CPU P1N=$(stat probes) P1P=$(stat cpu)
 # shellcheck disable=SC2086
 measure 2 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --partition
-P2W=$WALL P2C=$CPU P2N=$(stat probes) P2P=$(stat path) P2X=$(stat exchange) P2B=$(stat busiest)
+P2W=$WALL P2C=$CPU P2N=$(stat probes) P2P=$(stat path) P2S=$(stat cpu) P2X=$(stat exchange)
+P2B=$(stat busiest)
 P2BY=$(stat bytes) P2PW=$(stat per_window) P2WN=$(stat windows) P2R=$(stat remote)
 # shellcheck disable=SC2086
 measure 1 "$WS" simulate --worm code-red-ii $P --vulnerable 72000 --initial 500 --partition
-H1W=$WALL H1N=$(stat probes) H1P=$(stat path)
+H1W=$WALL H1N=$(stat probes) H1P=$(stat cpu)
 echo "single process, per-probe mode: ${SPW} s wall, ${SPC} s CPU"
 echo "--partition -np 1: ${P1W} s wall, ${P1C} s CPU, ${P1N} probes, ${P1P} s compute CPU"
-echo "--partition -np 2: ${P2W} s wall, ${P2C} s CPU, ${P2N} probes, ${P2P} s compute CPU on the critical path, ${P2X} s exchanging (slowest rank, wall), busiest rank ${P2B} % of probes"
+echo "--partition -np 2: ${P2W} s wall, ${P2C} s CPU, ${P2N} probes, ${P2S} s compute CPU over ranks, ${P2P} s on the critical path, ${P2X} s exchanging (slowest rank, wall), busiest rank ${P2B} % of probes"
 echo "weak peer (72,000 hosts, 500 initial) -np 1: ${H1W} s wall, ${H1N} probes, ${H1P} s compute CPU"
 echo "cost per probe: single process $(calc "$SPC / $P1N * 1e9") ns CPU (its probe count taken as -np 1's: the same distribution), --partition -np 1 $(calc "$P1C / $P1N * 1e9") ns, -np 2 $(calc "$P2C / $P2N * 1e9") ns (whole-process CPU, every rank)"
 echo "strong efficiency 1->2 ranks: wall $(calc "($P2N / $P2W) / (2 * $P1N / $P1W)"), compute CPU $(calc "($P2N / $P2P) / (2 * $P1N / $P1P)")"
 echo "weak efficiency 1->2 ranks:   wall $(calc "($P2N / $P2W) / (2 * $H1N / $H1W)"), compute CPU $(calc "($P2N / $P2P) / (2 * $H1N / $H1P)")"
+echo "  of which balance (one run, load-proof): compute CPU over ranks / (2 x critical path) = $(calc "$P2S / (2 * $P2P)"); work per probe -np 2 / -np 1: $(calc "($P2S / $P2N) / ($P1P / $P1N)")"
 echo "exchange: ${P2WN} windows, ${P2R} probes sent to the other rank, ${P2BY} bytes = ${P2PW} bytes per window ($(calc "$P2BY / $P2N") bytes per probe drawn)"
 
 # Local preference against a uniform scanner over the same hosts and blocks.
