@@ -37,6 +37,7 @@
 #include <time.h>
 
 #include "par/par.h"
+#include "par/par_mpi.h"
 #include "sim/probe.h"
 #include "util/mem.h"
 
@@ -433,25 +434,6 @@ static void log_cpu(struct part *P, double s, bool flush)
 	P->n_wcpu = 0;
 }
 
-/* Waits for a nonblocking collective, napping between tests (20 us doubling
- * to 0.5 ms) instead of spinning: a rank that waits for a slower one leaves
- * its core to it, which on a shared or oversubscribed machine is most of the
- * difference (the blocking collectives spin in Open MPI). Each test also
- * drives the collective's progress. */
-static void await(MPI_Request *rq)
-{
-	long ns = 20000;
-	for (int done = 0;;) {
-		MPI_Test(rq, &done, MPI_STATUS_IGNORE);
-		if (done)
-			return;
-		struct timespec t = {0, ns};
-		nanosleep(&t, NULL);
-		if (ns < 500000)
-			ns *= 2;
-	}
-}
-
 /* One window's exchange; returns the received records (malloc'd) or NULL
  * with *bad set on every rank when one rank's share for another exceeds
  * INT_MAX / 2 bytes (it says so with a count of -1, so that no extra
@@ -471,7 +453,7 @@ static char *exchange(struct part *P, size_t *n_in, uint64_t *bytes, int *bad)
 		sc[r] = over ? -1 : (int)P->out[r].n;
 	MPI_Request rq;
 	MPI_Ialltoall(sc, 1, MPI_INT, rc, 1, MPI_INT, MPI_COMM_WORLD, &rq);
-	await(&rq);
+	ws_par_await(&rq);
 	*bad = over;
 	for (int r = 0; r < R; r++)
 		*bad |= rc[r] < 0;
@@ -489,7 +471,7 @@ static char *exchange(struct part *P, size_t *n_in, uint64_t *bytes, int *bad)
 		}
 		in = ws_xcalloc((size_t)total + 1, 1);
 		MPI_Ialltoallv(send, sc, sd, MPI_BYTE, in, rc, rd, MPI_BYTE, MPI_COMM_WORLD, &rq);
-		await(&rq);
+		ws_par_await(&rq);
 		free(send);
 		*n_in = (size_t)total / REC;
 		*bytes += (uint64_t)sent;
@@ -570,7 +552,7 @@ int ws_par_partition_run(const struct ws_par *p, const struct ws_sim_scenario *s
 		if (windows % 8 == 0) {
 			MPI_Request rq;
 			MPI_Iallreduce(&mine, &all, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD, &rq);
-			await(&rq);
+			ws_par_await(&rq);
 		}
 		t_comp += (c1 - c0) + (c3 - c2);
 		t_xch += (c2 - c1) + (MPI_Wtime() - c3);
