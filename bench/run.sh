@@ -12,6 +12,7 @@
 #   BENCH_RUNS    runs per measurement, the best is kept (default 3, at least 1)
 #   BENCH_PEERS   0 skips GoAccess and AWStats (default 1)
 #   BENCH_STORE   1 also runs bench/store.sh (the SQLite store; default 0)
+#   BENCH_MPI     1 also runs bench/mpi.sh (simulate over MPI ranks; default 0)
 #
 # The log is generated once and cached as BUILD_DIR/bench/access-LINES-SEED.log,
 # with genlog's own per-worm counts beside it (.truth).
@@ -232,4 +233,10 @@ echo "wormscope -j1 --format jsonl / grep = $R (target <= 1.0)"
 if [ "${BENCH_STORE:-0}" = 1 ]; then
 	echo
 	bash "$(dirname "$0")/store.sh" "$B"
+fi
+
+# Simulations over MPI ranks (issue 18); BENCH_MPI=1 runs it here.
+if [ "${BENCH_MPI:-0}" = 1 ]; then
+	echo
+	bash "$(dirname "$0")/mpi.sh" "$B"
 fi

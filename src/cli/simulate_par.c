@@ -135,6 +135,9 @@ static void add_stats(struct ws_par_stats *sum, const struct ws_par_stats *st)
 	sum->bytes += st->bytes;
 	sum->compute_s += st->compute_s;
 	sum->exchange_s += st->exchange_s;
+	sum->probes_max += st->probes_max;
+	sum->cpu_s += st->cpu_s;
+	sum->cpu_path_s += st->cpu_path_s;
 }
 
 static void print_stats(const struct ws_par_stats *s, int runs)
@@ -142,11 +145,15 @@ static void print_stats(const struct ws_par_stats *s, int runs)
 	double w = s->windows ? (double)s->windows : 1;
 	printf("partitioned over %d rank%s (%d run%s): windows of %.4g s: %llu windows, %llu probes, "
 	       "%llu into vulnerable /24s, %llu sent to another rank, %llu bytes exchanged (%.1f per "
-	       "window), slowest rank %.3f s drawing, %.3f s exchanging\n",
+	       "window), slowest rank %.3f s drawing, %.3f s exchanging; compute CPU %.3f s over "
+	       "ranks, %.3f s on the critical path (busiest rank per window), busiest rank %.1f%% "
+	       "of probes\n",
 	       s->ranks, s->ranks == 1 ? "" : "s", runs, runs == 1 ? "" : "s", s->window_s,
 	       (unsigned long long)s->windows, (unsigned long long)s->probes,
 	       (unsigned long long)s->candidates, (unsigned long long)s->remote,
-	       (unsigned long long)s->bytes, (double)s->bytes / w, s->compute_s, s->exchange_s);
+	       (unsigned long long)s->bytes, (double)s->bytes / w, s->compute_s, s->exchange_s,
+	       s->cpu_s, s->cpu_path_s,
+	       s->probes ? 100.0 * (double)s->probes_max / (double)s->probes : 0.0);
 }
 
 int ws_simpar_ensemble(struct ws_simpar_opts *po, const struct ws_sim_scenario *sc, bool quiet,

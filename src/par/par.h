@@ -63,6 +63,10 @@ struct ws_par_stats {
 	uint64_t bytes;        /* bytes those took (MPI_Alltoallv payload) */
 	double compute_s;      /* the slowest rank's drawing and applying */
 	double exchange_s;     /* the slowest rank's time in the exchange */
+	uint64_t probes_max;   /* the busiest rank's probes */
+	double cpu_s;          /* compute CPU seconds (drawing, applying), all ranks */
+	double cpu_path_s;     /* sum over windows of the busiest rank's compute CPU: the
+				* wall time with a core per rank and free exchanges */
 };
 
 /* One per-probe run of sc with this seed, partitioned over the ranks

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "par/par.h"
+#include "par/par_mpi.h"
 #include "util/mem.h"
 
 enum { TAG_READY = 1, TAG_RESULT, TAG_ERROR, TAG_JOB };
@@ -46,13 +47,47 @@ int ws_par_init(struct ws_par *p, bool always, struct ws_err *e)
 	MPI_Comm_size(MPI_COMM_WORLD, &p->size);
 	if (provided < MPI_THREAD_FUNNELED)
 		return ws_err_set(e, WS_EIO, "this MPI gives no MPI_THREAD_FUNNELED");
+	/* A launcher that started n copies while MPI sees one process each (srun
+	 * without the PMI this MPI speaks): every copy would be rank 0 of 1 and
+	 * write the same files. */
+	int n = ws_par_launched();
+	if (n > 1 && p->size != n)
+		return ws_err_set(e, WS_EUSAGE,
+				  "the launcher started %d processes, but MPI sees %d: this MPI cannot "
+				  "reach the launcher (under Slurm: srun --mpi=pmix or pmi2, as "
+				  "`srun --mpi=list` offers, or mpirun inside the allocation)", n, p->size);
 	return 0;
+}
+
+/* Waits for a nonblocking collective, napping between tests (20 us doubling
+ * to 0.5 ms) instead of spinning: a rank that waits for a slower one leaves
+ * its core to it, which on a shared or oversubscribed machine is most of the
+ * difference (the blocking collectives spin in Open MPI). Each test also
+ * drives the collective's progress. */
+void ws_par_await(MPI_Request *rq)
+{
+	long ns = 20000;
+	for (int done = 0;;) {
+		MPI_Test(rq, &done, MPI_STATUS_IGNORE);
+		if (done)
+			return;
+		struct timespec t = {0, ns};
+		nanosleep(&t, NULL);
+		if (ns < 500000)
+			ns *= 2;
+	}
 }
 
 void ws_par_finalize(struct ws_par *p)
 {
-	if (p->mpi)
+	if (p->mpi) {
+		/* the ranks that finish first wait here for rank 0's writing
+		 * without spinning (MPI_Finalize would) */
+		MPI_Request rq;
+		MPI_Ibarrier(MPI_COMM_WORLD, &rq);
+		ws_par_await(&rq);
 		MPI_Finalize();
+	}
 	p->mpi = false;
 }
 

@@ -34,17 +34,14 @@
 #include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "par/par.h"
+#include "par/par_mpi.h"
 #include "sim/probe.h"
 #include "util/mem.h"
 
-enum { BLOCK = 2048, REC = 12 };
-
-struct cand {
-	double t;
-	uint32_t addr;
-};
+enum { BLOCK = 2048, REC = 12, WBATCH = 4096 };
 
 struct hit {
 	double t;
@@ -66,9 +63,16 @@ struct part {
 	size_t n_act, n_full;     /* infected; started by the window's start */
 	struct ws_probe_rng gen, aux;
 	struct ws_buf *out;       /* per destination rank, records */
-	struct cand *local;
-	size_t n_local, cap_local;
+	/* the window's earliest probe per local susceptible host hit (INFINITY:
+	 * none yet) and the hosts hit, at most nl */
+	double *best;
+	uint32_t *touched;
+	size_t n_touched;
 	uint64_t probes, candidates, remote;
+	/* compute CPU seconds of the last windows, reduced (MAX) in batches */
+	double wcpu[WBATCH];
+	size_t n_wcpu;
+	double cpu, cpu_path;     /* this rank's compute CPU; rank 0: sum of window maxima */
 	uint32_t r1[BLOCK], r2[BLOCK], r3[BLOCK];
 };
 
@@ -123,19 +127,33 @@ static inline int skipped(uint32_t a)
 	return top == 127 || top == 224;
 }
 
-static void emit(struct part *P, uint32_t t_addr, double t)
+/* A probe at t on local host h (if h is vulnerable and susceptible): keeps
+ * the window's earliest. */
+static void note(struct part *P, long h, double t)
+{
+	if (h < 0 || P->linf[h] >= 0)
+		return;
+	if (P->best[h] == INFINITY)
+		P->touched[P->n_touched++] = (uint32_t)h;
+	if (t < P->best[h])
+		P->best[h] = t;
+}
+
+/* A probe into a vulnerable /24 at a time uniform in [t0, t1): looked up at
+ * once when this rank owns it (the time drawn only for a hit: times are
+ * independent of targets), else queued for its owner. */
+static void emit(struct part *P, uint32_t t_addr, double t0, double t1)
 {
 	P->candidates++;
 	int o = P->owner[t_addr >> P->shift];
 	if (o == P->rank) {
-		if (P->n_local == P->cap_local) {
-			P->cap_local = P->cap_local ? 2 * P->cap_local : 1024;
-			P->local = ws_xreallocarray(P->local, P->cap_local, sizeof *P->local);
-		}
-		P->local[P->n_local++] = (struct cand){t, t_addr};
+		long h = ws_probe_index_find(P->ix, t_addr);
+		if (h >= 0 && P->linf[h] < 0)
+			note(P, h, t0 + (t1 - t0) * ws_probe_rng_unit(&P->aux));
 		return;
 	}
 	P->remote++;
+	double t = t0 + (t1 - t0) * ws_probe_rng_unit(&P->aux);
 	char rec[REC];
 	memcpy(rec, &t, 8);
 	memcpy(rec + 8, &t_addr, 4);
@@ -169,20 +187,10 @@ static void draw(struct part *P, uint64_t m, size_t first, size_t count, double 
 			uint32_t b24 = t >> 8;
 			if (!((P->pre[b24 >> 6] >> (b24 & 63)) & 1))
 				continue;
-			/* the time only for probes that may infect: times are independent
-			 * of targets */
-			emit(P, t, t0 + (t1 - t0) * ws_probe_rng_unit(&P->aux));
+			emit(P, t, t0, t1);
 		}
 		m -= nb;
 	}
-}
-
-static int cmp_hit_host(const void *a, const void *b)
-{
-	const struct hit *x = a, *y = b;
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return (x->t > y->t) - (x->t < y->t);
 }
 
 static int cmp_hit_time(const void *a, const void *b)
@@ -193,19 +201,6 @@ static int cmp_hit_time(const void *a, const void *b)
 	return (x->h > y->h) - (x->h < y->h);
 }
 
-static void add_hit(struct hit **v, size_t *n, size_t *cap, struct part *P, uint32_t addr,
-		    double t)
-{
-	long h = ws_probe_index_find(P->ix, addr);
-	if (h < 0 || P->linf[h] >= 0)
-		return;
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 256;
-		*v = ws_xreallocarray(*v, *cap, sizeof **v);
-	}
-	(*v)[(*n)++] = (struct hit){t, (uint32_t)h};
-}
-
 static void infect(struct part *P, uint32_t h, double t)
 {
 	P->linf[h] = t;
@@ -214,28 +209,27 @@ static void infect(struct part *P, uint32_t h, double t)
 	P->n_act++;
 }
 
-/* Infects each host at its earliest probe of the window. */
+/* Infects each host at its earliest probe of the window (the received ones
+ * too), in order of time, ties by host. */
 static void apply(struct part *P, const char *in, size_t n_in)
 {
-	struct hit *v = NULL;
-	size_t n = 0, cap = 0;
-	for (size_t i = 0; i < P->n_local; i++)
-		add_hit(&v, &n, &cap, P, P->local[i].addr, P->local[i].t);
 	for (size_t i = 0; i < n_in; i++) {
 		double t;
 		uint32_t a;
 		memcpy(&t, in + i * REC, 8);
 		memcpy(&a, in + i * REC + 8, 4);
-		add_hit(&v, &n, &cap, P, a, t);
+		note(P, ws_probe_index_find(P->ix, a), t);
 	}
-	qsort(v, n, sizeof *v, cmp_hit_host);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (i == 0 || v[i].h != v[i - 1].h)
-			v[k++] = v[i];
-	qsort(v, k, sizeof *v, cmp_hit_time);
-	for (size_t i = 0; i < k; i++)
+	struct hit *v = ws_xcalloc(P->n_touched + 1, sizeof *v);
+	for (size_t i = 0; i < P->n_touched; i++) {
+		uint32_t h = P->touched[i];
+		v[i] = (struct hit){P->best[h], h};
+		P->best[h] = INFINITY;
+	}
+	qsort(v, P->n_touched, sizeof *v, cmp_hit_time);
+	for (size_t i = 0; i < P->n_touched; i++)
 		infect(P, v[i].h, v[i].t);
+	P->n_touched = 0;
 	free(v);
 }
 
@@ -355,8 +349,12 @@ static void setup(struct part *P, const struct ws_probe_scenario *ps)
 		}
 	P->ix = ws_probe_index_new(P->laddr, P->nl, NULL);
 	P->linf = ws_xreallocarray(NULL, P->nl + 1, sizeof *P->linf);
-	for (uint32_t h = 0; h < P->nl; h++)
+	P->best = ws_xreallocarray(NULL, P->nl + 1, sizeof *P->best);
+	P->touched = ws_xcalloc(P->nl + 1, sizeof *P->touched);
+	for (uint32_t h = 0; h < P->nl; h++) {
 		P->linf[h] = -1;
+		P->best[h] = INFINITY;
+	}
 	P->act_addr = ws_xcalloc(P->nl + 1, sizeof *P->act_addr);
 	P->act_start = ws_xcalloc(P->nl + 1, sizeof *P->act_start);
 	for (size_t i = 0; i < ps->n_initial; i++) {
@@ -387,7 +385,53 @@ static void teardown(struct part *P)
 	for (int r = 0; r < P->size; r++)
 		ws_buf_free(&P->out[r]);
 	free(P->out);
-	free(P->local);
+	free(P->best);
+	free(P->touched);
+}
+
+/* The probes of the rank's hosts in [T, w_end) at rate factor f: the hosts
+ * that started by T at once, the ones that start inside the window each from
+ * its start. */
+static void draw_window(struct part *P, double T, double w_end, double f)
+{
+	const struct ws_probe_scenario *ps = P->ps;
+	while (P->n_full < P->n_act && P->act_start[P->n_full] <= T)
+		P->n_full++;
+	if (P->n_full > 0) {
+		double mean = (double)P->n_full * ps->rate * f * (w_end - T);
+		draw(P, ws_probe_poisson(&P->aux, mean), 0, P->n_full, T, w_end);
+	}
+	for (size_t k = P->n_full; k < P->n_act && P->act_start[k] < w_end; k++) {
+		double s0 = P->act_start[k];
+		draw(P, ws_probe_poisson(&P->aux, ps->rate * f * (w_end - s0)), k, 1, s0, w_end);
+	}
+}
+
+static double thread_cpu(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Logs a window's compute CPU seconds; every WBATCH windows (and at the end,
+ * flush) rank 0 adds up the busiest rank's of each window: the critical path,
+ * what the run would take with a core per rank and free exchanges. One
+ * MPI_Reduce per batch, so the figure costs no collective per window. */
+static void log_cpu(struct part *P, double s, bool flush)
+{
+	if (!flush) {
+		P->cpu += s;
+		P->wcpu[P->n_wcpu++] = s;
+	}
+	if (P->n_wcpu < WBATCH && !(flush && P->n_wcpu))
+		return;
+	double mx[WBATCH];
+	MPI_Reduce(P->wcpu, mx, (int)P->n_wcpu, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+	if (P->rank == 0)
+		for (size_t i = 0; i < P->n_wcpu; i++)
+			P->cpu_path += mx[i];
+	P->n_wcpu = 0;
 }
 
 /* One window's exchange; returns the received records (malloc'd) or NULL
@@ -407,7 +451,9 @@ static char *exchange(struct part *P, size_t *n_in, uint64_t *bytes, int *bad)
 	}
 	for (int r = 0; r < R; r++)
 		sc[r] = over ? -1 : (int)P->out[r].n;
-	MPI_Alltoall(sc, 1, MPI_INT, rc, 1, MPI_INT, MPI_COMM_WORLD);
+	MPI_Request rq;
+	MPI_Ialltoall(sc, 1, MPI_INT, rc, 1, MPI_INT, MPI_COMM_WORLD, &rq);
+	ws_par_await(&rq);
 	*bad = over;
 	for (int r = 0; r < R; r++)
 		*bad |= rc[r] < 0;
@@ -424,7 +470,8 @@ static char *exchange(struct part *P, size_t *n_in, uint64_t *bytes, int *bad)
 			total += rc[r];
 		}
 		in = ws_xcalloc((size_t)total + 1, 1);
-		MPI_Alltoallv(send, sc, sd, MPI_BYTE, in, rc, rd, MPI_BYTE, MPI_COMM_WORLD);
+		MPI_Ialltoallv(send, sc, sd, MPI_BYTE, in, rc, rd, MPI_BYTE, MPI_COMM_WORLD, &rq);
+		ws_par_await(&rq);
 		free(send);
 		*n_in = (size_t)total / REC;
 		*bytes += (uint64_t)sent;
@@ -479,18 +526,9 @@ int ws_par_partition_run(const struct ws_par *p, const struct ws_sim_scenario *s
 			if (until > T && until < w_end)
 				w_end = until;
 		}
-		while (P->n_full < P->n_act && P->act_start[P->n_full] <= T)
-			P->n_full++;
-		P->n_local = 0;
-		if (P->n_full > 0) {
-			double mean = (double)P->n_full * ps->rate * f * (w_end - T);
-			draw(P, ws_probe_poisson(&P->aux, mean), 0, P->n_full, T, w_end);
-		}
-		for (size_t k = P->n_full; k < P->n_act && P->act_start[k] < w_end; k++) {
-			double s0 = P->act_start[k];
-			draw(P, ws_probe_poisson(&P->aux, ps->rate * f * (w_end - s0)), k, 1, s0, w_end);
-		}
-		double c1 = MPI_Wtime();
+		double u0 = thread_cpu();
+		draw_window(P, T, w_end, f);
+		double c1 = MPI_Wtime(), u1 = thread_cpu();
 		size_t n_in = 0;
 		char *in = exchange(P, &n_in, &bytes, &bad);
 		double c2 = MPI_Wtime();
@@ -500,8 +538,10 @@ int ws_par_partition_run(const struct ws_par *p, const struct ws_sim_scenario *s
 						     "rank (lower infection_delay_s or add ranks)");
 			break;
 		}
+		double u2 = thread_cpu();
 		apply(P, in, n_in);
 		free(in);
+		log_cpu(P, (u1 - u0) + (thread_cpu() - u2), false);
 		windows++;
 		T = w_end;
 		/* All infected: nothing more can happen (the single-process run stops
@@ -509,21 +549,28 @@ int ws_par_partition_run(const struct ws_par *p, const struct ws_sim_scenario *s
 		 * few windows more it may draw, and the result is the same. */
 		uint64_t mine = P->n_act, all = 0;
 		double c3 = MPI_Wtime();
-		if (windows % 8 == 0)
-			MPI_Allreduce(&mine, &all, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+		if (windows % 8 == 0) {
+			MPI_Request rq;
+			MPI_Iallreduce(&mine, &all, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD, &rq);
+			ws_par_await(&rq);
+		}
 		t_comp += (c1 - c0) + (c3 - c2);
 		t_xch += (c2 - c1) + (MPI_Wtime() - c3);
 		if (all >= n_total)
 			break;
 	}
+	log_cpu(P, 0, true);
 	if (rc == 0)
 		gather(P, sc, res);
-	uint64_t mine[4] = {P->probes, P->candidates, P->remote, bytes}, sum[4] = {0};
+	uint64_t mine[4] = {P->probes, P->candidates, P->remote, bytes}, sum[4] = {0}, pmax = 0;
 	MPI_Allreduce(mine, sum, 4, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-	double tm[2] = {t_comp, t_xch}, tmax[2] = {0};
+	MPI_Allreduce(&P->probes, &pmax, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+	double tm[2] = {t_comp, t_xch}, tmax[2] = {0}, cpu = 0, path = P->cpu_path;
 	MPI_Allreduce(tm, tmax, 2, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+	MPI_Allreduce(&P->cpu, &cpu, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+	MPI_Bcast(&path, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
 	*st = (struct ws_par_stats){P->size, d, windows, sum[0], sum[1], sum[2], sum[3], tmax[0],
-				    tmax[1]};
+				    tmax[1], pmax, cpu, path};
 	teardown(P);
 	free(P);
 	ws_probe_sim_release(&prep);

@@ -13,6 +13,15 @@ if "$W" simulate --help | grep -q -- --partition; then :; else fail "--help lack
 # same files); an MPI build says nothing of the kind for --dump-config.
 out=$(OMPI_COMM_WORLD_SIZE=2 "$W" simulate --dump-config 2>&1 >/dev/null)
 rc=$?
+# Started as two tasks (srun) while MPI sees one process (an MPI without the
+# launcher's PMI: each task would be a rank 0 of 1 writing the same files):
+# refused, in either build.
+srun_out=$(SLURM_STEP_NUM_TASKS=2 "$W" simulate --vulnerable 100 --duration 0.1 --quiet \
+	--out-csv srun.csv 2>&1 >/dev/null)
+srun_rc=$?
+[ $srun_rc != 0 ] || fail "2 tasks of a launcher ran as one process each"
+[ -e srun.csv ] && fail "2 tasks of a launcher wrote output as one process"
+echo "$srun_out" | grep -q "2 processes" || fail "no clear message for 2 tasks: $srun_out"
 if "$W" simulate --partition --mode per-probe --vulnerable 100 --duration 0.01 --quiet \
 	--out-csv p.csv 2>err.txt; then
 	fail "--partition without infection_delay_s ran"
