@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/normalize.h"
+#include "util/dl.h"
 #include "util/mem.h"
 
 /* The table in order over req as it is. */
@@ -73,6 +74,14 @@ bool ws_classify(const struct ws_request *req, struct ws_verdict *v)
 	return ws_classify_flags(req, v, NULL);
 }
 
+/* Hyperscan is loaded at the first prefilter (util/dl.h): of all the
+ * commands only scan and guard use it. The calls below go through hs.f. */
+#define HS_FNS(X)                                                                                  \
+	X(hs_compile_multi)                                                                        \
+	X(hs_free_compile_error) X(hs_free_database) X(hs_alloc_scratch) X(hs_free_scratch)       \
+	X(hs_scan)
+WS_DL_LIBRARY(hs, HS_FNS, "Hyperscan", WS_LIBHS_SONAME)
+
 struct ws_prefilter {
 	hs_database_t *db;
 };
@@ -88,6 +97,8 @@ int ws_prefilter_new(struct ws_prefilter **out, struct ws_err *err)
 	const char **exprs = NULL;
 	unsigned *flags = NULL, *ids = NULL;
 	size_t ne = 0;
+	if (hs_load(err))
+		return WS_EIO;
 	/* The W3C directives that change how later lines read: the field layout
 	 * and, for layouts without a date column, the day. */
 	static const char fields[] = "^#(Fields|Date):";
@@ -137,11 +148,11 @@ int ws_prefilter_new(struct ws_prefilter **out, struct ws_err *err)
 	hs_database_t *db = NULL;
 	hs_compile_error_t *cerr = NULL;
 	int rc = 0;
-	if (hs_compile_multi(exprs, flags, ids, (unsigned)ne, HS_MODE_BLOCK, NULL, &db, &cerr) !=
+	if (hs.hs_compile_multi(exprs, flags, ids, (unsigned)ne, HS_MODE_BLOCK, NULL, &db, &cerr) !=
 	    HS_SUCCESS) {
 		rc = ws_err_set(err, WS_EFORMAT, "prefilter: Hyperscan rejected expression %d: %s",
 				cerr ? cerr->expression : -1, cerr ? cerr->message : "?");
-		hs_free_compile_error(cerr);
+		hs.hs_free_compile_error(cerr);
 		goto out;
 	}
 	*out = ws_xcalloc(1, sizeof(**out));
@@ -157,7 +168,7 @@ void ws_prefilter_free(struct ws_prefilter *pf)
 {
 	if (!pf)
 		return;
-	hs_free_database(pf->db);
+	hs.hs_free_database(pf->db);
 	free(pf);
 }
 
@@ -165,7 +176,7 @@ int ws_prefilter_scratch_new(const struct ws_prefilter *pf, struct ws_prefilter_
 			     struct ws_err *err)
 {
 	hs_scratch_t *s = NULL;
-	if (hs_alloc_scratch(pf->db, &s) != HS_SUCCESS)
+	if (hs.hs_alloc_scratch(pf->db, &s) != HS_SUCCESS)
 		return ws_err_set(err, WS_ENOMEM, "prefilter: cannot allocate Hyperscan scratch");
 	*out = ws_xcalloc(1, sizeof(**out));
 	(*out)->s = s;
@@ -176,7 +187,7 @@ void ws_prefilter_scratch_free(struct ws_prefilter_scratch *s)
 {
 	if (!s)
 		return;
-	hs_free_scratch(s->s);
+	hs.hs_free_scratch(s->s);
 	free(s);
 }
 
@@ -204,6 +215,6 @@ int ws_prefilter_scan(const struct ws_prefilter *pf, struct ws_prefilter_scratch
 	 * the callback offsets relative to the piece. */
 	if (n > UINT_MAX)
 		return WS_EFORMAT;
-	hs_error_t e = hs_scan(pf->db, p, (unsigned)n, 0, s->s, on_match, &h);
+	hs_error_t e = hs.hs_scan(pf->db, p, (unsigned)n, 0, s->s, on_match, &h);
 	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? 0 : WS_EFORMAT;
 }
