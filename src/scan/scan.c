@@ -22,6 +22,7 @@
 #include "pcap/pcapng.h"
 
 #define CHUNK (8u << 20)        /* read size */
+#define RESCAN_AFTER 2048       /* a hit's line longer than this past it: a new prefilter pass */
 #define MAX_LINE (64u << 20)    /* longer lines are cut here and counted */
 #define OUT_FLUSH (256u << 10)  /* sighting bytes buffered before a write */
 #define WS_TAIL_BYTES 4096      /* bytes before a commit's offset, for the store's checks */
@@ -39,6 +40,8 @@ struct job {
 	const char *chunk;
 	size_t complete;   /* bytes of complete lines in chunk */
 	size_t next;       /* first byte not yet consumed by a processed line */
+	size_t scan_from;  /* where the prefilter's current pass over chunk began */
+	bool hit;          /* that pass stopped at a line it handed to do_line */
 	uint64_t line_no;  /* line number of the line starting at `next` */
 	bool line_is_cut;  /* the current line was cut at MAX_LINE */
 	/* scan --db (sink): where chunk[0] lies in the decompressed input, the
@@ -449,6 +452,7 @@ static void maybe_commit(struct job *j)
 static int on_hit(size_t end, void *ctx)
 {
 	struct job *j = ctx;
+	end += j->scan_from;
 	if (end == 0 || end - 1 < j->next || end > j->complete)
 		return 0; /* inside a line already processed */
 	const char *c = j->chunk;
@@ -462,7 +466,17 @@ static int on_hit(size_t end, void *ctx)
 	j->line_no++;
 	j->next = stop < j->complete ? stop + 1 : j->complete;
 	maybe_commit(j);
-	return j->stop;
+	if (j->stop)
+		return 1;
+	/* A long rest of the line: this pass ends and the next starts after
+	 * the line. A real line can hold thousands of matches (a WebDAV
+	 * overflow's \x90\x90...: 5,000 in 25 KB), each a callback that finds
+	 * the line done; a new pass costs about a microsecond, so short lines
+	 * just let their later matches come. */
+	if (stop - (end - 1) < RESCAN_AFTER)
+		return 0;
+	j->hit = true;
+	return 1;
 }
 
 /* Processes chunk[0..n), which ends at a line end (or at end of input). */
@@ -493,10 +507,16 @@ static void do_chunk(struct job *j, const char *chunk, size_t n, bool final)
 	/* Nothing in this thread's scratch is shared, so the scan cannot fail
 	 * short of a Hyperscan bug; if it does, parse the rest line by line
 	 * rather than lose it. */
-	if (ws_prefilter_scan(j->cfg->pf, j->scratch_pf, chunk, n, on_hit, j) != 0 && !j->stop) {
-		walk_lines(j, chunk, n);
-		return;
-	}
+	do {
+		j->scan_from = j->next;
+		j->hit = false;
+		if (ws_prefilter_scan(j->cfg->pf, j->scratch_pf, chunk + j->next, n - j->next,
+				      on_hit, j) != 0 &&
+		    !j->stop) {
+			walk_lines(j, chunk, n);
+			return;
+		}
+	} while (j->hit && !j->stop && j->next < n);
 	/* Count the newlines after the last hit. */
 	size_t rest = n - j->next;
 	j->line_no += ws_count_newlines(chunk + j->next, rest);
