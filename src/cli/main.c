@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "classify/classify.h"
 #include "cli/opts.h"
 #include "ws_version.h"
 
@@ -33,8 +34,13 @@ static void usage(FILE *f)
 		   "other commands 0 = success, 2 = error.\n");
 }
 
+/* The pre-filter compiled at build time (scripts/prefilter-db.c). */
+extern const unsigned char ws_prefilter_db[];
+extern const size_t ws_prefilter_db_len;
+
 int main(int argc, char **argv)
 {
+	ws_prefilter_prebuilt(ws_prefilter_db, ws_prefilter_db_len);
 	if (argc < 2) {
 		usage(stderr);
 		return WS_EXIT_ERROR;
