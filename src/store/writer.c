@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "output/alert.h"
 #include "util/mem.h"
 
 #define BATCH_RECS 4096 /* records handed over at once */
@@ -303,4 +304,45 @@ int ws_writer_stop(struct ws_writer *w, struct ws_err *err)
 	ws_buf_free(&w->b.arena);
 	free(w);
 	return rc;
+}
+
+/* A behavioural alert goes into the open transaction, as a telescope's
+ * observations do: it is committed with the input's offset. The thread is
+ * brought idle first, then the alert is written from the calling thread. */
+static int sink_alert(void *ctx, const struct ws_alert *a, const char *file, bool simulated,
+		      struct ws_err *err)
+{
+	struct ws_writer *w = ctx;
+	struct ws_buf rec = {0};
+	ws_out_alert(WS_OUT_JSONL, &rec, a, file, simulated);
+	if (rec.n && rec.p[rec.n - 1] == '\n')
+		rec.n--;
+	struct ws_store_alert s = {
+		.ts = a->ts, .kind = ws_alert_kind_name(a->kind), .src = a->src,
+		.sid = ws_out_alert_sid(a), .first_contacts = a->first_contacts,
+		.sources = a->sources, .destinations = a->destinations,
+		.record = rec.p, .record_len = rec.n, .simulated = simulated,
+	};
+	if (a->kind == WS_ALERT_NEW_WORM) {
+		s.content = a->content;
+		s.content_len = a->content_len;
+	} else if (a->kind == WS_ALERT_OUTBREAK) {
+		s.content = a->shape;
+		s.content_len = strlen(a->shape);
+	}
+	int rc = ws_writer_sync(w, err);
+	if (!rc)
+		rc = ws_store_alert_add(w->st, w->input_id, &s, err);
+	ws_buf_free(&rec);
+	return rc;
+}
+
+static int sink_sighting(void *ctx, const struct ws_sighting *s, struct ws_err *err)
+{
+	return ws_writer_sighting(ctx, s, err);
+}
+
+struct ws_sink ws_writer_sink(struct ws_writer *w)
+{
+	return (struct ws_sink){.ctx = w, .sighting = sink_sighting, .alert = sink_alert};
 }
