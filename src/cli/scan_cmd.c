@@ -444,6 +444,46 @@ struct scan_args {
 	struct ws_cli_tele tele;
 };
 
+/* -f FMT; -1 to go on, else the exit code. */
+static int format_opt(const char *v, struct scan_args *a)
+{
+	a->format_given = true;
+	if (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0)
+		a->cfg.out = WS_OUT_JSONL;
+	else if (strcmp(v, "csv") == 0)
+		a->cfg.out = WS_OUT_CSV;
+	else if (strcmp(v, "eve") == 0)
+		a->cfg.out = WS_OUT_EVE;
+	else if (strcmp(v, "text") == 0)
+		a->cfg.out = WS_OUT_NONE;
+	else {
+		ws_cli_err("scan", "--format: text, jsonl (or json), csv or eve");
+		return WS_EXIT_ERROR;
+	}
+	return -1;
+}
+
+/* --max-flows, -j, --top; -1 to go on, else the exit code. */
+static int number_opt(int c, const char *s, struct scan_args *a)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (c == OPT_MAX_FLOWS) {
+		a->cfg.max_flows = (uint32_t)(v < 16 ? 16 : v);
+		if (*end || v < 16 || v > (1L << 24)) {
+			ws_cli_err("scan", "--max-flows: a number from 16 to %ld, not '%s'", 1L << 24, s);
+			return WS_EXIT_ERROR;
+		}
+		return -1;
+	}
+	*(c == 'j' ? &a->jobs : &a->top) = (int)v;
+	if (*end || v < (c == 'j' ? 1 : 0) || v > 4096) {
+		ws_cli_err("scan", "--%s: a number, not '%s'", c == 'j' ? "jobs" : "top", s);
+		return WS_EXIT_ERROR;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, struct scan_args *a)
 {
@@ -451,25 +491,9 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 	char shorts[64];
 	ws_opts_build(opts, NOPTS, &longs, shorts, sizeof(shorts));
 	int c, rc = -1;
-	long v;
-	char *end;
 	while (rc < 0 && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			a->format_given = true;
-			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
-				a->cfg.out = WS_OUT_JSONL;
-			else if (strcmp(optarg, "csv") == 0)
-				a->cfg.out = WS_OUT_CSV;
-			else if (strcmp(optarg, "eve") == 0)
-				a->cfg.out = WS_OUT_EVE;
-			else if (strcmp(optarg, "text") == 0)
-				a->cfg.out = WS_OUT_NONE;
-			else {
-				ws_cli_err("scan", "--format: text, jsonl (or json), csv or eve");
-				rc = WS_EXIT_ERROR;
-			}
-			break;
+		case 'f': rc = format_opt(optarg, a); break;
 		case 'o': a->output = optarg; break;
 		case OPT_LOG_FORMAT: a->cfg.log_format = optarg; break;
 		case OPT_TZ:
@@ -506,24 +530,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case 'Z': a->cfg.user = optarg; break;
 		case OPT_BPF: a->cfg.bpf = optarg; break;
 		case OPT_MAX_FLOWS:
-			v = strtol(optarg, &end, 10);
-			if (*end || v < 16 || v > (1L << 24)) {
-				ws_cli_err("scan", "--max-flows: a number from 16 to %ld, not '%s'",
-					   1L << 24, optarg);
-				rc = WS_EXIT_ERROR;
-			}
-			a->cfg.max_flows = (uint32_t)(v < 16 ? 16 : v);
-			break;
 		case 'j':
-		case OPT_TOP:
-			v = strtol(optarg, &end, 10);
-			if (*end || v < (c == 'j' ? 1 : 0) || v > 4096) {
-				ws_cli_err("scan", "--%s: a number, not '%s'",
-					   c == 'j' ? "jobs" : "top", optarg);
-				rc = WS_EXIT_ERROR;
-			}
-			*(c == 'j' ? &a->jobs : &a->top) = (int)v;
-			break;
+		case OPT_TOP: rc = number_opt(c, optarg, a); break;
 		case OPT_SUMMARY:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "stdout") &&
 			    strcmp(optarg, "stderr") && strcmp(optarg, "none")) {

@@ -75,6 +75,9 @@ struct net_item {
 	uint8_t level, len, prefix[16];
 	uint64_t requests, sources;
 };
+struct dest_item {
+	struct ws_akey src, dst;
+};
 struct input_item {
 	int64_t id;
 	uint64_t sightings;
@@ -139,6 +142,7 @@ struct ws_store {
 	int from_db[256];
 	/* the batch */
 	struct ws_amap hosts, hours, status, nets, inputs;
+	struct ws_amap dests; /* (source, destination) pairs of the batch (SQLite) */
 	uint64_t pending;
 	struct ws_strslot *strs;
 	struct ws_buf tbuf; /* a target with its query, for interning */

@@ -69,8 +69,8 @@ int ws_store_close(struct ws_store *st, struct ws_err *err);
 int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s,
 		 struct ws_err *err);
 /* Writes the batch's summaries so far into the open transaction without
- * committing (the writer thread does it while it would otherwise wait, so
- * that little is left for the commit). */
+ * committing (ws_store_add does it once a batch holds many sources, so that
+ * memory stays flat and little is left for the commit). */
 int ws_store_spill(struct ws_store *st, struct ws_err *err);
 
 /* ---- readers ---------------------------------------------------------- */
