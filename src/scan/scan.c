@@ -24,7 +24,6 @@
 #define CHUNK (8u << 20)        /* read size */
 #define RESCAN_AFTER 2048       /* a hit's line longer than this past it: a new prefilter pass */
 #define MAX_LINE (64u << 20)    /* longer lines are cut here and counted */
-#define OUT_FLUSH (256u << 10)  /* sighting bytes buffered before a write */
 #define WS_TAIL_BYTES 4096      /* bytes before a commit's offset, for the store's checks */
 #define COMMIT_S 5              /* longest time between commits while reading */
 
@@ -32,8 +31,9 @@ struct job {
 	const struct ws_scan_config *cfg;
 	struct ws_job_result *res;
 	struct ws_logfmt fmt;
-	struct ws_buf scratch, out;
-	FILE *outf;
+	struct ws_buf scratch;
+	struct ws_out_writer out; /* cfg->out's format writer */
+	struct ws_sink to_out;    /* its sink; .sighting NULL with no format */
 	const char *path;
 	struct ws_prefilter_scratch *scratch_pf;
 	/* chunk walk state */
@@ -73,14 +73,6 @@ void ws_job_result_free(struct ws_job_result *res)
 	res->tele = NULL;
 	free(res->alerts.v);
 	res->alerts.v = NULL;
-}
-
-static void flush_out(struct job *j, bool force)
-{
-	if (j->out.n && j->outf && (force || j->out.n >= OUT_FLUSH)) {
-		fwrite(j->out.p, 1, j->out.n, j->outf);
-		j->out.n = 0;
-	}
 }
 
 static void note_unparsable(struct job *j, uint64_t line)
@@ -171,17 +163,15 @@ static void record(struct job *j, const struct ws_request *req, const struct ws_
 	}
 	r->sightings++;
 	if (j->sink && !j->stop) {
-		int rc = j->sink->sighting(j->sink->ctx, &s, &r->err);
+		int rc = j->sink->to.sighting(j->sink->to.ctx, &s, &r->err);
 		if (rc) {
 			r->rc = rc;
 			j->stop = true;
 		}
 		j->since_commit++;
 	}
-	if (cfg->out != WS_OUT_NONE) {
-		ws_out_sighting(cfg->out, &j->out, &s);
-		flush_out(j, false);
-	}
+	if (j->to_out.sighting)
+		j->to_out.sighting(j->to_out.ctx, &s, NULL);
 }
 
 /* Records a classified request when it is a worm the scan reports. */
@@ -261,9 +251,9 @@ static void capture_commit(struct job *j, bool at_end)
 static void on_capture_batch(void *ctx)
 {
 	struct job *j = ctx;
-	flush_out(j, true);
-	if (j->outf)
-		fflush(j->outf);
+	ws_out_writer_flush(&j->out, true);
+	if (j->out.out)
+		fflush(j->out.out);
 	if (j->live && chunk_commit_due(j))
 		capture_commit(j, false);
 	if (j->live && j->sink && j->sink->stop && *j->sink->stop)
@@ -295,12 +285,10 @@ static void on_alert(void *ctx, const struct ws_alert *a)
 			l->v = ws_xcalloc(WS_ALERTS_KEPT, sizeof(*l->v));
 		l->v[l->n++] = *a;
 	}
-	if (j->cfg->out != WS_OUT_NONE) {
-		ws_out_alert(j->cfg->out, &j->out, a, j->path, j->simulated);
-		flush_out(j, false);
-	}
-	if (j->sink && j->sink->alert && !j->stop &&
-	    j->sink->alert(j->sink->ctx, a, j->path, j->simulated, &j->res->err) != 0) {
+	if (j->to_out.alert)
+		j->to_out.alert(j->to_out.ctx, a, j->path, j->simulated, NULL);
+	if (j->sink && j->sink->to.alert && !j->stop &&
+	    j->sink->to.alert(j->sink->to.ctx, a, j->path, j->simulated, &j->res->err) != 0) {
 		j->res->rc = WS_EIO;
 		j->stop = true;
 	}
@@ -717,13 +705,22 @@ static int open_at(struct job *j, const char *path, const struct ws_scan_sink *s
 	return rc;
 }
 
+/* The job's format writer: sightings in cfg->out to `out`. */
+static void out_start(struct job *j, FILE *out)
+{
+	j->out = (struct ws_out_writer){.f = j->cfg->out, .out = out};
+	if (j->cfg->out != WS_OUT_NONE)
+		j->to_out = ws_out_writer_sink(&j->out);
+}
+
 static void run_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
 		    const char *path, const struct ws_range *range,
 		    const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res)
 {
 	uint64_t first = range ? range->first_line : sink && sink->offset ? sink->line : 1;
-	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = path, .scratch_pf = scratch,
+	struct job j = {.cfg = cfg, .res = res, .path = path, .scratch_pf = scratch,
 			.line_no = first, .sink = sink};
+	out_start(&j, out);
 	res->path = path;
 	res->format = "?";
 	struct ws_input *in = NULL;
@@ -752,8 +749,7 @@ static void run_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratc
 		ws_input_close(in);
 	res->lines = j.line_no - first;
 	res->simulated = j.simulated;
-	flush_out(&j, true);
-	ws_buf_free(&j.out);
+	ws_out_writer_free(&j.out);
 	ws_buf_free(&j.scratch);
 	ws_logfmt_free(&j.fmt);
 }
@@ -785,8 +781,8 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 	char *name = ws_xmalloc(strlen(iface) + 7);
 	memcpy(name, "iface:", 6);
 	memcpy(name + 6, iface, strlen(iface) + 1);
-	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = name, .sink = sink,
-			.live = true};
+	struct job j = {.cfg = cfg, .res = res, .path = name, .sink = sink, .live = true};
+	out_start(&j, out);
 	res->path = iface;
 	res->format = "live";
 	struct ws_pcap_opts o = capture_opts(&j);
@@ -794,9 +790,9 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 	behav_end(&j);
 	if (rc)
 		res->rc = rc;
-	flush_out(&j, true);
+	ws_out_writer_flush(&j.out, true);
 	capture_commit(&j, false);
-	ws_buf_free(&j.out);
+	ws_out_writer_free(&j.out);
 	free(name);
 }
 
