@@ -23,6 +23,7 @@
 #include "scan/scan.h"
 #include "logfmt/logfmt.h"
 #include "input/input.h"
+#include "util/cores.h"
 #include "util/escape.h"
 #include "util/lines.h"
 #include "util/mem.h"
@@ -55,7 +56,7 @@ static const struct ws_opt opts[] = {
 	{"min-confidence", OPT_MINCONF, "LEVEL", "heuristic (default), partial or exact"},
 	{"strict", OPT_STRICT, NULL, "parse every line; count and name unparsable ones"},
 	{"jobs", 'j', "N", "parallel jobs (default: the core count): several inputs at once, and a "
-				   "large plain log in line-aligned parts (with --db too, stored in order)"},
+				   "large plain log in line-aligned parts, as many as cores are free at the start (with --db too, stored in order)"},
 	{"top", OPT_TOP, "N", "sources listed in the summary (default 10)"},
 	{"interface", 'i', "IFACE", "capture live on IFACE (root or CAP_NET_RAW) until SIGINT or "
 				    "SIGTERM, then print the summary"},
@@ -145,6 +146,12 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 	struct stat st;
 	if (parts < 2 || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size < SPLIT_MIN)
+		return false;
+	/* As many parts as cores are free now (util/cores.h), at most -j. */
+	int free_cores = ws_cores_free();
+	if (free_cores < parts)
+		parts = free_cores;
+	if (parts < 2)
 		return false;
 	FILE *f = fopen(path, "rb");
 	if (!f)
