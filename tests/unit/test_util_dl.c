@@ -80,6 +80,7 @@ static void test_hyperscan_at_first_prefilter(void **state)
 	fclose(f);
 	assert_false(mapped("libhs.so"));
 	assert_false(mapped("libpq.so"));
+	assert_false(mapped("libpcap.so"));
 	struct ws_prefilter *pf = NULL;
 	struct ws_err e = {{0}};
 	assert_int_equal(ws_prefilter_new(&pf, &e), 0);
