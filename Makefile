@@ -7,6 +7,7 @@
 #   make bench  speed benchmark against grep, GoAccess and AWStats (bench/run.sh)
 #   make bench-guard  wormscope guard against nginx, with a worm flood (bench/guard.sh)
 #   make validate  every simulator validation check; writes docs/validation.md (scripts/validate.py)
+#                  and docs/estimate-validation.md (scripts/validate_estimate.py)
 #   make fuzz   libFuzzer targets (clang) into build-fuzz/
 #   make install  binary and man page under PREFIX (default /usr/local)
 
@@ -58,6 +59,7 @@ bench-guard: deps bench-deps
 validate: deps
 	$(MAKE) build
 	python3 scripts/validate.py $(BUILD) --shared ../shared --out docs/validation.md
+	python3 scripts/validate_estimate.py $(BUILD) --obs ../shared/data/observations --out docs/estimate-validation.md
 
 fuzz: deps
 	cmake -S . -B build-fuzz -DWS_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo

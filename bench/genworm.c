@@ -39,6 +39,7 @@
  *   request TS_US SRC DST          the worm's request was sent
  *   busy ADDR                      a busy client (benign by construction)
  *   benign ADDR                    a benign client */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -367,6 +368,12 @@ struct inf {
  * the share of the population infected at each time_s (infected /
  * (susceptible + infected + removed)), time divided by --curve-scale. */
 #define CURVE_MAX 100000
+/* One line: "genworm: PATH: reason". */
+static void cant_open(const char *path)
+{
+	fprintf(stderr, "genworm: %s: %s\n", path, strerror(errno));
+}
+
 static double curve_t[CURVE_MAX], curve_f[CURVE_MAX];
 static size_t ncurve;
 
@@ -374,7 +381,7 @@ static int read_curve(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		perror(path);
+		cant_open(path);
 		return -1;
 	}
 	char line[4096];
@@ -537,7 +544,7 @@ static int write_log(const char *path)
 {
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		perror(path);
+		cant_open(path);
 		return 1;
 	}
 	qsort(lg, nlg, sizeof(*lg), cmp_log);
@@ -575,11 +582,12 @@ static void usage(FILE *f)
 	      f);
 }
 
-static bool num(const char *s, double lo, double hi, double *v)
+/* A number in [lo, hi], whole when `whole`. */
+static bool num(const char *s, double lo, double hi, bool whole, double *v)
 {
 	char *end;
 	*v = strtod(s, &end);
-	return *s && !*end && *v >= lo && *v <= hi;
+	return *s && !*end && *v >= lo && *v <= hi && (!whole || *v == (double)(uint64_t)*v);
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -616,7 +624,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		for (size_t k = 0; k < sizeof(t) / sizeof(t[0]) && !done; k++) {
 			if (strcmp(a, t[k].name))
 				continue;
-			if (!num(v, t[k].lo, t[k].hi, &d)) {
+			if (!num(v, t[k].lo, t[k].hi, t[k].u32, &d)) {
 				fprintf(stderr, "genworm: %s takes a number in [%g, %g], not '%s'\n", a,
 					t[k].lo, t[k].hi, v);
 				return -1;
@@ -630,7 +638,13 @@ static int parse(int argc, char **argv, struct opts *o)
 		if (done)
 			continue;
 		if (!strcmp(a, "--seed")) {
-			o->seed = strtoull(v, NULL, 10);
+			char *end;
+			errno = 0;
+			o->seed = strtoull(v, &end, 10);
+			if (*v < '0' || *v > '9' || *end || errno) {
+				fprintf(stderr, "genworm: --seed takes a whole number, not '%s'\n", v);
+				return -1;
+			}
 		} else if (!strcmp(a, "--truth")) {
 			o->truth = v;
 		} else if (!strcmp(a, "--log")) {
@@ -667,7 +681,7 @@ int main(int argc, char **argv)
 		return 2;
 	FILE *truth = NULL;
 	if (o.truth && !(truth = fopen(o.truth, "w"))) {
-		perror(o.truth);
+		cant_open(o.truth);
 		return 2;
 	}
 	/* Place servers (the first nvuln of them vulnerable) and closed hosts. */

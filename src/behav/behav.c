@@ -14,7 +14,7 @@ void ws_behav_defaults(struct ws_behav_cfg *c)
 		.theta0 = 0.8, .theta1 = 0.2, .pd = 0.99, .pf = 0.01,
 		.timeout_s = 3, .max_sources = 131072, .max_pending = 65536,
 		.prevalence = 3, .min_sources = 2, .min_destinations = 3, .min_evidence = 2,
-		.sample_bits = 3, .interval_s = 60,
+		.scanner_destinations = 5, .sample_bits = 3, .interval_s = 60,
 		.shape_interval_s = 300, .shape_min_sources = 10,
 	};
 }

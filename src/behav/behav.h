@@ -76,13 +76,17 @@ struct ws_behav_cfg {
 	uint32_t max_sources;    /* sources tracked (rounded to the table's shape): 131072 */
 	uint32_t max_pending;    /* attempts awaiting an answer: 65536 */
 	/* content prevalence / address dispersion */
-	uint32_t prevalence;     /* occurrences before dispersion is tracked: 3 */
-	uint32_t min_sources, min_destinations; /* 3, 3 */
-	uint32_t min_evidence;   /* sources that are scanners or were infected first: 2 */
-	uint32_t sample_bits;    /* value sampling keeps fingerprints with this many low zero bits: 6 (1/64) */
+	uint32_t prevalence;     /* occurrences in one interval before dispersion counts: 3 */
+	/* dispersion rule: sources, destinations, and sources that are scanners
+	   or were a destination of the content first: 2, 3, 2 */
+	uint32_t min_sources, min_destinations, min_evidence;
+	/* scanner-delivery rule: destinations the content reached when every
+	   source is a suspect and one is a TRW scanner (0: off): 5 */
+	uint32_t scanner_destinations;
+	uint32_t sample_bits;    /* value sampling keeps fingerprints with this many low zero bits: 3 (1/8) */
 	uint32_t interval_s;     /* multistage filter reset: 60 */
 	/* log request shapes */
-	uint32_t shape_interval_s; /* 600 */
+	uint32_t shape_interval_s; /* 300 */
 	uint32_t shape_min_sources; /* 10 (the alarm itself: estimate/kalman.h's rule) */
 };
 

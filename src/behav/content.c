@@ -9,9 +9,9 @@
  * million benign clients share never look like an epidemic (EarlyBird needed
  * a white list of such strings for the same reason, section 5.4). Every
  * 40-byte window of a region gets a Rabin fingerprint; value sampling keeps
- * the fingerprints whose low sample_bits bits are 0 (1/64 by default, the
- * paper's sampling), so every copy of the same content keeps the same
- * windows.
+ * the fingerprints whose low sample_bits bits are 0 (1/8 by default; the
+ * paper's 1/64 leaves a short request line with no window), so every copy of
+ * the same content keeps the same windows.
  *
  * Prevalence: a multistage filter (4 stages of 16384 16-bit counters, with
  * conservative update; Estan and Varghese, SIGCOMM 2002), reset every
@@ -20,16 +20,27 @@
  * least recently seen goes first), each counting distinct sources and
  * destinations exactly up to 16 and beyond that by linear counting over a
  * 256-bit bitmap (Whang et al. 1990; the paper's scaled bitmaps serve the
- * same end).
+ * same end). The addresses of the copies the filter counted before that are
+ * not lost: a direct-mapped table of 8192 fingerprints keeps the first
+ * EARLY_KEEP copies' (source, destination) pairs, handed to the entry when it
+ * is made (an overwritten slot only loses them, as without it). Without them
+ * the dispersion counts lag two copies behind, and a second victim that was
+ * one of the first two destinations shows no infection chain.
  *
- * Alert: prevalence reached, at least min_sources sources and
- * min_destinations destinations, and min_evidence of its sources look like
- * worm victims: either TRW flagged them as scanners or they were earlier a
- * destination of the same content (the infection chain). Dispersion alone
- * also fits many clients fetching the same URL from a server farm; the
- * evidence test is what separates them. The alert carries the invariant
- * content: the window grown on both sides while this copy and the first copy
- * kept (another flow) agree. */
+ * Alert, by either rule:
+ *  - dispersion: at least min_sources sources and min_destinations
+ *    destinations, and min_evidence of its sources look like worm victims:
+ *    TRW flagged them as scanners or they were earlier a destination of the
+ *    same content (the infection chain). Dispersion alone also fits many
+ *    clients fetching the same URL from a server farm; the evidence test is
+ *    what separates them.
+ *  - scanner delivery: at least scanner_destinations destinations, every
+ *    source a suspect as above and one of them flagged by TRW: the first
+ *    victim spreading before it has infected a second host (it may reach
+ *    ten servers first). Every source, so that a load balancer forwarding
+ *    its clients' request to its back ends (a chain of one) never passes.
+ * The alert carries the invariant content: the window grown on both sides
+ * while this copy and the first copy kept (another flow) agree. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +58,8 @@
 #define EXACT 16
 #define BITMAP_BITS 256
 #define EXCERPT 768
+#define EARLY_SLOTS 8192  /* fingerprints whose first copies' addresses are kept */
+#define EARLY_KEEP 4      /* copies kept per fingerprint before its dispersion entry */
 #define PER_HEAD 64       /* distinct sampled fingerprints handled per head */
 #define ALERTED_MAX 64    /* contents alerted, kept to avoid a second alert for the same worm */
 
@@ -63,6 +76,14 @@ struct hot {
 	bool alerted;
 };
 
+/* The first copies of a fingerprint not yet in the dispersion table. */
+struct early {
+	uint64_t fp;       /* 0 = empty */
+	uint32_t interval; /* the filter interval it belongs to (stale after a reset) */
+	uint32_t n;
+	struct ws_addr src[EARLY_KEEP], dst[EARLY_KEEP];
+};
+
 struct done {
 	uint8_t p[WS_ALERT_CONTENT_MAX];
 	size_t n;
@@ -75,6 +96,8 @@ struct ws_content {
 	int64_t interval_start;
 	bool started;
 	struct hot *hot;   /* HOT_SETS * HOT_WAYS */
+	struct early *early; /* EARLY_SLOTS */
+	uint32_t interval;   /* filter resets so far */
 	struct done *done;
 	uint32_t ndone;
 	uint64_t mask;
@@ -88,6 +111,7 @@ struct ws_content *ws_content_new(struct ws_behav *b)
 	ws_rabin_init(&c->rabin, WS_RABIN_WINDOW);
 	c->stage = ws_xcalloc((size_t)STAGES * STAGE_CTRS, sizeof(*c->stage));
 	c->hot = ws_xcalloc((size_t)HOT_SETS * HOT_WAYS, sizeof(*c->hot));
+	c->early = ws_xcalloc(EARLY_SLOTS, sizeof(*c->early));
 	c->done = ws_xcalloc(ALERTED_MAX, sizeof(*c->done));
 	uint32_t bits = b->cfg.sample_bits > 32 ? 32 : b->cfg.sample_bits;
 	c->mask = bits ? (1ull << bits) - 1 : 0;
@@ -100,6 +124,7 @@ void ws_content_free(struct ws_content *c)
 		return;
 	free(c->stage);
 	free(c->hot);
+	free(c->early);
 	free(c->done);
 	free(c);
 }
@@ -107,7 +132,8 @@ void ws_content_free(struct ws_content *c)
 size_t ws_content_memory(const struct ws_content *c)
 {
 	return sizeof(*c) + (size_t)STAGES * STAGE_CTRS * sizeof(*c->stage) +
-	       (size_t)HOT_SETS * HOT_WAYS * sizeof(*c->hot) + ALERTED_MAX * sizeof(*c->done);
+	       (size_t)HOT_SETS * HOT_WAYS * sizeof(*c->hot) + EARLY_SLOTS * sizeof(*c->early) +
+	       ALERTED_MAX * sizeof(*c->done);
 }
 
 /* Header names whose lines are not fingerprinted (lower case). */
@@ -220,14 +246,54 @@ static uint64_t distinct(uint32_t n, const uint8_t *bits)
 	return est < EXACT + 1 ? EXACT + 1 : (uint64_t)(est + 0.5);
 }
 
-static uint32_t evidence(const struct ws_content *c, const struct hot *h)
+/* Of h's sources (the exact set): how many look like worm victims (a TRW
+ * scanner or an earlier destination of the content), and how many of those
+ * TRW flagged. */
+static uint32_t evidence(const struct ws_content *c, const struct hot *h, uint32_t *scanners)
 {
 	uint32_t e = 0;
-	for (uint32_t i = 0; i < h->nsrc && i < EXACT; i++)
-		if (in_set(h->dsts, h->ndst, &h->srcs[i]) ||
-		    ws_trw_is_scanner(c->b->trw, &h->srcs[i]))
+	*scanners = 0;
+	for (uint32_t i = 0; i < h->nsrc && i < EXACT; i++) {
+		bool scanner = ws_trw_is_scanner(c->b->trw, &h->srcs[i]);
+		*scanners += scanner;
+		if (scanner || in_set(h->dsts, h->ndst, &h->srcs[i]))
 			e++;
+	}
 	return e;
+}
+
+/* The two alert rules (the file's comment). */
+static bool alert_due(const struct ws_content *c, const struct hot *h)
+{
+	const struct ws_behav_cfg *cfg = &c->b->cfg;
+	uint64_t ns = distinct(h->nsrc, h->srcbits), nd = distinct(h->ndst, h->dstbits);
+	uint32_t scanners, e = evidence(c, h, &scanners);
+	if (ns >= cfg->min_sources && nd >= cfg->min_destinations && e >= cfg->min_evidence)
+		return true;
+	return cfg->scanner_destinations && nd >= cfg->scanner_destinations && scanners >= 1 &&
+	       h->nsrc <= EXACT && e == h->nsrc;
+}
+
+static struct early *early_slot(struct ws_content *c, uint64_t fp)
+{
+	return &c->early[(size_t)((fp * 0xc4ceb9fe1a85ec53ull) >> 51) % EARLY_SLOTS];
+}
+
+/* A copy the prevalence filter counted before the fingerprint got a
+ * dispersion entry: keep its addresses (the newest fingerprint takes the slot). */
+static void early_add(struct ws_content *c, uint64_t fp, const struct ws_seg *conn)
+{
+	struct early *e = early_slot(c, fp);
+	if (e->fp != fp || e->interval != c->interval) {
+		e->fp = fp;
+		e->interval = c->interval;
+		e->n = 0;
+	}
+	if (e->n < EARLY_KEEP) {
+		e->src[e->n] = conn->src;
+		e->dst[e->n] = conn->dst;
+		e->n++;
+	}
 }
 
 /* Already alerted as (part of) an earlier alert's content. */
@@ -302,10 +368,20 @@ static void sampled(struct ws_content *c, uint64_t fp, const struct ws_seg *conn
 	const struct ws_behav_cfg *cfg = &c->b->cfg;
 	struct hot *h = hot_find(c, fp, false);
 	if (!h) {
-		if (filter_add(c, fp) < cfg->prevalence)
+		if (filter_add(c, fp) < cfg->prevalence) {
+			early_add(c, fp, conn);
 			return;
+		}
 		h = hot_find(c, fp, true);
 		h->count = cfg->prevalence - 1; /* the earlier copies the filter counted */
+		struct early *e = early_slot(c, fp);
+		if (e->fp == fp && e->interval == c->interval) {
+			for (uint32_t i = 0; i < e->n; i++) {
+				add_addr(h->srcs, &h->nsrc, h->srcbits, &e->src[i]);
+				add_addr(h->dsts, &h->ndst, h->dstbits, &e->dst[i]);
+			}
+			e->fp = 0;
+		}
 	}
 	h->count++;
 	h->last_ts = ts;
@@ -319,12 +395,7 @@ static void sampled(struct ws_content *c, uint64_t fp, const struct ws_seg *conn
 	}
 	add_addr(h->srcs, &h->nsrc, h->srcbits, &conn->src);
 	add_addr(h->dsts, &h->ndst, h->dstbits, &conn->dst);
-	if (h->alerted || c->head_alerted || h->count < cfg->prevalence)
-		return;
-	if (distinct(h->nsrc, h->srcbits) < cfg->min_sources ||
-	    distinct(h->ndst, h->dstbits) < cfg->min_destinations)
-		return;
-	if (evidence(c, h) < cfg->min_evidence)
+	if (h->alerted || c->head_alerted || h->count < cfg->prevalence || !alert_due(c, h))
 		return;
 	raise_alert(c, h, conn, reg, rn, win, head, hn, ts);
 }
@@ -362,6 +433,7 @@ void ws_content_head(struct ws_content *c, const struct ws_seg *conn, const uint
 	if (!c->started || ts - c->interval_start >= (int64_t)c->b->cfg.interval_s ||
 	    ts < c->interval_start) {
 		memset(c->stage, 0, (size_t)STAGES * STAGE_CTRS * sizeof(*c->stage));
+		c->interval++; /* the early copies' slots go stale with the counts */
 		c->interval_start = ts;
 		c->started = true;
 	}

@@ -306,61 +306,69 @@ static void print_json(const struct ws_est_result *r, const struct est_args *a,
 static void print_csv(const struct ws_est_result *r, const struct ws_est_series *s)
 {
 	printf("time_utc,observed,fitted,infected_fit,infected_lo,infected_hi,zou_corrected,"
-	       "forecast\n");
+	       "infection_time_estimate,sources_seen,forecast\n");
 	size_t last_data = s->n;
 	for (size_t j = 0; j < r->n_out; j++) {
 		char t[40];
 		iso(t, sizeof(t), (double)(s->t0 + (int64_t)(j + 1) * s->dt));
 		printf("%s", t);
 		double v[] = {r->observed[j], r->fitted_obs[j], r->infected[j], r->infected_lo[j],
-			      r->infected_hi[j], r->zou ? r->zou[j] : NAN};
+			      r->infected_hi[j], r->zou ? r->zou[j] : NAN,
+			      r->wcc ? r->wcc[j] : NAN, r->cum_seen ? r->cum_seen[j] : NAN};
 		for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
 			printf(isfinite(v[k]) ? ",%.6g" : ",", v[k]);
 		printf(",%d\n", j >= last_data);
 	}
 }
 
-static void print_text(const struct ws_est_result *r, const struct est_args *a,
-		       const struct est_in *in)
+/* The text verdict (raw bytes of the input's label escaped for a terminal). */
+static void text_of(const struct ws_est_result *r, const struct est_args *a,
+		    const struct est_in *in, struct ws_buf *out)
 {
 	char t50[40], tmid[40], al[40], t90[40];
 	iso(t50, sizeof(t50), r->t50);
 	iso(t90, sizeof(t90), r->t90);
 	iso(tmid, sizeof(tmid), r->t_mid);
 	iso(al, sizeof(al), (double)r->alarm_time);
-	struct ws_buf b = {0};
 	if (in->simulated)
-		ws_buf_adds(&b, "SIMULATED DATA: the input came from wormscope simulate\n");
+		ws_buf_adds(out, "SIMULATED DATA: the input came from wormscope simulate\n");
 	if (r->fit_ok && !(a->monitored > 0))
-		ws_buf_printf(&b, "worm-like growth%s%s, K ≈ %.3g/h (95 %% %.3g–%.3g); N and "
+		ws_buf_printf(out, "worm-like growth%s%s, K ≈ %.3g/h (95 %% %.3g–%.3g); N and "
 				  "its timing need --monitored\n",
 			      r->alarm ? " since " : "", r->alarm ? al : "", r->K, r->K_lo, r->K_hi);
 	else if (r->fit_ok)
-		ws_buf_printf(&b, "worm-like growth%s%s, K ≈ %.3g/h (95 %% %.3g–%.3g), N ≈ %.0f "
+		ws_buf_printf(out, "worm-like growth%s%s, K ≈ %.3g/h (95 %% %.3g–%.3g), N ≈ %.0f "
 				  "(95 %% %.0f–%.0f), 50 %% at %s\n",
 			      r->alarm ? " since " : "", r->alarm ? al : "", r->K, r->K_lo, r->K_hi,
 			      r->N, r->N_lo, r->N_hi, t50);
 	else
-		ws_buf_printf(&b, "no trustworthy fit: %s\n", r->verdict);
-	ws_buf_adds(&b, "input: ");
-	ws_cli_esc(&b, in->label.p);
+		ws_buf_printf(out, "no trustworthy fit: %s\n", r->verdict);
+	ws_buf_adds(out, "input: ");
+	ws_cli_esc(out, in->label.p);
 	if (a->monitored > 0 && in->sample < 1)
-		ws_buf_printf(&b, " (%s, %zu intervals used, %.0f monitored addresses: the capture "
+		ws_buf_printf(out, " (%s, %zu intervals used, %.0f monitored addresses: the capture "
 				  "kept %.3g of the probes)\n", ws_est_basis_name(r->basis),
 			      r->intervals_used, a->monitored, in->sample);
 	else if (a->monitored > 0)
-		ws_buf_printf(&b, " (%s, %zu intervals used, %.0f monitored addresses)\n",
+		ws_buf_printf(out, " (%s, %zu intervals used, %.0f monitored addresses)\n",
 			      ws_est_basis_name(r->basis), r->intervals_used, a->monitored);
 	else
-		ws_buf_printf(&b, " (%s, %zu intervals used, monitored size not given)\n",
+		ws_buf_printf(out, " (%s, %zu intervals used, monitored size not given)\n",
 			      ws_est_basis_name(r->basis), r->intervals_used);
-	ws_buf_printf(&b, "early warning: %s%s\n", r->alarm ? "alarm at " : "no alarm",
+	ws_buf_printf(out, "early warning: %s%s\n", r->alarm ? "alarm at " : "no alarm",
 		      r->alarm ? al : "");
 	if (r->fitted && r->fit_ok && a->monitored > 0) {
-		ws_buf_printf(&b, "fit: K %.4g/h, N %.6g, midpoint %s, 90 %% at %s\n", r->K, r->N,
+		ws_buf_printf(out, "fit: K %.4g/h, N %.6g, midpoint %s, 90 %% at %s\n", r->K, r->N,
 			      tmid, t90);
-		ws_buf_printf(&b, "verdict: %s\n", r->verdict);
+		ws_buf_printf(out, "verdict: %s\n", r->verdict);
 	}
+}
+
+static void print_text(const struct ws_est_result *r, const struct est_args *a,
+		       const struct est_in *in)
+{
+	struct ws_buf b = {0};
+	text_of(r, a, in, &b);
 	fwrite(b.p, 1, b.n, stdout);
 	ws_buf_free(&b);
 }
@@ -398,7 +406,7 @@ int ws_cmd_estimate(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	struct est_in in = {0};
-	rc = a.db ? est_in_from_store(a.db, a.view, a.interval, a.worm, &in)
+	rc = a.db ? est_in_from_store(a.db, a.view, a.interval, a.worm, &in, NULL)
 		  : from_counts(a.counts, a.interval, &in);
 	/* the store's view knows its size; a sampled capture saw each probe
 	 * with probability `sample`, as a monitor that many times smaller */
@@ -419,6 +427,32 @@ int ws_cmd_estimate(int argc, char **argv)
 		if (!sized)
 			withhold_size(&r);
 		rc = emit(&r, &a, &in);
+		ws_est_free(&r);
+	}
+	est_in_free(&in);
+	return rc;
+}
+
+int est_for_report(const char *path, struct ws_buf *svg, struct ws_buf *text, struct ws_buf *why)
+{
+	struct est_args a = {.fmt = "text", .until = INT64_MAX, .view = -1, .worm = -1};
+	struct est_in in = {0};
+	int rc = est_in_from_store(path, -1, 0, -1, &in, why);
+	if (!rc && !(in.monitored > 0)) {
+		ws_buf_adds(why, "the store's view has no monitored size");
+		rc = 2;
+	}
+	a.monitored = in.monitored * in.sample;
+	struct ws_est_opts o = {.monitored = a.monitored, .until = INT64_MAX, .sources = in.src,
+				.n_sources = in.n_src};
+	struct ws_est_result r;
+	struct ws_err err = {{0}};
+	if (!rc && ws_est_run(&in.s, &o, &r, &err)) {
+		ws_buf_adds(why, err.msg);
+		rc = 2;
+	} else if (!rc) {
+		text_of(&r, &a, &in, text);
+		ws_est_plot_svg(&r, &in.s, in.label.p, in.simulated, true, svg);
 		ws_est_free(&r);
 	}
 	est_in_free(&in);

@@ -3,6 +3,7 @@
  * (estimate_in.h). The views are what `scan --telescope --db`, the web
  * servers' sightings and `wormscope import` recorded (store/tele.c). */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,21 @@
 #include "cli/opts.h"
 #include "store/store.h"
 #include "util/time.h"
+
+/* A message for the user: on stderr, or into *why when the caller (the
+ * report) shows it itself. */
+__attribute__((format(printf, 2, 3))) static void say(struct ws_buf *why, const char *fmt, ...)
+{
+	char m[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof(m), fmt, ap);
+	va_end(ap);
+	if (why)
+		ws_buf_adds(why, m);
+	else
+		ws_cli_err("estimate", "%s", m);
+}
 
 void est_in_free(struct est_in *in)
 {
@@ -52,7 +68,8 @@ static void view_line(struct ws_buf *b, const struct ws_tele_view *v)
 }
 
 /* The default: the only telescope or imported view, else the web view. */
-static const struct ws_tele_view *pick(const char *path, const struct views *vs, int64_t want)
+static const struct ws_tele_view *pick(const char *path, const struct views *vs, int64_t want,
+				       struct ws_buf *why)
 {
 	const struct ws_tele_view *web = NULL, *other = NULL;
 	size_t others = 0;
@@ -72,13 +89,16 @@ static const struct ws_tele_view *pick(const char *path, const struct views *vs,
 	for (size_t i = 0; i < vs->n; i++)
 		view_line(&b, &vs->v[i]);
 	if (vs->total == 0)
-		ws_cli_err("estimate", "%s: the store holds no observations (scan --db, scan "
-				       "--telescope --db or import first)", path);
+		say(why, "%s: the store holds no observations (scan --db, scan --telescope --db "
+			 "or import first)", path);
 	else if (want >= 0)
-		ws_cli_err("estimate", "%s: no view %lld; the store holds:", path, (long long)want);
+		say(why, "%s: no view %lld; the store holds:", path, (long long)want);
 	else
-		ws_cli_err("estimate", "%s: %zu views: choose one with --view ID:", path, vs->total);
-	fwrite(b.p ? b.p : "", 1, b.n, stderr);
+		say(why, "%s: %zu views: choose one with --view ID:", path, vs->total);
+	if (why)
+		ws_buf_add(why, b.p ? b.p : "", b.n);
+	else
+		fwrite(b.p ? b.p : "", 1, b.n, stderr);
 	ws_buf_free(&b);
 	return NULL;
 }
@@ -178,23 +198,23 @@ static int load_view(struct ws_store *st, const char *path, const struct ws_tele
 }
 
 int est_in_from_store(const char *path, int64_t view, int64_t interval_s, int worm,
-		      struct est_in *in)
+		      struct est_in *in, struct ws_buf *why)
 {
-	if (ws_cli_check_store("estimate", path))
+	if (!why && ws_cli_check_store("estimate", path))
 		return 2;
 	struct ws_store *st;
 	struct ws_err err = {{0}};
 	if (ws_store_open(path, WS_STORE_RO, &st, &err)) {
-		ws_cli_err("estimate", "%s", err.msg);
+		say(why, "%s", err.msg);
 		return 2;
 	}
 	static struct views vs; /* 64 views of 1.5 kB: off the stack */
 	vs.n = vs.total = 0;
 	int rc = ws_store_tele_views(st, on_view, &vs, &err);
-	const struct ws_tele_view *v = rc ? NULL : pick(path, &vs, view);
+	const struct ws_tele_view *v = rc ? NULL : pick(path, &vs, view, why);
 	if (!rc && v && strcmp(v->kind, "web") && interval_s % 60) {
-		ws_cli_err("estimate", "--interval %lld: a telescope or imported view keeps counts "
-				       "per minute; give a multiple of 60", (long long)interval_s);
+		say(why, "--interval %lld: a telescope or imported view keeps counts per minute; "
+			 "give a multiple of 60", (long long)interval_s);
 		v = NULL;
 	}
 	if (!rc && v)
@@ -202,7 +222,7 @@ int est_in_from_store(const char *path, int64_t view, int64_t interval_s, int wo
 	struct ws_err cerr = {{0}};
 	ws_store_close(st, &cerr);
 	if (rc) {
-		ws_cli_err("estimate", "%s", err.msg);
+		say(why, "%s", err.msg);
 		return 2;
 	}
 	return v ? 0 : 2;

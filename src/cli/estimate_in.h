@@ -29,8 +29,15 @@ void est_in_free(struct est_in *in);
 
 /* Fills in from view `view` (-1: the default one) of the store at path,
  * at interval_s (0: the view's finest stored interval), restricted to worm
- * (-1: all) for a web view. Returns 0, or 2 after a one-line message. */
+ * (-1: all) for a web view. Returns 0, or 2 after a one-line message (on
+ * stderr, or appended to why when it is not NULL). */
 int est_in_from_store(const char *path, int64_t view, int64_t interval_s, int worm,
-		      struct est_in *in);
+		      struct est_in *in, struct ws_buf *why);
+
+/* The report's "Outbreak estimate" (report_cmd.c): the default view of the
+ * store at path estimated; on 0, svg holds the chart and text the text
+ * verdict; on 2, why says plainly why there is none. */
+int est_for_report(const char *path, struct ws_buf *svg, struct ws_buf *text,
+		   struct ws_buf *why);
 
 #endif

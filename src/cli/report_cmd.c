@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/estimate_in.h"
 #include "cli/opts.h"
 #include "report/data.h"
 #include "report/html.h"
@@ -200,8 +201,18 @@ int ws_cmd_report(int argc, char **argv)
 	struct ws_report_opts o = {.title = a.title,
 				   .generated_at =
 				       sde && *sde ? strtoll(sde, NULL, 10) : (int64_t)time(NULL)};
+	struct ws_buf svg = {0}, etext = {0}, why = {0};
+	if (est_for_report(a.db, &svg, &etext, &why) == 0) {
+		o.estimate_svg = svg.p;
+		o.estimate_text = etext.p;
+	} else {
+		o.estimate_why = why.p;
+	}
 	struct ws_buf page = {0};
 	ws_report_html(&page, &d, &o);
+	ws_buf_free(&svg);
+	ws_buf_free(&etext);
+	ws_buf_free(&why);
 	rc = write_page(a.out, &page);
 	if (rc == 0 && !a.quiet && strcmp(a.out, "-") != 0)
 		ws_cli_err("report", "wrote %s (%zu bytes, %llu sightings%s)", a.out,

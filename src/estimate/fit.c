@@ -30,6 +30,8 @@
 #include "util/mem.h"
 
 #define SPACE 4294967296.0
+/* Probes a second no infected host exceeds (the verdict's bound). */
+#define MAX_SCAN_RATE 100000.0
 #define NP 3
 
 struct model {
@@ -64,34 +66,36 @@ static double inf_at(const double *th, double t)
 	return exp(th[1]) * sigm(exp(th[0]) * (t - th[2]));
 }
 
-/* The expected distinct sources of [a, a + h): lambda * integral of
- * I(t) e^{-lambda (a + h - t)} dt, by Simpson's rule on 8 panels. */
-static double seen_in(const double *th, double a, double h, double lam)
-{
-	enum { PANELS = 8 };
-	double step = h / PANELS, sum = 0;
-	for (int k = 0; k <= PANELS; k++) {
-		double t = a + k * step, w = k == 0 || k == PANELS ? 1 : k % 2 ? 4 : 2;
-		sum += w * inf_at(th, t) * exp(-lam * (h - k * step));
-	}
-	return lam * sum * step / 3;
-}
+/* Simpson's rule on this many panels for the distinct sources' integral. */
+#define PANELS 8
 
-/* The means of every observation under th, into mu (nobs). */
+/* The means of every observation under th, into mu (nobs). The expected
+ * distinct sources of [a, b) is lambda * integral of I(t) e^{-lambda (b - t)}
+ * dt, by Simpson's rule: its weights are the same for every interval, and
+ * I on the grid is shared by neighbouring intervals, so a call costs
+ * PANELS sigmoids an interval. */
 static void means(const struct model *m, const double *th, double *mu)
 {
-	double K = exp(th[0]), N = exp(th[1]), h = m->h;
+	double K = exp(th[0]), N = exp(th[1]), h = m->h, tm = th[2];
 	double lam = K * m->T / N, x = lam * h;
 	double e = exp(-x), frac = x > 1e-12 ? -expm1(-x) / x : 1.0;
+	double step = h / PANELS, w[PANELS + 1];
+	for (int q = 0; q <= PANELS; q++)
+		w[q] = (q == 0 || q == PANELS ? 1 : q % 2 ? 4 : 2) * exp(-lam * (h - q * step)) *
+		       lam * step / 3;
 	size_t k = 0;
 	double a0 = (double)m->j0 * h;
-	double U = inf_at(th, a0) * K / (K + lam);
+	double Ia = N * sigm(K * (a0 - tm)), spa = softplus(K * (a0 - tm));
+	double U = Ia * K / (K + lam);
 	for (size_t i = 0; i < m->n; i++) {
 		size_t j = m->j0 + i;
 		double a = (double)j * h, b = a + h;
-		double Ia = inf_at(th, a), Ib = inf_at(th, b);
-		double S = m->use_a || m->use_x ? seen_in(th, a, h, lam) : 0;
-		double F = (N / K) * (softplus(K * (b - th[2])) - softplus(K * (a - th[2])));
+		double S = w[0] * Ia, Ib = Ia;
+		for (int q = 1; q <= PANELS; q++) {
+			Ib = N * sigm(K * (a + q * step - tm));
+			S += w[q] * Ib;
+		}
+		double spb = softplus(K * (b - tm)), F = (N / K) * (spb - spa);
 		if (m->use_a)
 			mu[k++] = S;
 		/* the sources seen hit (probes - seen) / seen times more each:
@@ -106,6 +110,8 @@ static void means(const struct model *m, const double *th, double *mu)
 		}
 		if (m->use_p)
 			mu[k++] = lam * F;
+		Ia = Ib;
+		spa = spb;
 	}
 	for (size_t i = 0; i < m->nobs; i++)
 		if (!(mu[i] > 1e-12))
@@ -306,8 +312,11 @@ static void fill_obs(struct model *m)
 		size_t j = m->j0 + i;
 		if (m->use_a)
 			m->y[k++] = m->s->active[j];
+		/* probes with no source counted (rows that disagree, as a
+		 * sampled or merged table can) say nothing about hits a source */
 		if (m->use_x)
-			m->y[k++] = fmax(m->s->probes[j] - m->s->active[j], 0);
+			m->y[k++] = m->s->active[j] > 0 ? fmax(m->s->probes[j] - m->s->active[j], 0)
+							 : 0;
 		if (m->use_w)
 			m->y[k++] = m->s->newsrc[j];
 		if (m->use_p)
@@ -419,11 +428,24 @@ static void verdict(const struct model *m, const double *th, struct ws_est_resul
 	double ceiling = N * -expm1(-r->x_fit);
 	bool over = s->active && amax > 1.5 * ceiling + 3 * sqrt(ceiling) + 3;
 	bool hits = !isnan(r->x_obs) && r->x_obs > 0.05 && r->x_obs > 3 * r->x_fit;
-	r->local_view = over || hits;
+	/* Uniform scanning at K means each host probes r = K 2^32 / N addresses
+	 * an hour; beyond MAX_SCAN_RATE a second no host can (Slammer's fastest
+	 * sent tens of thousands a second, limited by
+	 * their links, [Moore03-S]): the monitor sees a local
+	 * outbreak saturate, not the uniform one. */
+	double r_s = K * SPACE / N / 3600.0;
+	bool fast = r_s > MAX_SCAN_RATE;
+	r->local_view = over || hits || fast;
 	char *v = r->verdict;
 	size_t cap = sizeof(r->verdict);
 	if (r->local_view) {
-		if (over)
+		if (fast)
+			snprintf(v, cap,
+				 "not a uniform view: the fitted K %.3g/h and N %.0f need each host to "
+				 "probe %.3g addresses a second, which no host does; the monitor sees "
+				 "hosts near it (local preference), not the uniform outbreak", K, N,
+				 r_s);
+		else if (over)
 			snprintf(v, cap,
 				 "not a uniform view: up to %.0f distinct sources in one interval, "
 				 "where uniform scanning at K %.3g/h allows about %.0f; the monitor "
@@ -495,15 +517,21 @@ static void corrections(const struct model *m, const double *th, const struct ws
 			r->volume[j] = s->active[j] / p;
 	if (o->sources && o->n_sources) {
 		/* Wang, Chen and Chen's method of moments: a host's infection time is
-		 * its first hit minus the mean gap between its hits (the waits are
-		 * memoryless, so the wait before the first hit has the same mean);
-		 * with one hit, or no count, the gap is the fitted 1 / lambda. */
+		 * its first hit minus its wait for that hit. The rate of its hits is
+		 * estimated from the gaps between them (with fewer than three hits,
+		 * or no count, it is the fitted lambda). While the outbreak grows at
+		 * g = K (1 - I / N), the hosts first seen at t were infected an
+		 * Exp(rate + g) wait before it (more of them were infected late), so
+		 * the mean wait is 1 / (rate + g), not 1 / rate. */
 		double *cnt = ws_xcalloc(r->n_out + 1, sizeof(double));
 		for (size_t i = 0; i < o->n_sources; i++) {
 			const struct ws_est_source *q = &o->sources[i];
-			double gap = q->probes >= 2 ? (q->last - q->first) / (double)(q->probes - 1)
-						    : 3600.0 / lam;
-			double t0 = q->first - gap;
+			double rate = q->probes >= 3 && q->last > q->first
+					      ? (double)(q->probes - 1) / (q->last - q->first)
+					      : lam / 3600.0;
+			double th_h = (q->first - (double)s->t0) / 3600.0;
+			double g = K * (1 - inf_at(th, th_h) / N) / 3600.0;
+			double t0 = q->first - 1.0 / (rate + fmax(g, 0));
 			double jj = floor((t0 - (double)s->t0) / (double)s->dt);
 			size_t j = jj < 0 ? 0 : jj >= (double)r->n_out ? r->n_out : (size_t)jj;
 			cnt[j] += 1;

@@ -221,6 +221,21 @@ void ws_out_alert_rule(struct ws_buf *b, const struct ws_alert *a, unsigned n)
 	ws_buf_printf(b, "\"; classtype:trojan-activity; sid:%u; rev:1;)", RULE_SID_BASE + n);
 }
 
+/* The Hyperscan pre-filter expression for the literal p[0..n): letters and
+ * digits as they are, other printable bytes escaped, the rest as \xHH. */
+static void hs_literal(struct ws_buf *b, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+			ws_buf_addc(b, (char)c);
+		else if (c > 0x20 && c < 0x7f)
+			ws_buf_printf(b, "\\%c", c);
+		else
+			ws_buf_printf(b, "\\x%02x", c);
+	}
+}
+
 /* C string literal of p[0..n). */
 static void c_literal(struct ws_buf *b, const uint8_t *p, size_t n)
 {
@@ -261,14 +276,15 @@ void ws_out_alert_entry(struct ws_buf *b, const struct ws_alert *a, unsigned n)
 	ts_iso(a->ts, ts, sizeof(ts));
 	ws_buf_printf(b,
 		      "/* new-worm-%u: DRAFT from a wormscope behavioural alert (%s): content seen\n"
-		      " * from %" PRIu64 " sources to %" PRIu64 " destinations on port %u. Review it,\n"
+		      " * from %" PRIu64 " source%s to %" PRIu64 " destinations on port %u. Review it,\n"
 		      " * name it, add it to table.c and write its sources here. */\n"
-		      "#include <string.h>\n\n#include \"worms/internal.h\"\n\n"
+		      "#include <stdio.h>\n#include <string.h>\n\n#include \"worms/internal.h\"\n\n"
 		      "static const struct ws_signature sigs[] = {\n"
 		      "\t{1909%03u, 1, \"new-worm-%u.content\", \"request with new-worm-%u's invariant "
 		      "content\", \"\"},\n};\n\n"
 		      "/* The invariant part of the request target. */\nstatic const char needle[] = ",
-		      n, ts, a->sources, a->destinations, a->dport, n % 1000, n, n);
+		      n, ts, a->sources, a->sources == 1 ? "" : "s", a->destinations, a->dport,
+		      n % 1000, n, n);
 	c_literal(b, p, len);
 	ws_buf_printf(b, ";\n\n"
 			 "static bool match(const struct ws_request *r, struct ws_verdict *v)\n{\n"
@@ -279,7 +295,13 @@ void ws_out_alert_entry(struct ws_buf *b, const struct ws_alert *a, unsigned n)
 			 "\t\t\t    needle, sizeof(needle) - 1))\n"
 			 "\t\treturn false;\n"
 			 "\tws_verdict_set(v, WS_CONF_EXACT, &sigs[0], NULL);\n\treturn true;\n}\n\n"
-			 "static const char *const prefilter[] = {NULL}; /* TODO: a literal of the needle */\n\n"
+			 "/* Log lines reach match() only through the pre-filter. */\n"
+			 "static const char *const prefilter[] = {");
+	struct ws_buf hs = {0};
+	hs_literal(&hs, p, len);
+	c_literal(b, (const uint8_t *)hs.p, hs.n);
+	ws_buf_free(&hs);
+	ws_buf_printf(b, ", NULL};\n\n"
 			 "const struct ws_worm ws_worm_new_worm_%u = {\n"
 			 "\t.id = \"new-worm-%u\",\n\t.name = \"new worm %u (draft)\",\n"
 			 "\t.aliases = \"\",\n\t.first_seen = \"%.10s\",\n"

@@ -593,6 +593,27 @@ static void section_sensors(struct ws_buf *b, const struct ws_report_data *d)
 	ws_buf_adds(b, "</section>\n");
 }
 
+/* (6) the outbreak estimate, or plainly why there is none. */
+static void section_estimate(struct ws_buf *b, const struct ws_report_opts *o)
+{
+	ws_buf_adds(b, "<section id=\"estimate\">\n<h2>Outbreak estimate</h2>\n");
+	if (o->estimate_svg && o->estimate_text) {
+		ws_buf_adds(b, "<p>What this store's monitor saw, fitted to the random-constant-"
+			       "spread model (wormscope estimate; docs/estimate.md):</p>\n<pre>");
+		ws_esc_html(b, o->estimate_text, strlen(o->estimate_text));
+		ws_buf_adds(b, "</pre>\n<figure>");
+		ws_buf_adds(b, o->estimate_svg);
+		ws_buf_adds(b, "</figure>\n");
+	} else {
+		const char *why = o->estimate_why && *o->estimate_why ? o->estimate_why
+								       : "the estimate was not run";
+		ws_buf_adds(b, "<p>No estimate: ");
+		ws_esc_html(b, why, strlen(why));
+		ws_buf_adds(b, "</p>\n");
+	}
+	ws_buf_adds(b, "</section>\n");
+}
+
 void ws_report_html(struct ws_buf *out, const struct ws_report_data *d,
 		    const struct ws_report_opts *o)
 {
@@ -605,6 +626,7 @@ void ws_report_html(struct ws_buf *out, const struct ws_report_data *d,
 	section_curve(out, d);
 	section_sources(out, d);
 	section_status(out, d);
+	section_estimate(out, o);
 	section_inputs(out, d);
 	section_sensors(out, d);
 	ws_buf_adds(out, "</main>\n<footer><p>");

@@ -13,6 +13,11 @@
 struct ws_report_opts {
 	const char *title;    /* page heading; NULL = "wormscope report"; escaped */
 	int64_t generated_at; /* UTC seconds shown in the header; negative = not shown */
+	/* The "Outbreak estimate" section (estimate --db on the store's default
+	 * view): its chart (SVG written by src/estimate/plot.c) and text, or why
+	 * there is none. All NULL: the section says the estimate was not run.
+	 * The text and reason are escaped here; the SVG is inserted as is. */
+	const char *estimate_svg, *estimate_text, *estimate_why;
 };
 
 /* Appends the whole page to out. Cannot fail (running out of memory aborts);

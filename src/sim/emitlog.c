@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "output/output.h"
-#include "sim/engine.h"
+#include "sim/emit.h"
 #include "util/time.h"
 #include "wormscope/worm.h"
 

@@ -12,8 +12,9 @@
 #include <string.h>
 
 #include "pcap/pcapng.h"
-#include "sim/engine.h"
+#include "sim/emit.h"
 #include "sim/rand.h"
+#include "sim/tele.h"
 
 struct pk {
 	double t;

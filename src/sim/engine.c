@@ -22,116 +22,9 @@
 #include <string.h>
 
 #include "sim/engine.h"
-#include "util/time.h"
 
 #define TWO24 16777216.0
 #define TWO16 65536.0
-
-/* ---- time-driven multipliers ------------------------------------------- */
-
-static double night_on(const struct ws_sim_scenario *sc, double t)
-{
-	if (sc->worm.night_off <= 0)
-		return 1.0;
-	double local = fmod((double)sc->start + t + sc->worm.night_utc_offset_h * 3600.0, 86400.0);
-	if (local < 0)
-		local += 86400.0;
-	double h = local / 3600.0;
-	return h >= 22.0 || h < 6.0 ? 1.0 - sc->worm.night_off : 1.0;
-}
-
-static double calendar_on(const struct ws_sim_scenario *sc, double t)
-{
-	double abs_t = (double)sc->start + t;
-	if (sc->worm.expiry && abs_t >= (double)sc->worm.expiry)
-		return 0.0;
-	if (sc->worm.calendar == WS_SIM_CAL_CODE_RED) {
-		int y, m, d;
-		ws_civil_from_days((int64_t)floor(abs_t / 86400.0), &y, &m, &d);
-		if (d > 19) /* 20-27 flood one address, 28-31 sleep: no spreading */
-			return 0.0;
-	}
-	return 1.0;
-}
-
-double ws_sim_active(const struct ws_sim_scenario *sc, double t)
-{
-	return calendar_on(sc, t) * night_on(sc, t);
-}
-
-double ws_sim_infect_factor(const struct ws_sim_scenario *sc, double t)
-{
-	return ws_sim_active(sc, t) * night_on(sc, t);
-}
-
-double ws_sim_op_time(const struct ws_sim_scenario *sc, double t)
-{
-	double tau = 0;
-	for (double a = 0; a < t;) {
-		double nb = ws_sim_next_break(sc, a), e = nb < t ? nb : t;
-		tau += ws_sim_infect_factor(sc, a) * (e - a);
-		a = e;
-	}
-	return tau;
-}
-
-static void consider(double *best, double t, double cand)
-{
-	if (cand > t && cand < *best)
-		*best = cand;
-}
-
-double ws_sim_next_break(const struct ws_sim_scenario *sc, double t)
-{
-	double best = INFINITY, abs_t = (double)sc->start + t;
-	if (sc->worm.calendar != WS_SIM_CAL_NONE)
-		consider(&best, t, (floor(abs_t / 86400.0) + 1) * 86400.0 - (double)sc->start);
-	if (sc->worm.expiry)
-		consider(&best, t, (double)sc->worm.expiry - (double)sc->start);
-	if (sc->worm.night_off > 0) {
-		double off = sc->worm.night_utc_offset_h * 3600.0;
-		double day0 = floor((abs_t + off) / 86400.0) * 86400.0 - off - (double)sc->start;
-		for (int k = 0; k < 2; k++) {
-			consider(&best, t, day0 + k * 86400.0 + 6 * 3600.0);
-			consider(&best, t, day0 + k * 86400.0 + 22 * 3600.0);
-		}
-	}
-	const struct ws_sim_defence *d = &sc->def;
-	double starts[] = {d->content_filter_start_h, d->blacklist_start_h, d->tarpit_start_h,
-			   d->throttle_start_h, d->egress_start_h};
-	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
-		if (starts[i] >= 0)
-			consider(&best, t, starts[i] * 3600.0);
-	return best;
-}
-
-static bool started(double start_h, double t)
-{
-	return start_h >= 0 && t >= start_h * 3600.0;
-}
-
-double ws_sim_host_rate(const struct ws_sim_scenario *sc, double class_rate, uint8_t hflag,
-			double t)
-{
-	const struct ws_sim_defence *d = &sc->def;
-	double r = class_rate;
-	if (hflag & WS_HF_CHINESE)
-		r *= sc->worm.chinese_rate_factor;
-	if (sc->worm.bandwidth_cap > 0 && r > sc->worm.bandwidth_cap)
-		r = sc->worm.bandwidth_cap;
-	/* LaBrea: a thread's probe lands in the tarpit with probability q and is
-	 * held hold_s, so a thread's mean time per probe grows from T/r... to
-	 * threads/r + q hold: the rate falls by 1 + q hold r / threads. */
-	if (d->tarpit_share > 0 && started(d->tarpit_start_h, t)) {
-		double threads = sc->worm.threads > 0 ? sc->worm.threads : 1.0;
-		r /= 1.0 + d->tarpit_share * d->tarpit_hold_s * r / threads;
-	}
-	/* Williamson: new destinations are released at throttle_rate per second. */
-	if ((hflag & WS_HF_THROTTLED) && d->throttle_rate > 0 && started(d->throttle_start_h, t) &&
-	    r > d->throttle_rate)
-		r = d->throttle_rate;
-	return r;
-}
 
 /* ---- Fenwick trees over counts ----------------------------------------- */
 
@@ -241,6 +134,13 @@ struct run {
 	struct fen fS, fI, fW16, fW8;
 	uint32_t S8[256], I8[256];
 	uint64_t w16, w8;
+	/* Shared /16 uplinks (link16_rate): infected hosts per group, the probes
+	 * per second all of them send together, and that total over the sum of
+	 * their own rates from each change on (what the telescope pass scales
+	 * every host's rate by). */
+	uint32_t *inf16;
+	double agg, *cong_t, *cong_f;
+	size_t n_cong, cap_cong;
 	/* Per host: what an event touches, in one cache line. */
 	struct hstate {
 		float t_inf;     /* start of the current episode (blacklist delays only) */
@@ -361,6 +261,44 @@ static void gswap(struct run *r, uint32_t a, uint32_t b)
 	r->hs[ha].gpos = b;
 }
 
+/* What one /16's infected hosts send together through its uplink. */
+static double link_out(const struct run *r, uint32_t infected)
+{
+	double want = r->r_max * (double)infected, cap = r->sc->worm.link16_rate;
+	return want < cap ? want : cap;
+}
+
+static void link_move(struct run *r, uint32_t gi, int d)
+{
+	double before = link_out(r, r->inf16[gi]);
+	r->inf16[gi] = (uint32_t)((int64_t)r->inf16[gi] + d);
+	r->agg += link_out(r, r->inf16[gi]) - before;
+}
+
+/* The telescope pass's factor on every host's rate from t on, kept within
+ * 0.1 % of the true one: a new step only when it has moved by more (every
+ * infection moves it a little, and a step per infection would make the
+ * telescope pass walk tens of thousands of segments per interval). */
+static void record_congestion(struct run *r, double t)
+{
+	if (!r->inf16)
+		return;
+	double f = r->gI ? r->agg / (r->r_max * (double)r->gI) : 1.0;
+	if (r->n_cong && fabs(f - r->cong_f[r->n_cong - 1]) <= 1e-3 * r->cong_f[r->n_cong - 1])
+		return;
+	if (r->n_cong && r->cong_t[r->n_cong - 1] == t) {
+		r->cong_f[r->n_cong - 1] = f;
+		return;
+	}
+	if (r->n_cong == r->cap_cong) {
+		r->cap_cong = r->cap_cong ? r->cap_cong * 2 : 4096;
+		r->cong_t = ws_xreallocarray(r->cong_t, r->cap_cong, sizeof(double));
+		r->cong_f = ws_xreallocarray(r->cong_f, r->cap_cong, sizeof(double));
+	}
+	r->cong_t[r->n_cong] = t;
+	r->cong_f[r->n_cong++] = f;
+}
+
 static void move(struct run *r, uint32_t h, int from, int to)
 {
 	uint32_t p = r->hs[h].gpos;
@@ -387,6 +325,8 @@ static void move(struct run *r, uint32_t h, int from, int to)
 		r->inf_by_flag[r->hflag[h] & 0x1f]++;
 	if (r->local)
 		group_move(r, h, from, to);
+	if (r->inf16 && (from == ST_I) != (to == ST_I))
+		link_move(r, r->pop->host_group[h], to == ST_I ? 1 : -1);
 }
 
 /* ---- infections and their ends ------------------------------------------- */
@@ -430,6 +370,7 @@ static void record_infection(struct run *r, uint32_t h, uint8_t flags, double t)
 	r->events++;
 	count_new(r, t);
 	count_ever(r, h, t);
+	record_congestion(r, t);
 	if (r->ep_t) {
 		r->ep_t[r->n_ep++] = t;
 	} else if (r->ep) {
@@ -511,6 +452,7 @@ static void end_episode(struct run *r, uint32_t h, double t, bool patched)
 {
 	int to = patched || !r->sc->worm.reinfectable ? ST_R : ST_S;
 	move(r, h, ST_I, to);
+	record_congestion(r, t);
 	if (r->ep)
 		r->ep[r->hs[h].epi].t_end = t;
 }
@@ -548,11 +490,11 @@ static bool accept_path(struct run *r, uint32_t src, uint32_t dst, int cl, doubl
 	if (cl == CL_16)
 		return true; /* stays inside its own network */
 	uint8_t gs = r->gflag[r->pop->host_group[src]], gd = r->gflag[r->pop->host_group[dst]];
-	if (started(d->egress_start_h, t) && (gs & WS_GF_EGRESS))
+	if (ws_sim_started(d->egress_start_h, t) && (gs & WS_GF_EGRESS))
 		return false;
-	if (started(d->content_filter_start_h, t) && ((gs | gd) & WS_GF_CONTENT))
+	if (ws_sim_started(d->content_filter_start_h, t) && ((gs | gd) & WS_GF_CONTENT))
 		return false;
-	if (started(d->blacklist_start_h, t) && (gd & WS_GF_BLACKLIST) &&
+	if (ws_sim_started(d->blacklist_start_h, t) && (gd & WS_GF_BLACKLIST) &&
 	    t - r->hs[src].t_inf >= d->blacklist_delay_s)
 		return false;
 	return true;
@@ -651,7 +593,8 @@ static void infect_any(struct run *r, double t)
 static void hazards(const struct run *r, double on, double *hz)
 {
 	const struct ws_sim_worm *w = &r->sc->worm;
-	hz[0] = r->r_max * w->p_any * (double)r->gI * (double)r->gS / r->any_space * on;
+	double sending = r->inf16 ? r->agg : r->r_max * (double)r->gI;
+	hz[0] = sending * w->p_any * (double)r->gS / r->any_space * on;
 	hz[1] = r->local ? r->r_max * w->p_same8 * (double)r->w8 / TWO24 * on : 0.0;
 	hz[2] = r->local ? r->r_max * w->p_same16 * (double)r->w16 / TWO16 * on : 0.0;
 	hz[3] = r->n_hit ? r->r_max * (double)r->gI * on : 0.0;
@@ -900,6 +843,9 @@ static void free_run(struct run *r)
 	free(r->ep_host);
 	free(r->walk_idx);
 	free(r->walk.v);
+	free(r->inf16);
+	free(r->cong_t);
+	free(r->cong_f);
 }
 
 static void seed_outbreak(struct run *r)
@@ -936,7 +882,7 @@ static void loop(struct run *r)
 	size_t j = 0;
 	double brk = ws_sim_next_break(sc, 0);
 	/* The multipliers change only at breaks. act2: source and target both on. */
-	double act = ws_sim_active(sc, 0), act2 = act * night_on(sc, 0);
+	double act = ws_sim_active(sc, 0), act2 = act * ws_sim_night_on(sc, 0);
 	while (t < r->end) {
 		double next_int = (double)(j + 1) * r->interval;
 		if (next_int > r->end)
@@ -1001,7 +947,7 @@ static void loop(struct run *r)
 			if (t >= brk) {
 				brk = ws_sim_next_break(sc, t);
 				act = ws_sim_active(sc, t);
-				act2 = act * night_on(sc, t);
+				act2 = act * ws_sim_night_on(sc, t);
 			}
 			while (j < r->n_int && t >= (double)(j + 1) * r->interval - 1e-9) {
 				record_interval(r, j);
@@ -1081,7 +1027,7 @@ static void finish_summary(struct run *r)
 }
 
 int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop, uint64_t seed,
-		    struct ws_sim_result *res, const struct ws_sim_outputs *o)
+		    struct ws_sim_result *res, const struct ws_sim_outputs *o, ws_sim_trace_sink sink)
 {
 	struct run r;
 	memset(&r, 0, sizeof(r));
@@ -1139,7 +1085,9 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 		 w->reboot_mean_h <= 0 && w->hitlist == 0 && d->patch_rate_h <= 0 &&
 		 d->n_patch_curve == 0 && d->blacklist_share <= 0 &&
 		 d->content_filter_share <= 0 && d->egress_share <= 0 &&
-		 !(w->chinese_share > 0 && w->chinese_lifetime_h > 0);
+		 !(w->chinese_share > 0 && w->chinese_lifetime_h > 0) && w->link16_rate <= 0;
+	if (w->link16_rate > 0)
+		r.inf16 = ws_xcalloc(pop->n_groups ? pop->n_groups : 1, sizeof(uint32_t));
 	r.unscanned = r.any_space;
 	bool want_log = o && o->log;
 	if ((sc->n_telescopes || want_log) && r.lean) {
@@ -1157,21 +1105,14 @@ int ws_sim_run_fast(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 	finish_summary(&r);
 	if (r.lean && r.ep_t && ((o && (o->hosts || o->pcap)) || want_log || sc->dhcp_churn_h > 0))
 		name_infections(&r);
-	struct ws_sim_trace tr = {sc,	   pop,	 r.hflag, r.gflag, {0}, r.any_space,
-				  r.end, r.ep, r.n_ep,	 r.lean, r.ep_t, r.ep_host, r.iflag};
-	memcpy(tr.class_rate, r.class_rate, sizeof(tr.class_rate));
-	if (sc->n_telescopes)
-		ws_sim_telescopes(&tr, &r.g, res, o ? o->hosts : NULL);
-	/* The server's draws come from their own stream, too. */
-	struct ws_rng gs;
-	ws_rng_seed(&gs, seed, 4);
-	if (want_log) {
-		struct ws_sim_probe *v;
-		size_t n = ws_sim_server_probes(&tr, &gs, o->server, &v);
-		ws_sim_emit_log(sc, o->log_header ? o->log_header : "", o->server_kind, v, n, o->log);
-		free(v);
+	int rc = 0;
+	if (sink) {
+		struct ws_sim_trace tr = {sc,	     pop,	r.hflag,  r.gflag, {0},	r.any_space,
+					  r.end,     r.ep,	r.n_ep,	  r.lean,  r.ep_t,	r.ep_host,
+					  r.iflag,   r.cong_t,	r.cong_f, r.n_cong};
+		memcpy(tr.class_rate, r.class_rate, sizeof(tr.class_rate));
+		rc = sink(&tr, &r.g, seed, res, o);
 	}
-	int rc = o && o->pcap && sc->n_telescopes ? ws_sim_run_pcap(&tr, seed, o) : 0;
 	free_run(&r);
 	return rc;
 }

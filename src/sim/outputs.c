@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/engine.h"
+#include "sim/clock.h"
 #include "sim/observed.h"
 #include "sim/ode.h"
 #include "sim/outputs.h"

@@ -271,3 +271,17 @@ long ws_sim_pop_find(const struct ws_sim_pop *p, uint32_t addr)
 	uint32_t i = (((addr & 0xffff) - add) * inv) & 0xffff;
 	return i < gr->count ? (long)(gr->first + i) : -1;
 }
+
+/* The run's population: the file's or the synthetic one, with the
+ * telescopes kept free of hosts. */
+int ws_sim_pop_for(const struct ws_sim_scenario *sc, uint64_t seed, struct ws_sim_pop *pop,
+		   struct ws_err *e)
+{
+	struct ws_sim_population cfg = sc->pop;
+	cfg.n_exclude = 0;
+	for (int t = 0; t < sc->n_telescopes && cfg.n_exclude < 16; t++) {
+		cfg.exclude[cfg.n_exclude].net = sc->tel[t].net;
+		cfg.exclude[cfg.n_exclude++].bits = sc->tel[t].bits;
+	}
+	return ws_sim_pop_build(pop, &cfg, seed, e);
+}

@@ -7,7 +7,7 @@
  * rather than silently ignored, since this mode exists to check the fast one.
  * The calendar, expiry, night-time switch-off, bandwidth cap, tarpit delay and
  * throttle act on every host's rate alike, through the core's own timing
- * functions (engine.h). space_scale < 1 (scaled tests, uniform scanning only)
+ * functions (clock.h). space_scale < 1 (scaled tests, uniform scanning only)
  * shrinks the space the uniform class draws from to S = space_scale 2^32
  * addresses, [0, S) as the fast engine counts it. The hosts sit in /16s
  * anywhere, so the run permutes /16s: each host /16 outside [0, S) trades
@@ -18,14 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine.h"
+#include "sim/clock.h"
 #include "sim/probe.h"
 #include "sim/sim.h"
 #include "util/mem.h"
 
 /* The rate of every host at time t relative to its base rate, constant until
  * the next break: the simulator core's own calendar, night and defence
- * timing (engine.h), so that both modes switch at the same instants. */
+ * timing (clock.h), so that both modes switch at the same instants. */
 struct factor {
 	const struct ws_sim_scenario *sc;
 	double base;
@@ -53,6 +53,8 @@ static const char *unsupported(const struct ws_sim_scenario *sc)
 		return "local preference without skip_reserved (e.g. nimda: --set skip_reserved=true)";
 	if (w->rate_spread > 0)
 		return "rate_spread";
+	if (w->link16_rate > 0)
+		return "link16_rate";
 	if (w->hitlist)
 		return "hitlist";
 	if (w->lifetime_h > 0 || w->reboot_mean_h > 0)

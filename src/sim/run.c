@@ -6,22 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/emit.h"
 #include "sim/engine.h"
 #include "sim/probe.h"
 #include "sim/sim.h"
+#include "sim/tele.h"
 
-/* The run's population: the file's or the synthetic one, with the
- * telescopes kept free of hosts. */
-int ws_sim_pop_for(const struct ws_sim_scenario *sc, uint64_t seed, struct ws_sim_pop *pop,
-		   struct ws_err *e)
+/* The engine's sink: what the outputs draw from a finished run's trace.
+ * The telescopes go on from the run's own generator; the server's draws come
+ * from their own stream, too. */
+static int draw_outputs(const struct ws_sim_trace *tr, struct ws_rng *g, uint64_t seed,
+			struct ws_sim_result *res, const struct ws_sim_outputs *o)
 {
-	struct ws_sim_population cfg = sc->pop;
-	cfg.n_exclude = 0;
-	for (int t = 0; t < sc->n_telescopes && cfg.n_exclude < 16; t++) {
-		cfg.exclude[cfg.n_exclude].net = sc->tel[t].net;
-		cfg.exclude[cfg.n_exclude++].bits = sc->tel[t].bits;
+	const struct ws_sim_scenario *sc = tr->sc;
+	if (sc->n_telescopes)
+		ws_sim_telescopes(tr, g, res, o ? o->hosts : NULL);
+	struct ws_rng gs;
+	ws_rng_seed(&gs, seed, 4);
+	if (o && o->log) {
+		struct ws_sim_probe *v;
+		size_t n = ws_sim_server_probes(tr, &gs, o->server, &v);
+		ws_sim_emit_log(sc, o->log_header ? o->log_header : "", o->server_kind, v, n, o->log);
+		free(v);
 	}
-	return ws_sim_pop_build(pop, &cfg, seed, e);
+	return o && o->pcap && sc->n_telescopes ? ws_sim_run_pcap(tr, seed, o) : 0;
 }
 
 int ws_sim_run(const struct ws_sim_scenario *sc, const struct ws_sim_pop *pop, uint64_t seed,
@@ -56,7 +64,7 @@ int ws_sim_run_with(const struct ws_sim_scenario *sc, const struct ws_sim_pop *p
 			     : ws_probe_sim_run_tick(sc, pop, seed, res, o ? o->tick : NULL,
 						     o ? o->tick_ctx : NULL, e);
 	} else {
-		rc = ws_sim_run_fast(sc, pop, seed, res, o);
+		rc = ws_sim_run_fast(sc, pop, seed, res, o, draw_outputs);
 		if (rc && o && o->pcap_err)
 			*e = *o->pcap_err;
 	}
@@ -113,19 +121,6 @@ static void reduce(double *vals, size_t runs, double *med, double *lo, double *h
 	*med = quantile(vals, runs, 0.5);
 	*lo = quantile(vals, runs, 0.05);
 	*hi = quantile(vals, runs, 0.95);
-}
-
-void ws_sim_series_alloc(struct ws_sim_series *s, size_t n, size_t nt)
-{
-	s->n = n;
-	s->susceptible = ws_xcalloc(n, sizeof(double));
-	s->infected = ws_xcalloc(n, sizeof(double));
-	s->removed = ws_xcalloc(n, sizeof(double));
-	s->new_infections = ws_xcalloc(n, sizeof(double));
-	s->tel_probes = ws_xcalloc(n * nt + 1, sizeof(double));
-	s->tel_sources = ws_xcalloc(n * nt + 1, sizeof(double));
-	s->tel_new_sources = ws_xcalloc(n * nt + 1, sizeof(double));
-	s->tel_seen = ws_xcalloc(n * nt + 1, sizeof(double));
 }
 
 /* Cumulative sources seen, per telescope. */

@@ -188,6 +188,8 @@ static const struct key keys[] = {
 	{"rate_spread", K_DOUBLE, W(rate_spread), "log-normal sigma of per-host rates; 0 = none",
 	 IN(0, 5)},
 	{"bandwidth_cap", K_DOUBLE, W(bandwidth_cap), "probes/s ceiling per host; 0 = none", GE(0)},
+	{"link16_rate", K_DOUBLE, W(link16_rate),
+	 "probes/s one /16's uplink carries for all its infected hosts together; 0 = none", GE(0)},
 	{"hitlist", K_U32, W(hitlist), "hit-list size", ANY},
 	{"lifetime_h", K_DOUBLE, W(lifetime_h), "hours a copy runs before the host reboots; 0 = forever",
 	 GE(0)},
@@ -1081,6 +1083,14 @@ int ws_sim_scenario_check(const struct ws_sim_scenario *sc, struct ws_err *e)
 	    w->strategy != WS_SIM_LOCAL_PREF)
 		return blame(sc, e, (struct party[]){PARTY("mode"), PARTY("strategy")}, 2,
 			     "mode = per-probe runs uniform and local-preference only, not %s",
+			     ws_sim_strategy_name(w->strategy));
+	if (w->link16_rate > 0 && (w->strategy != WS_SIM_UNIFORM || w->rate_spread > 0 || w->hitlist ||
+				   w->chinese_share > 0 || w->bandwidth_cap > 0 ||
+				   sc->def.throttle_rate > 0 || sc->def.tarpit_share > 0))
+		return blame(sc, e, (struct party[]){PARTY("link16_rate"), PARTY("strategy")}, 2,
+			     "link16_rate shares a /16's uplink among hosts of one rate scanning "
+			     "uniformly: not with %s, rate_spread, a hit-list, chinese_share, bandwidth_cap, "
+			     "throttling or tarpits",
 			     ws_sim_strategy_name(w->strategy));
 	if (sc->mode != WS_SIM_MODE_PROBE && w->infection_delay_s > 0)
 		return blame(sc, e, (struct party[]){PARTY("mode"), PARTY("infection_delay_s")}, 2,

@@ -65,6 +65,7 @@ struct ws_sim_worm {
 				    * modes; the partitioned run's lookahead); 0 = at once */
 	double rate_spread;        /* sigma of a log-normal rate distribution; 0 = all at scan_rate */
 	double bandwidth_cap;      /* probes/s ceiling per host (Slammer); 0 = none */
+	double link16_rate;        /* probes/s one /16's uplink carries for all its infected; 0 = none */
 	uint32_t hitlist;          /* size of the hit-list infected first (Warhol); 0 = none */
 	/* Host life. */
 	double lifetime_h;         /* a copy runs this long, then the host reboots; 0 = until removed */

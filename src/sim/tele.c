@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine.h"
+#include "sim/clock.h"
+#include "sim/tele.h"
 
 struct key {
 	double c_far, c_loc; /* telescope hits per probe: crossing networks, own /16 */
@@ -64,33 +65,61 @@ static double overlap(const struct ws_sim_telescope *t, uint64_t lo, uint64_t hi
 	return b > a ? (double)(b - a) : 0.0;
 }
 
+static void add_segment(struct tpass *p, size_t *cap, double t)
+{
+	if (p->n_seg + 1 >= *cap) {
+		*cap *= 2;
+		p->seg_t = ws_xreallocarray(p->seg_t, *cap, sizeof(double));
+	}
+	p->seg_t[p->n_seg++] = t;
+}
+
+/* The times at which rates change: the clock's breaks and, with shared
+ * uplinks, every change of the congestion factor (both in time order). */
 static void segments(struct tpass *p)
 {
-	size_t cap = 16;
+	const struct ws_sim_trace *tr = p->tr;
+	size_t cap = 16, c = 0;
 	p->seg_t = ws_xreallocarray(NULL, cap, sizeof(double));
 	p->seg_t[0] = 0;
 	p->n_seg = 1;
-	for (double t = ws_sim_next_break(p->sc, 0); t < p->tr->end; t = ws_sim_next_break(p->sc, t)) {
-		if (p->n_seg + 1 >= cap) {
-			cap *= 2;
-			p->seg_t = ws_xreallocarray(p->seg_t, cap, sizeof(double));
-		}
-		p->seg_t[p->n_seg++] = t;
+	for (double t = ws_sim_next_break(p->sc, 0); t < tr->end; t = ws_sim_next_break(p->sc, t)) {
+		for (; c < tr->n_cong && tr->cong_t[c] <= t; c++)
+			if (tr->cong_t[c] > p->seg_t[p->n_seg - 1] && tr->cong_t[c] < t)
+				add_segment(p, &cap, tr->cong_t[c]);
+		add_segment(p, &cap, t);
 	}
+	for (; c < tr->n_cong && tr->cong_t[c] < tr->end; c++)
+		if (tr->cong_t[c] > p->seg_t[p->n_seg - 1])
+			add_segment(p, &cap, tr->cong_t[c]);
 	p->seg_t[p->n_seg] = INFINITY;
 }
 
-static size_t seg_of(const struct tpass *p, double t)
+/* The last index i of the sorted v[0..n) with v[i] <= t (v[0] <= t). */
+static size_t last_at_or_before(const double *v, size_t n, double t)
 {
-	size_t lo = 0, hi = p->n_seg; /* seg_t[lo] <= t */
+	size_t lo = 0, hi = n;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (p->seg_t[mid] <= t)
+		if (v[mid] <= t)
 			lo = mid;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+static size_t seg_of(const struct tpass *p, double t)
+{
+	return last_at_or_before(p->seg_t, p->n_seg, t);
+}
+
+/* The congestion factor on every host's rate at t (1 without shared links). */
+static double congestion_at(const struct ws_sim_trace *tr, double t)
+{
+	if (!tr->n_cong || t < tr->cong_t[0])
+		return 1.0;
+	return tr->cong_f[last_at_or_before(tr->cong_t, tr->n_cong, t)];
 }
 
 /* Coefficients per group: the uniform class's share is the same for all;
@@ -139,7 +168,7 @@ static double key_rate_at(const struct tpass *p, const struct key *k, double t)
 	bool blocked = k->egress && sc->def.egress_start_h >= 0 && t >= sc->def.egress_start_h * 3600.0;
 	if (!blocked)
 		c += k->c_far;
-	return act * r * c;
+	return act * r * c * congestion_at(p->tr, t);
 }
 
 /* Integral of the key's rate over [a, b], split at the breaks. */

@@ -3,7 +3,7 @@
 """Behavioural detection on the test bed (bench/genworm.c) and on benign
 captures (bench/genpcap.c), checked against the generator's truth.
 
-usage: testbed.py WORMSCOPE GENWORM GENPCAP CASE
+usage: testbed.py WORMSCOPE GENWORM GENPCAP CASE [CC SOURCE_DIR]
 
 CASE:
   new          an unknown worm: every infected host that probed is flagged
@@ -11,8 +11,13 @@ CASE:
                client is, busy clients (NAT, proxies) flagged <= 1 % of the
                benign sources and named; the worm's request line is alerted
                as new-worm content before it reached 10 distinct sources and
-               10 distinct destinations (both: the sources always stay under 10); JSON Lines records as the issue's
-               contract says; the summary names the alerts; exit 1.
+               10 distinct destinations (both under 10); JSON Lines records
+               as the issue's contract says; the summary names the alerts;
+               exit 1.
+  seeds        genworm seeds 1..20 (release binary, for speed): on every
+               seed exactly one new-worm alert, raised while the worm had
+               sent its request from fewer than 10 distinct sources to fewer
+               than 10 distinct destinations, and no benign client flagged.
   code-red-ii  Code Red II's request head recovered as invariant content
                ("known": "code-red-ii") from a capture of it spreading.
   benign       the test bed without the worm: no alert at all, exit 0.
@@ -29,6 +34,13 @@ CASE:
                curve (genworm --curve) decides when hosts become infected;
                every infected host with time left is flagged, the content is
                alerted, no benign client is flagged.
+  draft        the new-worm alert's draft worm table entry compiles with the
+               project's warnings as errors (CC and the source tree as two
+               more arguments), and its pre-filter expression is the
+               content's request target, matching the worm's log line (an
+               empty pre-filter would keep every log line from the entry).
+  cli          genworm's bad input: a one-line error naming the option or
+               the file, exit 2.
   store        scan --db keeps the alerts (committed with the capture, not
                doubled by a rescan); hosts --scanners lists exactly the
                flagged sources, in every format.
@@ -42,6 +54,7 @@ import tempfile
 from datetime import datetime, timezone
 
 ws, genworm, genpcap, case = sys.argv[1:5]
+cc, srcdir = (sys.argv[5:7] + [None, None])[:2]
 tmp = tempfile.mkdtemp(prefix="ws-behav-")
 fails = []
 
@@ -125,9 +138,8 @@ if case in ("new", "code-red-ii"):
         srcs = {s for ts, s, _ in t["requests"] if ts < at}
         dsts = {d for ts, _, d in t["requests"] if ts < at}
         # The issue: alerted "before it reaches 10 distinct sources and 10
-        # distinct destinations". Sources are always well under; the first
-        # victim alone may reach more servers before a second source exists.
-        check(len(srcs) < 10 and not (len(srcs) >= 10 and len(dsts) >= 10),
+        # distinct destinations": both under 10.
+        check(len(srcs) < 10 and len(dsts) < 10,
               f"content alerted after {len(srcs)} sources, {len(dsts)} destinations")
         if case == "code-red-ii":
             check(a["known"] == "code-red-ii", f"known {a['known']}")
@@ -155,6 +167,60 @@ if case in ("new", "code-red-ii"):
     kinds = [row["worm"] for row in rows if row["confidence"] == "behaviour"]
     check(kinds.count("scanner") == len(scanners) and kinds.count("new-worm") == len(new),
           f"CSV alert rows {len(kinds)}")
+elif case == "seeds":
+    worst = []
+    for seed in range(1, 21):
+        cap, t = gen_worm("--seed", str(seed))
+        rc, recs, summary = scan(cap)
+        new = [r for r in recs if r["worm"] == "new-worm"]
+        check(len(new) == 1, f"seed {seed}: {len(new)} new-worm alerts")
+        wrong = {r["src"] for r in recs if r["worm"] == "scanner"} - set(t["infected"])
+        check(not wrong, f"seed {seed}: benign clients flagged: {sorted(wrong)[:5]}")
+        if new:
+            at = new[0]["ts_us"]
+            srcs = {s for ts, s, _ in t["requests"] if ts < at}
+            dsts = {d for ts, _, d in t["requests"] if ts < at}
+            check(len(srcs) < 10 and len(dsts) < 10,
+                  f"seed {seed}: alerted after {len(srcs)} sources, {len(dsts)} destinations")
+            worst.append((len(dsts), len(srcs), seed))
+    if worst:
+        d, s, seed = max(worst)
+        print(f"seeds 1-20: content alerted at most at {max(w[1] for w in worst)} sources, "
+              f"{d} destinations (seed {seed}); destinations median "
+              f"{statistics.median(w[0] for w in worst)}")
+elif case == "draft":
+    import re
+    cap, t = gen_worm()
+    rc, recs, summary = scan(cap)
+    new = [r for r in recs if r["worm"] == "new-worm"]
+    check(len(new) == 1, f"{len(new)} new-worm alerts")
+    if new:
+        src = os.path.join(tmp, "new_worm_1.c")
+        with open(src, "w") as f:
+            f.write(new[0]["worm_entry"])
+        r = run([cc, "-std=c17", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
+                 "-Wshadow", "-Wstrict-prototypes", "-Wvla", "-fsyntax-only",
+                 "-I", os.path.join(srcdir, "src"), "-I", os.path.join(srcdir, "include"), src])
+        check(r.returncode == 0, f"the draft entry does not compile: {r.stderr.decode()[:600]}")
+        m = re.search(r'prefilter\[\] = \{"((?:[^"\\]|\\.)*)", NULL\}', new[0]["worm_entry"])
+        check(m is not None, "the draft has no pre-filter expression")
+        if m:
+            expr = m.group(1).encode().decode("unicode_escape")  # the C literal's value
+            line = ('10.1.0.9 - - [09/Sep/2001:01:47:13 +0000] "POST /cgi-bin/sim-update.cgi?'
+                    'mode=sync&token=SIMULATED-WORM-7f3a HTTP/1.1" 404 0')
+            check(re.search(expr, line, re.I) is not None, f"pre-filter {expr!r} misses the log line")
+            check(re.search(expr, line.replace("sync", "sink"), re.I) is None,
+                  f"pre-filter {expr!r} is not the content")
+elif case == "cli":
+    bad = [(["--seed", "x"], "genworm: --seed takes"), (["--seed", "-3"], "genworm: --seed takes"),
+           (["--clients", "1.5"], "genworm: --clients takes"),
+           (["--curve", os.path.join(tmp, "missing.csv")], "genworm: " + os.path.join(tmp, "missing.csv") + ": "),
+           (["--truth", os.path.join(tmp, "no", "dir")], "genworm: " + os.path.join(tmp, "no", "dir") + ": ")]
+    for args, want in bad:
+        r = run([genworm, *args])
+        err = r.stderr.decode()
+        check(r.returncode == 2 and err.startswith(want) and err.count("\n") == 1 and not r.stdout,
+              f"genworm {args}: exit {r.returncode}, {err!r}")
 elif case == "benign":
     cap, t = gen_worm("--no-worm")
     rc, recs, summary = scan(cap)

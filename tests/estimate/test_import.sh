@@ -106,6 +106,16 @@ grep -q '<title>SIMULATED DATA: ' p.svg || fail "plot not marked simulated"
 grep -q '&lt;b&gt;sim&lt;/b&gt;' p.svg && ! grep -q '<b>sim' p.svg || fail "plot: label not escaped"
 python3 -c "import xml.dom.minidom,sys; xml.dom.minidom.parse('p.svg')" || fail "plot: not well-formed XML"
 
+# ---- the report's "Outbreak estimate" section --------------------------------
+"$ws" report --db sim.db -o sim.html -q || fail "report on sim.db"
+grep -q '<h2>Outbreak estimate</h2>' sim.html && grep -q '<figure><svg' sim.html ||
+	fail "report: no estimate section with its chart"
+grep -q '<pre>SIMULATED DATA' sim.html || fail "report: estimate text not marked simulated"
+! grep -q '<b>sim' sim.html || fail "report: the view's label not escaped"
+"$ws" report --db s.db -o two.html -q || fail "report on s.db"
+grep -q 'No estimate: .*choose one with --view' two.html ||
+	fail "report: two views, no plain reason: $(grep -A2 'Outbreak estimate' two.html)"
+
 # ---- refusals ----------------------------------------------------------------
 printf '1.5\t2\tnet\tUS\t-\t-\t-\t-\nlater\t3\tnet\tUS\t-\t-\t-\t-\n' >bad.tsv
 "$ws" import --db x.db --caida bad.tsv >o 2>e; rc=$?

@@ -71,6 +71,41 @@ static void test_local_classes_stay_local(void **state)
 	unlink(path);
 }
 
+/* Shared /16 uplinks (link16_rate): all the infected hosts of one /16 send
+ * together what its link carries, so with three /16s the probes into a /8
+ * telescope level off at 3 x link16_rate / 256 per second, however many
+ * hosts are infected; without the links they grow with every host. */
+static void test_shared_uplinks_level_off(void **state)
+{
+	(void)state;
+	const char *path = two_sixteens();
+	const double rate = 400000, per_interval = 3 * rate * 60 / 256;
+	struct ws_sim_scenario sc = sim_small("slammer", 1, rate, 4);
+	snprintf(sc.pop.file, sizeof(sc.pop.file), "%s", path);
+	sc.interval_s = 60;
+	sc.n_telescopes = 1;
+	sc.tel[0] = (struct ws_sim_telescope){44u << 24, 8};
+	sc.worm.link16_rate = rate;
+	struct ws_sim_result r = sim_once(&sc, 3);
+	size_t n = r.s.n;
+	assert_true(r.sum.ever_infected > 5900);
+	for (size_t j = 0; j < n; j++)
+		assert_true(r.s.tel_probes[j] < 1.05 * per_interval);
+	assert_true(r.s.tel_probes[n - 1] > 0.95 * per_interval);
+	ws_sim_result_free(&r);
+	sc.worm.link16_rate = 0;
+	r = sim_once(&sc, 3);
+	assert_true(r.s.tel_probes[r.s.n - 1] > 100 * per_interval);
+	ws_sim_result_free(&r);
+	/* Refused where the rate is not one per host, or the scanning not uniform. */
+	struct ws_err e;
+	sc = sim_small("code-red-ii", 1000, 10, 1);
+	sc.worm.link16_rate = 10;
+	assert_int_not_equal(ws_sim_scenario_check(&sc, &e), 0);
+	assert_non_null(strstr(e.msg, "link16_rate"));
+	unlink(path);
+}
+
 static void test_code_red_calendar(void **state)
 {
 	(void)state;
@@ -377,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_telescope_sees_locality),
 		cmocka_unit_test(test_ensemble_bands),
 		cmocka_unit_test(test_samplers),
+		cmocka_unit_test(test_shared_uplinks_level_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
