@@ -27,8 +27,18 @@ bool ws_classify_flags(const struct ws_request *req, struct ws_verdict *v, uint3
 struct ws_prefilter;         /* compiled database: shared, read-only, thread-safe */
 struct ws_prefilter_scratch; /* per-thread scratch */
 
-/* Compiles the database. Caller frees with ws_prefilter_free. */
+/* Compiles the database (or takes the prebuilt one, below). Caller frees
+ * with ws_prefilter_free. */
 int ws_prefilter_new(struct ws_prefilter **out, struct ws_err *err);
+/* A database made by ws_prefilter_serialize (at build time: the executable
+ * carries it), used by ws_prefilter_new instead of compiling when it was made
+ * from the same expressions and this Hyperscan and CPU can run it; else
+ * ws_prefilter_new compiles as before. blob must outlive every prefilter;
+ * call before threads start. */
+void ws_prefilter_prebuilt(const void *blob, size_t len);
+/* Compiles and serialises the database; *out (malloc'ed, *len bytes) is
+ * what ws_prefilter_prebuilt takes. */
+int ws_prefilter_serialize(char **out, size_t *len, struct ws_err *err);
 void ws_prefilter_free(struct ws_prefilter *pf);
 /* Per-thread scratch; caller frees with ws_prefilter_scratch_free. */
 int ws_prefilter_scratch_new(const struct ws_prefilter *pf, struct ws_prefilter_scratch **out,

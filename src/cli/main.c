@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify/classify.h"
 #include "cli/opts.h"
 #include "util/mem.h"
 #include "ws_version.h"
@@ -43,9 +44,14 @@ static void out_of_memory(size_t n)
 	abort();
 }
 
+/* The pre-filter compiled at build time (scripts/prefilter-db.c). */
+extern const unsigned char ws_prefilter_db[];
+extern const size_t ws_prefilter_db_len;
+
 int main(int argc, char **argv)
 {
 	ws_set_oom_hook(out_of_memory);
+	ws_prefilter_prebuilt(ws_prefilter_db, ws_prefilter_db_len);
 	if (argc < 2) {
 		usage(stderr);
 		return WS_EXIT_ERROR;

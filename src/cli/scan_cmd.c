@@ -18,15 +18,17 @@
 #include <unistd.h>
 
 #include "cli/opts.h"
-#include "output/summary.h"
+#include "scan/summary.h"
 #include "scan/look.h"
 #include "scan/scan.h"
 #include "logfmt/logfmt.h"
 #include "input/input.h"
+#include "util/cores.h"
 #include "util/escape.h"
 #include "util/lines.h"
 #include "util/mem.h"
-#include "store/ingest.h"
+#include "scan/ingest.h"
+#include "store/store.h"
 #include "cli/scan_tele.h"
 
 enum {
@@ -54,7 +56,7 @@ static const struct ws_opt opts[] = {
 	{"min-confidence", OPT_MINCONF, "LEVEL", "heuristic (default), partial or exact"},
 	{"strict", OPT_STRICT, NULL, "parse every line; count and name unparsable ones"},
 	{"jobs", 'j', "N", "parallel jobs (default: the core count): several inputs at once, and a "
-				   "large plain log in line-aligned parts (with --db too, stored in order)"},
+				   "large plain log in line-aligned parts, as many as cores are free at the start (with --db too, stored in order)"},
 	{"top", OPT_TOP, "N", "sources listed in the summary (default 10)"},
 	{"interface", 'i', "IFACE", "capture live on IFACE (root or CAP_NET_RAW) until SIGINT or "
 				    "SIGTERM, then print the summary"},
@@ -144,6 +146,12 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 	struct stat st;
 	if (parts < 2 || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size < SPLIT_MIN)
+		return false;
+	/* As many parts as cores are free now (util/cores.h), at most -j. */
+	int free_cores = ws_cores_free();
+	if (free_cores < parts)
+		parts = free_cores;
+	if (parts < 2)
 		return false;
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -443,6 +451,46 @@ struct scan_args {
 	struct ws_cli_tele tele;
 };
 
+/* -f FMT; -1 to go on, else the exit code. */
+static int format_opt(const char *v, struct scan_args *a)
+{
+	a->format_given = true;
+	if (strcmp(v, "jsonl") == 0 || strcmp(v, "json") == 0)
+		a->cfg.out = WS_OUT_JSONL;
+	else if (strcmp(v, "csv") == 0)
+		a->cfg.out = WS_OUT_CSV;
+	else if (strcmp(v, "eve") == 0)
+		a->cfg.out = WS_OUT_EVE;
+	else if (strcmp(v, "text") == 0)
+		a->cfg.out = WS_OUT_NONE;
+	else {
+		ws_cli_err("scan", "--format: text, jsonl (or json), csv or eve");
+		return WS_EXIT_ERROR;
+	}
+	return -1;
+}
+
+/* --max-flows, -j, --top; -1 to go on, else the exit code. */
+static int number_opt(int c, const char *s, struct scan_args *a)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (c == OPT_MAX_FLOWS) {
+		a->cfg.max_flows = (uint32_t)(v < 16 ? 16 : v);
+		if (*end || v < 16 || v > (1L << 24)) {
+			ws_cli_err("scan", "--max-flows: a number from 16 to %ld, not '%s'", 1L << 24, s);
+			return WS_EXIT_ERROR;
+		}
+		return -1;
+	}
+	*(c == 'j' ? &a->jobs : &a->top) = (int)v;
+	if (*end || v < (c == 'j' ? 1 : 0) || v > 4096) {
+		ws_cli_err("scan", "--%s: a number, not '%s'", c == 'j' ? "jobs" : "top", s);
+		return WS_EXIT_ERROR;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, struct scan_args *a)
 {
@@ -450,25 +498,9 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 	char shorts[64];
 	ws_opts_build(opts, NOPTS, &longs, shorts, sizeof(shorts));
 	int c, rc = -1;
-	long v;
-	char *end;
 	while (rc < 0 && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			a->format_given = true;
-			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
-				a->cfg.out = WS_OUT_JSONL;
-			else if (strcmp(optarg, "csv") == 0)
-				a->cfg.out = WS_OUT_CSV;
-			else if (strcmp(optarg, "eve") == 0)
-				a->cfg.out = WS_OUT_EVE;
-			else if (strcmp(optarg, "text") == 0)
-				a->cfg.out = WS_OUT_NONE;
-			else {
-				ws_cli_err("scan", "--format: text, jsonl (or json), csv or eve");
-				rc = WS_EXIT_ERROR;
-			}
-			break;
+		case 'f': rc = format_opt(optarg, a); break;
 		case 'o': a->output = optarg; break;
 		case OPT_LOG_FORMAT: a->cfg.log_format = optarg; break;
 		case OPT_TZ:
@@ -505,24 +537,8 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		case 'Z': a->cfg.user = optarg; break;
 		case OPT_BPF: a->cfg.bpf = optarg; break;
 		case OPT_MAX_FLOWS:
-			v = strtol(optarg, &end, 10);
-			if (*end || v < 16 || v > (1L << 24)) {
-				ws_cli_err("scan", "--max-flows: a number from 16 to %ld, not '%s'",
-					   1L << 24, optarg);
-				rc = WS_EXIT_ERROR;
-			}
-			a->cfg.max_flows = (uint32_t)(v < 16 ? 16 : v);
-			break;
 		case 'j':
-		case OPT_TOP:
-			v = strtol(optarg, &end, 10);
-			if (*end || v < (c == 'j' ? 1 : 0) || v > 4096) {
-				ws_cli_err("scan", "--%s: a number, not '%s'",
-					   c == 'j' ? "jobs" : "top", optarg);
-				rc = WS_EXIT_ERROR;
-			}
-			*(c == 'j' ? &a->jobs : &a->top) = (int)v;
-			break;
+		case OPT_TOP: rc = number_opt(c, optarg, a); break;
 		case OPT_SUMMARY:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "stdout") &&
 			    strcmp(optarg, "stderr") && strcmp(optarg, "none")) {
@@ -633,6 +649,7 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 	catch_stop();
 	/* --behaviour follows trends through a whole log: never split it in parts. */
 	d->io = (struct ws_ingest_opts){.follow = a->follow, .stop = &stop_flag,
+					.notice = store_notice,
 					.jobs = a->cfg.behaviour == WS_BEHAV_ALL ? 1 : a->jobs};
 	return 0;
 }
@@ -717,67 +734,62 @@ static int db_finish(struct db_run *d)
 	return rc;
 }
 
-int ws_cmd_scan(int argc, char **argv)
+/* Checks the options against each other and what they name; -1 to go on,
+ * else the exit code. */
+static int check_args(struct scan_args *a, int argc, int rc)
 {
-	struct scan_args a = {.cfg = {.log_format = "auto", .worm_mask = 0xffffffffu,
-				       .live_started = say_live_started},
-			      .summary = "auto", .top = 10};
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	a.jobs = cores > 0 ? (int)cores : 1;
-	int rc = parse_args(argc, argv, &a);
-	if (rc < 0 && ws_cli_tele_check(&a.tele, a.db != NULL) != 0)
+	struct ws_err err;
+	struct ws_logfmt probe;
+	if (rc < 0 && ws_cli_tele_check(&a->tele, a->db != NULL) != 0)
 		rc = WS_EXIT_ERROR;
-	if (rc < 0 && a.tele.on)
-		a.cfg.tele = &a.tele.conf;
-	if (rc < 0 && a.follow && !a.db) {
+	if (rc < 0 && a->tele.on)
+		a->cfg.tele = &a->tele.conf;
+	if (rc < 0 && a->follow && !a->db) {
 		ws_cli_err("scan", "--follow needs --db FILE");
 		rc = WS_EXIT_ERROR;
 	}
-	if (rc < 0 && a.sensor && !a.db) {
+	if (rc < 0 && a->sensor && !a->db) {
 		ws_cli_err("scan", "--sensor needs --db FILE");
 		rc = WS_EXIT_ERROR;
 	}
-	if (rc < 0 && a.output && !a.format_given && format_from_name(a.output, &a.cfg.out) != 0) {
+	if (rc < 0 && a->output && !a->format_given && format_from_name(a->output, &a->cfg.out) != 0) {
 		ws_cli_err("scan", "-o %s: the name does not say which format to write; give -f "
 				   "jsonl, csv, eve or text, or name it .jsonl, .csv, .json (EVE) or "
-				   ".txt", a.output);
+				   ".txt", a->output);
 		rc = WS_EXIT_ERROR;
 	}
 	if (rc >= 0)
-		goto out_args;
-	if (a.db && ws_cli_check_store("scan", a.db) != 0) {
-		rc = WS_EXIT_ERROR;
-		goto out_args;
-	}
-	struct ws_err err;
-	struct ws_logfmt probe;
-	if (ws_logfmt_init(&probe, a.cfg.log_format, &a.cfg.tz, &err) != 0) {
+		return rc;
+	if (a->db && ws_cli_check_store("scan", a->db) != 0)
+		return WS_EXIT_ERROR;
+	if (ws_logfmt_init(&probe, a->cfg.log_format, &a->cfg.tz, &err) != 0) {
 		ws_cli_err("scan", "%s", err.msg);
-		rc = WS_EXIT_ERROR;
-		goto out_args;
+		return WS_EXIT_ERROR;
 	}
 	ws_logfmt_free(&probe);
-
-	struct inputs in = {0};
-	bool input_error = false;
-	if (a.iface && optind < argc) {
+	if (a->iface && optind < argc) {
 		ws_cli_err("scan", "-i captures live; it takes no files");
-		rc = WS_EXIT_ERROR;
-		goto out_args;
+		return WS_EXIT_ERROR;
 	}
-	if (a.cfg.bpf && ws_pcap_check_filter(a.cfg.bpf, &err) != 0) {
+	if (a->cfg.bpf && ws_pcap_check_filter(a->cfg.bpf, &err) != 0) {
 		ws_cli_err("scan", "%s", err.msg);
-		rc = WS_EXIT_ERROR;
-		goto out_args;
+		return WS_EXIT_ERROR;
 	}
-	if (a.cfg.user && !a.iface) {
+	if (a->cfg.user && !a->iface) {
 		ws_cli_err("scan", "-Z goes with -i");
-		rc = WS_EXIT_ERROR;
-		goto out_args;
+		return WS_EXIT_ERROR;
 	}
-	if (a.iface) {
-		add_input(&in, a.iface);
-		in.v[0].live = true;
+	return -1;
+}
+
+/* The inputs: the interface, standard input, or the files and directories
+ * named; -1 to go on, else the exit code. */
+static int gather_inputs(const struct scan_args *a, int argc, char **argv, struct inputs *in,
+			 bool *input_error)
+{
+	if (a->iface) {
+		add_input(in, a->iface);
+		in->v[0].live = true;
 		catch_stop();
 	} else if (optind == argc) {
 		if (isatty(STDIN_FILENO)) {
@@ -786,207 +798,276 @@ int ws_cmd_scan(int argc, char **argv)
 					"Give logs, captures or directories to scan, or '-' to read "
 					"standard input (see --help).\n",
 				usage, usage_live);
-			rc = WS_EXIT_ERROR;
-			goto out_args;
+			return WS_EXIT_ERROR;
 		}
-		add_input(&in, "-");
+		add_input(in, "-");
 	}
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (add_dir(&in, argv[i], 0) < 0)
-				input_error = true;
-		} else if (a.db || a.cfg.behaviour == WS_BEHAV_ALL ||
-			   !add_split(&in, argv[i], a.jobs, a.cfg.log_format)) {
+			if (add_dir(in, argv[i], 0) < 0)
+				*input_error = true;
+		} else if (a->db || a->cfg.behaviour == WS_BEHAV_ALL ||
+			   !add_split(in, argv[i], a->jobs, a->cfg.log_format)) {
 			/* (--behaviour follows trends through a whole log: no parts) */
-			add_input(&in, argv[i]); /* missing files are reported by the job */
+			add_input(in, argv[i]); /* missing files are reported by the job */
 		}
 	}
+	if (in->n > 0)
+		return -1;
+	/* only directories, none holding a file: nothing to scan is a usage
+	 * error, not a clean result (an unreadable one was named already) */
+	if (!*input_error && argc - optind == 1)
+		ws_cli_err("scan", "%s: no files in it to scan", argv[optind]);
+	else if (!*input_error)
+		ws_cli_err("scan", "no files to scan in the directories given");
+	return WS_EXIT_ERROR;
+}
 
-	if (in.n == 0) {
-		/* only directories, none holding a file: nothing to scan is a usage
-		 * error, not a clean result (an unreadable one was named already) */
-		if (!input_error && argc - optind == 1)
-			ws_cli_err("scan", "%s: no files in it to scan", argv[optind]);
-		else if (!input_error)
-			ws_cli_err("scan", "no files to scan in the directories given");
-		rc = WS_EXIT_ERROR;
-		goto out_inputs;
-	}
-
-	FILE *out = stdout;
-	if (a.output && !(out = fopen(a.output, "w"))) {
-		ws_cli_err("scan", "%s: %s", a.output, strerror(errno));
-		rc = WS_EXIT_ERROR;
-		goto out_inputs;
-	}
-	struct ws_prefilter *pf = NULL;
-	if (ws_prefilter_new(&pf, &err) != 0) {
-		ws_cli_err("scan", "%s", err.msg);
-		rc = WS_EXIT_ERROR;
-		goto out_file;
-	}
-	a.cfg.pf = pf;
-	struct db_run db = {0};
-	if (a.db && db_start(&db, &a, pf) != 0) {
-		rc = WS_EXIT_ERROR;
-		ws_prefilter_free(pf);
-		goto out_file;
-	}
-	double t0 = now_s();
-	struct ws_buf hdr = {0};
-	ws_out_header(a.cfg.out, &hdr);
-	if (hdr.n)
-		fwrite(hdr.p, 1, hdr.n, out);
-	ws_buf_free(&hdr);
-
-	size_t nworkers = a.db ? 0 : (size_t)a.jobs < in.n ? (size_t)a.jobs : in.n;
-	struct pool p = {.cfg = &a.cfg, .pf = pf, .in = &in, .out = out,
-			 .direct = nworkers <= 1};
-	p.res = ws_xcalloc(in.n, sizeof(*p.res));
-	p.tmp = ws_xcalloc(in.n, sizeof(*p.tmp));
-	p.done = ws_xcalloc(in.n, sizeof(*p.done));
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	pthread_t *th = ws_xcalloc(nworkers ? nworkers : 1, sizeof(*th));
-	for (size_t i = 0; i < nworkers; i++)
-		pthread_create(&th[i], NULL, worker, &p);
-
-	bool tty = isatty(STDERR_FILENO) && !a.quiet;
+/* One run over the inputs: the workers (or the store, one input at a time),
+ * and what their results add up to. */
+struct run {
+	struct scan_args *a;
+	struct inputs *in;
+	FILE *out;
+	struct db_run db;
+	struct pool p;
+	pthread_t *th;
+	size_t nworkers;
 	struct ws_job_result total;
-	ws_job_result_init(&total);
-	int failed = 0, files = 0;
-	struct ws_summary_opts so = {.top = a.top, .strict = a.cfg.strict};
-	struct looked looked = {0};
-	struct file_seen *seen = ws_xcalloc(in.n ? in.n : 1, sizeof(*seen));
-	bool live_dead = false;
-	static char unparsable_at[WS_EXAMPLES][600];
+	struct ws_summary_opts so;
+	char unparsable_at[WS_EXAMPLES][600];
+	struct looked looked;
+	struct file_seen *seen;
+	int failed, files;
+	bool input_error, live_dead, tty;
+	double t0;
+};
+
+static void start_workers(struct run *r, const struct ws_prefilter *pf)
+{
+	struct inputs *in = r->in;
+	r->nworkers = r->a->db ? 0 : (size_t)r->a->jobs < in->n ? (size_t)r->a->jobs : in->n;
+	r->p = (struct pool){.cfg = &r->a->cfg, .pf = pf, .in = in, .out = r->out,
+			     .direct = r->nworkers <= 1};
+	r->p.res = ws_xcalloc(in->n, sizeof(*r->p.res));
+	r->p.tmp = ws_xcalloc(in->n, sizeof(*r->p.tmp));
+	r->p.done = ws_xcalloc(in->n, sizeof(*r->p.done));
+	pthread_mutex_init(&r->p.mu, NULL);
+	pthread_cond_init(&r->p.cv, NULL);
+	r->th = ws_xcalloc(r->nworkers ? r->nworkers : 1, sizeof(*r->th));
+	for (size_t i = 0; i < r->nworkers; i++)
+		pthread_create(&r->th[i], NULL, worker, &r->p);
+}
+
+/* Input i's result: its output in order, its error, and its counts. */
+static void take_result(struct run *r, size_t i, int pass)
+{
+	struct inputs *in = r->in;
+	struct ws_job_result *res = &r->p.res[i];
+	if (r->p.tmp[i])
+		copy_out(r->p.tmp[i], r->out);
+	if (res->rc) {
+		ws_cli_err("scan", "%s", res->err.msg);
+		r->failed++;
+	}
+	/* what the whole file (all its parts, every --follow pass) gave */
+	struct file_seen *fs = &r->seen[in->v[i].ranged ? in->v[i].first_part : i];
+	fs->read = true;
+	fs->found |= res->sightings || res->ignored || res->cap.captures || res->simulated;
+	fs->err |= res->rc != 0;
+	fs->bytes += res->bytes;
+	if (pass == 0)
+		fs->look = res->look;
+	/* a capture that never started has nothing to sum up */
+	r->live_dead |= in->v[i].live && res->rc && res->cap.packets == 0;
+	struct ws_summary_opts *so = &r->so;
+	for (int k = 0; k < res->n_unparsable_at && so->n_unparsable_at < WS_EXAMPLES; k++) {
+		char *at = r->unparsable_at[so->n_unparsable_at];
+		snprintf(at, sizeof(r->unparsable_at[0]), "%s:%llu", in->v[i].path,
+			 (unsigned long long)res->unparsable_at[k]);
+		so->unparsable_at[so->n_unparsable_at++] = at;
+	}
+	ws_job_result_merge(&r->total, res);
+	ws_job_result_free(res);
+	if (pass == 0 && (!in->v[i].ranged || in->v[i].first_part == i))
+		r->files++;
+	if (r->tty)
+		fprintf(stderr, "\rscanned %zu/%zu inputs, %llu lines, %llu sightings", i + 1,
+			in->n, (unsigned long long)r->total.lines,
+			(unsigned long long)r->total.sightings);
+}
+
+/* Every input in order, once (again and again with --follow). */
+static void scan_inputs(struct run *r)
+{
 	for (int pass = 0;; pass++) {
-	for (size_t i = 0; i < in.n; i++) {
-		if (a.db) {
-			if (db_ingest(&db, &a.cfg, in.v[i].path, in.v[i].live, out, &p.res[i]) != 0)
-				break;
-		} else {
-			pthread_mutex_lock(&p.mu);
-			while (!p.done[i])
-				pthread_cond_wait(&p.cv, &p.mu);
-			pthread_mutex_unlock(&p.mu);
+		for (size_t i = 0; i < r->in->n; i++) {
+			if (r->a->db) {
+				if (db_ingest(&r->db, &r->a->cfg, r->in->v[i].path, r->in->v[i].live,
+					      r->out, &r->p.res[i]) != 0)
+					break;
+			} else {
+				pthread_mutex_lock(&r->p.mu);
+				while (!r->p.done[i])
+					pthread_cond_wait(&r->p.cv, &r->p.mu);
+				pthread_mutex_unlock(&r->p.mu);
+			}
+			take_result(r, i, pass);
 		}
-		struct ws_job_result *r = &p.res[i];
-		if (p.tmp[i])
-			copy_out(p.tmp[i], out);
-		if (r->rc) {
-			ws_cli_err("scan", "%s", r->err.msg);
-			failed++;
-		}
-		/* what the whole file (all its parts, every --follow pass) gave */
-		struct file_seen *fs = &seen[in.v[i].ranged ? in.v[i].first_part : i];
-		fs->read = true;
-		fs->found |= r->sightings || r->ignored || r->cap.captures || r->simulated;
-		fs->err |= r->rc != 0;
-		fs->bytes += r->bytes;
-		if (pass == 0)
-			fs->look = r->look;
-		/* a capture that never started has nothing to sum up */
-		live_dead |= in.v[i].live && r->rc && r->cap.packets == 0;
-		for (int k = 0; k < r->n_unparsable_at && so.n_unparsable_at < WS_EXAMPLES; k++) {
-			snprintf(unparsable_at[so.n_unparsable_at], sizeof(unparsable_at[0]), "%s:%llu",
-				 in.v[i].path, (unsigned long long)r->unparsable_at[k]);
-			so.unparsable_at[so.n_unparsable_at] = unparsable_at[so.n_unparsable_at];
-			so.n_unparsable_at++;
-		}
-		ws_job_result_merge(&total, r);
-		ws_job_result_free(r);
-		if (pass == 0 && (!in.v[i].ranged || in.v[i].first_part == i))
-			files++;
-		if (tty)
-			fprintf(stderr, "\rscanned %zu/%zu inputs, %llu lines, %llu sightings", i + 1,
-				in.n, (unsigned long long)total.lines,
-				(unsigned long long)total.sightings);
+		if (!db_next_pass(&r->db, r->a->follow, r->out))
+			break;
 	}
-	if (!db_next_pass(&db, a.follow, out))
-		break;
-	}
-	if (tty)
+	if (r->tty)
 		fprintf(stderr, "\r\033[K");
-	for (size_t i = 0; i < in.n; i++)
-		if (seen[i].read && !seen[i].err)
-			note_input(&a.cfg, &in.v[i], &seen[i], &looked);
-	free(seen);
-	for (size_t i = 0; i < nworkers; i++)
-		pthread_join(th[i], NULL);
-	free(th);
-	if (a.tele.on && !total.tele)
-		total.tele = ws_tele_new(&a.tele.conf); /* no capture read: all zeros */
-	if (total.tele && a.cfg.out == WS_OUT_JSONL) {
+	for (size_t i = 0; i < r->in->n; i++)
+		if (r->seen[i].read && !r->seen[i].err)
+			note_input(&r->a->cfg, &r->in->v[i], &r->seen[i], &r->looked);
+	for (size_t i = 0; i < r->nworkers; i++)
+		pthread_join(r->th[i], NULL);
+}
+
+/* The telescope's JSON summary after the sightings, and the output's end. */
+static void finish_output(struct run *r)
+{
+	const struct scan_args *a = r->a;
+	if (a->tele.on && !r->total.tele)
+		r->total.tele = ws_tele_new(&a->tele.conf); /* no capture read: all zeros */
+	if (r->total.tele && a->cfg.out == WS_OUT_JSONL) {
 		struct ws_buf tb = {0};
-		ws_tele_summary_json(&tb, total.tele, total.simulated);
-		fwrite(tb.p, 1, tb.n, out);
+		ws_tele_summary_json(&tb, r->total.tele, r->total.simulated);
+		fwrite(tb.p, 1, tb.n, r->out);
 		ws_buf_free(&tb);
 	}
-	fflush(out);
-	if (ferror(out)) {
-		ws_cli_err("scan", "error writing %s", a.output ? a.output : "stdout");
-		failed++;
+	fflush(r->out);
+	if (ferror(r->out)) {
+		ws_cli_err("scan", "error writing %s", a->output ? a->output : "stdout");
+		r->failed++;
 	}
+}
 
-	const char *where = a.summary;
-	if (a.quiet || live_dead)
+static void print_summary(struct run *r)
+{
+	const struct scan_args *a = r->a;
+	const char *where = a->summary;
+	if (a->quiet || r->live_dead)
 		where = "none";
 	else if (strcmp(where, "auto") == 0)
 		/* text with -o: the summary is what goes to the file */
-		where = a.cfg.out != WS_OUT_NONE ? "stderr" : a.output ? "output" : "stdout";
-	if (strcmp(where, "none") != 0) {
-		FILE *sf = strcmp(where, "stdout") == 0   ? stdout
-			   : strcmp(where, "output") == 0 ? out
-							  : stderr;
-		so.files = files;
-		so.failed = failed;
-		so.not_logs = looked.not_logs;
-		so.empty = looked.empty;
-		so.nothing_read = looked.logs == 0;
-		so.seconds = now_s() - t0;
-		so.color = isatty(fileno(sf)) && !getenv("NO_COLOR");
-		struct ws_buf sb = {0};
-		ws_summary_text(&sb, &total, &so);
-		if (total.tele)
-			ws_tele_summary_text(&sb, total.tele, total.simulated);
-		if (a.db)
-			db_summary(&sb, &db, a.db);
-		fwrite(sb.p, 1, sb.n, sf);
-		ws_buf_free(&sb);
-		if (sf == out && out != stdout && (fflush(out) != 0 || ferror(out))) {
-			ws_cli_err("scan", "error writing %s", a.output);
-			failed++;
-		}
+		where = a->cfg.out != WS_OUT_NONE ? "stderr" : a->output ? "output" : "stdout";
+	if (strcmp(where, "none") == 0)
+		return;
+	FILE *sf = strcmp(where, "stdout") == 0 ? stdout : strcmp(where, "output") == 0 ? r->out
+											   : stderr;
+	struct ws_summary_opts *so = &r->so;
+	so->files = r->files;
+	so->failed = r->failed;
+	so->not_logs = r->looked.not_logs;
+	so->empty = r->looked.empty;
+	so->nothing_read = r->looked.logs == 0;
+	so->seconds = now_s() - r->t0;
+	so->color = isatty(fileno(sf)) && !getenv("NO_COLOR");
+	struct ws_buf sb = {0};
+	ws_summary_text(&sb, &r->total, so);
+	if (r->total.tele)
+		ws_tele_summary_text(&sb, r->total.tele, r->total.simulated);
+	if (a->db)
+		db_summary(&sb, &r->db, a->db);
+	fwrite(sb.p, 1, sb.n, sf);
+	ws_buf_free(&sb);
+	if (sf == r->out && r->out != stdout && (fflush(r->out) != 0 || ferror(r->out))) {
+		ws_cli_err("scan", "error writing %s", a->output);
+		r->failed++;
 	}
-	if (a.db && db_finish(&db) != 0)
-		failed++;
-	/* An input that is not a log, or a run that read no log at all, is not
-	 * a clean result. */
+}
+
+/* An input that is not a log, or a run that read no log at all, is not a
+ * clean result. */
+static int exit_code(const struct run *r)
+{
 	struct ws_tele_totals tt = {0};
-	if (total.tele)
-		ws_tele_totals(total.tele, &tt);
-	rc = (failed || input_error || looked.not_logs || looked.logs == 0) ? WS_EXIT_ERROR
-	     : total.sightings || tt.probes || total.alerts.count[WS_ALERT_NEW_WORM] ||
-			       total.alerts.count[WS_ALERT_OUTBREAK]
-		     ? WS_EXIT_FOUND
-					    : WS_EXIT_CLEAN;
-	ws_job_result_free(&total);
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
-	free(p.res);
-	free(p.tmp);
-	free(p.done);
+	if (r->total.tele)
+		ws_tele_totals(r->total.tele, &tt);
+	if (r->failed || r->input_error || r->looked.not_logs || r->looked.logs == 0)
+		return WS_EXIT_ERROR;
+	return r->total.sightings || tt.probes || r->total.alerts.count[WS_ALERT_NEW_WORM] ||
+			       r->total.alerts.count[WS_ALERT_OUTBREAK]
+		       ? WS_EXIT_FOUND
+		       : WS_EXIT_CLEAN;
+}
+
+static void free_run(struct run *r)
+{
+	ws_job_result_free(&r->total);
+	free(r->seen);
+	free(r->th);
+	pthread_mutex_destroy(&r->p.mu);
+	pthread_cond_destroy(&r->p.cv);
+	free(r->p.res);
+	free(r->p.tmp);
+	free(r->p.done);
+}
+
+/* Scans the inputs into r->out (and the store); returns the exit code. */
+static int scan_run(struct run *r, const struct ws_prefilter *pf)
+{
+	struct scan_args *a = r->a;
+	if (a->db && db_start(&r->db, a, pf) != 0)
+		return WS_EXIT_ERROR;
+	r->t0 = now_s();
+	struct ws_buf hdr = {0};
+	ws_out_header(a->cfg.out, &hdr);
+	if (hdr.n)
+		fwrite(hdr.p, 1, hdr.n, r->out);
+	ws_buf_free(&hdr);
+	start_workers(r, pf);
+	r->tty = isatty(STDERR_FILENO) && !a->quiet;
+	ws_job_result_init(&r->total);
+	r->so = (struct ws_summary_opts){.top = a->top, .strict = a->cfg.strict};
+	r->seen = ws_xcalloc(r->in->n ? r->in->n : 1, sizeof(*r->seen));
+	scan_inputs(r);
+	finish_output(r);
+	print_summary(r);
+	if (a->db && db_finish(&r->db) != 0)
+		r->failed++;
+	int rc = exit_code(r);
+	free_run(r);
+	return rc;
+}
+
+int ws_cmd_scan(int argc, char **argv)
+{
+	struct scan_args a = {.cfg = {.log_format = "auto", .worm_mask = 0xffffffffu,
+				       .live_started = say_live_started},
+			      .summary = "auto", .top = 10};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	a.jobs = cores > 0 ? (int)cores : 1;
+	struct inputs in = {0};
+	struct run r = {.a = &a, .in = &in, .out = stdout};
+	struct ws_prefilter *pf = NULL;
+	struct ws_err err;
+	int rc = check_args(&a, argc, parse_args(argc, argv, &a));
+	if (rc < 0)
+		rc = gather_inputs(&a, argc, argv, &in, &r.input_error);
+	if (rc < 0 && a.output && !(r.out = fopen(a.output, "w"))) {
+		ws_cli_err("scan", "%s: %s", a.output, strerror(errno));
+		r.out = stdout;
+		rc = WS_EXIT_ERROR;
+	}
+	if (rc < 0 && ws_prefilter_new(&pf, &err) != 0) {
+		ws_cli_err("scan", "%s", err.msg);
+		rc = WS_EXIT_ERROR;
+	}
+	if (rc < 0) {
+		a.cfg.pf = pf;
+		rc = scan_run(&r, pf);
+	}
 	ws_prefilter_free(pf);
-out_file:
-	if (out != stdout)
-		fclose(out);
-out_inputs:
+	if (r.out != stdout)
+		fclose(r.out);
 	for (size_t i = 0; i < in.n; i++)
 		free(in.v[i].path);
 	free(in.v);
-out_args:
 	ws_cidrset_free(&a.cfg.home);
 	ws_cidrset_free(&a.cfg.ignore);
 	return rc;

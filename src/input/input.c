@@ -34,26 +34,34 @@ struct ws_input {
 	bool zs_frame_open;
 };
 
-static int fill_raw(struct ws_input *in, struct ws_err *err)
+/* Reads up to cap bytes of the file (or its range) into dst: *n of them,
+ * 0 at the end. */
+static int read_file(struct ws_input *in, void *dst, size_t cap, size_t *n, struct ws_err *err)
 {
-	if (in->raw_off < in->raw_len || in->eof_raw)
-		return 0;
 	ssize_t r;
-	size_t want = in->remaining < RAW_CAP ? (size_t)in->remaining : RAW_CAP;
+	size_t want = in->remaining < cap ? (size_t)in->remaining : cap;
 	do
-		r = want ? read(in->fd, in->raw, want) : 0;
+		r = want ? read(in->fd, dst, want) : 0;
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return ws_err_set(err, WS_EIO, "%s: read error at offset %llu: %s", in->name,
 				  (unsigned long long)in->raw_total, strerror(errno));
-	in->raw_off = 0;
-	in->raw_len = (size_t)r;
+	*n = (size_t)r;
 	in->raw_total += (uint64_t)r;
 	if (in->remaining != UINT64_MAX)
 		in->remaining -= (uint64_t)r;
 	if (r == 0)
 		in->eof_raw = true;
 	return 0;
+}
+
+static int fill_raw(struct ws_input *in, struct ws_err *err)
+{
+	if (in->raw_off < in->raw_len || in->eof_raw)
+		return 0;
+	in->raw_off = 0;
+	in->raw_len = 0;
+	return read_file(in, in->raw, RAW_CAP, &in->raw_len, err);
 }
 
 int ws_input_open(const char *path, struct ws_input **out, struct ws_err *err)
@@ -139,6 +147,18 @@ static int read_plain(struct ws_input *in, char *buf, size_t cap, size_t *got,
 		      struct ws_err *err)
 {
 	while (*got < cap) {
+		if (in->raw_off == in->raw_len && !in->eof_raw) {
+			/* Nothing buffered (past the bytes the format check looked
+			 * at): straight into the caller's buffer, one copy fewer. */
+			size_t n = 0;
+			int rc = read_file(in, buf + *got, cap - *got, &n, err);
+			if (rc)
+				return rc;
+			if (n == 0)
+				break;
+			*got += n;
+			continue;
+		}
 		int rc = fill_raw(in, err);
 		if (rc)
 			return rc;

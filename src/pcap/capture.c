@@ -19,6 +19,61 @@
 #include <unistd.h>
 
 #include "pcap/flow.h"
+#include "util/dl.h"
+
+/* libpcap (and the D-Bus, systemd and gcrypt it brings) is loaded when a
+ * capture is first read or a filter checked (util/dl.h), not by every
+ * command at start-up. Each pcap_* name below is a macro for the pointer
+ * bound then. */
+#define PCAP_FNS(X)                                                                                \
+	X(pcap_activate)                                                                           \
+	X(pcap_breakloop)                                                                          \
+	X(pcap_close)                                                                              \
+	X(pcap_compile)                                                                            \
+	X(pcap_create)                                                                             \
+	X(pcap_datalink)                                                                           \
+	X(pcap_datalink_val_to_name)                                                               \
+	X(pcap_dispatch)                                                                           \
+	X(pcap_fopen_offline)                                                                      \
+	X(pcap_freecode)                                                                           \
+	X(pcap_geterr)                                                                             \
+	X(pcap_next_ex)                                                                            \
+	X(pcap_offline_filter)                                                                     \
+	X(pcap_open_dead)                                                                          \
+	X(pcap_set_buffer_size)                                                                    \
+	X(pcap_set_immediate_mode)                                                                 \
+	X(pcap_set_promisc)                                                                        \
+	X(pcap_set_snaplen)                                                                        \
+	X(pcap_set_timeout)                                                                        \
+	X(pcap_setfilter)                                                                          \
+	X(pcap_setnonblock)                                                                        \
+	X(pcap_stats)                                                                              \
+	X(pcap_statustostr)
+WS_DL_LIBRARY(libpcap, PCAP_FNS, "libpcap", WS_LIBPCAP_SONAME)
+#define PCAP_CALL(f) (libpcap.f)
+#define pcap_activate PCAP_CALL(pcap_activate)
+#define pcap_breakloop PCAP_CALL(pcap_breakloop)
+#define pcap_close PCAP_CALL(pcap_close)
+#define pcap_compile PCAP_CALL(pcap_compile)
+#define pcap_create PCAP_CALL(pcap_create)
+#define pcap_datalink PCAP_CALL(pcap_datalink)
+#define pcap_datalink_val_to_name PCAP_CALL(pcap_datalink_val_to_name)
+#define pcap_dispatch PCAP_CALL(pcap_dispatch)
+#define pcap_fopen_offline PCAP_CALL(pcap_fopen_offline)
+#define pcap_freecode PCAP_CALL(pcap_freecode)
+#define pcap_geterr PCAP_CALL(pcap_geterr)
+#define pcap_next_ex PCAP_CALL(pcap_next_ex)
+#define pcap_offline_filter PCAP_CALL(pcap_offline_filter)
+#define pcap_open_dead PCAP_CALL(pcap_open_dead)
+#define pcap_set_buffer_size PCAP_CALL(pcap_set_buffer_size)
+#define pcap_set_immediate_mode PCAP_CALL(pcap_set_immediate_mode)
+#define pcap_set_promisc PCAP_CALL(pcap_set_promisc)
+#define pcap_set_snaplen PCAP_CALL(pcap_set_snaplen)
+#define pcap_set_timeout PCAP_CALL(pcap_set_timeout)
+#define pcap_setfilter PCAP_CALL(pcap_setfilter)
+#define pcap_setnonblock PCAP_CALL(pcap_setnonblock)
+#define pcap_stats PCAP_CALL(pcap_stats)
+#define pcap_statustostr PCAP_CALL(pcap_statustostr)
 
 bool ws_pcap_is_capture(const void *p, size_t n)
 {
@@ -164,6 +219,8 @@ static void reader_end(struct reader *r)
 
 int ws_pcap_check_filter(const char *bpf, struct ws_err *err)
 {
+	if (libpcap_load(err))
+		return WS_EIO;
 	pcap_t *pc = pcap_open_dead(DLT_EN10MB, 65535);
 	if (!pc)
 		return ws_err_set(err, WS_ENOMEM, "--bpf: cannot set up the filter compiler");
@@ -208,6 +265,8 @@ int ws_pcap_read(struct ws_input *in, const char *head, size_t n, const char *pa
 		 const struct ws_pcap_opts *o, struct ws_capture_stats *st, uint64_t *bytes_read,
 		 struct ws_err *err)
 {
+	if (libpcap_load(err))
+		return WS_EIO;
 	struct ws_err input_err = {{0}};
 	struct cookie c = {.in = in, .head = head, .head_n = n, .bytes_read = bytes_read,
 			   .err = &input_err};
@@ -307,6 +366,8 @@ static pcap_t *open_live(const char *iface, struct ws_err *err, int *rc)
 int ws_pcap_live(const char *iface, const char *user, const struct ws_pcap_opts *o,
 		 struct ws_capture_stats *st, struct ws_err *err)
 {
+	if (libpcap_load(err))
+		return WS_EIO;
 	int rc = 0;
 	pcap_t *pc = open_live(iface, err, &rc);
 	if (!pc)

@@ -22,8 +22,8 @@
 #include "pcap/pcapng.h"
 
 #define CHUNK (8u << 20)        /* read size */
+#define RESCAN_AFTER 2048       /* a hit's line longer than this past it: a new prefilter pass */
 #define MAX_LINE (64u << 20)    /* longer lines are cut here and counted */
-#define OUT_FLUSH (256u << 10)  /* sighting bytes buffered before a write */
 #define WS_TAIL_BYTES 4096      /* bytes before a commit's offset, for the store's checks */
 #define COMMIT_S 5              /* longest time between commits while reading */
 
@@ -31,14 +31,17 @@ struct job {
 	const struct ws_scan_config *cfg;
 	struct ws_job_result *res;
 	struct ws_logfmt fmt;
-	struct ws_buf scratch, out;
-	FILE *outf;
+	struct ws_buf scratch;
+	struct ws_out_writer out; /* cfg->out's format writer */
+	struct ws_sink to_out;    /* its sink; .sighting NULL with no format */
 	const char *path;
 	struct ws_prefilter_scratch *scratch_pf;
 	/* chunk walk state */
 	const char *chunk;
 	size_t complete;   /* bytes of complete lines in chunk */
 	size_t next;       /* first byte not yet consumed by a processed line */
+	size_t scan_from;  /* where the prefilter's current pass over chunk began */
+	bool hit;          /* that pass stopped at a line it handed to do_line */
 	uint64_t line_no;  /* line number of the line starting at `next` */
 	bool line_is_cut;  /* the current line was cut at MAX_LINE */
 	/* scan --db (sink): where chunk[0] lies in the decompressed input, the
@@ -70,14 +73,6 @@ void ws_job_result_free(struct ws_job_result *res)
 	res->tele = NULL;
 	free(res->alerts.v);
 	res->alerts.v = NULL;
-}
-
-static void flush_out(struct job *j, bool force)
-{
-	if (j->out.n && j->outf && (force || j->out.n >= OUT_FLUSH)) {
-		fwrite(j->out.p, 1, j->out.n, j->outf);
-		j->out.n = 0;
-	}
 }
 
 static void note_unparsable(struct job *j, uint64_t line)
@@ -168,17 +163,15 @@ static void record(struct job *j, const struct ws_request *req, const struct ws_
 	}
 	r->sightings++;
 	if (j->sink && !j->stop) {
-		int rc = j->sink->sighting(j->sink->ctx, &s, &r->err);
+		int rc = j->sink->to.sighting(j->sink->to.ctx, &s, &r->err);
 		if (rc) {
 			r->rc = rc;
 			j->stop = true;
 		}
 		j->since_commit++;
 	}
-	if (cfg->out != WS_OUT_NONE) {
-		ws_out_sighting(cfg->out, &j->out, &s);
-		flush_out(j, false);
-	}
+	if (j->to_out.sighting)
+		j->to_out.sighting(j->to_out.ctx, &s, NULL);
 }
 
 /* Records a classified request when it is a worm the scan reports. */
@@ -258,9 +251,9 @@ static void capture_commit(struct job *j, bool at_end)
 static void on_capture_batch(void *ctx)
 {
 	struct job *j = ctx;
-	flush_out(j, true);
-	if (j->outf)
-		fflush(j->outf);
+	ws_out_writer_flush(&j->out, true);
+	if (j->out.out)
+		fflush(j->out.out);
 	if (j->live && chunk_commit_due(j))
 		capture_commit(j, false);
 	if (j->live && j->sink && j->sink->stop && *j->sink->stop)
@@ -292,12 +285,10 @@ static void on_alert(void *ctx, const struct ws_alert *a)
 			l->v = ws_xcalloc(WS_ALERTS_KEPT, sizeof(*l->v));
 		l->v[l->n++] = *a;
 	}
-	if (j->cfg->out != WS_OUT_NONE) {
-		ws_out_alert(j->cfg->out, &j->out, a, j->path, j->simulated);
-		flush_out(j, false);
-	}
-	if (j->sink && j->sink->alert && !j->stop &&
-	    j->sink->alert(j->sink->ctx, a, j->path, j->simulated, &j->res->err) != 0) {
+	if (j->to_out.alert)
+		j->to_out.alert(j->to_out.ctx, a, j->path, j->simulated, NULL);
+	if (j->sink && j->sink->to.alert && !j->stop &&
+	    j->sink->to.alert(j->sink->to.ctx, a, j->path, j->simulated, &j->res->err) != 0) {
 		j->res->rc = WS_EIO;
 		j->stop = true;
 	}
@@ -449,6 +440,7 @@ static void maybe_commit(struct job *j)
 static int on_hit(size_t end, void *ctx)
 {
 	struct job *j = ctx;
+	end += j->scan_from;
 	if (end == 0 || end - 1 < j->next || end > j->complete)
 		return 0; /* inside a line already processed */
 	const char *c = j->chunk;
@@ -462,7 +454,17 @@ static int on_hit(size_t end, void *ctx)
 	j->line_no++;
 	j->next = stop < j->complete ? stop + 1 : j->complete;
 	maybe_commit(j);
-	return j->stop;
+	if (j->stop)
+		return 1;
+	/* A long rest of the line: this pass ends and the next starts after
+	 * the line. A real line can hold thousands of matches (a WebDAV
+	 * overflow's \x90\x90...: 5,000 in 25 KB), each a callback that finds
+	 * the line done; a new pass costs about a microsecond, so short lines
+	 * just let their later matches come. */
+	if (stop - (end - 1) < RESCAN_AFTER)
+		return 0;
+	j->hit = true;
+	return 1;
 }
 
 /* Processes chunk[0..n), which ends at a line end (or at end of input). */
@@ -493,10 +495,16 @@ static void do_chunk(struct job *j, const char *chunk, size_t n, bool final)
 	/* Nothing in this thread's scratch is shared, so the scan cannot fail
 	 * short of a Hyperscan bug; if it does, parse the rest line by line
 	 * rather than lose it. */
-	if (ws_prefilter_scan(j->cfg->pf, j->scratch_pf, chunk, n, on_hit, j) != 0 && !j->stop) {
-		walk_lines(j, chunk, n);
-		return;
-	}
+	do {
+		j->scan_from = j->next;
+		j->hit = false;
+		if (ws_prefilter_scan(j->cfg->pf, j->scratch_pf, chunk + j->next, n - j->next,
+				      on_hit, j) != 0 &&
+		    !j->stop) {
+			walk_lines(j, chunk, n);
+			return;
+		}
+	} while (j->hit && !j->stop && j->next < n);
 	/* Count the newlines after the last hit. */
 	size_t rest = n - j->next;
 	j->line_no += ws_count_newlines(chunk + j->next, rest);
@@ -697,13 +705,22 @@ static int open_at(struct job *j, const char *path, const struct ws_scan_sink *s
 	return rc;
 }
 
+/* The job's format writer: sightings in cfg->out to `out`. */
+static void out_start(struct job *j, FILE *out)
+{
+	j->out = (struct ws_out_writer){.f = j->cfg->out, .out = out};
+	if (j->cfg->out != WS_OUT_NONE)
+		j->to_out = ws_out_writer_sink(&j->out);
+}
+
 static void run_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
 		    const char *path, const struct ws_range *range,
 		    const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res)
 {
 	uint64_t first = range ? range->first_line : sink && sink->offset ? sink->line : 1;
-	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = path, .scratch_pf = scratch,
+	struct job j = {.cfg = cfg, .res = res, .path = path, .scratch_pf = scratch,
 			.line_no = first, .sink = sink};
+	out_start(&j, out);
 	res->path = path;
 	res->format = "?";
 	struct ws_input *in = NULL;
@@ -732,8 +749,7 @@ static void run_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratc
 		ws_input_close(in);
 	res->lines = j.line_no - first;
 	res->simulated = j.simulated;
-	flush_out(&j, true);
-	ws_buf_free(&j.out);
+	ws_out_writer_free(&j.out);
 	ws_buf_free(&j.scratch);
 	ws_logfmt_free(&j.fmt);
 }
@@ -765,8 +781,8 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 	char *name = ws_xmalloc(strlen(iface) + 7);
 	memcpy(name, "iface:", 6);
 	memcpy(name + 6, iface, strlen(iface) + 1);
-	struct job j = {.cfg = cfg, .res = res, .outf = out, .path = name, .sink = sink,
-			.live = true};
+	struct job j = {.cfg = cfg, .res = res, .path = name, .sink = sink, .live = true};
+	out_start(&j, out);
 	res->path = iface;
 	res->format = "live";
 	struct ws_pcap_opts o = capture_opts(&j);
@@ -774,9 +790,9 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 	behav_end(&j);
 	if (rc)
 		res->rc = rc;
-	flush_out(&j, true);
+	ws_out_writer_flush(&j.out, true);
 	capture_commit(&j, false);
-	ws_buf_free(&j.out);
+	ws_out_writer_free(&j.out);
 	free(name);
 }
 

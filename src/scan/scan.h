@@ -13,6 +13,7 @@
 
 #include "classify/classify.h"
 #include "output/output.h"
+#include "output/sink.h"
 #include "pcap/capture.h"
 #include "scan/hosts.h"
 #include "behav/behav.h"
@@ -113,10 +114,12 @@ struct ws_range {
 void ws_scan_job(const struct ws_scan_config *cfg, struct ws_prefilter_scratch *scratch,
 		 const char *path, const struct ws_range *range, FILE *out,
 		 struct ws_job_result *res);
-/* Where a job starts and who else receives its sightings: `scan --db`
- * resumes files at a committed offset and hands each sighting to the store,
- * committing at line boundaries (every `batch` sightings and at each chunk's
- * end) together with the offset reached. */
+/* Where a job starts, who else receives its sightings, and where it
+ * checkpoints: `scan --db` resumes files at a committed offset, hands each
+ * sighting and alert to the store's sink (`to`, the same interface as the
+ * output formats, output/sink.h), and commits at line boundaries (every
+ * `batch` sightings and at each chunk's end) together with the offset
+ * reached (`progress`). */
 struct ws_scan_sink {
 	uint64_t offset, line; /* start: decompressed byte offset, the number of its line */
 	int kind;              /* enum ws_fmt_kind found at the file's start (offset > 0) */
@@ -125,9 +128,8 @@ struct ws_scan_sink {
 	uint64_t batch;        /* sightings between commits, 0 = only at chunk ends */
 	int commit_s;          /* longest seconds between commits (0: 5 s; < 0: by batch only) */
 	const volatile sig_atomic_t *stop; /* set (by a signal): commit and stop early */
-	void *ctx;
-	/* Non-zero return (with err filled) stops the job with that error. */
-	int (*sighting)(void *ctx, const struct ws_sighting *s, struct ws_err *err);
+	struct ws_sink to;     /* every sighting and alert; a non-zero return stops the job */
+	void *ctx;             /* for the checkpoint calls below */
 	/* Everything before `offset` (lines before `next_line`) is handed over;
 	 * tail holds the last bytes before offset; at_end: the input ended
 	 * without an error. */
@@ -137,10 +139,6 @@ struct ws_scan_sink {
 	 * saw since the last one (may be NULL: nothing is stored). */
 	int (*telescope)(void *ctx, struct ws_tele *t, bool simulated, double sample,
 			 struct ws_err *err);
-	/* A behavioural alert (src/behav) raised while reading `file`, for the
-	 * open transaction (may be NULL: alerts are not stored). */
-	int (*alert)(void *ctx, const struct ws_alert *a, const char *file, bool simulated,
-		     struct ws_err *err);
 };
 
 /* ws_scan_job over `range` only (a part of a large plain file, see struct

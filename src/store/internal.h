@@ -75,6 +75,9 @@ struct net_item {
 	uint8_t level, len, prefix[16];
 	uint64_t requests, sources;
 };
+struct dest_item {
+	struct ws_akey src, dst;
+};
 struct input_item {
 	int64_t id;
 	uint64_t sightings;
@@ -139,6 +142,7 @@ struct ws_store {
 	int from_db[256];
 	/* the batch */
 	struct ws_amap hosts, hours, status, nets, inputs;
+	struct ws_amap dests; /* (source, destination) pairs of the batch (SQLite) */
 	uint64_t pending;
 	struct ws_strslot *strs;
 	struct ws_buf tbuf; /* a target with its query, for interning */
@@ -150,14 +154,10 @@ struct ws_store {
 	uint64_t dropped;       /* sightings a live writer could not keep */
 };
 
-/* One-line error naming the store for an SQLite failure. */
+/* One-line error naming the store for an SQLite failure (store/sql.c). */
 int ws_store_sqlerr(struct ws_store *st, int rc, const char *what, struct ws_err *err);
 int ws_store_exec(struct ws_store *st, const char *sql, struct ws_err *err);
 int ws_store_begin(struct ws_store *st, struct ws_err *err);
-/* Runs the migrations from user_version `from` up to `to`. */
-int ws_store_migrate(struct ws_store *st, int from, int to, struct ws_err *err);
-/* Loads (and in RW mode completes) the worm number mapping. */
-int ws_store_load_worms(struct ws_store *st, struct ws_err *err);
 /* Registers ws_merge_worms() on the connection (writers). */
 int ws_store_functions(struct ws_store *st);
 /* For the migration tests: opens (RW) migrating only up to `version`. */

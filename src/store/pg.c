@@ -30,8 +30,37 @@
 #include "output/output.h"
 #include "report/data.h"
 #include "store/pg.h"
+#include "util/dl.h"
 #include "util/mem.h"
 #include "wormscope/worm.h"
+
+/* libpq (and its Kerberos, LDAP and GnuTLS) is loaded when a PostgreSQL
+ * store is opened (util/dl.h), not by every command at start-up. Each PQ*
+ * name below is a macro for the pointer bound then. */
+#define PQ_FNS(X)                                                                                  \
+	X(PQclear) X(PQconnectdb) X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish)         \
+	X(PQgetResult) X(PQgetisnull) X(PQgetvalue) X(PQntuples) X(PQputCopyData)               \
+	X(PQputCopyEnd) X(PQresultErrorMessage) X(PQresultStatus) X(PQsendQueryParams)          \
+	X(PQsetSingleRowMode) X(PQstatus)
+WS_DL_LIBRARY(pq, PQ_FNS, "libpq", WS_LIBPQ_SONAME)
+#define PQ_CALL(f) (pq.f)
+#define PQclear PQ_CALL(PQclear)
+#define PQconnectdb PQ_CALL(PQconnectdb)
+#define PQerrorMessage PQ_CALL(PQerrorMessage)
+#define PQexec PQ_CALL(PQexec)
+#define PQexecParams PQ_CALL(PQexecParams)
+#define PQfinish PQ_CALL(PQfinish)
+#define PQgetResult PQ_CALL(PQgetResult)
+#define PQgetisnull PQ_CALL(PQgetisnull)
+#define PQgetvalue PQ_CALL(PQgetvalue)
+#define PQntuples PQ_CALL(PQntuples)
+#define PQputCopyData PQ_CALL(PQputCopyData)
+#define PQputCopyEnd PQ_CALL(PQputCopyEnd)
+#define PQresultErrorMessage PQ_CALL(PQresultErrorMessage)
+#define PQresultStatus PQ_CALL(PQresultStatus)
+#define PQsendQueryParams PQ_CALL(PQsendQueryParams)
+#define PQsetSingleRowMode PQ_CALL(PQsetSingleRowMode)
+#define PQstatus PQ_CALL(PQstatus)
 
 #define PG_SCHEMA 1
 #define PROV_BASE (INT64_C(1) << 62)
@@ -298,6 +327,9 @@ static int setup(struct ws_store *st, struct ws_err *err)
 
 int ws_pg_open(struct ws_store *st, struct ws_err *err)
 {
+	struct ws_err why;
+	if (pq_load(&why))
+		return ws_err_set(err, WS_EIO, "%s: %s", st->path, why.msg);
 	st->pg = ws_xcalloc(1, sizeof(*st->pg));
 	st->pg->uri = ws_xstrdup(st->path);
 	/* a password in the URI is not repeated in messages */

@@ -19,37 +19,16 @@
 #include "util/mem.h"
 
 #define PENDING_CAP 1000000 /* sightings in one batch before a forced commit */
+/* Sources held in a batch before their rollups are written into the open
+ * transaction (a spill, no commit): memory stays flat however many sources
+ * a large log has (a pending source takes ~0.5 KiB). */
+#define HOSTS_CAP 16384
+#define DESTS_CAP 65536 /* (source, destination) pairs, likewise (34 bytes each) */
 #define MAX_STR 2048        /* longest string kept per field */
 
 sqlite3 *ws_store_db(struct ws_store *st)
 {
 	return st->db;
-}
-
-int ws_store_sqlerr(struct ws_store *st, int rc, const char *what, struct ws_err *err)
-{
-	const char *why;
-	int code = WS_EIO;
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED: why = "database is locked by another process"; break;
-	case SQLITE_READONLY: why = "database is read-only"; break;
-	case SQLITE_FULL: why = "disk or database is full; the last batch was not committed"; break;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		why = "file is corrupt or not a wormscope store";
-		code = WS_EFORMAT;
-		break;
-	case SQLITE_CANTOPEN: why = "cannot open the database file"; break;
-	default: why = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
-	}
-	return ws_err_set(err, code, "%s: %s: %s", st->path, what, why);
-}
-
-int ws_store_exec(struct ws_store *st, const char *sql, struct ws_err *err)
-{
-	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : ws_store_sqlerr(st, rc, "query", err);
 }
 
 int ws_store_begin(struct ws_store *st, struct ws_err *err)
@@ -162,6 +141,14 @@ size_t ws_addr_blob(const struct ws_addr *a, uint8_t out[16])
 {
 	size_t n = a->fam == 4 ? 4 : a->fam == 6 ? 16 : 0;
 	memcpy(out, a->b, n);
+	return n;
+}
+
+/* An address key as stored (4 or 16 bytes); returns the length. */
+static size_t akey_blob(const struct ws_akey *k, uint8_t out[16])
+{
+	size_t n = k->fam == 4 ? 4 : k->fam == 6 ? 16 : 0;
+	memcpy(out, k->b, n);
 	return n;
 }
 
@@ -321,6 +308,7 @@ static void store_free(struct ws_store *st)
 	ws_amap_free(&st->status);
 	ws_amap_free(&st->nets);
 	ws_amap_free(&st->inputs);
+	ws_amap_free(&st->dests);
 	if (st->strs)
 		for (size_t i = 0; i < WS_STRCACHE; i++)
 			free(st->strs[i].s);
@@ -384,8 +372,11 @@ static int open_db(struct ws_store *st, int target, struct ws_err *err)
 					  st->path, version, WS_STORE_SCHEMA);
 		return ws_store_exec(st, "PRAGMA cache_size = -262144", err);
 	}
+	/* A writer's cache stays small: its batch's rollups are written in key
+	 * order (store.c, write_batch), so few pages are hot at once, and a
+	 * large cache only held a long transaction's dirty pages in memory. */
 	rc = ws_store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-			       "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
+			       "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;"
 			       "PRAGMA wal_autocheckpoint = 20000",
 			   err);
 	if (!rc && version < target)
@@ -430,6 +421,7 @@ int ws_store_open_version_as(const char *path, enum ws_store_mode mode, int vers
 	ws_amap_init(&st->status, 8, sizeof(struct status_item));
 	ws_amap_init(&st->nets, 18, sizeof(struct net_item));
 	ws_amap_init(&st->inputs, 8, sizeof(struct input_item));
+	ws_amap_init(&st->dests, sizeof(struct dest_item), sizeof(struct dest_item));
 	if (ws_pg_is_uri(path)) {
 		int rc = ws_pg_open(st, err);
 		if (rc) {
@@ -607,22 +599,19 @@ static int insert_sighting(struct ws_store *st, int64_t input_id, const struct w
 	return r2 == SQLITE_DONE ? 0 : ws_store_sqlerr(st, r2, "adding a sighting", err);
 }
 
-static int note_destination(struct ws_store *st, struct ws_pend_host *h,
-			    const struct ws_request *r, struct ws_err *err)
+/* A source's destination, kept for the batch: the pairs are written at
+ * commit, once each and in key order (host_dests is keyed by source, which
+ * arrives in random order: one insert a sighting cost a B-tree search in a
+ * cold page each). */
+static void note_destination(struct ws_store *st, const struct ws_request *r)
 {
-	uint8_t src[16], dst[16];
-	size_t sn = ws_addr_blob(&r->src, src), dn = ws_addr_blob(&r->dst, dst);
-	if (!dn || !sn)
-		return 0;
-	sqlite3_stmt *q = st->q[Q_DEST_ADD];
-	sqlite3_bind_blob(q, 1, src, (int)sn, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 2, dst, (int)dn, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
-		return ws_store_sqlerr(st, rc, "destinations", err);
-	h->dests += (uint64_t)sqlite3_changes(st->db);
-	return 0;
+	if ((r->dst.fam != 4 && r->dst.fam != 6) || (r->src.fam != 4 && r->src.fam != 6))
+		return;
+	struct dest_item k;
+	ws_akey_of(&k.src, &r->src);
+	ws_akey_of(&k.dst, &r->dst);
+	bool fresh;
+	ws_amap_get(&st->dests, &k, &fresh);
 }
 
 static void tmin(int64_t *a, int64_t b)
@@ -647,8 +636,7 @@ static void net_key(struct net_item *k, const struct ws_addr *a, int level)
 	memcpy(k->prefix, a->b, bytes);
 }
 
-static void pend_host(struct ws_store *st, const struct ws_sighting *s, int dbw,
-		      struct ws_pend_host **out)
+static void pend_host(struct ws_store *st, const struct ws_sighting *s, int dbw)
 {
 	const struct ws_request *r = s->req;
 	struct ws_akey key;
@@ -681,7 +669,6 @@ static void pend_host(struct ws_store *st, const struct ws_sighting *s, int dbw,
 		h->nimda |= (uint16_t)(1u << (s->nimda_probe - 1));
 	h->inside |= s->inside;
 	h->simulated |= s->simulated;
-	*out = h;
 }
 
 int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s,
@@ -716,13 +703,14 @@ int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting
 	si->n++;
 	si->compromised += s->compromised;
 	if (r->src.fam == 4 || r->src.fam == 6) {
-		struct ws_pend_host *h;
-		pend_host(st, s, dbw, &h);
-		if (!st->pg && (rc = note_destination(st, h, r, err)) != 0)
-			return rc;
+		pend_host(st, s, dbw);
+		if (!st->pg)
+			note_destination(st, r);
 	}
 	if (++st->pending >= PENDING_CAP || full)
 		return ws_store_flush(st, err);
+	if (!st->pg && (st->hosts.n >= HOSTS_CAP || st->dests.n >= DESTS_CAP))
+		return ws_store_spill(st, err);
 	return 0;
 }
 
@@ -921,7 +909,47 @@ static void batch_clear(struct ws_store *st)
 	ws_amap_clear(&st->status);
 	ws_amap_clear(&st->nets);
 	ws_amap_clear(&st->inputs);
+	ws_amap_clear(&st->dests);
 	st->pending = 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct ws_akey));
+}
+
+static int cmp_dest(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct dest_item));
+}
+
+/* The batch's (source, destination) pairs, in key order; each one new to
+ * the store adds to its source's destinations. Before the hosts: their
+ * rows carry the count. */
+static int write_dests(struct ws_store *st, struct ws_err *err)
+{
+	struct ws_amap *m = &st->dests;
+	if (m->n > 1)
+		qsort(m->items, m->n, m->itemsz, cmp_dest);
+	sqlite3_stmt *q = st->q[Q_DEST_ADD];
+	for (size_t i = 0; i < m->n; i++) {
+		struct dest_item *d = WS_AMAP_AT(m, i);
+		uint8_t src[16], dst[16];
+		size_t sn = akey_blob(&d->src, src), dn = akey_blob(&d->dst, dst);
+		sqlite3_bind_blob(q, 1, src, (int)sn, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 2, dst, (int)dn, SQLITE_STATIC);
+		int rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return ws_store_sqlerr(st, rc, "destinations", err);
+		if (sqlite3_changes(st->db) > 0) {
+			bool fresh;
+			struct ws_pend_host *h = ws_amap_get(&st->hosts, &d->src, &fresh);
+			h->dests++;
+		}
+	}
+	ws_amap_clear(m);
+	return 0;
 }
 
 static int write_batch(struct ws_store *st, struct ws_err *err)
@@ -943,7 +971,11 @@ static int write_batch(struct ws_store *st, struct ws_err *err)
 		t->sightings += s->n;
 		t->compromised += s->compromised;
 	}
-	int rc = 0;
+	int rc = write_dests(st, err);
+	/* in address order: the upserts walk the hosts B-tree once, page by
+	 * page, instead of jumping (the map is cleared after the batch) */
+	if (st->hosts.n > 1)
+		qsort(st->hosts.items, st->hosts.n, st->hosts.itemsz, cmp_key);
 	for (size_t i = 0; i < st->hosts.n && !rc; i++) {
 		struct ws_pend_host *h = WS_AMAP_AT(&st->hosts, i);
 		t->simulated |= h->simulated;

@@ -12,14 +12,14 @@
 #include <stdint.h>
 
 #include "output/output.h"
+#include "store/checkpoint.h"
+#include "store/schema.h"
 #include "util/addr.h"
 #include "wormscope/err.h"
 
 struct ws_store;
 struct ws_report_data;
 
-/* The schema version this build writes (PRAGMA user_version). */
-#define WS_STORE_SCHEMA 5
 
 enum ws_store_mode {
 	WS_STORE_RO, /* hosts, report: never writes, never migrates */
@@ -55,9 +55,6 @@ void ws_store_on_notice(struct ws_store *st, void (*fn)(void *ctx, const char *m
  * WS_PG_LIVE_MAX (200,000) sightings while the server is away, then drops
  * and counts the rest (said in a notice). */
 void ws_store_set_live(struct ws_store *st, bool live);
-/* Sightings per commit this backend wants from a file's reader (0: the
- * reader's own default). */
-uint64_t ws_store_batch_hint(const struct ws_store *st);
 /* Copies every input (with its sensor, identity and offset) and every
  * sighting of `from` into the empty store `to`, whichever engines they are;
  * `to`'s rollups are rebuilt from the sightings. Telescope views and
@@ -67,65 +64,14 @@ int ws_store_copy(struct ws_store *from, struct ws_store *to, uint64_t *inputs,
 /* Commits what is pending and closes. Returns 0 or a WS_E* code. */
 int ws_store_close(struct ws_store *st, struct ws_err *err);
 
-/* A source of sightings that is not a file (the guard's listener, a live
- * capture): registered once per run under a stable name such as
- * "guard 127.0.0.1:8080". Sightings added with this id carry `simulated` as
- * given in each ws_sighting. */
-int ws_store_live_input(struct ws_store *st, const char *kind, const char *name, int64_t *input_id,
-			struct ws_err *err);
 /* Adds one sighting (and updates the rollups and summaries in the same
  * transaction). Batched: durable after ws_store_flush or close. */
 int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s,
 		 struct ws_err *err);
-/* Commits the current batch. */
-int ws_store_flush(struct ws_store *st, struct ws_err *err);
 /* Writes the batch's summaries so far into the open transaction without
- * committing (the writer thread does it while it would otherwise wait, so
- * that little is left for the commit). */
+ * committing (ws_store_add does it once a batch holds many sources, so that
+ * memory stays flat and little is left for the commit). */
 int ws_store_spill(struct ws_store *st, struct ws_err *err);
-
-/* ---- file inputs (scan --db): identity and resume ------------------------ */
-
-/* What the store knows about a file input, and where to go on reading it. */
-struct ws_store_file {
-	int64_t id;          /* inputs.id */
-	uint64_t offset;     /* decompressed bytes already ingested */
-	uint64_t lines;      /* lines already ingested (the next one is lines + 1) */
-	int kind;            /* enum ws_fmt_kind detected at the file's start, 0 = auto */
-	bool simulated;      /* the file starts with WS_SIMULATED_MARK */
-	bool done;           /* nothing new to read (same compressed file, or no growth) */
-	const char *why;     /* static: "new", "resumed", "unchanged", "rotated",
-				"truncated", "replaced" */
-};
-
-/* The identity of a file as scan sees it before reading. */
-struct ws_file_id {
-	uint64_t dev, ino, size; /* size: bytes on disk */
-	bool compressed;
-	const char *head; size_t head_len; /* first decompressed bytes (up to WS_HEAD_BYTES) */
-};
-#define WS_HEAD_BYTES 4096
-
-/* Callback reading decompressed bytes [off, off+n) of the file being
- * identified; returns the bytes read (fewer at its end). */
-typedef size_t (*ws_store_pread)(void *ctx, uint64_t off, char *buf, size_t n);
-
-/* Finds (or creates) the input row for the file at path, deciding whether it
- * is new, grown, rotated (renamed, maybe compressed later) or truncated
- * (copytruncate); fills f with where to start. rd reads its content for the
- * checks. Opens a transaction that ws_store_file_progress' commit closes. */
-int ws_store_file_begin(struct ws_store *st, const char *path, const struct ws_file_id *id,
-			ws_store_pread rd, void *rd_ctx, const char *format, int kind,
-			bool simulated, struct ws_store_file *f, struct ws_err *err);
-/* Records that everything before decompressed offset `offset` (line
- * `lines`) has been read, with `tail` the up-to-WS_HEAD_BYTES bytes just
- * before it, then commits the pending sightings and the offset together. */
-int ws_store_file_progress(struct ws_store *st, int64_t input_id, uint64_t offset, uint64_t lines,
-			   const char *tail, size_t tail_len, bool complete, struct ws_err *err);
-
-/* The device and inode of the file last read under this path, if any. */
-int ws_store_file_named(struct ws_store *st, const char *path, uint64_t *dev, uint64_t *ino,
-			bool *found, struct ws_err *err);
 
 /* ---- readers ---------------------------------------------------------- */
 

@@ -15,9 +15,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "output/alert.h"
 #include "util/mem.h"
 
 #define BATCH_RECS 4096 /* records handed over at once */
+/* The reader waits for the thread once its batch holds this many: two
+ * batches of ~0.4 KiB records bound the queue's memory (~7 MiB). */
+#define WAIT_RECS (2 * BATCH_RECS)
 #define HAND_MS 20      /* or when the first of them waited this long */
 
 enum { R_SIGHTING, R_PROGRESS, R_FLUSH };
@@ -107,30 +111,10 @@ static int write_rec(struct ws_writer *w, struct batch *b, struct rec *r, struct
 static void *run(void *arg)
 {
 	struct ws_writer *w = arg;
-	bool dirty = false; /* summaries not yet written into the transaction */
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		while (!w->full && !w->quit) {
-			if (dirty && !atomic_load(&w->failed)) {
-				/* idle: write the summaries now rather than all at the commit */
-				dirty = false;
-				/* busy while spilling: ws_writer_sync() must not hand
-				 * the store to another thread in the middle of it */
-				w->busy = true;
-				pthread_mutex_unlock(&w->mu);
-				struct ws_err err;
-				int rc = ws_store_spill(w->st, &err);
-				if (rc) {
-					w->err = err;
-					atomic_store(&w->failed, rc);
-				}
-				pthread_mutex_lock(&w->mu);
-				w->busy = false;
-				pthread_cond_broadcast(&w->cv);
-				continue;
-			}
+		while (!w->full && !w->quit)
 			pthread_cond_wait(&w->cv, &w->mu);
-		}
 		if (!w->full)
 			break;
 		struct batch *b = w->full;
@@ -144,10 +128,6 @@ static void *run(void *arg)
 				atomic_store(&w->failed, rc);
 			}
 		}
-		/* Spill only for a sparse log (the batch came by time, not full):
-		 * on a dense one, waiting lets a busy source's rows be written
-		 * once per commit instead of once per batch. */
-		dirty = b->n && b->n < BATCH_RECS && b->v[b->n - 1].type == R_SIGHTING;
 		b->n = 0;
 		b->arena.n = 0;
 		pthread_mutex_lock(&w->mu);
@@ -256,7 +236,7 @@ int ws_writer_sighting(struct ws_writer *w, const struct ws_sighting *s, struct 
 		r->off[i] = keep(b, f[i]->p, r->len[i]);
 	}
 	if (b->n % 64 == 0 && (b->n >= BATCH_RECS || stale(w)))
-		hand_over_if(w, b->n >= 8 * BATCH_RECS);
+		hand_over_if(w, b->n >= WAIT_RECS);
 	return 0;
 }
 
@@ -303,4 +283,45 @@ int ws_writer_stop(struct ws_writer *w, struct ws_err *err)
 	ws_buf_free(&w->b.arena);
 	free(w);
 	return rc;
+}
+
+/* A behavioural alert goes into the open transaction, as a telescope's
+ * observations do: it is committed with the input's offset. The thread is
+ * brought idle first, then the alert is written from the calling thread. */
+static int sink_alert(void *ctx, const struct ws_alert *a, const char *file, bool simulated,
+		      struct ws_err *err)
+{
+	struct ws_writer *w = ctx;
+	struct ws_buf rec = {0};
+	ws_out_alert(WS_OUT_JSONL, &rec, a, file, simulated);
+	if (rec.n && rec.p[rec.n - 1] == '\n')
+		rec.n--;
+	struct ws_store_alert s = {
+		.ts = a->ts, .kind = ws_alert_kind_name(a->kind), .src = a->src,
+		.sid = ws_out_alert_sid(a), .first_contacts = a->first_contacts,
+		.sources = a->sources, .destinations = a->destinations,
+		.record = rec.p, .record_len = rec.n, .simulated = simulated,
+	};
+	if (a->kind == WS_ALERT_NEW_WORM) {
+		s.content = a->content;
+		s.content_len = a->content_len;
+	} else if (a->kind == WS_ALERT_OUTBREAK) {
+		s.content = a->shape;
+		s.content_len = strlen(a->shape);
+	}
+	int rc = ws_writer_sync(w, err);
+	if (!rc)
+		rc = ws_store_alert_add(w->st, w->input_id, &s, err);
+	ws_buf_free(&rec);
+	return rc;
+}
+
+static int sink_sighting(void *ctx, const struct ws_sighting *s, struct ws_err *err)
+{
+	return ws_writer_sighting(ctx, s, err);
+}
+
+struct ws_sink ws_writer_sink(struct ws_writer *w)
+{
+	return (struct ws_sink){.ctx = w, .sighting = sink_sighting, .alert = sink_alert};
 }

@@ -2,13 +2,15 @@
 /* The store's writer thread for `scan --db` (src/store/writer.c): the
  * reading thread queues sightings and commit points, this thread writes
  * them in order. Between files, ws_writer_sync() returns the store to the
- * caller. Owner: the store (issue 3). */
+ * caller. It is the store's sink (output/sink.h) and the pipeline's commit
+ * point (ws_writer_progress). Owner: the store (issue 3). */
 #ifndef WS_STORE_WRITER_H
 #define WS_STORE_WRITER_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "output/sink.h"
 #include "store/store.h"
 
 struct ws_writer;
@@ -26,6 +28,9 @@ int ws_writer_progress(struct ws_writer *w, uint64_t offset, uint64_t lines, con
 int ws_writer_flush(struct ws_writer *w, struct ws_err *err);
 /* Waits until everything queued is written; returns the first error. */
 int ws_writer_sync(struct ws_writer *w, struct ws_err *err);
+/* The store as a sink (output/sink.h) for the current input: sightings are
+ * queued to the thread; an alert is written into the open transaction. */
+struct ws_sink ws_writer_sink(struct ws_writer *w);
 /* Syncs, ends the thread, frees w. */
 int ws_writer_stop(struct ws_writer *w, struct ws_err *err);
 

@@ -14,7 +14,7 @@
 
 #include "classify/classify.h"
 #include "scan/scan.h"
-#include "store/ingest.h"
+#include "scan/ingest.h"
 #include "store/internal.h"
 #include "store/store.h"
 

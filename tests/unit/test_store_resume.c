@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Resumable ingest (store/inputs.c, store/ingest.c): the same file twice adds
+/* Resumable ingest (store/inputs.c, scan/ingest.c): the same file twice adds
  * nothing; a grown log is read from where it stopped (also a W3C log, whose
  * field list lies before the offset); an unfinished last line waits under
  * --follow; rotation by rename, by rename and later compression, and by

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* scan --db -j N (store/split.c): a plain file cut into small parts
+/* scan --db -j N (scan/split.c): a plain file cut into small parts
  * (WS_STORE_PART) and scanned by two threads must leave exactly the store
  * and the output of a one-thread ingest: every table row for row, the
  * sightings' JSON lines byte for byte, Nimda probe numbers that depend on

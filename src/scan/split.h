@@ -5,7 +5,7 @@
  * part's sightings to the writer thread, strictly in part order, and commits
  * at part ends (every `batch` sightings, every few seconds, and at the
  * last), so the store, the resume point and the output are those of a
- * sequential run. Owner: the store (issue 3). */
+ * sequential run. Owner: the scan pipeline (issues 3, 13). */
 #ifndef WS_STORE_SPLIT_H
 #define WS_STORE_SPLIT_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "output/summary.h"
+#include "scan/summary.h"
 
 #include "output/alert.h"
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "scan/scan.h"
-#include "store/store.h"
+#include "store/checkpoint.h"
 
 struct ws_ingest_opts {
 	bool follow;              /* leave an unfinished last line for the next pass */
@@ -18,8 +18,12 @@ struct ws_ingest_opts {
 	bool live;                /* path names an interface to capture on (scan -i) */
 	uint64_t batch;           /* sightings per commit (0: the default) */
 	int commit_s;             /* longest seconds between commits (0: 5 s; < 0: by batch only) */
-	int jobs;                 /* > 1: a large plain file in parallel parts (store/split.h) */
+	int jobs;                 /* > 1: a large plain file in parallel parts (scan/split.h) */
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: commit and return */
+	/* What the user should know that is no error (a grown capture kept as
+	 * stored): the caller says it (may be NULL). */
+	void (*notice)(void *ctx, const char *msg);
+	void *notice_ctx;
 };
 
 /* Scans path ("-": standard input, always read whole; with o->live, the

@@ -3,8 +3,8 @@
  * Test hooks (environment): WS_STORE_BATCH=N commits every N sightings;
  * WS_STORE_KILL_AFTER=K sends the process SIGKILL right after its K-th
  * commit, for the crash-recovery test; WS_STORE_PART=BYTES sets the size of
- * the parts a large file is split into with -j (store/split.c). */
-#include "store/ingest.h"
+ * the parts a large file is split into with -j (scan/split.c). */
+#include "scan/ingest.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,18 +18,20 @@
 #include "logfmt/logfmt.h"
 #include "pcap/capture.h"
 #include "pcap/pcapng.h"
-#include "util/mem.h"
-#include "store/split.h"
-#include "store/writer.h"
+#include "scan/split.h"
 #include "scan/tele_store.h"
-#include "output/alert.h"
+#include "store/checkpoint.h"
+#include "store/writer.h"
+#include "util/mem.h"
 
 #define DEFAULT_BATCH 500000
 #define HEAD_READ 65536 /* what format detection looks at */
 
-/* The job's sink hands everything to the writer thread (store/writer.c). */
+/* The job's sink: the store's (store/writer.c), with what stopped it kept
+ * so that a store error ends the run rather than counting as the input's. */
 struct ctx {
 	struct ws_writer *w;
+	struct ws_sink to; /* the store's sink */
 	bool is_stdin;
 	bool live; /* path is an interface (scan -i) */
 	int failed; /* a store error stopped the job */
@@ -40,10 +42,8 @@ struct ctx {
 
 static long kill_after = -1;
 
-static int on_sighting(void *c, const struct ws_sighting *s, struct ws_err *err)
+static int note(struct ctx *x, int rc, const struct ws_err *err)
 {
-	struct ctx *x = c;
-	int rc = ws_writer_sighting(x->w, s, err);
 	if (rc) {
 		x->failed = rc;
 		x->err = *err;
@@ -51,6 +51,20 @@ static int on_sighting(void *c, const struct ws_sighting *s, struct ws_err *err)
 	return rc;
 }
 
+static int on_sighting(void *c, const struct ws_sighting *s, struct ws_err *err)
+{
+	struct ctx *x = c;
+	return note(x, x->to.sighting(x->to.ctx, s, err), err);
+}
+
+static int on_alert(void *c, const struct ws_alert *a, const char *file, bool simulated,
+		    struct ws_err *err)
+{
+	struct ctx *x = c;
+	return note(x, x->to.alert(x->to.ctx, a, file, simulated, err), err);
+}
+
+/* The checkpoint: everything before offset is committed with the store. */
 static int on_progress(void *c, uint64_t offset, uint64_t next_line, const char *tail,
 		       size_t tail_len, bool at_end, struct ws_err *err)
 {
@@ -58,11 +72,7 @@ static int on_progress(void *c, uint64_t offset, uint64_t next_line, const char 
 	int rc = x->is_stdin ? ws_writer_flush(x->w, err)
 			     : ws_writer_progress(x->w, offset, next_line - 1, tail, tail_len,
 						  at_end, err);
-	if (rc) {
-		x->failed = rc;
-		x->err = *err;
-	}
-	return rc;
+	return note(x, rc, err);
 }
 
 /* The telescope's observations go into the transaction the next progress
@@ -75,45 +85,7 @@ static int on_telescope(void *c, struct ws_tele *t, bool simulated, double sampl
 	int rc = ws_writer_sync(x->w, err);
 	if (!rc)
 		rc = ws_tele_to_store(x->st, x->input_id, t, simulated, sample, err);
-	if (rc) {
-		x->failed = rc;
-		x->err = *err;
-	}
-	return rc;
-}
-
-/* A behavioural alert goes into the open transaction, as the telescope's
- * observations do: it is committed with the input's offset. */
-static int on_alert(void *c, const struct ws_alert *a, const char *file, bool simulated,
-		    struct ws_err *err)
-{
-	struct ctx *x = c;
-	struct ws_buf rec = {0};
-	ws_out_alert(WS_OUT_JSONL, &rec, a, file, simulated);
-	if (rec.n && rec.p[rec.n - 1] == '\n')
-		rec.n--;
-	struct ws_store_alert s = {
-		.ts = a->ts, .kind = ws_alert_kind_name(a->kind), .src = a->src,
-		.sid = ws_out_alert_sid(a), .first_contacts = a->first_contacts,
-		.sources = a->sources, .destinations = a->destinations,
-		.record = rec.p, .record_len = rec.n, .simulated = simulated,
-	};
-	if (a->kind == WS_ALERT_NEW_WORM) {
-		s.content = a->content;
-		s.content_len = a->content_len;
-	} else if (a->kind == WS_ALERT_OUTBREAK) {
-		s.content = a->shape;
-		s.content_len = strlen(a->shape);
-	}
-	int rc = ws_writer_sync(x->w, err);
-	if (!rc)
-		rc = ws_store_alert_add(x->st, x->input_id, &s, err);
-	ws_buf_free(&rec);
-	if (rc) {
-		x->failed = rc;
-		x->err = *err;
-	}
-	return rc;
+	return note(x, rc, err);
 }
 
 /* Runs the job with the writer thread on input_id, in parallel parts when
@@ -126,11 +98,13 @@ static int run_sunk(struct ws_store *st, const struct ws_scan_config *cfg,
 {
 	x->w = ws_writer_start(st, kill_after);
 	ws_writer_input(x->w, input_id);
+	x->to = ws_writer_sink(x->w);
 	x->st = st;
 	x->input_id = input_id;
+	sink->to = (struct ws_sink){.ctx = x, .sighting = on_sighting, .alert = on_alert};
 	sink->ctx = x;
+	sink->progress = on_progress;
 	sink->telescope = on_telescope;
-	sink->alert = on_alert;
 	if (x->live) {
 		ws_scan_live(cfg, path, sink, out, res);
 	} else if (split) {
@@ -294,8 +268,7 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 {
 	struct ws_file_id id = {.compressed = compressed};
 	struct ctx x = {0};
-	struct ws_scan_sink sink = {.sighting = on_sighting, .progress = on_progress,
-				    .batch = batch_of(st, o), .commit_s = o->commit_s, .stop = o->stop,
+	struct ws_scan_sink sink = {.batch = batch_of(st, o), .commit_s = o->commit_s, .stop = o->stop,
 				    .hold_partial = o->follow};
 	int rc;
 	id.dev = (uint64_t)sb->st_dev;
@@ -322,8 +295,13 @@ static int ingest_file(struct ws_store *st, const struct ws_scan_config *cfg,
 	/* A capture is committed whole (scan.c, capture_commit): one that has
 	 * grown since is left as stored rather than read again from the start. */
 	if (f.kind == WS_SCAN_KIND_CAPTURE && f.offset > 0) {
-		fprintf(stderr, "wormscope scan: %s: capture changed since it was stored; captures "
-				"are stored whole, so the stored part is kept\n", path);
+		if (o->notice) {
+			struct ws_buf b = {0};
+			ws_buf_printf(&b, "%s: capture changed since it was stored; captures are "
+					  "stored whole, so the stored part is kept", path);
+			o->notice(o->notice_ctx, b.p);
+			ws_buf_free(&b);
+		}
 		*why = "unchanged";
 		return 0;
 	}
@@ -355,8 +333,7 @@ int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
 	if (strcmp(path, "-") == 0 || o->live) {
 		/* stdin and live captures: commits are plain flushes */
 		struct ctx x = {.is_stdin = true, .live = o->live};
-		struct ws_scan_sink sink = {.sighting = on_sighting, .progress = on_progress,
-					    .batch = batch_of(st, o), .stop = o->stop};
+		struct ws_scan_sink sink = {.batch = batch_of(st, o), .stop = o->stop};
 		int64_t id;
 		char name[300];
 		snprintf(name, sizeof(name), "iface:%s", path);

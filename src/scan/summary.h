@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The human-readable scan summary: per worm, top sources, compromised-looking
- * answers, and what was read. Appends text to a ws_buf. */
-#ifndef WS_OUTPUT_SUMMARY_H
-#define WS_OUTPUT_SUMMARY_H
+ * answers, and what was read: the text form of a job result (scan.h), so it
+ * lives beside it. Appends text to a ws_buf. */
+#ifndef WS_SCAN_SUMMARY_H
+#define WS_SCAN_SUMMARY_H
 
 #include "scan/scan.h"
 #include "util/mem.h"
