@@ -3,22 +3,28 @@
  * whole outbreak (src/estimate/fit.h): early warning, the logistic fit with
  * its 95 % intervals and forecast, and the verdict on whether the view is
  * uniform. Reads the counts layout `time_utc,distinct_sources[,probes]`
- * (src/sim/observed.h parses it; rows are labelled by their interval's end). */
+ * (src/sim/observed.h parses it; rows are labelled by their interval's end)
+ * or a view of a store (a telescope `scan --telescope --db` recorded, the web
+ * servers' sightings, or a table `wormscope import` read). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/estimate_in.h"
 #include "cli/opts.h"
 #include "estimate/fit.h"
+#include "estimate/plot.h"
 #include "sim/observed.h"
+#include "store/store.h"
 #include "util/addr.h"
 #include "util/escape.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "wormscope/worm.h"
 
-enum { OPT_COUNTS = 256, OPT_MONITORED, OPT_UNTIL, OPT_INTERVAL, OPT_DB };
+enum { OPT_COUNTS = 256, OPT_MONITORED, OPT_UNTIL, OPT_INTERVAL, OPT_DB, OPT_VIEW, OPT_WORM, OPT_PLOT };
 
 static const struct ws_opt opts[] = {
 	{"counts", OPT_COUNTS, "FILE", "per-interval counts: CSV time_utc,distinct_sources[,probes], "
@@ -30,37 +36,28 @@ static const struct ws_opt opts[] = {
 					      "of the first two rows)"},
 	{"format", 'f', "FMT", "text (default), json or csv (observed, fitted, corrected and "
 			       "forecast series)"},
-	{"db", OPT_DB, "FILE", "not built yet: estimating from a store; use --counts"},
+	{"db", OPT_DB, "FILE", "a store (SQLite): its telescope view, the web servers' sightings, "
+			       "or a table imported with 'wormscope import'"},
+	{"view", OPT_VIEW, "ID", "--db: the view to estimate (default: the store's only telescope "
+				 "or imported view, else its web view); a list is printed when "
+				 "there is a choice"},
+	{"worm", OPT_WORM, "ID", "--db, web view: only this worm's sightings (default: all)"},
+	{"plot", OPT_PLOT, "FILE.svg", "an SVG chart of the observed, fitted, corrected and "
+				       "forecast series with the 95 % band"},
 	{"help", 'h', NULL, "show this help"},
 };
 #define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
 
-static const char usage[] = "usage: wormscope estimate --counts FILE [--monitored N|CIDR] "
-			    "[--until ISO8601] [--interval SECONDS] [-f text|json|csv]\n";
+static const char usage[] = "usage: wormscope estimate --counts FILE | --db FILE [--view ID] "
+			    "[--worm ID] [--monitored N|CIDR] [--until ISO8601] [--interval "
+			    "SECONDS] [-f text|json|csv] [--plot FILE.svg]\n";
 
 struct est_args {
-	const char *counts, *fmt;
+	const char *counts, *db, *fmt, *plot;
 	double monitored;
-	int64_t until, interval;
+	int64_t until, interval, view;
+	int worm;
 };
-
-/* N (1 to 2^32) or an IPv4 CIDR (its size). */
-static int parse_monitored(const char *s, double *out)
-{
-	char *end;
-	if (!strchr(s, '/') && !strchr(s, '.')) {
-		double v = strtod(s, &end);
-		if (*end || !(v >= 1 && v <= 4294967296.0))
-			return -1;
-		*out = v;
-		return 0;
-	}
-	struct ws_cidr c;
-	if (!ws_cidr_parse(s, &c) || c.net.fam != 4)
-		return -1;
-	*out = ldexp(1.0, 32 - c.bits);
-	return 0;
-}
 
 static int parse_args(int argc, char **argv, struct est_args *a)
 {
@@ -73,7 +70,7 @@ static int parse_args(int argc, char **argv, struct est_args *a)
 		switch (c) {
 		case OPT_COUNTS: a->counts = optarg; break;
 		case OPT_MONITORED:
-			if (parse_monitored(optarg, &a->monitored)) {
+			if (ws_opts_monitored(optarg, &a->monitored)) {
 				ws_cli_err("estimate", "--monitored %s: not a count of addresses (1 to "
 						       "4294967296) or an IPv4 CIDR", optarg);
 				rc = 2;
@@ -103,10 +100,25 @@ static int parse_args(int argc, char **argv, struct est_args *a)
 			}
 			a->fmt = optarg;
 			break;
-		case OPT_DB:
-			ws_cli_err("estimate", "--db: estimating from a store is not built yet; "
-					       "give the per-interval counts with --counts FILE");
-			rc = 2;
+		case OPT_DB: a->db = optarg; break;
+		case OPT_PLOT: a->plot = optarg; break;
+		case OPT_VIEW: {
+			char *end;
+			long long v = strtoll(optarg, &end, 10);
+			if (*end || !*optarg || v < 0) {
+				ws_cli_err("estimate", "--view %s: a view id (see the list --db "
+						       "prints)", optarg);
+				rc = 2;
+			}
+			a->view = v;
+			break;
+		}
+		case OPT_WORM:
+			if ((a->worm = ws_worm_index(optarg)) < 0) {
+				ws_cli_err("estimate", "--worm %s: no such worm (see wormscope worms)",
+					   optarg);
+				rc = 2;
+			}
 			break;
 		case 'h':
 			ws_opts_help(stdout, usage,
@@ -128,9 +140,14 @@ static int parse_args(int argc, char **argv, struct est_args *a)
 		ws_cli_err("estimate", "unexpected argument %s", argv[optind]);
 		rc = 2;
 	}
-	if (rc == 0 && !a->counts) {
+	if (rc == 0 && !a->counts == !a->db) {
 		fputs(usage, stderr);
-		ws_cli_err("estimate", "no input: give --counts FILE");
+		ws_cli_err("estimate", a->db ? "--counts and --db: one input at a time"
+					     : "no input: give --counts FILE or --db FILE");
+		rc = 2;
+	}
+	if (rc == 0 && !a->db && (a->view >= 0 || a->worm >= 0)) {
+		ws_cli_err("estimate", "--view and --worm choose what a store holds: they go with --db");
 		rc = 2;
 	}
 	return rc;
@@ -138,13 +155,8 @@ static int parse_args(int argc, char **argv, struct est_args *a)
 
 /* The counts file as a regular series of intervals; a missing row is an
  * interval with no counts. */
-struct series {
-	struct ws_est_series s;
-	double *active, *probes;
-};
-
 static int to_series(const struct ws_sim_obs *ob, int64_t interval, const char *path,
-		     struct series *out)
+		     struct est_in *out)
 {
 	if (ob->kind != WS_SIM_OBS_COUNTS) {
 		ws_cli_err("estimate", "%s: a CAIDA host table; estimate reads the counts layout "
@@ -175,8 +187,6 @@ static int to_series(const struct ws_sim_obs *ob, int64_t interval, const char *
 			ws_cli_err("estimate", "%s: row %zu (time %lld) is not on the %lld s grid of "
 					       "the first row; give --interval", path, i + 1,
 				   (long long)ob->t[i], (long long)dt);
-			free(out->active);
-			free(out->probes);
 			return 2;
 		}
 		out->active[k] += ob->sources[i];
@@ -186,6 +196,22 @@ static int to_series(const struct ws_sim_obs *ob, int64_t interval, const char *
 	out->s = (struct ws_est_series){.n = n - 1, .t0 = t0, .dt = dt, .active = out->active,
 					.probes = out->probes};
 	return 0;
+}
+
+static int from_counts(const char *path, int64_t interval, struct est_in *in)
+{
+	struct ws_sim_obs ob;
+	struct ws_err err = {{0}};
+	if (ws_sim_obs_load(path, &ob, &err)) {
+		ws_cli_err("estimate", "%s", err.msg);
+		return 2;
+	}
+	int rc = to_series(&ob, interval, path, in);
+	ws_sim_obs_free(&ob);
+	ws_buf_adds(&in->label, path);
+	in->view = -1;
+	in->sample = 1;
+	return rc;
 }
 
 static void withhold_size(struct ws_est_result *r)
@@ -236,12 +262,17 @@ static void jpair(struct ws_buf *b, const char *key, double lo, double hi)
 	ws_buf_printf(b, isfinite(hi) ? "%.6g]" : "null]", hi);
 }
 
-static void print_json(const struct ws_est_result *r, const struct est_args *a, int64_t dt)
+static void print_json(const struct ws_est_result *r, const struct est_args *a,
+		       const struct est_in *in)
 {
 	struct ws_buf b = {0};
 	ws_buf_adds(&b, "{\"input\":\"");
-	ws_esc_json(&b, a->counts, strlen(a->counts));
+	ws_esc_json(&b, in->label.p, in->label.n);
 	ws_buf_adds(&b, "\"");
+	if (in->view >= 0)
+		ws_buf_printf(&b, ",\"view\":%lld,\"view_kind\":\"%s\"", (long long)in->view,
+			      in->kind);
+	ws_buf_printf(&b, ",\"simulated\":%s", in->simulated ? "true" : "false");
 	if (r->alarm)
 		jtime(&b, "alarm_time", (double)r->alarm_time);
 	else
@@ -255,9 +286,12 @@ static void print_json(const struct ws_est_result *r, const struct est_args *a, 
 	jtime(&b, "t_50pct", r->t50);
 	jtime(&b, "t_90pct", r->t90);
 	jtime(&b, "t_99pct", r->t99);
-	jnum(&b, "monitored_addresses", a->monitored > 0 ? a->monitored : NAN);
+	if (a->monitored > 0) /* exact: a count of addresses, up to 2^32 */
+		ws_buf_printf(&b, ",\"monitored_addresses\":%.0f", a->monitored);
+	else
+		ws_buf_adds(&b, ",\"monitored_addresses\":null");
 	ws_buf_printf(&b, ",\"intervals_used\":%zu,\"interval_s\":%lld", r->intervals_used,
-		      (long long)dt);
+		      (long long)in->s.dt);
 	ws_buf_printf(&b, ",\"basis\":\"%s\"", ws_est_basis_name(r->basis));
 	ws_buf_printf(&b, ",\"fit_ok\":%s,\"local_view\":%s", r->fit_ok ? "true" : "false",
 		      r->local_view ? "true" : "false");
@@ -286,7 +320,8 @@ static void print_csv(const struct ws_est_result *r, const struct ws_est_series 
 	}
 }
 
-static void print_text(const struct ws_est_result *r, const struct est_args *a)
+static void print_text(const struct ws_est_result *r, const struct est_args *a,
+		       const struct est_in *in)
 {
 	char t50[40], tmid[40], al[40], t90[40];
 	iso(t50, sizeof(t50), r->t50);
@@ -294,6 +329,8 @@ static void print_text(const struct ws_est_result *r, const struct est_args *a)
 	iso(tmid, sizeof(tmid), r->t_mid);
 	iso(al, sizeof(al), (double)r->alarm_time);
 	struct ws_buf b = {0};
+	if (in->simulated)
+		ws_buf_adds(&b, "SIMULATED DATA: the input came from wormscope simulate\n");
 	if (r->fit_ok && !(a->monitored > 0))
 		ws_buf_printf(&b, "worm-like growth%s%s, K ≈ %.3g/h (95 %% %.3g–%.3g); N and "
 				  "its timing need --monitored\n",
@@ -306,8 +343,12 @@ static void print_text(const struct ws_est_result *r, const struct est_args *a)
 	else
 		ws_buf_printf(&b, "no trustworthy fit: %s\n", r->verdict);
 	ws_buf_adds(&b, "input: ");
-	ws_cli_esc(&b, a->counts);
-	if (a->monitored > 0)
+	ws_cli_esc(&b, in->label.p);
+	if (a->monitored > 0 && in->sample < 1)
+		ws_buf_printf(&b, " (%s, %zu intervals used, %.0f monitored addresses: the capture "
+				  "kept %.3g of the probes)\n", ws_est_basis_name(r->basis),
+			      r->intervals_used, a->monitored, in->sample);
+	else if (a->monitored > 0)
 		ws_buf_printf(&b, " (%s, %zu intervals used, %.0f monitored addresses)\n",
 			      ws_est_basis_name(r->basis), r->intervals_used, a->monitored);
 	else
@@ -324,44 +365,62 @@ static void print_text(const struct ws_est_result *r, const struct est_args *a)
 	ws_buf_free(&b);
 }
 
+/* The outputs of one estimate. Returns 0, or 2 when the plot cannot be
+ * written. */
+static int emit(const struct ws_est_result *r, const struct est_args *a, const struct est_in *in)
+{
+	if (!strcmp(a->fmt, "json"))
+		print_json(r, a, in);
+	else if (!strcmp(a->fmt, "csv"))
+		print_csv(r, &in->s);
+	else
+		print_text(r, a, in);
+	if (!a->plot)
+		return 0;
+	struct ws_buf svg = {0};
+	ws_est_plot_svg(r, &in->s, in->label.p, in->simulated, a->monitored > 0, &svg);
+	FILE *f = fopen(a->plot, "wb");
+	int bad = !f || fwrite(svg.p, 1, svg.n, f) != svg.n;
+	if (f && fclose(f))
+		bad = 1;
+	ws_buf_free(&svg);
+	if (bad) {
+		ws_cli_err("estimate", "--plot %s: cannot write it", a->plot);
+		return 2;
+	}
+	return 0;
+}
+
 int ws_cmd_estimate(int argc, char **argv)
 {
-	struct est_args a = {.fmt = "text", .until = INT64_MAX};
+	struct est_args a = {.fmt = "text", .until = INT64_MAX, .view = -1, .worm = -1};
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	struct ws_sim_obs ob;
-	struct ws_err err = {{0}};
-	if (ws_sim_obs_load(a.counts, &ob, &err)) {
-		ws_cli_err("estimate", "%s", err.msg);
-		return 2;
-	}
-	struct series se = {0};
-	rc = to_series(&ob, a.interval, a.counts, &se);
-	ws_sim_obs_free(&ob);
-	if (rc)
-		return rc;
+	struct est_in in = {0};
+	rc = a.db ? est_in_from_store(a.db, a.view, a.interval, a.worm, &in)
+		  : from_counts(a.counts, a.interval, &in);
+	/* the store's view knows its size; a sampled capture saw each probe
+	 * with probability `sample`, as a monitor that many times smaller */
+	if (!rc && !(a.monitored > 0) && in.monitored > 0)
+		a.monitored = in.monitored * in.sample;
 	/* Without a monitored size only K is supported: the growth constant
 	 * does not depend on the size assumed (a /16 stands in), while N and the
 	 * times do, so they are withheld. */
 	bool sized = a.monitored > 0;
-	struct ws_est_opts o = {.monitored = sized ? a.monitored : 65536, .until = a.until};
+	struct ws_est_opts o = {.monitored = sized ? a.monitored : 65536, .until = a.until,
+				.sources = in.src, .n_sources = in.n_src};
 	struct ws_est_result r;
-	if (ws_est_run(&se.s, &o, &r, &err)) {
-		ws_cli_err("estimate", "%s: %s", a.counts, err.msg);
+	struct ws_err err = {{0}};
+	if (!rc && ws_est_run(&in.s, &o, &r, &err)) {
+		ws_cli_err("estimate", "%s: %s", in.label.p, err.msg);
 		rc = 2;
-	} else {
+	} else if (!rc) {
 		if (!sized)
 			withhold_size(&r);
-		if (!strcmp(a.fmt, "json"))
-			print_json(&r, &a, se.s.dt);
-		else if (!strcmp(a.fmt, "csv"))
-			print_csv(&r, &se.s);
-		else
-			print_text(&r, &a);
+		rc = emit(&r, &a, &in);
 		ws_est_free(&r);
 	}
-	free(se.active);
-	free(se.probes);
+	est_in_free(&in);
 	return rc;
 }

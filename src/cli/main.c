@@ -19,6 +19,7 @@ static const struct {
 	{"report", ws_cmd_report, "write the HTML report (charts and tables) from a store"},
 	{"store", ws_cmd_store, "store copy: move a store between SQLite and PostgreSQL"},
 	{"estimate", ws_cmd_estimate, "estimate a whole outbreak (K, N, forecast) from one monitor's counts"},
+	{"import", ws_cmd_import, "import another monitor's counts or CAIDA's host table into a store"},
 	{"simulate", ws_cmd_simulate, "model an outbreak, its telescopes and server logs (SIMULATED)"},
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli/opts.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,4 +139,21 @@ int ws_opts_worms(const char *cmd, const char *arg, uint32_t *mask)
 	}
 	free(copy);
 	return rc;
+}
+
+int ws_opts_monitored(const char *s, double *out)
+{
+	char *end;
+	if (!strchr(s, '/') && !strchr(s, '.')) {
+		double v = strtod(s, &end);
+		if (*end || !(v >= 1 && v <= 4294967296.0))
+			return -1;
+		*out = v;
+		return 0;
+	}
+	struct ws_cidr c;
+	if (!ws_cidr_parse(s, &c) || c.net.fam != 4)
+		return -1;
+	*out = ldexp(1.0, 32 - c.bits);
+	return 0;
 }

@@ -28,6 +28,10 @@ int ws_opts_cidrs(const char *cmd, const char *opt, const char *arg, struct ws_c
 /* Comma-separated worm ids into *mask (set afresh); -1 on an unknown id. */
 int ws_opts_worms(const char *cmd, const char *arg, uint32_t *mask);
 
+/* A monitored size: N addresses (1 to 2^32) or an IPv4 CIDR (its size).
+ * Returns 0, or -1 (no message) when s is neither. */
+int ws_opts_monitored(const char *s, double *out);
+
 /* Prints "wormscope CMD: MESSAGE" and a newline on stderr (CMD NULL: just
  * "wormscope: "). The whole formatted message goes through ws_esc_text, so a
  * name the user gave (a file, a store, an interface, an option's value) that
@@ -54,5 +58,6 @@ int ws_cmd_guard(int argc, char **argv);
 int ws_cmd_simulate(int argc, char **argv);
 int ws_cmd_store(int argc, char **argv);
 int ws_cmd_estimate(int argc, char **argv);
+int ws_cmd_import(int argc, char **argv);
 
 #endif

@@ -75,6 +75,8 @@ struct ws_est_result {
 	double t50, t50_lo, t50_hi, t90, t90_lo, t90_hi, t99, t99_lo, t99_hi;
 	double phi;                /* dispersion (Pearson chi^2 / (n - 3)) */
 	double runs_z;             /* Wald-Wolfowitz runs test on residual signs */
+	double misfit;             /* the basis' relative deviation from the curve beyond
+				      Poisson noise: sqrt(sum((y-mu)^2 - mu) / sum(mu^2)), >= 0 */
 	double x_obs, x_fit;       /* hits per source per interval: from probes/active, and
 				      what uniform scanning at the fitted K, N gives (NaN: n/a) */
 	bool local_view;           /* the monitor sees sources far more often than uniform

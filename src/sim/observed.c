@@ -121,8 +121,48 @@ static int cmp_time(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* One host line of the CAIDA table: its first field, seconds since the epoch. */
-static int caida_line(struct cursor *c, const char *buf, int64_t *t, struct ws_err *e)
+/* Field k (0-based) of a tab-separated line into out (truncated to cap). */
+static void field(const char *buf, int k, char *out, size_t cap)
+{
+	const char *p = buf;
+	for (int i = 0; i < k && p; i++) {
+		p = strchr(p, '\t');
+		if (p)
+			p++;
+	}
+	size_t n = p ? strcspn(p, "\t") : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(out, p, n);
+	out[n] = 0;
+}
+
+/* Seconds since the epoch; 2^33 s (the year 2242) bounds it so that every
+ * conversion to whole seconds is exact. */
+static bool epoch_s(const char *s, double *v)
+{
+	return parse_count(s, v) && *v <= 8589934592.0;
+}
+
+/* A dotted IPv4 address (the ninth field of a simulated table). */
+static bool ipv4(const char *s, uint32_t *a)
+{
+	unsigned b[4];
+	char tail;
+	if (sscanf(s, "%3u.%3u.%3u.%3u%c", &b[0], &b[1], &b[2], &b[3], &tail) != 4)
+		return false;
+	if (b[0] > 255 || b[1] > 255 || b[2] > 255 || b[3] > 255 || strspn(s, "0123456789.") !=
+									 strlen(s))
+		return false;
+	*a = b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+	return true;
+}
+
+/* One host line of the CAIDA table: start, end, six descriptive fields and
+ * an optional address. */
+static int caida_line(struct cursor *c, const char *buf, struct ws_sim_obs_host *h,
+		      struct ws_err *e)
 {
 	int tabs = 0;
 	for (const char *p = buf; *p; p++)
@@ -130,20 +170,24 @@ static int caida_line(struct cursor *c, const char *buf, int64_t *t, struct ws_e
 	if (tabs < 7)
 		return ws_err_set(e, WS_EFORMAT, "%s:%ld: want at least 8 tab-separated fields "
 				  "(CAIDA Code-Red table), got %d", c->name, c->line, tabs + 1);
-	char first[64];
-	size_t n = strcspn(buf, "\t");
-	if (n >= sizeof(first))
-		n = sizeof(first) - 1;
-	memcpy(first, buf, n);
-	first[n] = 0;
-	double v;
-	/* 2^33 s is the year 2242: a bound that keeps the conversion exact */
-	if (!parse_count(first, &v) || v > 8589934592.0)
+	char f[64];
+	field(buf, 0, f, sizeof(f));
+	if (!epoch_s(f, &h->start))
 		return ws_err_set(e, WS_EFORMAT, "%s:%ld: start time: want seconds since the "
 				  "epoch", c->name, c->line);
-	/* rounded up: a host first seen during second s counts from its end,
-	 * as the model's intervals [a, b) count it */
-	*t = (int64_t)ceil(v);
+	field(buf, 1, f, sizeof(f));
+	if (strcmp(f, "-") == 0 || f[0] == 0)
+		h->end = h->start;
+	else if (!epoch_s(f, &h->end) || h->end < h->start)
+		return ws_err_set(e, WS_EFORMAT, "%s:%ld: end time: want seconds since the "
+				  "epoch, not before the start", c->name, c->line);
+	h->has_addr = false;
+	if (tabs >= 8) {
+		field(buf, 8, f, sizeof(f));
+		if (strcmp(f, "-") != 0 && f[0] && !(h->has_addr = ipv4(f, &h->addr)))
+			return ws_err_set(e, WS_EFORMAT, "%s:%ld: address: want a dotted IPv4 "
+					  "address or -", c->name, c->line);
+	}
 	return 0;
 }
 
@@ -151,6 +195,7 @@ static int parse_caida(struct cursor *c, char *buf, bool first_is_data, struct w
 		       struct ws_err *e)
 {
 	struct grow g = {0};
+	size_t hcap = 0;
 	int rc = 1;
 	bool have = first_is_data;
 	for (;;) {
@@ -162,13 +207,20 @@ static int parse_caida(struct cursor *c, char *buf, bool first_is_data, struct w
 		have = false;
 		if (buf[0] == '#' || buf[0] == 0 || strncmp(buf, "start_time", 10) == 0)
 			continue;
-		int64_t t = 0;
-		if (caida_line(c, buf, &t, e))
+		struct ws_sim_obs_host h;
+		if (caida_line(c, buf, &h, e))
 			return WS_EFORMAT;
 		if (o->n >= WS_SIM_OBS_MAX)
 			return ws_err_set(e, WS_EFORMAT, "%s:%ld: more than %u hosts", c->name,
 					  c->line, WS_SIM_OBS_MAX);
-		push(o, &g, t, 0, 0, false);
+		if (o->n == hcap) {
+			hcap = hcap ? 2 * hcap : 64;
+			o->hosts = ws_xreallocarray(o->hosts, hcap, sizeof(*o->hosts));
+		}
+		o->hosts[o->n] = h;
+		/* rounded up: a host first seen during second s counts from its end,
+		 * as the model's intervals [a, b) count it */
+		push(o, &g, (int64_t)ceil(h.start), 0, 0, false);
 	}
 	if (rc < 0)
 		return rc;
@@ -245,6 +297,7 @@ void ws_sim_obs_free(struct ws_sim_obs *o)
 	free(o->t);
 	free(o->sources);
 	free(o->probes);
+	free(o->hosts);
 	memset(o, 0, sizeof(*o));
 }
 

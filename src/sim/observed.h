@@ -29,8 +29,18 @@
 
 enum ws_sim_obs_kind { WS_SIM_OBS_COUNTS = 0, WS_SIM_OBS_CAIDA = 1 };
 
+/* One host of a CAIDA table, as the file gives it: first and last probe
+ * (seconds since the epoch, fractional; a last of "-" is the first) and, in
+ * a simulated table, the address (its optional ninth field). */
+struct ws_sim_obs_host {
+	double start, end;
+	uint32_t addr;            /* host order; valid when has_addr */
+	bool has_addr;
+};
+
 struct ws_sim_obs {
 	enum ws_sim_obs_kind kind;
+	struct ws_sim_obs_host *hosts; /* a table's n hosts in file order (NULL for counts) */
 	size_t n;                  /* points, in time order */
 	int64_t *t;                /* UTC seconds */
 	double *sources;           /* distinct sources (cumulative hosts for a table) */

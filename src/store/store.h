@@ -163,6 +163,8 @@ int ws_store_scanners(struct ws_store *st, int (*fn)(void *ctx, const struct ws_
 /* What one input (a capture, or a live capture's run since its last commit)
  * added to a telescope view, keyed by its prefixes and ports. */
 struct ws_store_tele_in {
+	const char *kind;             /* NULL: "telescope"; "counts" or "caida" for a table
+					 `wormscope import` read (prefixes: its label) */
 	const char *prefixes, *ports; /* canonical texts ("44.0.0.0/8", "80") */
 	uint64_t addresses;           /* monitored addresses */
 	int64_t start, end;           /* first and last packet (INT64_MAX / INT64_MIN: none) */
@@ -220,5 +222,14 @@ struct ws_tele_count {
 int ws_store_tele_counts(struct ws_store *st, int64_t view, int64_t interval_s, int64_t from,
 			 int64_t until, int worm, struct ws_tele_count **out, size_t *n,
 			 struct ws_err *err);
+/* The interval lengths (60, 3600, 86400 s) a telescope or imported view holds
+ * counts at, as bits 0, 1, 2 of *spans (0 for a web view: any length). */
+int ws_store_tele_spans(struct ws_store *st, int64_t view, unsigned *spans, struct ws_err *err);
+/* Calls fn with the first and last probe (UTC s) and the probes of every
+ * source of a telescope or imported view, in first-probe order; stops when
+ * fn returns non-zero (and returns that). */
+int ws_store_tele_sources(struct ws_store *st, int64_t view,
+			  int (*fn)(void *ctx, int64_t first, int64_t last, uint64_t probes),
+			  void *ctx, struct ws_err *err);
 
 #endif

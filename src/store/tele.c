@@ -128,7 +128,8 @@ int ws_store_tele_input(struct ws_store *st, int64_t input_id, const struct ws_s
 		return ws_err_set(err, WS_EUSAGE, "%s: telescope observations are kept in SQLite stores only", st->path);
 	int rc = ws_store_begin(st, err);
 	if (!rc)
-		rc = find_view(st, "telescope", in->prefixes, in->ports, in->addresses, view, err);
+		rc = find_view(st, in->kind ? in->kind : "telescope", in->prefixes, in->ports,
+			       in->addresses, view, err);
 	if (rc)
 		return rc;
 	sqlite3_stmt *q;
@@ -552,4 +553,43 @@ int ws_store_tele_counts(struct ws_store *st, int64_t view, int64_t interval_s, 
 	*out = a.v;
 	*n = a.n;
 	return 0;
+}
+
+int ws_store_tele_spans(struct ws_store *st, int64_t view, unsigned *spans_out, struct ws_err *err)
+{
+	*spans_out = 0;
+	if (st->pg)
+		return ws_err_set(err, WS_EUSAGE, "%s: telescope observations are kept in SQLite stores only", st->path);
+	sqlite3_stmt *q;
+	int rc = prep(st, "SELECT DISTINCT span FROM tele_counts WHERE view = ?1 AND ?2 = ?2", view, 0,
+		      &q, err);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		for (int s = 0; s < 3; s++)
+			if (sqlite3_column_int64(q, 0) == spans[s])
+				*spans_out |= 1u << s;
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "telescope counts", err);
+}
+
+int ws_store_tele_sources(struct ws_store *st, int64_t view,
+			  int (*fn)(void *ctx, int64_t first, int64_t last, uint64_t probes),
+			  void *ctx, struct ws_err *err)
+{
+	if (st->pg)
+		return ws_err_set(err, WS_EUSAGE, "%s: telescope observations are kept in SQLite stores only", st->path);
+	sqlite3_stmt *q;
+	int rc = prep(st, "SELECT first, last, probes FROM tele_sources WHERE view = ?1 AND ?2 = ?2"
+			  " ORDER BY first", view, 0, &q, err);
+	if (rc)
+		return rc;
+	int stop = 0;
+	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		stop = fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+			  (uint64_t)sqlite3_column_int64(q, 2));
+	sqlite3_finalize(q);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : ws_store_sqlerr(st, rc, "telescope sources", err);
 }

@@ -7,8 +7,8 @@
 # SYNs alone) follow the simulator's own telescope curve and never exceed
 # the infected count; the probes add up; --emit-sample thins them and the
 # store says by how much; a capture too big is refused before anything is
-# written. When `wormscope estimate --db` is built, it is run on the store and
-# must find the simulated population (±25 %).
+# written. `wormscope estimate --db` on the store must find the simulated
+# population and growth rate, marked simulated.
 #
 # usage: test_sim_emit_pcap.sh WORMSCOPE
 set -u
@@ -91,14 +91,25 @@ grep -q 'emit-sample' err.txt || fail "refusal does not name --emit-sample: $(ca
 "$ws" simulate $sim --telescope 44.0.0.0/16 --quiet --emit-pcap again.pcapng
 cmp -s s.pcapng again.pcapng || fail "the same seed gave another capture"
 
-if "$ws" estimate --help 2>/dev/null | grep -- '--db' | grep -qv 'not built yet'; then
-	"$ws" estimate --db t.db -f json > est.json 2>est.err || fail "estimate on the store: $(cat est.err)"
-	python3 -c '
+# ... -> estimate --db: the fit on the store finds what the simulation did,
+# with nothing tuned on it: 100,000 vulnerable, K = r N / 2^32 = 1.676/h; from
+# the data up to 18:00 UTC (about 8 % infected), N within 25 %.
+"$ws" estimate --db t.db -f json > est.json 2>est.err || fail "estimate on the store: $(cat est.err)"
+"$ws" estimate --db t.db --until 2001-07-19T18:00:00Z -f json > early.json 2>>est.err ||
+	fail "estimate --until on the store: $(cat est.err)"
+"$ws" estimate --db t.db | head -1 | grep -q '^SIMULATED DATA' || fail "estimate text not marked simulated"
+python3 - est.json early.json <<'PY' || exit 1
 import json, sys
-d = json.load(open("est.json"))
-assert d["N"] and abs(d["N"] - 98581) <= 0.25 * 98581, f"N = {d[\"N\"]}, simulated 98581 ever infected"
-print(f"estimate: N = {d[\"N\"]:.0f} (simulated 98581)")' || exit 1
-else
-	echo "estimate --db not built yet: the fit on the store is not checked here"
-fi
+d, e = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+K = 20 * 100000 * 3600 / 2**32
+assert d["simulated"] is True, "estimate JSON not marked simulated"
+assert d["fit_ok"] is True, "fit_ok false: " + d["verdict"]
+assert abs(d["N"] - 100000) <= 0.10 * 100000, "N = %s, simulated 100000 vulnerable" % d["N"]
+assert abs(d["K_per_hour"] - K) <= 0.15 * K, "K = %s, simulated %.3f" % (d["K_per_hour"], K)
+assert d["N_ci95"][0] <= d["N"] <= d["N_ci95"][1], "N outside its own interval"
+assert d["alarm_time"] is not None, "no early warning on a worm"
+assert abs(e["N"] - 100000) <= 0.25 * 100000, "forecast N = %s from data up to 18:00" % e["N"]
+print("estimate: N = %.0f, K = %.3f/h (simulated 100000, %.3f/h); up to 18:00 N = %.0f"
+      % (d["N"], d["K_per_hour"], K, e["N"]))
+PY
 exit 0

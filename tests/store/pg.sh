@@ -46,6 +46,20 @@ pgctl -o "$opts" start || {
 	exit 1
 }
 
+# Waits (up to 60 s) until the query $2 on the store $1 answers a count
+# above 0, so that "mid-ingest" means it whatever the machine's load (a
+# fixed sleep let a slow start meet a stopped server: not the case tested).
+until_rows() {
+	i=0
+	while [ $i -lt 600 ]; do
+		n=$(psql -X -A -t -q -d "$1" -c "$2" 2>/dev/null)
+		[ "${n:-0}" -gt 0 ] 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 failed=0
 fail() {
 	echo "FAIL: $*"
@@ -94,7 +108,7 @@ awk 'BEGIN {
 crash=$(db crash)
 WS_STORE_BATCH=2000 "$ws" scan -q --db "$crash" --sensor s1 big.log >/dev/null 2>away.err &
 pid=$!
-sleep 0.5
+until_rows "$crash" "SELECT count(*) FROM sightings" || fail "the scan never wrote to the store"
 pgctl stop -m immediate || fail "could not stop the server"
 sleep 1
 pgctl -o "$opts" start || fail "could not start the server again"
@@ -122,7 +136,12 @@ if command -v curl >/dev/null && command -v python3 >/dev/null; then
 	"$ws" guard --listen 127.0.0.1:$port --upstream 127.0.0.1:$((port + 1)) --db "$gdb" \
 		--sensor guard-1 -f none >guard.out 2>guard.err &
 	gp=$!
-	sleep 2
+	until_rows "$gdb" "SELECT count(*) FROM writers" || fail "guard never connected to the store"
+	i=0
+	until curl -s -o /dev/null "http://127.0.0.1:$port/" || [ $i -ge 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	pgctl stop -m immediate || fail "could not stop the server (guard)"
 	codes=""
 	for i in 1 2 3; do
