@@ -22,7 +22,7 @@
 /* Sources held in a batch before their rollups are written into the open
  * transaction (a spill, no commit): memory stays flat however many sources
  * a large log has (a pending source takes ~0.5 KiB). */
-#define HOSTS_CAP 16384
+#define HOSTS_CAP 4096
 #define DESTS_CAP 65536 /* (source, destination) pairs, likewise (34 bytes each) */
 #define MAX_STR 2048        /* longest string kept per field */
 
@@ -376,7 +376,7 @@ static int open_db(struct ws_store *st, int target, struct ws_err *err)
 	 * order (store.c, write_batch), so few pages are hot at once, and a
 	 * large cache only held a long transaction's dirty pages in memory. */
 	rc = ws_store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-			       "PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;"
+			       "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;"
 			       "PRAGMA wal_autocheckpoint = 20000",
 			   err);
 	if (!rc && version < target)
