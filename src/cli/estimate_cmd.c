@@ -399,6 +399,26 @@ static int emit(const struct ws_est_result *r, const struct est_args *a, const s
 	return 0;
 }
 
+/* Fits in: with a->monitored, else the size the store's view knows (a
+ * sampled capture saw each probe with probability `sample`, as a monitor
+ * that many times smaller), which is then put in a->monitored. Without
+ * any size only K is supported: the growth constant does not depend on the
+ * size assumed (a /16 stands in), while N and the times do, so they are
+ * withheld. Returns ws_est_run's code; r is the caller's on 0. */
+static int fit(struct est_args *a, const struct est_in *in, struct ws_est_result *r,
+	       struct ws_err *err)
+{
+	if (!(a->monitored > 0) && in->monitored > 0)
+		a->monitored = in->monitored * in->sample;
+	bool sized = a->monitored > 0;
+	struct ws_est_opts o = {.monitored = sized ? a->monitored : 65536, .until = a->until,
+				.sources = in->src, .n_sources = in->n_src};
+	int rc = ws_est_run(&in->s, &o, r, err);
+	if (!rc && !sized)
+		withhold_size(r);
+	return rc;
+}
+
 int ws_cmd_estimate(int argc, char **argv)
 {
 	struct est_args a = {.fmt = "text", .until = INT64_MAX, .view = -1, .worm = -1};
@@ -408,24 +428,12 @@ int ws_cmd_estimate(int argc, char **argv)
 	struct est_in in = {0};
 	rc = a.db ? est_in_from_store(a.db, a.view, a.interval, a.worm, &in, NULL)
 		  : from_counts(a.counts, a.interval, &in);
-	/* the store's view knows its size; a sampled capture saw each probe
-	 * with probability `sample`, as a monitor that many times smaller */
-	if (!rc && !(a.monitored > 0) && in.monitored > 0)
-		a.monitored = in.monitored * in.sample;
-	/* Without a monitored size only K is supported: the growth constant
-	 * does not depend on the size assumed (a /16 stands in), while N and the
-	 * times do, so they are withheld. */
-	bool sized = a.monitored > 0;
-	struct ws_est_opts o = {.monitored = sized ? a.monitored : 65536, .until = a.until,
-				.sources = in.src, .n_sources = in.n_src};
 	struct ws_est_result r;
 	struct ws_err err = {{0}};
-	if (!rc && ws_est_run(&in.s, &o, &r, &err)) {
+	if (!rc && fit(&a, &in, &r, &err)) {
 		ws_cli_err("estimate", "%s: %s", in.label.p, err.msg);
 		rc = 2;
 	} else if (!rc) {
-		if (!sized)
-			withhold_size(&r);
 		rc = emit(&r, &a, &in);
 		ws_est_free(&r);
 	}
@@ -442,12 +450,9 @@ int est_for_report(const char *path, struct ws_buf *svg, struct ws_buf *text, st
 		ws_buf_adds(why, "the store's view has no monitored size");
 		rc = 2;
 	}
-	a.monitored = in.monitored * in.sample;
-	struct ws_est_opts o = {.monitored = a.monitored, .until = INT64_MAX, .sources = in.src,
-				.n_sources = in.n_src};
 	struct ws_est_result r;
 	struct ws_err err = {{0}};
-	if (!rc && ws_est_run(&in.s, &o, &r, &err)) {
+	if (!rc && fit(&a, &in, &r, &err)) {
 		ws_buf_adds(why, err.msg);
 		rc = 2;
 	} else if (!rc) {
