@@ -279,35 +279,66 @@ static int connect_once(struct ws_store *st, struct ws_err *err)
 	return 0;
 }
 
+/* The store's schema version: 0 when it has none yet. */
+static int schema_version(struct ws_store *st, int *v, struct ws_err *err)
+{
+	/* two steps: the server plans a query on ws_meta, and fails, even
+	 * where a guard would never run it */
+	int rc;
+	PGresult *r = query(st, "SELECT to_regclass('ws_meta') IS NOT NULL", 0, NULL, err, &rc);
+	if (!r)
+		return rc;
+	int there = PQntuples(r) && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	*v = 0;
+	if (!there)
+		return 0;
+	r = query(st, "SELECT value FROM ws_meta WHERE key = 'schema'", 0, NULL, err, &rc);
+	if (!r)
+		return rc;
+	*v = PQntuples(r) ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+	PQclear(r);
+	return 0;
+}
+
+/* Makes the schema unless it is there. The DDL runs only in a store that
+ * has none: CREATE INDEX IF NOT EXISTS takes a SHARE lock on its table even
+ * when the index exists, and a writer opening the store would then deadlock
+ * with another in mid-batch. Creators go one at a time (IF NOT EXISTS is not
+ * safe against a concurrent CREATE); the lock ends with the transaction. */
+static int make_schema(struct ws_store *st, int *v, struct ws_err *err)
+{
+	int rc = schema_version(st, v, err);
+	if (rc || *v)
+		return rc;
+	rc = run(st, "BEGIN; SELECT pg_advisory_xact_lock(7316);", err);
+	if (!rc)
+		rc = schema_version(st, v, err);
+	if (!rc && !*v) {
+		rc = run(st, schema_sql, err);
+		*v = PG_SCHEMA;
+	}
+	if (!rc)
+		rc = run(st, "COMMIT", err);
+	if (rc)
+		PQclear(PQexec(st->pg->c, "ROLLBACK"));
+	return rc;
+}
+
 static int setup(struct ws_store *st, struct ws_err *err)
 {
 	int rc = connect_once(st, err);
 	if (rc)
 		return rc;
-	if (st->mode == WS_STORE_RW) {
-		/* one creator at a time (IF NOT EXISTS is not safe against a
-		 * concurrent CREATE); the lock ends with the transaction */
-		rc = run(st, "BEGIN; SELECT pg_advisory_xact_lock(7316);", err);
-		if (!rc)
-			rc = run(st, schema_sql, err);
-		if (!rc)
-			rc = run(st, "COMMIT", err);
-		if (rc) {
-			PQclear(PQexec(st->pg->c, "ROLLBACK"));
-			return rc;
-		}
-	} else {
-		PGresult *r = query(st, "SELECT value FROM ws_meta WHERE key = 'schema'", 0, NULL, err,
-				    &rc);
-		if (!r)
-			return ws_err_set(err, WS_EFORMAT, "%s: not a wormscope store (%s)", st->path,
-					  err->msg);
-		int v = PQntuples(r) ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10) : 0;
-		PQclear(r);
-		if (v != PG_SCHEMA)
-			return ws_err_set(err, WS_EFORMAT, "%s: store schema %d, this wormscope knows %d",
-					  st->path, v, PG_SCHEMA);
-	}
+	int v = 0;
+	rc = st->mode == WS_STORE_RW ? make_schema(st, &v, err) : schema_version(st, &v, err);
+	if (rc)
+		return rc;
+	if (!v)
+		return ws_err_set(err, WS_EFORMAT, "%s: not a wormscope store (no schema)", st->path);
+	if (v != PG_SCHEMA)
+		return ws_err_set(err, WS_EFORMAT, "%s: store schema %d, this wormscope knows %d",
+				  st->path, v, PG_SCHEMA);
 	rc = load_worms(st, err);
 	if (rc || st->mode != WS_STORE_RW)
 		return rc;

@@ -96,6 +96,28 @@ cmp -s a.sensors b.sensors || fail "copy: the sensors differ: $(cat b.sensors)"
 grep -q "1 unchanged" again.out || fail "copy: web-2's input does not resume in the copy"
 "$ws" store copy --from a.db --to "$(db copied)" 2>copy3.err && fail "store copy into a non-empty store"
 
+# ---- a writer opening the store does not lock out writers in mid-batch ------
+# (CI, 7 Dec: a sensor starting while another committed a batch ran the
+# schema's CREATE INDEX IF NOT EXISTS, which takes a SHARE lock on the table
+# even when the index exists, and the two deadlocked.) Here a session holds
+# what a batch holds (ROW EXCLUSIVE on the tables) for as long as the test
+# needs; a new writer must open the store and finish without waiting on it.
+held=$(db held)
+"$ws" scan -q --db "$held" --sensor s1 access.log >/dev/null 2>&1
+psql -X -q -d "$held" -c "BEGIN; LOCK TABLE inputs, sightings, hosts, host_worms, host_sensors,
+	strings, nets, hourly, status_mix IN ROW EXCLUSIVE MODE; SELECT pg_sleep(120); COMMIT" \
+	>/dev/null 2>&1 &
+holder=$!
+until_rows "$held" "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+	WHERE c.relname = 'nets' AND l.mode = 'RowExclusiveLock' AND l.granted" ||
+	fail "the lock holder never took its locks"
+timeout 60 "$ws" scan -q --db "$held" --sensor s2 access.log >/dev/null 2>held.err
+rc=$?
+[ $rc -le 1 ] || fail "a writer waited on another's open batch (exit $rc: $(head -c 300 held.err))"
+psql -X -q -d "$held" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+	WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null 2>&1
+wait $holder
+
 # ---- the server goes away mid-ingest and comes back -------------------------
 awk 'BEGIN {
 	for (i = 0; i < 40000; i++) {
