@@ -7,6 +7,7 @@
 #   make bench  speed benchmark against grep, GoAccess and AWStats (bench/run.sh)
 #   make bench-guard  wormscope guard against nginx, with a worm flood (bench/guard.sh)
 #   make bench-mpi  simulate's scaling over 1 and 2 MPI ranks (bench/mpi.sh)
+#   make bench-telescope  scan --telescope on a SYN-only capture against tshark (bench/telescope.sh)
 #   make validate  every simulator validation check; writes docs/validation.md (scripts/validate.py)
 #                  and docs/estimate-validation.md (scripts/validate_estimate.py)
 #   make fuzz   libFuzzer targets (clang) into build-fuzz/
@@ -24,7 +25,7 @@ DEPS = build-essential cmake pkg-config libcmocka-dev zlib1g-dev libzstd-dev zst
 # Peers the benchmark measures against (only needed by `make bench`).
 BENCH_DEPS = awstats goaccess wrk nginx-light hyperfine time
 
-.PHONY: all deps bench-deps build check demo bench bench-guard bench-mpi validate fuzz install clean
+.PHONY: all deps bench-deps build check demo bench bench-guard bench-mpi bench-telescope validate fuzz install clean
 
 all: build
 
@@ -60,6 +61,10 @@ bench-guard: deps bench-deps
 bench-mpi: deps bench-deps
 	$(MAKE) build
 	bench/mpi.sh $(BUILD)
+
+bench-telescope: deps bench-deps
+	$(MAKE) build
+	bench/telescope.sh $(BUILD)
 
 validate: deps
 	$(MAKE) build

@@ -55,9 +55,9 @@ void ws_behav_free(struct ws_behav *b)
 	free(b);
 }
 
-void ws_behav_segment(struct ws_behav *b, const struct ws_seg *s, int64_t ts)
+void ws_behav_segment(struct ws_behav *b, const struct ws_seg *s, int64_t ts, bool dark)
 {
-	ws_trw_segment(b->trw, s, ts);
+	ws_trw_segment(b->trw, s, ts, dark);
 }
 
 void ws_behav_unreach(struct ws_behav *b, const struct ws_seg *quoted, int64_t ts)

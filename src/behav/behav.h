@@ -101,7 +101,8 @@ struct ws_behav *ws_behav_new(const struct ws_behav_cfg *c, ws_behav_alert_fn fn
 void ws_behav_free(struct ws_behav *b);
 
 /* Capture events (the struct ws_pcap_tap members call these). */
-void ws_behav_segment(struct ws_behav *b, const struct ws_seg *s, int64_t ts);
+/* dark: the destination is a telescope's unused address (pcap/events.h). */
+void ws_behav_segment(struct ws_behav *b, const struct ws_seg *s, int64_t ts, bool dark);
 void ws_behav_unreach(struct ws_behav *b, const struct ws_seg *quoted, int64_t ts);
 void ws_behav_head(struct ws_behav *b, const struct ws_seg *conn, const char *head, size_t n,
 		   int64_t ts);

@@ -26,7 +26,7 @@ uint64_t ws_behav_hash(const struct ws_addr *a, uint64_t salt);
 struct ws_trw *ws_trw_new(struct ws_behav *b);
 void ws_trw_free(struct ws_trw *t);
 size_t ws_trw_memory(const struct ws_trw *t);
-void ws_trw_segment(struct ws_trw *t, const struct ws_seg *s, int64_t ts);
+void ws_trw_segment(struct ws_trw *t, const struct ws_seg *s, int64_t ts, bool dark);
 void ws_trw_unreach(struct ws_trw *t, const struct ws_seg *q, int64_t ts);
 void ws_trw_finish(struct ws_trw *t, int64_t ts);
 bool ws_trw_is_scanner(const struct ws_trw *t, const struct ws_addr *a);

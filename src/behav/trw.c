@@ -23,7 +23,11 @@
  * answer in a fixed table with a FIFO for timeouts (when full, the oldest
  * is judged at once as timed out). Until the capture has shown one answer
  * (SYN-ACK, RST or ICMP unreachable), timeouts are not judged: a capture of
- * one direction only would make every client look like a scanner. */
+ * one direction only would make every client look like a scanner. A
+ * telescope's segments (unused destinations) are skipped until then, and
+ * backscatter into unused space (an answer to someone else) is never taken
+ * for one: a darknet capture alone judges nothing, and costs the walk
+ * nothing. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,10 +330,19 @@ static void answer(struct ws_trw *t, const struct ws_addr *a, const struct ws_ad
 	expire(t, ts);
 }
 
-void ws_trw_segment(struct ws_trw *t, const struct ws_seg *s, int64_t ts)
+void ws_trw_segment(struct ws_trw *t, const struct ws_seg *s, int64_t ts, bool dark)
 {
 	expire(t, ts);
 	bool syn = s->flags & WS_TCP_SYN, ack = s->flags & WS_TCP_ACK;
+	if (dark && (!t->any_synack || (s->flags & WS_TCP_RST) || ack)) {
+		/* Unused space never answers, and what comes into it answered
+		 * (backscatter) answers someone else's spoofed SYN: it shows
+		 * nothing about this capture's directions. A SYN into it is a
+		 * failure once the capture has shown live answers; before, it
+		 * could never be judged, and a telescope's millions of them
+		 * are left to the telescope. */
+		return;
+	}
 	if (s->flags & WS_TCP_RST) {
 		t->any_synack = true; /* an answer: both directions are here */
 		answer(t, &s->dst, &s->src, false, ts);

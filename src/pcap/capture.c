@@ -132,13 +132,14 @@ static void frame(struct reader *r, const struct pcap_pkthdr *h, const u_char *p
 	int64_t ts = (int64_t)h->ts.tv_sec;
 	switch (ws_decode(r->dec, r->dlt, p, h->caplen, h->len, ts, &seg, &why,
 			  &st->undecodable[WS_UNDEC_FRAG])) {
-	case WS_DEC_TCP:
+	case WS_DEC_TCP: {
+		bool dark = r->tap && r->tap(r->tap_ctx, &seg, ts);
 		if (r->obs && r->obs->segment)
-			r->obs->segment(r->obs->ctx, &seg, ts * 1000000 + h->ts.tv_usec);
-		if (r->tap && r->tap(r->tap_ctx, &seg, ts))
-			break;
-		ws_flows_segment(r->flows, &seg, ts, r->frame);
+			r->obs->segment(r->obs->ctx, &seg, ts * 1000000 + h->ts.tv_usec, dark);
+		if (!dark)
+			ws_flows_segment(r->flows, &seg, ts, r->frame);
 		break;
+	}
 	case WS_DEC_UNREACH:
 		if (r->obs && r->obs->unreach)
 			r->obs->unreach(r->obs->ctx, &seg, ts * 1000000 + h->ts.tv_usec);

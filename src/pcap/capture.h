@@ -28,8 +28,9 @@ struct ws_pcap_opts {
 	 * dropped, with the link type's name (the caller tells the user) */
 	void (*started)(void *ctx, const char *link);
 	void *ctx;
-	/* Sees every TCP segment (the telescope sensor; after `observer`); when it returns
-	 * true the segment is its own and goes to no connection. */
+	/* Sees every TCP segment (the telescope sensor; before `observer`, which
+	 * learns its answer); when it returns true the segment is its own and
+	 * goes to no connection. */
 	bool (*tap)(void *tap_ctx, const struct ws_seg *seg, int64_t ts);
 	void *tap_ctx;
 	const struct ws_pcap_observer *observer; /* or NULL */

@@ -43,10 +43,11 @@ typedef void (*ws_pcap_emit_fn)(void *ctx, const struct ws_request *req,
  * unreachable that quotes a TCP segment (quoted->src sent it), both with
  * the capture time in microseconds, and every request head a connection
  * carried (conn: the client is src, no data; ts in seconds, during the
- * segment call's packet). NULL members are skipped; pointers are valid
- * during the call only. */
+ * segment call's packet). A segment is `dark` when the capture's tap (the
+ * telescope) claimed it: its destination is unused address space. NULL
+ * members are skipped; pointers are valid during the call only. */
 struct ws_pcap_observer {
-	void (*segment)(void *ctx, const struct ws_seg *s, int64_t ts_us);
+	void (*segment)(void *ctx, const struct ws_seg *s, int64_t ts_us, bool dark);
 	void (*unreach)(void *ctx, const struct ws_seg *quoted, int64_t ts_us);
 	void (*head)(void *ctx, const struct ws_seg *conn, const char *head, size_t n, int64_t ts);
 	void *ctx;

@@ -315,12 +315,12 @@ static void behav_end(struct job *j)
 	j->behav = NULL;
 }
 
-static void obs_segment(void *ctx, const struct ws_seg *s, int64_t ts_us)
+static void obs_segment(void *ctx, const struct ws_seg *s, int64_t ts_us, bool dark)
 {
 	struct job *j = ctx;
 	j->last_us = ts_us;
 	j->last_ts = us_to_s(ts_us);
-	ws_behav_segment(j->behav, s, j->last_ts);
+	ws_behav_segment(j->behav, s, j->last_ts, dark);
 }
 
 static void obs_unreach(void *ctx, const struct ws_seg *q, int64_t ts_us)
@@ -796,7 +796,7 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 	free(name);
 }
 
-void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src)
+void ws_job_result_merge(struct ws_job_result *dst, struct ws_job_result *src)
 {
 	ws_capture_stats_add(&dst->cap, &src->cap);
 	for (int k = 0; k < 3; k++)
@@ -821,9 +821,10 @@ void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *
 		dst->odd[k] += src->odd[k];
 	}
 	dst->simulated |= src->simulated;
-	if (src->tele) {
-		if (!dst->tele)
-			dst->tele = ws_tele_new(ws_tele_conf_of(src->tele));
+	if (src->tele && !dst->tele) {
+		dst->tele = src->tele;
+		src->tele = NULL;
+	} else if (src->tele) {
 		ws_tele_merge(dst->tele, src->tele);
 	}
 	for (int w = 0; w < WS_MAX_WORMS; w++) {

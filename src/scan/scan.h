@@ -164,8 +164,10 @@ bool ws_scan_simulated_mark(const char *p, size_t n, size_t *len);
 void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 		  const struct ws_scan_sink *sink, FILE *out, struct ws_job_result *res);
 void ws_job_result_init(struct ws_job_result *res);
-/* Adds src's counts, hosts and examples to dst (in that order). */
-void ws_job_result_merge(struct ws_job_result *dst, const struct ws_job_result *src);
+/* Adds src's counts, hosts and examples to dst (in that order). src's
+ * telescope moves to dst when dst has none (a copy would double the peak
+ * memory of a large one): src is then left without it, ready to free. */
+void ws_job_result_merge(struct ws_job_result *dst, struct ws_job_result *src);
 void ws_job_result_free(struct ws_job_result *res);
 
 #endif

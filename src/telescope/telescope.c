@@ -177,7 +177,7 @@ struct ws_tele *ws_tele_new(const struct ws_tele_conf *conf)
 		mc *= 2;
 	t->max_cap = mc;
 	t->cap = 1024;
-	t->slot = ws_xcalloc(t->cap, sizeof(*t->slot));
+	t->slot = ws_xcalloc_table(t->cap, sizeof(*t->slot));
 	t->tot.start = t->delta.start = INT64_MAX;
 	t->tot.end = t->delta.end = INT64_MIN;
 	return t;
@@ -206,7 +206,7 @@ static inline size_t hash32(uint32_t a)
 static void grow(struct ws_tele *t)
 {
 	size_t nc = t->cap * 2;
-	struct ws_tele_src *ns = ws_xcalloc(nc, sizeof(*ns));
+	struct ws_tele_src *ns = ws_xcalloc_table(nc, sizeof(*ns));
 	for (size_t i = 0; i < t->cap; i++) {
 		if (!(t->slot[i].flags & WS_TELE_SRC_USED))
 			continue;

@@ -17,6 +17,11 @@ void ws_set_oom_hook(ws_oom_hook hook);
 
 void *ws_xmalloc(size_t n);
 void *ws_xcalloc(size_t nmemb, size_t size);
+/* ws_xcalloc for a large table read at random (hash tables of sources):
+ * asks the kernel for huge pages under it where it allows them on request
+ * (transparent_hugepage "madvise"), so that a lookup costs one cache miss
+ * rather than a cache miss and a page-table walk. Free with free(3). */
+void *ws_xcalloc_table(size_t nmemb, size_t size);
 /* Like reallocarray(3), but aborts instead of failing. */
 void *ws_xreallocarray(void *p, size_t nmemb, size_t size);
 char *ws_xstrdup(const char *s);

@@ -46,10 +46,17 @@ static void on_alert(void *ctx, const struct ws_alert *a)
 	g->n++;
 }
 
-static void seg(struct ws_behav *b, uint32_t s, uint32_t d, uint8_t flags, int64_t ts)
+/* A segment; dark: its destination is a telescope's (unused space). */
+static void seg_to(struct ws_behav *b, uint32_t s, uint32_t d, uint8_t flags, int64_t ts,
+		   bool dark)
 {
 	struct ws_seg x = {.src = v4(s), .dst = v4(d), .sport = 40000, .dport = 80, .flags = flags};
-	ws_behav_segment(b, &x, ts);
+	ws_behav_segment(b, &x, ts, dark);
+}
+
+static void seg(struct ws_behav *b, uint32_t s, uint32_t d, uint8_t flags, int64_t ts)
+{
+	seg_to(b, s, d, flags, ts, false);
 }
 
 /* One first contact from s to d answered (SYN-ACK) or not. */
@@ -155,6 +162,42 @@ static void test_trw_one_way(void **state)
 		seg(b, 0x0a000001 + i % 5, 0x0b000000 + i, WS_TCP_SYN, (int64_t)i);
 	ws_behav_finish(b, 1000);
 	assert_int_equal(g.n, 0);
+	ws_behav_free(b);
+}
+
+/* A darknet's backscatter (SYN-ACK or RST to an unused address) answers
+ * someone else's spoofed SYN: it is no sign that the capture holds both
+ * directions, so a telescope capture's SYNs are still never judged. */
+static void test_trw_darknet_alone(void **state)
+{
+	(void)state;
+	struct got g;
+	struct ws_behav *b = mk(&g);
+	const uint32_t dark = 0x2c000000;
+	seg_to(b, 0xc0000201, dark + 7, WS_TCP_SYN | WS_TCP_ACK, 0, true);
+	seg_to(b, 0xc0000202, dark + 8, WS_TCP_RST, 0, true);
+	for (uint32_t i = 0; i < 20; i++)
+		seg_to(b, 0xc6336401 + i % 2, dark + 100 + i, WS_TCP_SYN, 1, true);
+	seg_to(b, 0xc0000203, dark + 9, WS_TCP_SYN, 100, true); /* time passes */
+	ws_behav_finish(b, 1000);
+	assert_int_equal(g.n, 0);
+	ws_behav_free(b);
+}
+
+/* Where the capture does hold both directions (a live answer was seen), a
+ * first contact into unused space is a failure like any unanswered one. */
+static void test_trw_darknet_beside_live(void **state)
+{
+	(void)state;
+	struct got g;
+	struct ws_behav *b = mk(&g);
+	contact(b, 0x0a000001, 0x0a000002, true, 0);
+	const uint32_t scanner = 0xc6336401, dark = 0x2c000000;
+	for (uint32_t i = 0; i < 4; i++)
+		seg_to(b, scanner, dark + i, WS_TCP_SYN, 1, true);
+	seg(b, 0x0a000009, 0x0a00000a, WS_TCP_SYN, 100); /* time passes: four time out */
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.v[0].failures, 4);
 	ws_behav_free(b);
 }
 
@@ -426,6 +469,8 @@ int main(void)
 		cmocka_unit_test(test_trw_rst_icmp),
 		cmocka_unit_test(test_trw_benign),
 		cmocka_unit_test(test_trw_one_way),
+		cmocka_unit_test(test_trw_darknet_alone),
+		cmocka_unit_test(test_trw_darknet_beside_live),
 		cmocka_unit_test(test_rabin),
 		cmocka_unit_test(test_content_chain),
 		cmocka_unit_test(test_content_popular_page),
