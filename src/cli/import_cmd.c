@@ -28,6 +28,7 @@
 #include "sim/observed.h"
 #include "store/store.h"
 #include "util/mem.h"
+#include "util/time.h"
 
 enum { OPT_DB = 256, OPT_COUNTS, OPT_CAIDA, OPT_MONITORED, OPT_LABEL, OPT_SENSOR, OPT_INTERVAL };
 
@@ -192,12 +193,6 @@ static size_t blob_read(void *ctx, uint64_t off, char *buf, size_t n)
 	return n;
 }
 
-/* Floors t to a multiple of iv (t may be negative). */
-static int64_t floor_to(int64_t t, int64_t iv)
-{
-	return t >= 0 ? t / iv * iv : -((-t + iv - 1) / iv) * iv;
-}
-
 /* What the import added, for the closing line. */
 struct added {
 	size_t rows;
@@ -224,8 +219,8 @@ static int add_active(struct ws_store *st, int64_t view, const struct ws_sim_obs
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	for (size_t i = skip; i < ob->n; i++) {
-		int64_t a = floor_to((int64_t)floor(ob->hosts[i].start), s);
-		int64_t b = floor_to((int64_t)floor(ob->hosts[i].end), s);
+		int64_t a = ws_floor_to((int64_t)floor(ob->hosts[i].start), s);
+		int64_t b = ws_floor_to((int64_t)floor(ob->hosts[i].end), s);
 		lo = a < lo ? a : lo;
 		hi = b > hi ? b : hi;
 	}
@@ -237,8 +232,8 @@ static int add_active(struct ws_store *st, int64_t view, const struct ws_sim_obs
 				  "than %u", path, (unsigned long long)n, (long long)s, 1u << 24);
 	int64_t *d = ws_xcalloc((size_t)n + 1, sizeof(*d));
 	for (size_t i = skip; i < ob->n; i++) {
-		d[(floor_to((int64_t)floor(ob->hosts[i].start), s) - lo) / s]++;
-		d[(floor_to((int64_t)floor(ob->hosts[i].end), s) - lo) / s + 1]--;
+		d[(ws_floor_to((int64_t)floor(ob->hosts[i].start), s) - lo) / s]++;
+		d[(ws_floor_to((int64_t)floor(ob->hosts[i].end), s) - lo) / s + 1]--;
 	}
 	int rc = 0;
 	int64_t run = 0;

@@ -191,11 +191,6 @@ static void value_axis_bottom(struct ws_buf *b, double xmax, double step, double
 	    (x0 + x1) / 2, ybot + 34, label);
 }
 
-static int64_t floor_div(int64_t a, int64_t d)
-{
-	return a >= 0 ? a / d : -((-a + d - 1) / d);
-}
-
 static void grid_x(struct ws_buf *b, double x, double ytop, double ybot)
 {
 	ws_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
@@ -224,7 +219,7 @@ static void month_ticks(struct ws_buf *b, int64_t t0, int64_t t1, double x0, dou
 	while (months / step > 10) /* decades of data */
 		step += 12;
 	int y, m, d;
-	ws_civil_from_days(floor_div(t0, 86400), &y, &m, &d);
+	ws_civil_from_days(ws_floor_div(t0, 86400), &y, &m, &d);
 	int64_t idx = (int64_t)y * 12 + (m - 1) + (t0 % 86400 || d != 1); /* next month start */
 	idx = (idx + step - 1) / step * step;
 	for (;; idx += step) {
@@ -260,10 +255,10 @@ static void time_axis(struct ws_buf *b, int64_t t0, int64_t t1, double x0, doubl
 	}
 	char t[32], d[32];
 	int64_t prev_day = INT64_MIN;
-	for (int64_t v = floor_div(t0 + step - 1, step) * step; span <= 61 * 86400 && v <= t1;
+	for (int64_t v = ws_floor_div(t0 + step - 1, step) * step; span <= 61 * 86400 && v <= t1;
 	     v += step) {
 		double x = x0 + (double)(v - t0) / (double)span * (x1 - x0);
-		int64_t day = floor_div(v, 86400);
+		int64_t day = ws_floor_div(v, 86400);
 		grid_x(b, x, ytop, ybot);
 		if (step >= 86400) {
 			ws_buf_printf(b,
@@ -369,7 +364,7 @@ ws_rep_bin *ws_rep_hour_bins(const struct ws_report_data *d, int64_t *t0, int64_
 	if (!ws_rep_hour_range(d, &first, &last))
 		return NULL;
 	*binsec = ws_rep_hour_bin(first, last);
-	*t0 = floor_div(first, *binsec) * *binsec;
+	*t0 = ws_floor_div(first, *binsec) * *binsec;
 	*nb = (size_t)((last - *t0) / *binsec) + 1;
 	ws_rep_bin *bins = ws_xcalloc(*nb, sizeof(*bins));
 	for (size_t i = 0; i < d->n_hours; i++) {

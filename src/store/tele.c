@@ -18,6 +18,7 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/time.h"
 
 enum {
 	T_VIEW_FIND, T_VIEW_ADD, T_VIEW_SPAN, T_IN_ADD, T_SRC_GET, T_SRC_PUT, T_CNT_ADD, T_CNT_DEC,
@@ -164,11 +165,6 @@ int ws_store_tele_input(struct ws_store *st, int64_t input_id, const struct ws_s
 	return done(st, q, err);
 }
 
-static int64_t floor_to(int64_t t, int64_t iv)
-{
-	return t >= 0 ? t / iv * iv : -((-t + iv - 1) / iv) * iv;
-}
-
 int ws_store_tele_source(struct ws_store *st, int64_t view, uint32_t addr, int64_t first,
 			 int64_t last, int64_t p_first, uint64_t probes, bool known, bool simulated,
 			 struct ws_err *err)
@@ -190,14 +186,14 @@ int ws_store_tele_source(struct ws_store *st, int64_t view, uint32_t addr, int64
 		simulated |= sqlite3_column_int(q, 3) != 0;
 		sqlite3_reset(q);
 		for (int s = 0; s < 3 && !known; s++) {
-			if (floor_to(l, spans[s]) != floor_to(p_first, spans[s]))
+			if (ws_floor_to(l, spans[s]) != ws_floor_to(p_first, spans[s]))
 				continue;
 			sqlite3_stmt *d;
 			if ((rc = stmt(st, T_CNT_DEC, &d, err)) != 0)
 				return rc;
 			sqlite3_bind_int64(d, 1, view);
 			sqlite3_bind_int64(d, 2, spans[s]);
-			sqlite3_bind_int64(d, 3, floor_to(l, spans[s]));
+			sqlite3_bind_int64(d, 3, ws_floor_to(l, spans[s]));
 			if ((rc = done(st, d, err)) != 0)
 				return rc;
 		}
@@ -368,8 +364,8 @@ static int acc_range(struct acc *a, int64_t lo, int64_t hi, int64_t from, int64_
 		hi = until - 1;
 	if (lo > hi)
 		return 0;
-	a->t0 = floor_to(lo, a->iv);
-	uint64_t n = (uint64_t)((floor_to(hi, a->iv) - a->t0) / a->iv) + 1;
+	a->t0 = ws_floor_to(lo, a->iv);
+	uint64_t n = (uint64_t)((ws_floor_to(hi, a->iv) - a->t0) / a->iv) + 1;
 	if (n > MAX_INTERVALS)
 		return ws_err_set(err, WS_EUSAGE, "%llu intervals of %llds: more than %u (give a "
 				  "longer interval or a shorter range)", (unsigned long long)n,
@@ -419,7 +415,7 @@ static int rows(struct ws_store *st, const char *sql, int64_t a1, int64_t a2,
 static void add_first(struct acc *a, sqlite3_stmt *q)
 {
 	int64_t f = sqlite3_column_int64(q, 0);
-	struct ws_tele_count *c = acc_at(a, floor_to(f, a->iv));
+	struct ws_tele_count *c = acc_at(a, ws_floor_to(f, a->iv));
 	if (c)
 		c->new_sources++;
 	else if (f < a->t0)
@@ -430,7 +426,7 @@ static void add_first(struct acc *a, sqlite3_stmt *q)
 static void add_count(struct acc *a, sqlite3_stmt *q)
 {
 	int64_t t = sqlite3_column_int64(q, 0);
-	struct ws_tele_count *c = acc_at(a, floor_to(t, a->iv));
+	struct ws_tele_count *c = acc_at(a, ws_floor_to(t, a->iv));
 	if (!c)
 		return;
 	c->probes += (uint64_t)sqlite3_column_int64(q, 1);

@@ -14,6 +14,7 @@
 
 #include "util/addr.h"
 #include "util/mem.h"
+#include "util/time.h"
 
 const int64_t ws_tele_spans[WS_TELE_NSPANS] = {60, 3600, 86400};
 
@@ -262,7 +263,7 @@ static void bidx_insert(uint32_t *idx, size_t cap, const struct bucket *b, uint3
 static struct bucket *bucket(struct ws_tele *t, int si, int64_t ts)
 {
 	int64_t sp = ws_tele_spans[si];
-	int64_t bt = ts >= 0 ? ts / sp * sp : -((-ts + sp - 1) / sp) * sp;
+	int64_t bt = ws_floor_to(ts, sp);
 	size_t c = t->cache[si];
 	if (c && t->b[c - 1].t == bt)
 		return &t->b[c - 1];

@@ -9,6 +9,18 @@
 
 #include "wormscope/request.h"
 
+/* a / d rounded toward minus infinity (d > 0): C's division rounds toward
+ * zero, which would put times before 1970 in the interval after theirs. */
+static inline int64_t ws_floor_div(int64_t a, int64_t d)
+{
+	return a >= 0 ? a / d : -((-a + d - 1) / d);
+}
+/* The start of t's interval of iv seconds (iv > 0; t may be negative). */
+static inline int64_t ws_floor_to(int64_t t, int64_t iv)
+{
+	return ws_floor_div(t, iv) * iv;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm). */
 int64_t ws_days_from_civil(int y, int m, int d);
 /* Inverse, for formatting. */
