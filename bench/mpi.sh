@@ -11,7 +11,8 @@
 #   bench/mpi.sh BUILD_DIR            (also: make bench-mpi, BENCH_MPI=1 make bench)
 #
 # Environment:
-#   MPI_RUNS      timed runs per figure, the median is kept (default 3)
+#   MPI_RUNS      timed runs per figure (default 3): the commands compared take
+#                 turns, each efficiency is taken run by run, and the median kept
 #   MPI_DURATION  hours of the partitioned scenario (default 0.05: 4.5e7 probes)
 #   MPIRUN        the launcher (default mpirun; --oversubscribe is added, and
 #                 --allow-run-as-root when run as root)
@@ -47,34 +48,30 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 
-# measure NP CMD...: median wall and CPU (user + system, every rank and the
-# launcher) seconds over RUNS runs in WALL and CPU; NP 0 runs CMD without the
-# launcher. The last run's stdout stays in $T/out.
-measure() {
-	np=$1
-	shift
+# once TAG NP CMD...: one run of CMD under NP ranks (NP 0: no launcher);
+# appends its wall and CPU (user + system, every rank and the launcher)
+# seconds to $T/TAG.times and its --partition stats line (or a blank line)
+# to $T/TAG.stats, so that run i of every TAG is line i.
+once() {
+	local tag=$1 np=$2
+	shift 2
 	local pre=()
 	# shellcheck disable=SC2206
 	[ "$np" = 0 ] || pre=("$MPIRUN" $FLAGS -np "$np")
-	: >"$T/times"
-	: >"$T/stats"
-	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -f "%e %U %S" -a -o "$T/times" "${pre[@]}" "$@" >"$T/out" 2>"$T/err" || {
-			cat "$T/err" >&2
-			die "failed: ${pre[*]} $*"
-		}
-		grep '^partitioned over' "$T/out" >>"$T/stats" || true
-	done
-	WALL=$(awk '{print $1}' "$T/times" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-	CPU=$(awk '{print $2 + $3}' "$T/times" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+	/usr/bin/time -f "%e %U %S" -a -o "$T/$tag.times" "${pre[@]}" "$@" >"$T/out" 2>"$T/err" || {
+		cat "$T/err" >&2
+		die "failed: ${pre[*]} $*"
+	}
+	{ grep '^partitioned over' "$T/out" || echo; } | head -n 1 >>"$T/$tag.stats"
 }
 
-# stat NAME: a figure of the --partition stats lines of the last measure, the
-# median over its runs (the counts are the same in every run: same seed, same
-# ranks).
+# The figures of run i of each TAG, one per line, in run order.
+walls() { awk '{print $1}' "$T/$1.times"; }
+cpus() { awk '{print $2 + $3}' "$T/$1.times"; }
+# stat TAG NAME: one figure of TAG's --partition stats lines, per run.
 stat() {
 	local re
-	case $1 in
+	case $2 in
 	probes) re='[0-9]+ probes,' ;;
 	windows) re='[0-9]+ windows,' ;;
 	remote) re='[0-9]+ sent to another' ;;
@@ -85,7 +82,17 @@ stat() {
 	cpu) re='compute CPU [0-9.]+' ;;
 	busiest) re='busiest rank [0-9.]+%' ;;
 	esac
-	grep -oE "$re" "$T/stats" | grep -oE '[0-9.]+' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+	grep -oE "$re" "$T/$1.stats" | grep -oE '[0-9.]+'
+}
+median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+# pairwise EXPR FILE...: EXPR (awk, over $1, $2, ... of each line of the
+# pasted files: run i of each) for every run, and their median. The runs
+# of the commands compared took turns, so a drift in the machine's speed
+# (this shared VM's speed moves by a third between minutes) falls on both.
+pairwise() {
+	local e=$1
+	shift
+	paste "$@" | awk "{printf \"%.6g\\n\", $e}" | median
 }
 
 calc() { awk "BEGIN {printf \"%.3g\", $1}"; }
@@ -102,25 +109,29 @@ JOB="--worm code-red-ii --mode per-probe --vulnerable 144000 --initial 1000 --du
      --out-csv sweep.csv"
 echo
 echo "-- sweep (manager/worker), a job = one per-probe run"
-# shellcheck disable=SC2086
-measure 0 "$WS" simulate $JOB --runs 2 --sweep scan_rate=12,14,16,18
-S0W=$WALL S0C=$CPU
-# shellcheck disable=SC2086
-measure 1 "$WS" simulate $JOB --runs 2 --sweep scan_rate=12,14,16,18
-S1W=$WALL S1C=$CPU
-# shellcheck disable=SC2086
-measure 2 "$WS" simulate $JOB --runs 2 --sweep scan_rate=12,14,16,18
-S2W=$WALL S2C=$CPU
-# shellcheck disable=SC2086
-measure 1 "$WS" simulate $JOB --runs 1 --sweep scan_rate=12,14,16,18
-W1W=$WALL W1C=$CPU
-echo "8 jobs, no launcher:  ${S0W} s wall, ${S0C} s CPU"
-echo "8 jobs, -np 1:        ${S1W} s wall, ${S1C} s CPU"
-echo "8 jobs, -np 2:        ${S2W} s wall, ${S2C} s CPU"
-echo "4 jobs, -np 1:        ${W1W} s wall, ${W1C} s CPU   (weak: 4 jobs a rank)"
-echo "strong efficiency 1->2 ranks: wall $(calc "$S1W / (2 * $S2W)"), CPU $(calc "$S1C / $S2C") (CPU(1)/CPU(2): the work the second rank adds; the jobs are dealt one at a time)"
-echo "weak efficiency 1->2 ranks:   wall $(calc "$W1W / $S2W"), CPU $(calc "2 * $W1C / $S2C")"
-echo "mpirun -np 1 / no launcher:   wall $(calc "$S1W / $S0W"), CPU $(calc "$S1C / $S0C")"
+SW="--sweep scan_rate=12,14,16,18"
+for _ in $(seq "$RUNS"); do
+	# shellcheck disable=SC2086
+	once s0 0 "$WS" simulate $JOB --runs 2 $SW
+	# shellcheck disable=SC2086
+	once s1 1 "$WS" simulate $JOB --runs 2 $SW
+	# shellcheck disable=SC2086
+	once s2 2 "$WS" simulate $JOB --runs 2 $SW
+	# shellcheck disable=SC2086
+	once w1 1 "$WS" simulate $JOB --runs 1 $SW
+done
+for k in s0 s1 s2 w1; do
+	walls $k >"$T/$k.w"
+	cpus $k >"$T/$k.c"
+done
+echo "8 jobs, no launcher:  $(median <"$T/s0.w") s wall, $(median <"$T/s0.c") s CPU"
+echo "8 jobs, -np 1:        $(median <"$T/s1.w") s wall, $(median <"$T/s1.c") s CPU"
+echo "8 jobs, -np 2:        $(median <"$T/s2.w") s wall, $(median <"$T/s2.c") s CPU"
+echo "4 jobs, -np 1:        $(median <"$T/w1.w") s wall, $(median <"$T/w1.c") s CPU   (weak: 4 jobs a rank)"
+echo "(efficiencies below: run by run, the commands in turn, then the median)"
+echo "strong efficiency 1->2 ranks: wall $(pairwise '$1 / (2 * $2)' "$T/s1.w" "$T/s2.w"), CPU $(pairwise '$1 / $2' "$T/s1.c" "$T/s2.c") (CPU(1)/CPU(2): the work the second rank adds; the jobs are dealt one at a time)"
+echo "weak efficiency 1->2 ranks:   wall $(pairwise '$1 / $2' "$T/w1.w" "$T/s2.w"), CPU $(pairwise '2 * $1 / $2' "$T/w1.c" "$T/s2.c")"
+echo "mpirun -np 1 / no launcher:   wall $(pairwise '$1 / $2' "$T/s1.w" "$T/s0.w"), CPU $(pairwise '$1 / $2' "$T/s1.c" "$T/s0.c")"
 
 # ---- one run over ranks: --partition --------------------------------------
 P="--mode per-probe --duration $DUR --set lifetime_h=0
@@ -128,36 +139,46 @@ P="--mode per-probe --duration $DUR --set lifetime_h=0
    --summary-json p.json"
 echo
 echo "-- one per-probe run partitioned over ranks (/8 blocks, windows of 2 s)"
-# shellcheck disable=SC2086
-measure 0 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --quiet
-SPW=$WALL SPC=$CPU
-# shellcheck disable=SC2086
-measure 1 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --partition
-P1W=$WALL P1C=$CPU P1N=$(stat probes) P1P=$(stat cpu)
-# shellcheck disable=SC2086
-measure 2 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --partition
-P2W=$WALL P2C=$CPU P2N=$(stat probes) P2P=$(stat path) P2S=$(stat cpu) P2X=$(stat exchange)
-P2B=$(stat busiest)
-P2BY=$(stat bytes) P2PW=$(stat per_window) P2WN=$(stat windows) P2R=$(stat remote)
-# shellcheck disable=SC2086
-measure 1 "$WS" simulate --worm code-red-ii $P --vulnerable 72000 --initial 500 --partition
-H1W=$WALL H1N=$(stat probes) H1P=$(stat cpu)
+for _ in $(seq "$RUNS"); do
+	# shellcheck disable=SC2086
+	once sp 0 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --quiet
+	# shellcheck disable=SC2086
+	once p1 1 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --partition
+	# shellcheck disable=SC2086
+	once p2 2 "$WS" simulate --worm code-red-ii $P --vulnerable 144000 --initial 1000 --partition
+	# shellcheck disable=SC2086
+	once h1 1 "$WS" simulate --worm code-red-ii $P --vulnerable 72000 --initial 500 --partition
+done
+for k in sp p1 p2 h1; do
+	walls $k >"$T/$k.w"
+	cpus $k >"$T/$k.c"
+done
+for k in p1 p2 h1; do
+	stat $k probes >"$T/$k.n"
+	stat $k cpu >"$T/$k.p"
+done
+stat p2 path >"$T/p2.path"
+SPW=$(median <"$T/sp.w") SPC=$(median <"$T/sp.c")
+P1W=$(median <"$T/p1.w") P1C=$(median <"$T/p1.c") P1N=$(median <"$T/p1.n") P1P=$(median <"$T/p1.p")
+P2W=$(median <"$T/p2.w") P2C=$(median <"$T/p2.c") P2N=$(median <"$T/p2.n") P2P=$(median <"$T/p2.path")
+P2S=$(median <"$T/p2.p") P2X=$(stat p2 exchange | median) P2B=$(stat p2 busiest | median)
+P2BY=$(stat p2 bytes | median) P2PW=$(stat p2 per_window | median) P2WN=$(stat p2 windows | median)
+P2R=$(stat p2 remote | median)
+H1W=$(median <"$T/h1.w") H1N=$(median <"$T/h1.n") H1P=$(median <"$T/h1.p")
 echo "single process, per-probe mode: ${SPW} s wall, ${SPC} s CPU"
 echo "--partition -np 1: ${P1W} s wall, ${P1C} s CPU, ${P1N} probes, ${P1P} s compute CPU"
 echo "--partition -np 2: ${P2W} s wall, ${P2C} s CPU, ${P2N} probes, ${P2S} s compute CPU over ranks, ${P2P} s on the critical path, ${P2X} s exchanging (slowest rank, wall), busiest rank ${P2B} % of probes"
 echo "weak peer (72,000 hosts, 500 initial) -np 1: ${H1W} s wall, ${H1N} probes, ${H1P} s compute CPU"
 echo "cost per probe: single process $(calc "$SPC / $P1N * 1e9") ns CPU (its probe count taken as -np 1's: the same distribution), --partition -np 1 $(calc "$P1C / $P1N * 1e9") ns, -np 2 $(calc "$P2C / $P2N * 1e9") ns (whole-process CPU, every rank)"
-echo "strong efficiency 1->2 ranks: wall $(calc "($P2N / $P2W) / (2 * $P1N / $P1W)"), compute CPU $(calc "($P2N / $P2P) / (2 * $P1N / $P1P)")"
-echo "weak efficiency 1->2 ranks:   wall $(calc "($P2N / $P2W) / (2 * $H1N / $H1W)"), compute CPU $(calc "($P2N / $P2P) / (2 * $H1N / $H1P)")"
-echo "  of which balance (one run, load-proof): compute CPU over ranks / (2 x critical path) = $(calc "$P2S / (2 * $P2P)"); work per probe -np 2 / -np 1: $(calc "($P2S / $P2N) / ($P1P / $P1N)")"
+echo "(efficiencies below: run by run, the commands in turn, then the median)"
+echo "strong efficiency 1->2 ranks: wall $(pairwise '($3 / $4) / (2 * $1 / $2)' "$T/p1.n" "$T/p1.w" "$T/p2.n" "$T/p2.w"), compute CPU $(pairwise '($3 / $4) / (2 * $1 / $2)' "$T/p1.n" "$T/p1.p" "$T/p2.n" "$T/p2.path")"
+echo "weak efficiency 1->2 ranks:   wall $(pairwise '($3 / $4) / (2 * $1 / $2)' "$T/h1.n" "$T/h1.w" "$T/p2.n" "$T/p2.w"), compute CPU $(pairwise '($3 / $4) / (2 * $1 / $2)' "$T/h1.n" "$T/h1.p" "$T/p2.n" "$T/p2.path")"
+echo "  of which balance (load-proof): compute CPU over ranks / (2 x critical path) = $(pairwise '$1 / (2 * $2)' "$T/p2.p" "$T/p2.path"); work per probe -np 2 / -np 1: $(pairwise '($3 / $4) / ($1 / $2)' "$T/p1.p" "$T/p1.n" "$T/p2.p" "$T/p2.n")"
 echo "exchange: ${P2WN} windows, ${P2R} probes sent to the other rank, ${P2BY} bytes = ${P2PW} bytes per window ($(calc "$P2BY / $P2N") bytes per probe drawn)"
 
 # Local preference against a uniform scanner over the same hosts and blocks.
-KEEP=$RUNS
-RUNS=1
 # shellcheck disable=SC2086
-measure 2 "$WS" simulate --worm code-red $P --vulnerable 144000 --initial 1000 --partition --scan-rate 15
-RUNS=$KEEP
-U2N=$(stat probes) U2BY=$(stat bytes) U2PW=$(stat per_window)
+once u2 2 "$WS" simulate --worm code-red $P --vulnerable 144000 --initial 1000 --partition --scan-rate 15
+U2N=$(stat u2 probes) U2BY=$(stat u2 bytes) U2PW=$(stat u2 per_window)
 echo "uniform scanner (code-red at 15/s), -np 2: ${U2N} probes, ${U2BY} bytes = ${U2PW} bytes per window ($(calc "$U2BY / $U2N") bytes per probe): Code Red II's local preference sends $(calc "($U2BY / $U2N) / ($P2BY / $P2N)") x fewer bytes per probe"
 echo "load at end: $(cat /proc/loadavg)"
