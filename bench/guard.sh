@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Guard speed against a named peer, measured in the same run on loopback:
 #   1. wrk -> nginx directly                  (the peer: what nginx serves alone)
