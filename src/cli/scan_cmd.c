@@ -654,6 +654,20 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 	return 0;
 }
 
+/* How many parts a large file goes in with --db: as without a store, at
+ * most as many as cores are free now (util/cores.h), since on a busy
+ * machine parts only time-slice. Smaller files keep -j: they are quick
+ * either way, and sampling the load costs 5 ms. */
+static int db_parts(const char *path, int jobs, bool live)
+{
+	struct stat sb;
+	if (jobs < 2 || live || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size < SPLIT_MIN)
+		return jobs;
+	int free_cores = ws_cores_free();
+	return free_cores < jobs ? (free_cores > 0 ? free_cores : 1) : jobs;
+}
+
 /* Returns -1 when the store failed (the run ends). */
 static int db_ingest(struct db_run *d, const struct ws_scan_config *cfg, const char *path,
 		     bool live, FILE *out, struct ws_job_result *res)
@@ -662,6 +676,7 @@ static int db_ingest(struct db_run *d, const struct ws_scan_config *cfg, const c
 	const char *why = "new";
 	struct ws_ingest_opts io = d->io;
 	io.live = live;
+	io.jobs = db_parts(path, io.jobs, live);
 	ws_job_result_init(res);
 	if (d->failed || stop_flag || ws_ingest(d->st, cfg, d->scratch, path, &io, out, res, &why,
 						&err) != 0) {
