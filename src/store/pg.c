@@ -395,15 +395,30 @@ void ws_pg_free(struct ws_store *st)
 
 /* ---- staging --------------------------------------------------------------- */
 
+/* Staging runs once a sighting on the writer thread, between the server's
+ * round trips, so it formats by hand: printf took a sixth of its time. */
 static void hex(struct ws_buf *b, const void *p, size_t n)
 {
 	static const char d[] = "0123456789abcdef";
 	const uint8_t *s = p;
-	ws_buf_adds(b, "\\\\x");
+	ws_buf_reserve(b, 3 + 2 * n);
+	char *o = b->p + b->n;
+	*o++ = '\\';
+	*o++ = '\\';
+	*o++ = 'x';
 	for (size_t i = 0; i < n; i++) {
-		ws_buf_addc(b, d[s[i] >> 4]);
-		ws_buf_addc(b, d[s[i] & 15]);
+		*o++ = d[s[i] >> 4];
+		*o++ = d[s[i] & 15];
 	}
+	b->n = (size_t)(o - b->p);
+	b->p[b->n] = '\0';
+}
+
+/* A tab, then v in decimal. */
+static void tab_int(struct ws_buf *b, long long v)
+{
+	ws_buf_addc(b, '\t');
+	ws_buf_addll(b, v);
 }
 
 static uint64_t hash_str(const char *p, size_t n)
@@ -428,11 +443,12 @@ static void put_str(struct ws_store *st, struct ws_buf *row, const char *p, size
 	size_t slot = (size_t)(h % pg->known_cap);
 	if (pg->known[slot] != h) {
 		pg->known[slot] = h; /* staged now: committed with this batch or retried with it */
-		ws_buf_printf(&pg->strs, "%" PRIu64 "\t", h);
+		ws_buf_addll(&pg->strs, (long long)h); /* h < 2^63 */
+		ws_buf_addc(&pg->strs, '\t');
 		hex(&pg->strs, p, n);
 		ws_buf_addc(&pg->strs, '\n');
 	}
-	ws_buf_printf(row, "\t%" PRIu64, h);
+	tab_int(row, (long long)h);
 }
 
 static void put_int(struct ws_buf *b, bool null, int64_t v)
@@ -440,7 +456,7 @@ static void put_int(struct ws_buf *b, bool null, int64_t v)
 	if (null)
 		ws_buf_adds(b, "\t\\N");
 	else
-		ws_buf_printf(b, "\t%" PRId64, v);
+		tab_int(b, v);
 }
 
 int ws_pg_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s, int dbw,
@@ -460,7 +476,8 @@ int ws_pg_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s
 	struct ws_buf *b = &pg->sight;
 	uint8_t src[16], dst[16];
 	size_t sn = ws_addr_blob(&r->src, src), dn = ws_addr_blob(&r->dst, dst);
-	ws_buf_printf(b, "%" PRId64 "\t%" PRIu64, input_id, (uint64_t)s->line);
+	ws_buf_addll(b, input_id);
+	tab_int(b, (long long)s->line);
 	put_int(b, !r->ts_known, r->ts);
 	ws_buf_addc(b, '\t');
 	hex(b, src, sn);
@@ -472,8 +489,9 @@ int ws_pg_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s
 		ws_buf_adds(b, "\t\\N");
 	}
 	put_int(b, r->dst_port < 0, r->dst_port);
-	ws_buf_printf(b, "\t%d\t%" PRId64 "\t%d", dbw, (int64_t)(s->v->sig ? s->v->sig->sid : 0),
-		      (int)s->v->conf);
+	tab_int(b, dbw);
+	tab_int(b, (long long)(s->v->sig ? s->v->sig->sid : 0));
+	tab_int(b, (int)s->v->conf);
 	put_int(b, r->status < 0, r->status);
 	put_str(st, b, r->method.p, r->method.n);
 	if (r->has_query) {
@@ -485,7 +503,8 @@ int ws_pg_add(struct ws_store *st, int64_t input_id, const struct ws_sighting *s
 	}
 	put_str(st, b, r->agent.p, r->agent.n);
 	put_str(st, b, r->host.p, r->host.n);
-	ws_buf_printf(b, "\t%s\t%s", s->compromised ? "t" : "f", s->inside ? "t" : "f");
+	ws_buf_adds(b, s->compromised ? "\tt" : "\tf");
+	ws_buf_adds(b, s->inside ? "\tt" : "\tf");
 	put_int(b, s->nimda_probe <= 0, s->nimda_probe);
 	ws_buf_adds(b, s->simulated ? "\tt\n" : "\tf\n");
 	if (sn && dn) {
