@@ -364,7 +364,7 @@ ws_rep_bin *ws_rep_hour_bins(const struct ws_report_data *d, int64_t *t0, int64_
 	if (!ws_rep_hour_range(d, &first, &last))
 		return NULL;
 	*binsec = ws_rep_hour_bin(first, last);
-	*t0 = ws_floor_div(first, *binsec) * *binsec;
+	*t0 = ws_floor_to(first, *binsec);
 	*nb = (size_t)((last - *t0) / *binsec) + 1;
 	ws_rep_bin *bins = ws_xcalloc(*nb, sizeof(*bins));
 	for (size_t i = 0; i < d->n_hours; i++) {

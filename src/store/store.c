@@ -17,6 +17,7 @@
 #include "store/internal.h"
 #include "store/pg.h"
 #include "util/mem.h"
+#include "util/time.h"
 
 #define PENDING_CAP 1000000 /* sightings in one batch before a forced commit */
 /* Sources held in a batch before their rollups are written into the open
@@ -694,7 +695,7 @@ int ws_store_add(struct ws_store *st, int64_t input_id, const struct ws_sighting
 	struct input_item *in = ws_amap_get(&st->inputs, &input_id, &fresh);
 	in->sightings++;
 	if (r->ts_known) {
-		struct hour_item hk = {.hour = r->ts - (r->ts % 3600 + 3600) % 3600, .dbw = dbw};
+		struct hour_item hk = {.hour = ws_floor_to(r->ts, 3600), .dbw = dbw};
 		struct hour_item *hi = ws_amap_get(&st->hours, &hk, &fresh);
 		hi->n++;
 	}
