@@ -139,6 +139,16 @@ static void add_input(struct inputs *in, const char *p)
 
 #define SPLIT_MIN (64ull << 20) /* files smaller than this are one job */
 
+/* At most `parts` parts, and no more than cores are free now (util/cores.h):
+ * on a busy machine parts only time-slice. At least 1. */
+static int parts_free(int parts)
+{
+	int free_cores = ws_cores_free();
+	if (free_cores < parts)
+		parts = free_cores;
+	return parts > 0 ? parts : 1;
+}
+
 /* Splits a large, plain, line-oriented file into `parts` ranges at line
  * starts. Returns false (and adds nothing) when it should stay whole. */
 static bool add_split(struct inputs *in, const char *path, int parts, const char *log_format)
@@ -147,10 +157,7 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 	if (parts < 2 || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size < SPLIT_MIN)
 		return false;
-	/* As many parts as cores are free now (util/cores.h), at most -j. */
-	int free_cores = ws_cores_free();
-	if (free_cores < parts)
-		parts = free_cores;
+	parts = parts_free(parts);
 	if (parts < 2)
 		return false;
 	FILE *f = fopen(path, "rb");
@@ -655,8 +662,7 @@ static int db_start(struct db_run *d, const struct scan_args *a, const struct ws
 }
 
 /* How many parts a large file goes in with --db: as without a store, at
- * most as many as cores are free now (util/cores.h), since on a busy
- * machine parts only time-slice. Smaller files keep -j: they are quick
+ * most as many as cores are free. Smaller files keep -j: they are quick
  * either way, and sampling the load costs 5 ms. */
 static int db_parts(const char *path, int jobs, bool live)
 {
@@ -664,8 +670,7 @@ static int db_parts(const char *path, int jobs, bool live)
 	if (jobs < 2 || live || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    (uint64_t)sb.st_size < SPLIT_MIN)
 		return jobs;
-	int free_cores = ws_cores_free();
-	return free_cores < jobs ? (free_cores > 0 ? free_cores : 1) : jobs;
+	return parts_free(jobs);
 }
 
 /* Returns -1 when the store failed (the run ends). */
