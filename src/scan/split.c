@@ -45,9 +45,13 @@ struct copy {
 	size_t off[NSTR], len[NSTR];
 };
 
+/* A part being scanned or waiting to be stored: part i lives in slot
+ * i % window, which it takes once part i - window was stored and freed (a
+ * 436 MB log is 416 parts, and a slot each held 4.7 MiB for nothing). */
 struct part {
 	uint64_t off, len;
-	bool done; /* under run.mu */
+	size_t idx; /* the part in the slot, under run.mu */
+	bool done;  /* under run.mu */
 	struct copy *v;
 	size_t n, cap;
 	struct ws_buf arena;
@@ -59,8 +63,11 @@ struct part {
 struct run {
 	const struct ws_scan_config *cfg; /* the caller's, with no output */
 	const struct ws_split *sp;
-	struct part *parts;
+	struct span {
+		uint64_t off, len;
+	} *spans;
 	size_t n;
+	struct part *slot; /* window of them */
 	size_t next, stored, window; /* under mu */
 	bool quit;
 	pthread_mutex_t mu;
@@ -116,13 +123,9 @@ static int plan(struct run *r, struct ws_err *err)
 						      : line_start_after(fd, start + pb, sp->size);
 		if (r->n == cap) {
 			cap = cap ? cap * 2 : 16;
-			r->parts = ws_xreallocarray(r->parts, cap, sizeof(*r->parts));
+			r->spans = ws_xreallocarray(r->spans, cap, sizeof(*r->spans));
 		}
-		struct part *p = &r->parts[r->n++];
-		memset(p, 0, sizeof(*p));
-		p->off = start;
-		p->len = end - start;
-		ws_job_result_init(&p->res);
+		r->spans[r->n++] = (struct span){start, end - start};
 		start = end;
 	}
 	close(fd);
@@ -179,7 +182,11 @@ static bool read_tail(const char *path, struct part *p)
 
 static void scan_part(struct run *r, size_t i, struct ws_prefilter_scratch *scratch)
 {
-	struct part *p = &r->parts[i];
+	struct part *p = &r->slot[i % r->window];
+	p->off = r->spans[i].off;
+	p->len = r->spans[i].len;
+	p->n = 0;
+	ws_job_result_init(&p->res);
 	if (!read_tail(r->sp->path, p)) {
 		p->res.rc = WS_EIO;
 		ws_err_set(&p->res.err, WS_EIO, "%s: cannot read at offset %llu", r->sp->path,
@@ -207,8 +214,11 @@ static void *work(void *arg)
 			pthread_cond_wait(&r->cv, &r->mu);
 		size_t i = r->next;
 		bool go = !r->quit && i < r->n;
-		if (go)
+		if (go) {
 			r->next++;
+			r->slot[i % r->window].idx = i;
+			r->slot[i % r->window].done = false;
+		}
 		pthread_mutex_unlock(&r->mu);
 		if (!go)
 			return NULL;
@@ -309,12 +319,15 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 	uint64_t line = r->sp->line; /* the next part's first line */
 	uint64_t since = 0;          /* sightings since the last commit */
 	time_t last_commit = time(NULL);
-	struct part *pending = NULL; /* the last part stored, when not committed */
-	uint64_t pending_lines = 0;
+	/* the last part stored, when not committed (its slot is reused) */
+	bool pending = false;
+	uint64_t pending_end = 0, pending_lines = 0;
+	char pending_tail[WS_HEAD_BYTES];
+	size_t pending_tail_len = 0;
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
-		struct part *p = &r->parts[i];
+		struct part *p = &r->slot[i % r->window];
 		pthread_mutex_lock(&r->mu);
-		while (!p->done)
+		while (!(p->idx == i && p->done))
 			pthread_cond_wait(&r->cv, &r->mu);
 		pthread_mutex_unlock(&r->mu);
 		if (r->sp->stop && *r->sp->stop)
@@ -333,8 +346,11 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 			      (every > 0 && time(NULL) >= last_commit + every);
 		rc = store_part(w, &store, &fmt, r->sp, p, line, last, commit, &seen, err);
 		ws_out_writer_flush(&ow, true); /* a part's records go out before it is freed */
-		pending = commit ? NULL : p;
+		pending = !commit;
+		pending_end = p->off + p->len;
 		pending_lines = line + p->res.lines - 1;
+		memcpy(pending_tail, p->tail, p->tail_len);
+		pending_tail_len = p->tail_len;
 		if (commit) {
 			since = 0;
 			last_commit = time(NULL);
@@ -350,8 +366,8 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 	}
 	/* Stopped early (a signal, an input error): commit what was stored. */
 	if (pending && rc == 0)
-		rc = ws_writer_progress(w, pending->off + pending->len, pending_lines, pending->tail,
-					pending->tail_len, false, err);
+		rc = ws_writer_progress(w, pending_end, pending_lines, pending_tail,
+					pending_tail_len, false, err);
 	ws_out_writer_free(&ow);
 	ws_hosts_free(&seen);
 	return rc;
@@ -372,6 +388,9 @@ int ws_split_ingest(struct ws_writer *w, const struct ws_scan_config *cfg,
 	}
 	size_t nw = (size_t)sp->jobs < r.n ? (size_t)sp->jobs : r.n;
 	r.window = nw + 2; /* each worker a part ahead, and two waiting to be stored */
+	r.slot = ws_xcalloc(r.window, sizeof(*r.slot));
+	for (size_t i = 0; i < r.window; i++)
+		r.slot[i].idx = SIZE_MAX;
 	struct worker *wk = ws_xcalloc(nw ? nw : 1, sizeof(*wk));
 	for (size_t i = 0; i < nw && rc == 0; i++) {
 		wk[i].r = &r;
@@ -393,9 +412,10 @@ int ws_split_ingest(struct ws_writer *w, const struct ws_scan_config *cfg,
 	}
 	for (size_t i = 0; i < nw; i++)
 		ws_prefilter_scratch_free(wk[i].scratch);
-	for (size_t i = 0; i < r.n; i++)
-		free_part(&r.parts[i]);
-	free(r.parts);
+	for (size_t i = 0; i < r.window; i++)
+		free_part(&r.slot[i]);
+	free(r.slot);
+	free(r.spans);
 	free(wk);
 	pthread_mutex_destroy(&r.mu);
 	pthread_cond_destroy(&r.cv);

@@ -18,7 +18,7 @@
 #include "output/alert.h"
 #include "util/mem.h"
 
-#define BATCH_RECS 4096 /* records handed over at once */
+#define BATCH_RECS 2048 /* records handed over at once */
 /* The reader waits for the thread once its batch holds this many: two
  * batches of ~0.4 KiB records bound the queue's memory (~7 MiB). */
 #define WAIT_RECS (2 * BATCH_RECS)
