@@ -50,14 +50,23 @@ struct ws_hworm {
 size_t ws_hworms_decode(const void *blob, size_t n, struct ws_hworm *out, size_t max);
 void ws_hworms_encode(const struct ws_hworm *w, size_t n, uint8_t *out);
 
+/* A source's rollup for the batch. Most sources are one worm, so the first
+ * WS_HOST_INLINE worms are kept inline; a source seen as more moves its list
+ * to st->hworms (a block of WS_MAX_WORMS, cleared with the batch). That
+ * keeps a pending source at ~0.14 KiB, so a batch can hold enough of them
+ * to write each source about once per file (store.c, HOSTS_CAP). */
+#define WS_HOST_INLINE 2
 struct ws_pend_host {
-	struct ws_akey key;
-	struct ws_addr addr;
-	int64_t first, last;
-	uint64_t requests, compromised, dests;
+	struct ws_akey key; /* first: the map's key; the source's address */
+	uint8_t nw;
 	uint16_t nimda;
 	bool inside, simulated;
-	uint8_t nw;
+	uint32_t more; /* 0: worms inline; else 1 + its block in st->hworms */
+	int64_t first, last;
+	uint64_t requests, compromised, dests;
+	struct ws_hworm w[WS_HOST_INLINE];
+};
+struct ws_hworm_block {
 	struct ws_hworm w[WS_MAX_WORMS];
 };
 
@@ -125,8 +134,20 @@ struct ws_strslot {
 };
 
 enum ws_stmt {
-	Q_INS_SIGHTING, Q_STR_FIND, Q_STR_ADD, Q_DEST_ADD, Q_HOST_UPSERT,
+	Q_INS_ROWS, Q_STR_FIND, Q_STR_ADD, Q_DEST_ADD, Q_HOST_FIND, Q_HOST_PUT,
 	Q_HOUR, Q_STATUS, Q_NET, Q_WORM_TOT, Q_TOTALS, Q_INPUT_SIGHTINGS, Q_HOST_SENSOR, Q_NSTMT
+};
+
+/* A sighting staged for the sightings table (store/rows.c): v[col] for the
+ * integer columns, src/dst for the address blobs, bit col of null for a
+ * NULL. */
+enum { WS_SROW_SRC = 3, WS_SROW_DST = 5, WS_SROW_COLS = 19 };
+#define WS_ROWS_CAP 1024 /* staged at most, ~0.2 KiB each */
+struct ws_srow {
+	int64_t v[WS_SROW_COLS];
+	uint32_t null;
+	uint8_t src[16], dst[16];
+	uint8_t src_len, dst_len;
 };
 
 struct ws_store {
@@ -143,7 +164,11 @@ struct ws_store {
 	/* the batch */
 	struct ws_amap hosts, hours, status, nets, inputs;
 	struct ws_amap dests; /* (source, destination) pairs of the batch (SQLite) */
+	struct ws_hworm_block *hworms; /* worm lists of the batch's many-worm sources */
+	size_t n_hworms, cap_hworms;
 	uint64_t pending;
+	struct ws_srow *rows; /* staged sightings (WS_ROWS_CAP), NULL until used */
+	size_t n_rows;
 	struct ws_strslot *strs;
 	struct ws_buf tbuf; /* a target with its query, for interning */
 	struct ws_store_tq *tq; /* telescope statements (store/tele.c), NULL until used */
@@ -154,12 +179,22 @@ struct ws_store {
 	uint64_t dropped;       /* sightings a live writer could not keep */
 };
 
+/* Staged sightings (store/rows.c): the virtual table they are read from,
+ * registered on a writer's connection before its statements are prepared;
+ * the next free row (n_rows < WS_ROWS_CAP: flush when full); their insert
+ * in the open transaction. */
+int ws_store_rows_register(struct ws_store *st);
+struct ws_srow *ws_store_row_next(struct ws_store *st);
+int ws_store_rows_flush(struct ws_store *st, struct ws_err *err);
+
+/* A pending source's worms (h->nw of them) and its address. */
+struct ws_hworm *ws_pend_worms(struct ws_store *st, struct ws_pend_host *h);
+void ws_pend_addr(const struct ws_pend_host *h, struct ws_addr *a);
+
 /* One-line error naming the store for an SQLite failure (store/sql.c). */
 int ws_store_sqlerr(struct ws_store *st, int rc, const char *what, struct ws_err *err);
 int ws_store_exec(struct ws_store *st, const char *sql, struct ws_err *err);
 int ws_store_begin(struct ws_store *st, struct ws_err *err);
-/* Registers ws_merge_worms() on the connection (writers). */
-int ws_store_functions(struct ws_store *st);
 /* For the migration tests: opens (RW) migrating only up to `version`. */
 int ws_store_open_version(const char *path, enum ws_store_mode mode, int version,
 			  struct ws_store **out, struct ws_err *err);

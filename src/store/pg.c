@@ -554,19 +554,22 @@ static void stage_rollups(struct ws_store *st, struct ws_buf *hb, struct ws_buf 
 {
 	for (size_t i = 0; i < st->hosts.n; i++) {
 		struct ws_pend_host *h = WS_AMAP_AT(&st->hosts, i);
+		struct ws_addr addr;
+		ws_pend_addr(h, &addr);
 		uint8_t a[16];
-		size_t an = ws_addr_blob(&h->addr, a);
+		size_t an = ws_addr_blob(&addr, a);
 		hex(hb, a, an);
 		tnull(hb, h->first, true);
 		tnull(hb, h->last, false);
 		ws_buf_printf(hb, "\t%" PRIu64 "\t%" PRIu64 "\t%u\t%s\t%s\n", h->requests,
 			      h->compromised, (unsigned)h->nimda, h->inside ? "t" : "f",
 			      h->simulated ? "t" : "f");
+		const struct ws_hworm *hw = ws_pend_worms(st, h);
 		for (uint8_t k = 0; k < h->nw; k++) {
 			hex(wb, a, an);
-			ws_buf_printf(wb, "\t%d\t%" PRIu64, h->w[k].dbw, h->w[k].n);
-			tnull(wb, h->w[k].first, true);
-			tnull(wb, h->w[k].last, false);
+			ws_buf_printf(wb, "\t%d\t%" PRIu64, hw[k].dbw, hw[k].n);
+			tnull(wb, hw[k].first, true);
+			tnull(wb, hw[k].last, false);
 			ws_buf_addc(wb, '\n');
 		}
 	}
