@@ -277,21 +277,22 @@ static int store_part(struct ws_writer *w, const struct ws_sink *store, const st
 				  p->tail_len, last, err);
 }
 
-/* An example's "PATH:LINE ..." from a part numbered from 1, renumbered.
- * Made longer, it is cut where the sequential job's text would be. */
-static void shift_example(struct ws_example *e, const char *path, uint64_t by)
+/* A "PATH:LINE ..." text (an example, an odd field's place) from a part
+ * numbered from 1, renumbered. Made longer, it is cut where the sequential
+ * job's text would be. */
+static void shift_at(char *text, size_t cap, const char *path, uint64_t by)
 {
 	size_t pl = strlen(path);
-	if (strncmp(e->text, path, pl) != 0 || e->text[pl] != ':')
+	if (strncmp(text, path, pl) != 0 || text[pl] != ':')
 		return;
 	char *end;
-	unsigned long long line = strtoull(e->text + pl + 1, &end, 10);
+	unsigned long long line = strtoull(text + pl + 1, &end, 10);
 	struct ws_buf b = {0};
 	ws_buf_printf(&b, "%s:%llu", path, line + by);
 	ws_buf_adds(&b, end);
-	size_t n = b.n < sizeof(e->text) ? b.n : sizeof(e->text) - 1;
-	memcpy(e->text, b.p, n);
-	e->text[n] = '\0';
+	size_t n = b.n < cap ? b.n : cap - 1;
+	memcpy(text, b.p, n);
+	text[n] = '\0';
 	ws_buf_free(&b);
 }
 
@@ -300,7 +301,10 @@ static void merge_part(struct ws_job_result *res, struct ws_job_result *pr, cons
 		       uint64_t by)
 {
 	for (int k = 0; k < pr->n_compromised; k++)
-		shift_example(&pr->compromised[k], path, by);
+		shift_at(pr->compromised[k].text, sizeof(pr->compromised[k].text), path, by);
+	for (int k = 0; k < WS_N_ODD; k++)
+		if (pr->odd[k])
+			shift_at(pr->odd_at[k], sizeof(pr->odd_at[k]), path, by);
 	ws_job_result_merge(res, pr);
 	for (int k = 0; k < pr->n_unparsable_at && res->n_unparsable_at < WS_EXAMPLES; k++)
 		res->unparsable_at[res->n_unparsable_at++] = pr->unparsable_at[k] + by;

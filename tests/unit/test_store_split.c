@@ -40,6 +40,11 @@ static void write_lines(const char *path, const char *mode, unsigned from, unsig
 				(i * 13) % 40 + 1, i % 60, nimda[(i / 10) % 5]);
 		else if (i > 1000 && i % 997 == 0)
 			fprintf(f, "garbage without a date GET /default.ida?NNNN %u\n", i);
+		else if (i == 7001 || i == 9001)
+			/* odd fields far into the file: the summary names their line */
+			fprintf(f, "%s - - [%s +0000] \"GET /scripts/root.exe?/c+dir HTTP/1.0\" 404 9 \"-\" \"-\"\n",
+				i == 7001 ? "not-an-address" : "10.9.9.9",
+				i == 7001 ? "04/Aug/2001:11:00:00" : "04/Aug/2001:99:00:00");
 		else
 			st_line(f, (i * 7919u) % 3000u, i * 3u);
 	}
@@ -188,6 +193,11 @@ static void compare_threads(const char *log, bool unparsable, bool examples)
 	assert_true(!unparsable || r1.unparsable > 5);
 	assert_true(!examples || r1.n_compromised == WS_EXAMPLES);
 	assert_int_equal(r1.unparsable, r2.unparsable);
+	for (int k = 0; k < WS_N_ODD; k++) {
+		assert_int_equal(r1.odd[k], r2.odd[k]);
+		assert_string_equal(r1.odd_at[k], r2.odd_at[k]);
+	}
+	assert_true(!unparsable || (r1.odd[0] == 1 && r1.odd[2] == 1));
 	assert_int_equal(r1.n_unparsable_at, r2.n_unparsable_at);
 	assert_memory_equal(r1.unparsable_at, r2.unparsable_at, sizeof(r1.unparsable_at));
 	assert_int_equal(r1.hosts.n, r2.hosts.n);
