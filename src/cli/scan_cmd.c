@@ -2,7 +2,9 @@
 /* `wormscope scan`: options, input expansion, the worker pool and the output
  * order. Inputs are scanned in parallel (-j), each into its own temporary
  * file; the main thread writes them out in input order, so the bytes on
- * stdout do not depend on -j. */
+ * stdout do not depend on -j. Test hook: WS_SCAN_SPLIT_MIN=BYTES splits
+ * files from that size on (default 64 MiB) into -j parts, free cores or
+ * not. */
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -139,10 +141,25 @@ static void add_input(struct inputs *in, const char *p)
 
 #define SPLIT_MIN (64ull << 20) /* files smaller than this are one job */
 
+/* WS_SCAN_SPLIT_MIN (the test hook above), or 0. */
+static uint64_t split_hook(void)
+{
+	const char *e = getenv("WS_SCAN_SPLIT_MIN");
+	return e && *e ? strtoull(e, NULL, 10) : 0;
+}
+
+static uint64_t split_min(void)
+{
+	uint64_t h = split_hook();
+	return h ? h : SPLIT_MIN;
+}
+
 /* At most `parts` parts, and no more than cores are free now (util/cores.h):
  * on a busy machine parts only time-slice. At least 1. */
 static int parts_free(int parts)
 {
+	if (split_hook())
+		return parts;
 	int free_cores = ws_cores_free();
 	if (free_cores < parts)
 		parts = free_cores;
@@ -155,7 +172,7 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 {
 	struct stat st;
 	if (parts < 2 || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size < SPLIT_MIN)
+	    (uint64_t)st.st_size < split_min())
 		return false;
 	parts = parts_free(parts);
 	if (parts < 2)
@@ -210,7 +227,8 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 		struct item *it = &in->v[in->n - 1];
 		it->ranged = true;
 		it->first_part = first;
-		it->range = (struct ws_range){.off = start, .len = end - start, .kind = (int)kind};
+		it->range = (struct ws_range){.off = start, .len = end - start, .first_line = 1,
+					      .kind = (int)kind};
 		start = end;
 	}
 	fclose(f);
@@ -283,6 +301,7 @@ static enum ws_look look_at(const struct ws_scan_config *cfg, const char *path)
 struct file_seen {
 	bool read, found, err;
 	uint64_t bytes;
+	uint64_t part_lines; /* lines of the parts of a split file taken so far */
 	int look; /* standard input: what the scan judged its head to be (enum ws_look) */
 };
 
@@ -340,20 +359,16 @@ struct pool {
 static bool locate_part(struct inputs *in, size_t i)
 {
 	struct item *it = &in->v[i];
-	struct ws_input *f;
 	struct ws_err err;
-	if (ws_input_open_range(it->path, it->range.off, it->range.len, &f, &err) != 0) {
+	uint64_t nl = 0;
+	/* the last part's count would only serve parts after it: none */
+	bool last = i + 1 == in->n || !in->v[i + 1].ranged || in->v[i + 1].first_part != it->first_part;
+	if (!last &&
+	    ws_input_count_newlines(it->path, it->range.off, it->range.len, &nl, &err) != 0) {
 		atomic_store(&it->newlines, 0);
 		atomic_store(&it->counted, true);
 		return false;
 	}
-	char *buf = ws_xmalloc(1 << 20);
-	uint64_t nl = 0;
-	size_t got;
-	while (ws_input_read(f, buf, 1 << 20, &got, &err) == 0 && got)
-		nl += ws_count_newlines(buf, got);
-	free(buf);
-	ws_input_close(f);
 	atomic_store(&it->newlines, nl);
 	atomic_store(&it->counted, true);
 	uint64_t first = 1;
@@ -394,7 +409,9 @@ static void *worker(void *arg)
 		ws_job_result_init(&p->res[i]);
 		if (it->live) {
 			ws_scan_live(p->cfg, it->path, NULL, out, &p->res[i]);
-		} else if (it->ranged && !locate_part(p->in, i)) {
+		} else if (it->ranged && p->cfg->out != WS_OUT_NONE && !locate_part(p->in, i)) {
+			/* (without sightings written, a part is scanned from line 1
+			 * and renumbered as it is taken: no pass to count lines) */
 			p->res[i].rc = WS_EIO;
 			ws_err_set(&p->res[i].err, WS_EIO, "%s: cannot read part at offset %llu", it->path,
 				   (unsigned long long)it->range.off);
@@ -893,6 +910,13 @@ static void take_result(struct run *r, size_t i, int pass)
 	}
 	/* what the whole file (all its parts, every --follow pass) gave */
 	struct file_seen *fs = &r->seen[in->v[i].ranged ? in->v[i].first_part : i];
+	if (in->v[i].ranged) {
+		if (in->v[i].first_part == i)
+			fs->part_lines = 0;
+		if (r->a->cfg.out == WS_OUT_NONE)
+			ws_job_result_shift(res, in->v[i].path, fs->part_lines);
+		fs->part_lines += res->lines;
+	}
 	fs->read = true;
 	fs->found |= res->sightings || res->ignored || res->cap.captures || res->simulated;
 	fs->err |= res->rc != 0;

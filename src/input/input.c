@@ -9,11 +9,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
+#include "util/lines.h"
 #include "util/mem.h"
 
 #define RAW_CAP (1u << 20)
@@ -114,6 +116,30 @@ int ws_input_open(const char *path, struct ws_input **out, struct ws_err *err)
 		}
 	}
 	*out = in;
+	return 0;
+}
+
+int ws_input_count_newlines(const char *path, uint64_t off, uint64_t len, uint64_t *out,
+			    struct ws_err *err)
+{
+	*out = 0;
+	if (len == 0)
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ws_err_set(err, WS_EIO, "%s: %s", path, strerror(errno));
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t start = off - off % (uint64_t)(page > 0 ? page : 4096);
+	size_t maplen = (size_t)(off + len - start);
+	void *m = mmap(NULL, maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)start);
+	int e = errno;
+	close(fd);
+	if (m == MAP_FAILED)
+		return ws_err_set(err, WS_EIO, "%s: cannot map %llu bytes at %llu: %s", path,
+				  (unsigned long long)len, (unsigned long long)off, strerror(e));
+	madvise(m, maplen, MADV_SEQUENTIAL);
+	*out = ws_count_newlines((const char *)m + (off - start), (size_t)len);
+	munmap(m, maplen);
 	return 0;
 }
 

@@ -796,6 +796,37 @@ void ws_scan_live(const struct ws_scan_config *cfg, const char *iface,
 	free(name);
 }
 
+/* A "PATH:LINE ..." text (an example, an odd field's place) renumbered by
+ * `by`. Made longer, it is cut where a sequential job's text would be. */
+static void shift_at(char *text, size_t cap, const char *path, uint64_t by)
+{
+	size_t pl = strlen(path);
+	if (strncmp(text, path, pl) != 0 || text[pl] != ':')
+		return;
+	char *end;
+	unsigned long long line = strtoull(text + pl + 1, &end, 10);
+	struct ws_buf b = {0};
+	ws_buf_printf(&b, "%s:%llu", path, line + by);
+	ws_buf_adds(&b, end);
+	size_t n = b.n < cap ? b.n : cap - 1;
+	memcpy(text, b.p, n);
+	text[n] = '\0';
+	ws_buf_free(&b);
+}
+
+void ws_job_result_shift(struct ws_job_result *res, const char *path, uint64_t by)
+{
+	if (!by)
+		return;
+	for (int k = 0; k < res->n_compromised; k++)
+		shift_at(res->compromised[k].text, sizeof(res->compromised[k].text), path, by);
+	for (int k = 0; k < WS_N_ODD; k++)
+		if (res->odd[k])
+			shift_at(res->odd_at[k], sizeof(res->odd_at[k]), path, by);
+	for (int k = 0; k < res->n_unparsable_at; k++)
+		res->unparsable_at[k] += by;
+}
+
 void ws_job_result_merge(struct ws_job_result *dst, struct ws_job_result *src)
 {
 	ws_capture_stats_add(&dst->cap, &src->cap);

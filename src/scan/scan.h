@@ -168,6 +168,10 @@ void ws_job_result_init(struct ws_job_result *res);
  * telescope moves to dst when dst has none (a copy would double the peak
  * memory of a large one): src is then left without it, ready to free. */
 void ws_job_result_merge(struct ws_job_result *dst, struct ws_job_result *src);
+/* Renumbers a part's lines by `by` (a part scanned with lines numbered from
+ * 1 that starts at line by + 1): its examples, odd fields' places and
+ * unparsable lines of file `path`. */
+void ws_job_result_shift(struct ws_job_result *res, const char *path, uint64_t by);
 void ws_job_result_free(struct ws_job_result *res);
 
 #endif

@@ -277,37 +277,14 @@ static int store_part(struct ws_writer *w, const struct ws_sink *store, const st
 				  p->tail_len, last, err);
 }
 
-/* A "PATH:LINE ..." text (an example, an odd field's place) from a part
- * numbered from 1, renumbered. Made longer, it is cut where the sequential
- * job's text would be. */
-static void shift_at(char *text, size_t cap, const char *path, uint64_t by)
-{
-	size_t pl = strlen(path);
-	if (strncmp(text, path, pl) != 0 || text[pl] != ':')
-		return;
-	char *end;
-	unsigned long long line = strtoull(text + pl + 1, &end, 10);
-	struct ws_buf b = {0};
-	ws_buf_printf(&b, "%s:%llu", path, line + by);
-	ws_buf_adds(&b, end);
-	size_t n = b.n < cap ? b.n : cap - 1;
-	memcpy(text, b.p, n);
-	text[n] = '\0';
-	ws_buf_free(&b);
-}
-
 /* Adds a stored part's counts to res, its line numbers shifted by `by`. */
 static void merge_part(struct ws_job_result *res, struct ws_job_result *pr, const char *path,
 		       uint64_t by)
 {
-	for (int k = 0; k < pr->n_compromised; k++)
-		shift_at(pr->compromised[k].text, sizeof(pr->compromised[k].text), path, by);
-	for (int k = 0; k < WS_N_ODD; k++)
-		if (pr->odd[k])
-			shift_at(pr->odd_at[k], sizeof(pr->odd_at[k]), path, by);
+	ws_job_result_shift(pr, path, by);
 	ws_job_result_merge(res, pr);
 	for (int k = 0; k < pr->n_unparsable_at && res->n_unparsable_at < WS_EXAMPLES; k++)
-		res->unparsable_at[res->n_unparsable_at++] = pr->unparsable_at[k] + by;
+		res->unparsable_at[res->n_unparsable_at++] = pr->unparsable_at[k];
 }
 
 /* The calling thread's half: parts in order into the store. */
