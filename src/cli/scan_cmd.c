@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,8 +120,8 @@ struct item {
 	bool from_dir;              /* found inside a directory given as an input */
 	struct ws_range range;
 	size_t first_part;          /* index of part 0 of the same file */
-	_Atomic uint64_t newlines;  /* newlines in the range, once counted */
-	atomic_bool counted;
+	uint64_t newlines;          /* newlines in the range, once counted (pool.mu) */
+	bool counted;               /* (pool.mu) */
 };
 
 struct inputs {
@@ -354,33 +353,33 @@ struct pool {
 	FILE *out;
 };
 
-/* Counts the part's newlines, then waits for the parts before it to do the
- * same, to learn the number of its first line. */
-static bool locate_part(struct inputs *in, size_t i)
+/* Counts the part's newlines (unless it is its file's last: no part needs
+ * them), then waits for the parts before it to do the same, to learn the
+ * number of its first line. */
+static bool locate_part(struct pool *p, size_t i)
 {
+	struct inputs *in = p->in;
 	struct item *it = &in->v[i];
 	struct ws_err err;
 	uint64_t nl = 0;
-	/* the last part's count would only serve parts after it: none */
 	bool last = i + 1 == in->n || !in->v[i + 1].ranged || in->v[i + 1].first_part != it->first_part;
-	if (!last &&
-	    ws_input_count_newlines(it->path, it->range.off, it->range.len, &nl, &err) != 0) {
-		atomic_store(&it->newlines, 0);
-		atomic_store(&it->counted, true);
-		return false;
-	}
-	atomic_store(&it->newlines, nl);
-	atomic_store(&it->counted, true);
+	bool ok = last ||
+		  ws_input_count_newlines(it->path, it->range.off, it->range.len, &nl, &err) == 0;
+	pthread_mutex_lock(&p->mu);
+	it->newlines = ok ? nl : 0;
+	it->counted = true;
+	pthread_cond_broadcast(&p->cv);
 	uint64_t first = 1;
+	/* earlier parts were handed out before this one, so they are counting
+	 * now; the wait is short */
 	for (size_t k = it->first_part; k < i; k++) {
-		/* Earlier parts were handed out before this one, so they are
-		 * counting now; the wait is short. */
-		while (!atomic_load(&in->v[k].counted))
-			sched_yield();
-		first += atomic_load(&in->v[k].newlines);
+		while (!in->v[k].counted)
+			pthread_cond_wait(&p->cv, &p->mu);
+		first += in->v[k].newlines;
 	}
+	pthread_mutex_unlock(&p->mu);
 	it->range.first_line = first;
-	return true;
+	return ok;
 }
 
 static void *worker(void *arg)
@@ -409,7 +408,7 @@ static void *worker(void *arg)
 		ws_job_result_init(&p->res[i]);
 		if (it->live) {
 			ws_scan_live(p->cfg, it->path, NULL, out, &p->res[i]);
-		} else if (it->ranged && p->cfg->out != WS_OUT_NONE && !locate_part(p->in, i)) {
+		} else if (it->ranged && p->cfg->out != WS_OUT_NONE && !locate_part(p, i)) {
 			/* (without sightings written, a part is scanned from line 1
 			 * and renumbered as it is taken: no pass to count lines) */
 			p->res[i].rc = WS_EIO;

@@ -18,9 +18,8 @@ enum ws_compression { WS_COMP_NONE, WS_COMP_GZIP, WS_COMP_ZSTD };
 int ws_input_open(const char *path, struct ws_input **out, struct ws_err *err);
 /* Opens bytes [off, off+len) of a plain (uncompressed) file, for scanning one
  * file in parallel parts. No decompression: the caller checked the magic. */
-/* The newlines in bytes [off, off+len) of a plain file, counted in a
- * mapping of the file (no copy out of the page cache: a read() pass cost as
- * much as the scan of the same bytes). */
+/* The newlines in bytes [off, off+len) of a plain file (the first line
+ * number of the part after it). */
 int ws_input_count_newlines(const char *path, uint64_t off, uint64_t len, uint64_t *out,
 			    struct ws_err *err);
 int ws_input_open_range(const char *path, uint64_t off, uint64_t len, struct ws_input **out,

@@ -32,6 +32,14 @@ void *ws_xmalloc(size_t n)
 	return p;
 }
 
+void *ws_xmalloc_pages(size_t n)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, WS_PAGE, n ? n : 1) != 0)
+		oom(n);
+	return p;
+}
+
 void *ws_xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);

@@ -22,6 +22,12 @@ void *ws_xcalloc(size_t nmemb, size_t size);
  * (transparent_hugepage "madvise"), so that a lookup costs one cache miss
  * rather than a cache miss and a page-table walk. Free with free(3). */
 void *ws_xcalloc_table(size_t nmemb, size_t size);
+/* n bytes starting at a page boundary, for read(2) buffers: the kernel's
+ * copy out of the page cache ran at a third of its speed into a buffer
+ * malloc had put 16 bytes past one (AMD EPYC, 195 MB: 0.098 s against
+ * 0.034 s). Free with free(3). */
+#define WS_PAGE 4096
+void *ws_xmalloc_pages(size_t n);
 /* Like reallocarray(3), but aborts instead of failing. */
 void *ws_xreallocarray(void *p, size_t nmemb, size_t size);
 char *ws_xstrdup(const char *s);
