@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "classify/classify.h"
+#include "cli/hooks.h"
 #include "cli/opts.h"
 #include "util/mem.h"
 #include "ws_version.h"
@@ -51,6 +52,7 @@ extern const size_t ws_prefilter_db_len;
 int main(int argc, char **argv)
 {
 	ws_set_oom_hook(out_of_memory);
+	ws_cli_test_hooks();
 	ws_prefilter_prebuilt(ws_prefilter_db, ws_prefilter_db_len);
 	if (argc < 2) {
 		usage(stderr);

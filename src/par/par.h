@@ -40,6 +40,13 @@ int ws_par_launched(void);
 int ws_par_init(struct ws_par *p, bool always, struct ws_err *e);
 void ws_par_finalize(struct ws_par *p);
 
+/* Called on a worker rank before each job it takes, with its rank; NULL
+ * (the default): nothing. For the test of a rank that dies mid-run, which
+ * the caller owns (cli/hooks.c); set it before ws_par_jobs. */
+typedef void (*ws_par_job_hook)(int rank);
+void ws_par_set_job_hook(ws_par_job_hook fn);
+extern ws_par_job_hook ws_par_hook;
+
 /* One job: fills res (caller frees with ws_sim_result_free). Must not call
  * MPI, print or exit; may run on a thread of rank 0. */
 typedef int (*ws_par_job)(void *ctx, size_t job, struct ws_sim_result *res, struct ws_err *e);

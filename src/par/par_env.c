@@ -4,6 +4,13 @@
 
 #include "par/par.h"
 
+ws_par_job_hook ws_par_hook;
+
+void ws_par_set_job_hook(ws_par_job_hook fn)
+{
+	ws_par_hook = fn;
+}
+
 /* Open MPI's mpirun, MPICH/Intel's mpiexec (hydra: PMI_SIZE), Slurm's srun
  * step; the first one set wins. SLURM_NTASKS alone is not read: a batch
  * script has it for the allocation while it runs as one process. */

@@ -14,7 +14,6 @@
 #include <limits.h>
 #include <mpi.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,16 +234,14 @@ static int manager(const struct ws_par *p, struct pool *q, size_t nt, struct ws_
 
 static int worker(const struct ws_par *p, ws_par_job fn, void *ctx, size_t nt)
 {
-	const char *kill_rank = getenv("WORMSCOPE_TEST_KILL_RANK");
-	bool die = kill_rank && strtol(kill_rank, NULL, 10) == p->rank;
 	MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_READY, MPI_COMM_WORLD);
 	for (;;) {
 		uint64_t j;
 		MPI_Recv(&j, 1, MPI_UINT64_T, 0, TAG_JOB, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 		if (j == STOP)
 			return 0;
-		if (die) /* the test of a rank that dies mid-run (tests/mpi/) */
-			raise(SIGKILL);
+		if (ws_par_hook)
+			ws_par_hook(p->rank);
 		struct ws_sim_result r;
 		struct ws_err e;
 		struct ws_buf b = {0};

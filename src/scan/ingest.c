@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* scan --db: identify the file, resume it, commit sightings with offsets.
  * Test hooks (environment): WS_STORE_BATCH=N commits every N sightings;
- * WS_STORE_KILL_AFTER=K sends the process SIGKILL right after its K-th
- * commit, for the crash-recovery test; WS_STORE_PART=BYTES sets the size of
- * the parts a large file is split into with -j (scan/split.c). */
+ * WS_STORE_PART=BYTES sets the size of the parts a large file is split into
+ * with -j (scan/split.c). The crash test's kill point is the caller's
+ * (store/writer.h, ws_writer_set_commit_hook). */
 #include "scan/ingest.h"
 
 #include <dirent.h>
@@ -39,8 +39,6 @@ struct ctx {
 	struct ws_store *st;
 	int64_t input_id;
 };
-
-static long kill_after = -1;
 
 static int note(struct ctx *x, int rc, const struct ws_err *err)
 {
@@ -96,7 +94,7 @@ static int run_sunk(struct ws_store *st, const struct ws_scan_config *cfg,
 		    struct ws_scan_sink *sink, const struct ws_split *split, struct ctx *x,
 		    FILE *out, struct ws_job_result *res, struct ws_err *err)
 {
-	x->w = ws_writer_start(st, kill_after);
+	x->w = ws_writer_start(st);
 	ws_writer_input(x->w, input_id);
 	x->to = ws_writer_sink(x->w);
 	x->st = st;
@@ -189,13 +187,6 @@ static int head_kind(const struct ws_scan_config *cfg, const char *head, size_t 
 static const char *kind_name(int kind)
 {
 	return kind == WS_SCAN_KIND_CAPTURE ? "pcap" : ws_logfmt_name((enum ws_fmt_kind)kind);
-}
-
-static void init_hooks(void)
-{
-	const char *k = getenv("WS_STORE_KILL_AFTER");
-	if (k && *k)
-		kill_after = strtol(k, NULL, 10);
 }
 
 static uint64_t batch_of(const struct ws_store *st, const struct ws_ingest_opts *o)
@@ -327,7 +318,6 @@ int ws_ingest(struct ws_store *st, const struct ws_scan_config *cfg,
 	      const struct ws_ingest_opts *o, FILE *out, struct ws_job_result *res,
 	      const char **why, struct ws_err *err)
 {
-	init_hooks();
 	int rc;
 	*why = "new";
 	if (strcmp(path, "-") == 0 || o->live) {

@@ -61,11 +61,16 @@ struct ws_writer {
 	bool busy, quit;
 	_Atomic int failed;
 	struct ws_err err;
-	long kill_after;
 	int64_t fill_ms; /* when the batch being filled was last handed on */
 };
 
-static long commits; /* in this process, for the crash test's kill point */
+static _Atomic long commits; /* in this process, for the commit hook */
+static ws_writer_commit_hook commit_hook;
+
+void ws_writer_set_commit_hook(ws_writer_commit_hook fn)
+{
+	commit_hook = fn;
+}
 
 static size_t keep(struct batch *b, const char *p, size_t n)
 {
@@ -94,8 +99,8 @@ static int write_rec(struct ws_writer *w, struct batch *b, struct rec *r, struct
 		int rc = ws_store_file_progress(w->st, w->input_id, r->offset, r->lines,
 						b->arena.p + r->tail_off, r->tail_len, r->complete,
 						err);
-		if (rc == 0 && w->kill_after >= 0 && ++commits >= w->kill_after)
-			raise(SIGKILL); /* the crash test's seeded kill point */
+		if (rc == 0 && commit_hook)
+			commit_hook(++commits);
 		return rc;
 	}
 	struct ws_str *f[NSTR] = {&r->req.method, &r->req.path, &r->req.query, &r->req.proto,
@@ -139,11 +144,10 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct ws_writer *ws_writer_start(struct ws_store *st, long kill_after)
+struct ws_writer *ws_writer_start(struct ws_store *st)
 {
 	struct ws_writer *w = ws_xcalloc(1, sizeof(*w));
 	w->st = st;
-	w->kill_after = kill_after;
 	w->fill = &w->a;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);

@@ -15,8 +15,14 @@
 
 struct ws_writer;
 
-/* kill_after >= 0: SIGKILL after that many commits (the crash test). */
-struct ws_writer *ws_writer_start(struct ws_store *st, long kill_after);
+/* Called on the writer's thread after each commit of an input's progress,
+ * with the commits this process made so far; NULL (the default): nothing.
+ * For the crash tests' kill points, which the caller owns (cli/hooks.c);
+ * set it before any writer starts. */
+typedef void (*ws_writer_commit_hook)(long commits);
+void ws_writer_set_commit_hook(ws_writer_commit_hook fn);
+
+struct ws_writer *ws_writer_start(struct ws_store *st);
 /* Sightings and commits that follow go to this input (call when synced). */
 void ws_writer_input(struct ws_writer *w, int64_t input_id);
 /* Queue a copy of s; returns a store error the thread met, if any. */

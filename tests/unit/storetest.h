@@ -7,6 +7,7 @@
 #define WS_TEST_STORETEST_H
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "scan/ingest.h"
 #include "store/internal.h"
 #include "store/store.h"
+#include "store/writer.h"
 
 static char st_dir[256];
 
@@ -94,6 +96,22 @@ static inline void st_append(const char *path, unsigned src0, unsigned t0, unsig
 	for (unsigned i = 0; i < n; i++)
 		st_line(f, src0 + i % 5000, t0 + i);
 	assert_int_equal(fclose(f), 0);
+}
+
+/* The crash tests' kill point (what cli/hooks.c sets for WS_STORE_KILL_AFTER):
+ * SIGKILL right after this process's k-th commit. */
+static long st_kill_at;
+
+static inline void st_kill_hook(long commits)
+{
+	if (commits >= st_kill_at)
+		raise(SIGKILL);
+}
+
+static inline void st_kill_after(long k)
+{
+	st_kill_at = k;
+	ws_writer_set_commit_hook(st_kill_hook);
 }
 
 struct st_run {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Crash recovery: a child process ingesting a generated log is killed with
- * SIGKILL, either right after its k-th commit (WS_STORE_KILL_AFTER, k from a
+ * SIGKILL, either right after its k-th commit (st_kill_after, k from a
  * seeded generator) or at a seeded moment by the parent, possibly in the
  * middle of a transaction; sometimes twice in a row. Running the same ingest
  * again must give exactly the store of one uninterrupted run: every table's
@@ -53,11 +53,8 @@ static bool killed_run(const char *db, const char *log, long kill_after, long de
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		setenv("WS_STORE_BATCH", BATCH, 1);
-		if (kill_after > 0) {
-			char k[32];
-			snprintf(k, sizeof(k), "%ld", kill_after);
-			setenv("WS_STORE_KILL_AFTER", k, 1);
-		}
+		if (kill_after > 0)
+			st_kill_after(kill_after);
 		st_ingest(db, log, NULL);
 		_exit(0);
 	}

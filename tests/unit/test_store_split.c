@@ -279,11 +279,9 @@ static void test_kill_after_part(void **state)
 		pid_t pid = fork();
 		assert_true(pid >= 0);
 		if (pid == 0) {
-			char k[32];
-			snprintf(k, sizeof(k), "%ld", kill_after[round]);
 			setenv("WS_STORE_PART", PART, 1);
 			setenv("WS_STORE_BATCH", "300", 1); /* a commit every two or three parts */
-			setenv("WS_STORE_KILL_AFTER", k, 1);
+			st_kill_after(kill_after[round]);
 			ingest_j(db, log, 2, NULL, NULL);
 			_exit(0);
 		}
