@@ -29,6 +29,7 @@
 #include "util/lines.h"
 #include "util/mem.h"
 #include "scan/ingest.h"
+#include "scan/split.h"
 #include "store/store.h"
 #include "cli/scan_tele.h"
 
@@ -120,6 +121,7 @@ struct item {
 	bool from_dir;              /* found inside a directory given as an input */
 	struct ws_range range;
 	size_t first_part;          /* index of part 0 of the same file */
+	int split;                  /* > 1: the whole file in that many threads (scan/split.c) */
 	uint64_t newlines;          /* newlines in the range, once counted (pool.mu) */
 	bool counted;               /* (pool.mu) */
 };
@@ -232,6 +234,49 @@ static bool add_split(struct inputs *in, const char *path, int parts, const char
 	}
 	fclose(f);
 	return ok;
+}
+
+/* One large file whose sightings are written (a --format other than the
+ * summary): scanned by scan/split.c, whose threads parse small parts while
+ * this thread writes their sightings in order, numbering each part's lines
+ * as it comes. Cut into -j ranges instead, every range but the last first
+ * had to count its lines, and the second thread waited for that count
+ * (-j 2 took 0.67x -j 1's time writing JSON Lines, 0.57x without them). */
+static void one_split(struct inputs *in, const struct ws_scan_config *cfg)
+{
+	if (cfg->out == WS_OUT_NONE || in->n < 2)
+		return;
+	uint64_t size = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		if (!in->v[i].ranged || in->v[i].first_part != 0)
+			return;
+		size += in->v[i].range.len;
+	}
+	if (!ws_split_wanted(size, (int)in->n))
+		return;
+	struct item *it = &in->v[0];
+	it->ranged = false;
+	it->split = (int)in->n;
+	it->range.len = size;
+	for (size_t i = 1; i < in->n; i++)
+		free(in->v[i].path);
+	in->n = 1;
+}
+
+/* The whole of a large file in parts (one_split above). */
+static void scan_split(const struct ws_scan_config *cfg, const struct item *it, FILE *out,
+		       struct ws_job_result *res)
+{
+	struct ws_split sp = {.path = it->path, .line = 1, .size = it->range.len,
+			      .kind = it->range.kind, .jobs = it->split, .batch = UINT64_MAX,
+			      .commit_s = -1};
+	res->path = it->path;
+	res->format = ws_logfmt_name((enum ws_fmt_kind)it->range.kind);
+	struct ws_err err;
+	if (ws_split_ingest(NULL, cfg, &sp, out, res, &err) != 0 && res->rc == 0) {
+		res->rc = WS_EIO;
+		res->err = err;
+	}
 }
 
 static int skip_dot(const struct dirent *d)
@@ -408,6 +453,8 @@ static void *worker(void *arg)
 		ws_job_result_init(&p->res[i]);
 		if (it->live) {
 			ws_scan_live(p->cfg, it->path, NULL, out, &p->res[i]);
+		} else if (it->split) {
+			scan_split(p->cfg, it, out, &p->res[i]);
 		} else if (it->ranged && p->cfg->out != WS_OUT_NONE && !locate_part(p, i)) {
 			/* (without sightings written, a part is scanned from line 1
 			 * and renumbered as it is taken: no pass to count lines) */
@@ -849,6 +896,7 @@ static int gather_inputs(const struct scan_args *a, int argc, char **argv, struc
 			add_input(in, argv[i]); /* missing files are reported by the job */
 		}
 	}
+	one_split(in, &a->cfg);
 	if (in->n > 0)
 		return -1;
 	/* only directories, none holding a file: nothing to scan is a usage

@@ -265,13 +265,13 @@ static int store_part(struct ws_writer *w, const struct ws_sink *store, const st
 					.inside = c->inside};
 		if (c->v.nimda_mask)
 			s.nimda_probe = nimda_probe(seen, &c->req, c->v.nimda_mask);
-		int rc = store->sighting(store->ctx, &s, err);
+		int rc = store->sighting ? store->sighting(store->ctx, &s, err) : 0;
 		if (rc)
 			return rc;
 		if (fmt->sighting)
 			fmt->sighting(fmt->ctx, &s, err);
 	}
-	if (!commit)
+	if (!commit || !w)
 		return 0;
 	return ws_writer_progress(w, p->off + p->len, first_line + p->res.lines - 1, p->tail,
 				  p->tail_len, last, err);
@@ -292,7 +292,7 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 			  FILE *out, struct ws_job_result *res, struct ws_err *err)
 {
 	struct ws_hosts seen = {0};
-	struct ws_sink store = ws_writer_sink(w), fmt = {0};
+	struct ws_sink store = w ? ws_writer_sink(w) : (struct ws_sink){0}, fmt = {0};
 	struct ws_out_writer ow = {.f = cfg->out, .out = out};
 	if (cfg->out != WS_OUT_NONE)
 		fmt = ws_out_writer_sink(&ow);
@@ -346,7 +346,7 @@ static int store_in_order(struct run *r, struct ws_writer *w, const struct ws_sc
 		pthread_mutex_unlock(&r->mu);
 	}
 	/* Stopped early (a signal, an input error): commit what was stored. */
-	if (pending && rc == 0)
+	if (pending && rc == 0 && w)
 		rc = ws_writer_progress(w, pending_end, pending_lines, pending_tail,
 					pending_tail_len, false, err);
 	ws_out_writer_free(&ow);

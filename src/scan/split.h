@@ -32,8 +32,9 @@ struct ws_split {
  * least two parts; the part size is WS_SPLIT_BYTES, or the test hook
  * WS_STORE_PART=BYTES). */
 bool ws_split_wanted(uint64_t remaining, int jobs);
-/* Scans sp's file in parts into w (the current input) and out (cfg->out),
- * adding the counts of the parts stored to res. Input errors go to res as
+/* Scans sp's file in parts into w (the current input; NULL: no store, for
+ * a plain scan writing its sightings) and out (cfg->out), adding the counts
+ * of the parts stored to res. Input errors go to res as
  * in ws_scan_job (the parts before the failing one stay stored); a store
  * error is returned with err filled. */
 int ws_split_ingest(struct ws_writer *w, const struct ws_scan_config *cfg,

@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# One large file scanned in -j parts says what one pass says. Parts are
-# scanned from line 1 when no sighting is written and renumbered as they are
-# taken (no pass to count lines first), and counted ahead when sightings are
-# written: either way the summary's examples, odd fields and unparsable
-# lines, and every sighting's line, must be those of -j 1. WS_SCAN_SPLIT_MIN
-# splits this small file (two parts) whatever the machine's load.
+# One large file scanned in -j parts says what one pass says. Without
+# sightings written, -j ranges are scanned from line 1 and renumbered as
+# they are taken; one file with its sightings written goes through
+# scan/split.c (small parts, written in order); several files with their
+# sightings written are cut in ranges that count their lines first. Each
+# way the summary's examples, odd fields and unparsable lines, and every
+# sighting's line, must be those of -j 1. WS_SCAN_SPLIT_MIN splits these
+# small files whatever the machine's load.
 #
 # usage: test_split_parts.sh WORMSCOPE
 set -u
@@ -40,8 +42,21 @@ sed 1d j1.out >j1.rest
 sed 1d j2.out >j2.rest
 cmp -s j1.rest j2.rest || fail "summary of two parts differs: $(diff j1.rest j2.rest | head -c 800)"
 
-WS_SCAN_SPLIT_MIN=4096 run j2l 1 scan -q -f jsonl -j 2 big.log
+# one file, its sightings written: scan/split.c's small parts (WS_STORE_PART)
+WS_SCAN_SPLIT_MIN=4096 WS_STORE_PART=65536 run j2l 1 scan -q -f jsonl -j 2 big.log
 run j1l 1 scan -q -f jsonl -j 1 big.log
-cmp -s j1l.out j2l.out || fail "JSON Lines of two parts differ: $(diff j1l.out j2l.out | head -c 800)"
+cmp -s j1l.out j2l.out || fail "JSON Lines of one file in parts differ: $(diff j1l.out j2l.out | head -c 800)"
 grep -q '"line":5501' j1l.out || fail "no sighting at line 5501"
+WS_SCAN_SPLIT_MIN=4096 WS_STORE_PART=65536 run j2s 1 scan -j 2 -f csv -o parts.csv big.log
+run j1s 1 scan -j 1 -f csv -o whole.csv big.log
+cmp -s parts.csv whole.csv || fail "CSV of one file in parts differs"
+sed 1d j1s.err >j1s.rest
+sed 1d j2s.err >j2s.rest
+cmp -s j1s.rest j2s.rest || fail "summary of one file in parts differs: $(diff j1s.rest j2s.rest | head -c 800)"
+
+# two files, sightings written: each cut in two ranges, the second counted
+cp big.log big2.log
+WS_SCAN_SPLIT_MIN=4096 run t2 1 scan -q -f jsonl -j 2 big.log big2.log
+run t1 1 scan -q -f jsonl -j 1 big.log big2.log
+cmp -s t1.out t2.out || fail "JSON Lines of two files in ranges differ: $(diff t1.out t2.out | head -c 800)"
 exit $failed
