@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* `scan --db -j N` on a large plain file: the rest of the file after the
+/* `scan --db -j N` on a large plain file (and plain `scan -j N` writing the
+ * sightings of one such file, with no store): the rest of the file after the
  * offset the store reached is cut into line-aligned parts that worker
  * threads parse and classify in parallel; the calling thread then hands each
  * part's sightings to the writer thread, strictly in part order, and commits
