@@ -230,7 +230,8 @@ static const char temp_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS s_hworms(addr bytea, worm smallint, requests bigint,"
 	" first bigint, last bigint) ON COMMIT DELETE ROWS;"
 	"CREATE TEMP TABLE IF NOT EXISTS s_dests(addr bytea, dst bytea) ON COMMIT DELETE ROWS;"
-	"CREATE TEMP TABLE IF NOT EXISTS s_strings(h bigint, s bytea) ON COMMIT DELETE ROWS;";
+	"CREATE TEMP TABLE IF NOT EXISTS s_strings(h bigint, s bytea) ON COMMIT DELETE ROWS;"
+	"CREATE TEMP TABLE IF NOT EXISTS s_fresh(addr bytea, fresh bool) ON COMMIT DELETE ROWS;";
 
 static int load_worms(struct ws_store *st, struct ws_err *err)
 {
@@ -573,10 +574,30 @@ static void stage_rollups(struct ws_store *st, struct ws_buf *hb, struct ws_buf 
 			ws_buf_addc(wb, '\n');
 		}
 	}
-	if (st->hosts.n) {
+	/* Rows no other writer touches first (this sensor's own), then the
+	 * shared ones in a fixed order (strings, destinations, hosts, their
+	 * worms, and last the few hot rows every writer updates: networks,
+	 * hours, status mix): a shared row's lock is held from its statement to
+	 * the commit, and another sensor's batch queues on it that long. */
+	if (st->hosts.n)
+		ws_buf_printf(sql,
+			      "INSERT INTO host_sensors AS x SELECT addr, %" PRId64 ", first, last,"
+			      " requests FROM s_hosts ORDER BY addr ON CONFLICT (addr, sensor) DO UPDATE"
+			      " SET first = LEAST(x.first, EXCLUDED.first),"
+			      " last = GREATEST(x.last, EXCLUDED.last),"
+			      " requests = x.requests + EXCLUDED.requests;",
+			      st->sensor_id);
+	for (size_t i = 0; i < st->inputs.n; i++) {
+		struct input_item *in = WS_AMAP_AT(&st->inputs, i);
+		ws_buf_printf(sql, "UPDATE inputs SET sightings = sightings + %" PRIu64
+				   " WHERE id = %" PRId64 ";",
+			      in->sightings, in->id);
+	}
+	if (st->hosts.n || st->pg->strs.n)
+		ws_buf_adds(sql, "INSERT INTO strings SELECT DISTINCT ON (h) h, s FROM s_strings"
+				 " ORDER BY h ON CONFLICT DO NOTHING;");
+	if (st->hosts.n)
 		ws_buf_adds(sql,
-			    "INSERT INTO strings SELECT DISTINCT ON (h) h, s FROM s_strings ORDER BY h"
-			    " ON CONFLICT DO NOTHING;"
 			    "INSERT INTO host_dests SELECT DISTINCT addr, dst FROM s_dests ORDER BY 1, 2"
 			    " ON CONFLICT DO NOTHING;"
 			    "WITH up AS (INSERT INTO hosts AS h SELECT * FROM s_hosts ORDER BY addr"
@@ -587,29 +608,19 @@ static void stage_rollups(struct ws_store *st, struct ws_buf *hb, struct ws_buf 
 			    " nimda = h.nimda | EXCLUDED.nimda, inside = h.inside OR EXCLUDED.inside,"
 			    " simulated = h.simulated OR EXCLUDED.simulated"
 			    " RETURNING h.addr, (xmax = 0) AS fresh)"
-			    " INSERT INTO nets AS n SELECT l.level, substring(s.addr FROM 1 FOR"
-			    " (CASE WHEN length(s.addr) = 4 THEN l.level ELSE 2 + 2 * l.level END)),"
-			    " sum(s.requests), count(*) FILTER (WHERE up.fresh)"
-			    " FROM up JOIN s_hosts s ON s.addr = up.addr"
-			    " CROSS JOIN (VALUES (1), (2)) AS l(level) GROUP BY 1, 2 ORDER BY 1, 2"
-			    " ON CONFLICT (level, prefix) DO UPDATE SET"
-			    " requests = n.requests + EXCLUDED.requests,"
-			    " sources = n.sources + EXCLUDED.sources;"
+			    " INSERT INTO s_fresh SELECT * FROM up;"
 			    "INSERT INTO host_worms AS w SELECT * FROM s_hworms ORDER BY addr, worm"
 			    " ON CONFLICT (addr, worm) DO UPDATE SET"
 			    " requests = w.requests + EXCLUDED.requests,"
-			    " first = LEAST(w.first, EXCLUDED.first), last = GREATEST(w.last, EXCLUDED.last);");
-		ws_buf_printf(sql,
-			      "INSERT INTO host_sensors AS x SELECT addr, %" PRId64 ", first, last,"
-			      " requests FROM s_hosts ORDER BY addr ON CONFLICT (addr, sensor) DO UPDATE"
-			      " SET first = LEAST(x.first, EXCLUDED.first),"
-			      " last = GREATEST(x.last, EXCLUDED.last),"
-			      " requests = x.requests + EXCLUDED.requests;",
-			      st->sensor_id);
-	} else if (st->pg->strs.n) {
-		ws_buf_adds(sql, "INSERT INTO strings SELECT DISTINCT ON (h) h, s FROM s_strings"
-				 " ORDER BY h ON CONFLICT DO NOTHING;");
-	}
+			    " first = LEAST(w.first, EXCLUDED.first), last = GREATEST(w.last, EXCLUDED.last);"
+			    "INSERT INTO nets AS n SELECT l.level, substring(s.addr FROM 1 FOR"
+			    " (CASE WHEN length(s.addr) = 4 THEN l.level ELSE 2 + 2 * l.level END)),"
+			    " sum(s.requests), count(*) FILTER (WHERE f.fresh)"
+			    " FROM s_fresh f JOIN s_hosts s ON s.addr = f.addr"
+			    " CROSS JOIN (VALUES (1), (2)) AS l(level) GROUP BY 1, 2 ORDER BY 1, 2"
+			    " ON CONFLICT (level, prefix) DO UPDATE SET"
+			    " requests = n.requests + EXCLUDED.requests,"
+			    " sources = n.sources + EXCLUDED.sources;");
 	if (st->hours.n) {
 		ws_buf_adds(sql, "INSERT INTO hourly AS x SELECT * FROM (VALUES ");
 		for (size_t i = 0; i < st->hours.n; i++) {
@@ -630,12 +641,6 @@ static void stage_rollups(struct ws_store *st, struct ws_buf *hb, struct ws_buf 
 		ws_buf_adds(sql, ") v ORDER BY 1, 2 ON CONFLICT (worm, status) DO UPDATE SET"
 				 " count = x.count + EXCLUDED.count,"
 				 " compromised = x.compromised + EXCLUDED.compromised;");
-	}
-	for (size_t i = 0; i < st->inputs.n; i++) {
-		struct input_item *in = WS_AMAP_AT(&st->inputs, i);
-		ws_buf_printf(sql, "UPDATE inputs SET sightings = sightings + %" PRIu64
-				   " WHERE id = %" PRId64 ";",
-			      in->sightings, in->id);
 	}
 }
 
