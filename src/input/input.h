@@ -16,12 +16,12 @@ enum ws_compression { WS_COMP_NONE, WS_COMP_GZIP, WS_COMP_ZSTD };
 
 /* Opens path ("-" = stdin). Caller frees with ws_input_close. */
 int ws_input_open(const char *path, struct ws_input **out, struct ws_err *err);
-/* Opens bytes [off, off+len) of a plain (uncompressed) file, for scanning one
- * file in parallel parts. No decompression: the caller checked the magic. */
 /* The newlines in bytes [off, off+len) of a plain file (the first line
  * number of the part after it). */
 int ws_input_count_newlines(const char *path, uint64_t off, uint64_t len, uint64_t *out,
 			    struct ws_err *err);
+/* Opens bytes [off, off+len) of a plain (uncompressed) file, for scanning one
+ * file in parallel parts. No decompression: the caller checked the magic. */
 int ws_input_open_range(const char *path, uint64_t off, uint64_t len, struct ws_input **out,
 			struct ws_err *err);
 /* Reads up to cap decompressed bytes into buf; *got = 0 at the end. Returns 0,

@@ -45,7 +45,6 @@ void ws_par_finalize(struct ws_par *p);
  * the caller owns (cli/hooks.c); set it before ws_par_jobs. */
 typedef void (*ws_par_job_hook)(int rank);
 void ws_par_set_job_hook(ws_par_job_hook fn);
-extern ws_par_job_hook ws_par_hook;
 
 /* One job: fills res (caller frees with ws_sim_result_free). Must not call
  * MPI, print or exit; may run on a thread of rank 0. */

@@ -4,6 +4,7 @@
 
 #include "par/par.h"
 
+/* read by the MPI build's workers (par_mpi.h) */
 ws_par_job_hook ws_par_hook;
 
 void ws_par_set_job_hook(ws_par_job_hook fn)

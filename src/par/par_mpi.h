@@ -5,8 +5,13 @@
 
 #include <mpi.h>
 
+#include "par/par.h"
+
 /* Waits for a nonblocking MPI operation by testing and napping, not
  * spinning. */
 void ws_par_await(MPI_Request *rq);
+
+/* What ws_par_set_job_hook set (par_env.c), or NULL. */
+extern ws_par_job_hook ws_par_hook;
 
 #endif

@@ -181,10 +181,11 @@ struct ws_store {
 
 /* Staged sightings (store/rows.c): the virtual table they are read from,
  * registered on a writer's connection before its statements are prepared;
- * the next free row (n_rows < WS_ROWS_CAP: flush when full); their insert
- * in the open transaction. */
+ * the next free row in *out (the staged rows are inserted first when all
+ * WS_ROWS_CAP are taken: an error then); their insert in the open
+ * transaction. */
 int ws_store_rows_register(struct ws_store *st);
-struct ws_srow *ws_store_row_next(struct ws_store *st);
+int ws_store_row_next(struct ws_store *st, struct ws_srow **out, struct ws_err *err);
 int ws_store_rows_flush(struct ws_store *st, struct ws_err *err);
 
 /* A pending source's worms (h->nw of them) and its address. */

@@ -136,13 +136,16 @@ int ws_store_rows_register(struct ws_store *st)
 	return sqlite3_create_module(st->db, "ws_staged_sightings", &rows_module, st);
 }
 
-struct ws_srow *ws_store_row_next(struct ws_store *st)
+int ws_store_row_next(struct ws_store *st, struct ws_srow **out, struct ws_err *err)
 {
 	if (!st->rows)
 		st->rows = ws_xcalloc(WS_ROWS_CAP, sizeof(*st->rows));
-	struct ws_srow *r = &st->rows[st->n_rows++];
-	r->null = 0;
-	return r;
+	int rc = st->n_rows == WS_ROWS_CAP ? ws_store_rows_flush(st, err) : 0;
+	if (rc)
+		return rc;
+	*out = &st->rows[st->n_rows++];
+	(*out)->null = 0;
+	return 0;
 }
 
 int ws_store_rows_flush(struct ws_store *st, struct ws_err *err)

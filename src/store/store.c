@@ -563,8 +563,7 @@ static void row_set(struct ws_srow *r, int col, int64_t v, bool null)
 		r->null |= 1u << col;
 }
 
-/* Stages the sighting's row (store/rows.c), flushing the staged rows when
- * full. */
+/* Stages the sighting's row (store/rows.c). */
 static int stage_sighting(struct ws_store *st, int64_t input_id, const struct ws_sighting *s,
 			  int dbw, struct ws_err *err)
 {
@@ -584,16 +583,15 @@ static int stage_sighting(struct ws_store *st, int64_t input_id, const struct ws
 	int64_t host = string_id(st, r->host.p, r->host.n, err, &rc);
 	if (rc)
 		return rc;
-	if (st->n_rows == WS_ROWS_CAP && (rc = ws_store_rows_flush(st, err)) != 0)
+	struct ws_srow *w;
+	if ((rc = ws_store_row_next(st, &w, err)) != 0)
 		return rc;
-	struct ws_srow *w = ws_store_row_next(st);
 	w->v[0] = input_id;
 	w->v[1] = (int64_t)s->line;
 	row_set(w, 2, r->ts, !r->ts_known);
 	w->src_len = (uint8_t)ws_addr_blob(&r->src, w->src);
 	w->dst_len = (uint8_t)ws_addr_blob(&r->dst, w->dst);
-	if (!w->dst_len)
-		w->null |= 1u << WS_SROW_DST;
+	row_set(w, WS_SROW_DST, 0, !w->dst_len);
 	row_set(w, 4, r->src_port, r->src_port < 0);
 	row_set(w, 6, r->dst_port, r->dst_port < 0);
 	w->v[7] = dbw;
